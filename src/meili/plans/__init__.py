@@ -1,0 +1,1 @@
+"""Plans as data: the plan file format, its loader and the progress-assessment methods (pure)."""
