@@ -1,0 +1,32 @@
+"""The API root. Each app contributes a router; authentication is the user's session (with CSRF)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+import meili
+
+api = NinjaAPI(
+    title="Meili API",
+    version=meili.__version__,
+    description="美丽威海生态环境数字治理平台 API. Authentication: the platform session (log in first); "
+                "writes need the CSRF token of the session.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": "permission denied"}, status=403)
+
+
+@api.get("/health", auth=None, tags=["platform"], summary="Liveness and database check")
+def health(request):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "version": meili.__version__}

@@ -1,0 +1,1 @@
+"""The audit trail: who changed what business data, when, from what to what, and why."""

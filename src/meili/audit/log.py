@@ -1,0 +1,46 @@
+"""Writing audit entries from services: :func:`record` for an explicit change, :func:`diff` to build one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+
+from django.db import models
+
+from meili.audit.models import AuditEntry
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime, decimal.Decimal)):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+        return value
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The current values of *fields* of *instance*, as JSON-safe values."""
+    return {name: _plain(getattr(instance, name)) for name in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """``{field: [old, new]}`` for the fields whose value changed."""
+    keys = sorted(set(before) | set(after))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def record(actor, action: str, obj: models.Model, changes: dict | None = None, reason: str = "") -> AuditEntry:
+    """Append an audit entry for *action* on *obj* by *actor* (a user, or ``None`` for the system)."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
+        reason=reason,
+    )

@@ -1,0 +1,14 @@
+"""The platform's URL map: pages, the API, the admin and language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from meili.api.router import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("meili.accounts.urls")),
+    path("", include("meili.web.urls")),
+]

@@ -1,0 +1,42 @@
+"""The module navigation: each entry is shown when its URL exists and the user may use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from meili.accounts.permissions import Action, may_ever
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    action: Action | None
+
+
+ENTRIES = (
+    Entry(_("首页"), "home", Action.VIEW_INTERNAL),
+    Entry(_("目标驾驶舱"), "progress:cockpit", Action.VIEW_INTERNAL),
+    Entry(_("指标填报"), "progress:my_values", Action.SUBMIT_VALUE),
+    Entry(_("审核"), "progress:review", Action.REVIEW_VALUE),
+    Entry(_("环境监测"), "monitoring:air", Action.VIEW_INTERNAL),
+    Entry(_("信访举报"), "governance:cases", Action.HANDLE_CASE),
+    Entry(_("报告"), "reports:index", Action.GENERATE_REPORT),
+)
+
+
+def entries_for(user) -> list[dict]:
+    """The navigation entries *user* may see, with their URLs."""
+    out = []
+    for entry in ENTRIES:
+        if not may_ever(user, entry.action):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        out.append({"label": entry.label, "url": url, "name": entry.url_name})
+    return out
