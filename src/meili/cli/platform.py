@@ -59,7 +59,11 @@ def _serve(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 def run(host: str, port: int) -> None:
-    """Run the platform with its demo: migrate, load plan and demo data on first start, serve."""
+    """Run the platform with its demo data (first start loads them).
+
+    Migrates the embedded database, loads the plan and the demo dataset on first start, prints the
+    demo accounts and serves on http://127.0.0.1:8000.
+    """
     _prepare(demo=True)
     _migrate()
     _collectstatic()
@@ -78,7 +82,10 @@ def run(host: str, port: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the platform with gunicorn (production server; put a reverse proxy in front)."""
+    """Serve the platform with gunicorn (production server).
+
+    Put a reverse proxy (TLS) in front of it on a multi-user deployment.
+    """
     _prepare()
     from django.db.migrations.executor import MigrationExecutor
     from django.db import connection
@@ -124,7 +131,7 @@ def createuser(username: str, role: str, unit_code: str | None, full_name: str, 
 
 @click.command()
 def check() -> None:
-    """Check configuration, database, migrations, static files and fonts."""
+    """Check configuration, database, static files and fonts."""
     problems = 0
 
     def line(ok: bool, what: str, detail: str = "") -> None:
@@ -215,7 +222,7 @@ def demo_status() -> None:
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Archive to write (.tar.gz).")
 def backup(output: Path | None) -> None:
-    """Back up the database and uploaded files into one archive."""
+    """Back up the database and uploaded files to one archive."""
     _prepare()
     from meili.ops import backup as ops
 
@@ -227,7 +234,7 @@ def backup(output: Path | None) -> None:
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True, help="Replace the data of a database that is not empty.")
 def restore(archive: Path, yes: bool) -> None:
-    """Restore a backup archive into this installation (its database and uploaded files)."""
+    """Restore a backup archive (database and uploaded files)."""
     _prepare()
     _migrate()
     from meili.ops import backup as ops

@@ -1,0 +1,66 @@
+"""Fixtures shared by every test: the shared reference folder, users of each role, org units."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+#: ``shared/`` lies beside the repository (tests may read it; the product must not need it).
+SHARED = REPO.parent / "shared"
+
+os.environ.setdefault("MEILI_VAR_DIR", str(REPO / "var" / "test"))
+os.environ.setdefault("MEILI_LOG_LEVEL", "WARNING")
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.exists():
+        pytest.fail(f"reference folder {SHARED} not found beside the repository")
+    return SHARED
+
+
+@pytest.fixture
+def org(db):
+    """The configured plan's org units, by code."""
+    from django.conf import settings
+
+    from meili.accounts.models import OrgUnit
+    from meili.accounts.services import sync_units
+    from meili.plans.files import packaged_plan_units
+
+    sync_units(packaged_plan_units(settings.PLAN_CODE))
+    return {u.code: u for u in OrgUnit.objects.all()}
+
+
+PASSWORD = "Test-passw0rd-!"
+
+
+@pytest.fixture
+def make_user(org):
+    """``make_user(role, unit_code)`` -> a user with the test password."""
+    from meili.accounts.services import create_user
+
+    counter = {"n": 0}
+
+    def make(role: str, unit: str | None = None, **extra):
+        counter["n"] += 1
+        unit = unit or {"reporter": "huancui", "leader": "weihai"}.get(role, "sthjj")
+        return create_user(f"{role}{counter['n']}", PASSWORD, role, unit, **extra)
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    """One user of each role; the reporter belongs to 环翠区, a second one to 文登区."""
+    return {
+        "admin": make_user("admin"),
+        "analyst": make_user("analyst"),
+        "reporter": make_user("reporter", "huancui"),
+        "reporter_other": make_user("reporter", "wendeng"),
+        "officer": make_user("officer"),
+        "leader": make_user("leader"),
+    }
