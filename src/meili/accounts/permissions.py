@@ -24,6 +24,7 @@ class Action(StrEnum):
     GENERATE_REPORT = "generate_report"        # Word/PDF/Excel reports
     HANDLE_CASE = "handle_case"                # complaint cases and the rectification ledger
     UPDATE_ASSIGNED_CASE = "update_assigned_case"  # a unit's findings on a case assigned to it (scoped)
+    APPROVE_CASE_EXTENSION = "approve_case_extension"  # approve a case's deadline extension (agency head)
     VIEW_AUDIT = "view_audit"                  # browse and export the audit trail
     MANAGE_USERS = "manage_users"              # users, roles, units
 
@@ -39,7 +40,7 @@ MATRIX: dict[str, frozenset[Action]] = {
     Role.REPORTER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE,
                               Action.UPDATE_ASSIGNED_CASE}),
     Role.OFFICER: frozenset({Action.VIEW_INTERNAL, Action.HANDLE_CASE, Action.UPDATE_ASSIGNED_CASE}),
-    Role.LEADER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA}),
+    Role.LEADER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION}),
 }
 
 

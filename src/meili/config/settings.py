@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "meili.audit",
     "meili.web",
     "meili.demo",
+    "meili.governance",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "meili.web.context.platform",
+                "meili.governance.context.notifications",
             ],
         },
     },
@@ -125,6 +127,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# Complaint clocks (docs/cases.md): MEILI_CLOCK_<RULE> = "<days>" (calendar days) or "<days>w" (working
+# days), rules accept, finish, unit, review_request, followup; MEILI_CASE_EXTENSION_MAX_DAYS caps extensions.
+GOVERNANCE = {key: os.environ[f"MEILI_CLOCK_{key.upper()}"]
+              for key in ("accept", "finish", "unit", "review_request", "followup")
+              if os.environ.get(f"MEILI_CLOCK_{key.upper()}")}
+if os.environ.get("MEILI_CASE_EXTENSION_MAX_DAYS"):
+    GOVERNANCE["extension_max_days"] = int(os.environ["MEILI_CASE_EXTENSION_MAX_DAYS"])
+
+# E-mail notifications only when an SMTP server is configured (MEILI_SMTP_HOST); otherwise none are sent.
+EMAIL_HOST = os.environ.get("MEILI_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("MEILI_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("MEILI_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MEILI_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = environment.flag("MEILI_SMTP_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("MEILI_SMTP_FROM", "meili@localhost")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.dummy.EmailBackend")
 
 PLATFORM_NAME = _("美丽威海生态环境数字治理平台")
 PLAN_CODE = os.environ.get("MEILI_PLAN", "weihai-2024-2035")

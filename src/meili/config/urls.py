@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("governance/", include("meili.governance.urls")),
+    path("public/", include("meili.governance.public_urls")),
     path("", include("meili.accounts.urls")),
     path("", include("meili.web.urls")),
 ]

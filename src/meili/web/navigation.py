@@ -24,6 +24,9 @@ ENTRIES = (
     Entry(_("审核"), "progress:review", Action.REVIEW_VALUE),
     Entry(_("环境监测"), "monitoring:air", Action.VIEW_INTERNAL),
     Entry(_("信访举报"), "governance:cases", Action.HANDLE_CASE),
+    Entry(_("整改台账"), "governance:ledger", Action.HANDLE_CASE),
+    Entry(_("交办事项"), "governance:unit_tasks", Action.UPDATE_ASSIGNED_CASE),
+    Entry(_("延期审批"), "governance:extensions", Action.APPROVE_CASE_EXTENSION),
     Entry(_("报告"), "reports:index", Action.GENERATE_REPORT),
 )
 

@@ -1,0 +1,64 @@
+"""The governance settings with their defaults: clocks, duplicate window, public throttling, uploads.
+
+Every number is a setting (``settings.GOVERNANCE``, read from the environment in
+``meili.config.settings``) because the rules change and local practice differs; ``docs/cases.md``
+names the rule each default comes from.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+DEFAULTS: dict = {
+    # 信访工作条例 (2022) 第二十二条: decide acceptance and tell the reporter within 15 days.
+    "accept": {"days": 15, "working": False},
+    # 信访工作条例 第三十五条: finish within 60 days of acceptance.
+    "finish": {"days": 60, "working": False},
+    # ... extendable by at most 30 days with the approval of the agency's head.
+    "extension_max_days": 30,
+    # The assigned unit's deadline for its findings (local practice, not statutory): working days.
+    "unit": {"days": 15, "working": True},
+    # 信访工作条例 第三十五条/第三十六条: 复查 may be asked within 30 days of the written answer.
+    "review_request": {"days": 30, "working": False},
+    # Follow-up (回访) after closing (local practice).
+    "followup": {"days": 10, "working": True},
+    # A calendar-day period ending on a rest day ends on the next workday (民法典 第二百零三条).
+    "roll_to_workday": True,
+    # Lists of cases due soon: this many days ahead.
+    "due_soon_days": 3,
+    # Duplicates: same kind and place within this many days and metres.
+    "duplicate_window_days": 30,
+    "duplicate_radius_m": 500,
+    # Ledger items at risk: deadline within this many days and progress below this percentage.
+    "ledger_risk_days": 30,
+    "ledger_risk_progress": 80,
+    # Public submission: at most this many per address per window (seconds); status look-ups likewise.
+    "public_submit_limit": 5,
+    "public_submit_window": 3600,
+    "public_lookup_limit": 30,
+    "public_lookup_window": 600,
+    # Uploads: size per file, number of files, allowed types.
+    "upload_max_bytes": 5 * 1024 * 1024,
+    "upload_max_files": 5,
+}
+
+
+def parse_clock(value) -> dict:
+    """A clock rule from a setting: ``{"days": 15, "working": False}``, ``"15"`` or ``"15w"`` (working days)."""
+    if isinstance(value, dict):
+        return {"days": int(value["days"]), "working": bool(value.get("working", False))}
+    text = str(value).strip().lower()
+    working = text.endswith("w")
+    days = int(text.rstrip("w"))
+    if days < 0:
+        raise ValueError(f"a clock cannot be negative: {value!r}")
+    return {"days": days, "working": working}
+
+
+def get(name: str):
+    """The governance setting *name* (``settings.GOVERNANCE`` over :data:`DEFAULTS`)."""
+    overrides = getattr(settings, "GOVERNANCE", {}) or {}
+    value = overrides.get(name, DEFAULTS[name])
+    if isinstance(DEFAULTS[name], dict):
+        return parse_clock(value)
+    return value
