@@ -102,3 +102,9 @@ def case_in(new_case, gov_users, org):
 
 def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The governance tests create many users; Argon2 (the platform's hasher) is tested in tests/platform."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
