@@ -50,11 +50,17 @@ def get_visible_case(user, pk: int) -> Case:
 
 
 def may_see_identity(user, case: Case) -> bool:
-    """Only officers with the identity permission, and never anyone in the unit complained about."""
+    """Only officers with the identity permission, and never anyone in the unit complained about.
+
+    That unit is the one the case is assigned to, and — before and after assignment — the district
+    where the problem is: its officers are never told who reported it.
+    """
     if not (user.is_authenticated and user.may_see_reporter_identity and can(user, Action.HANDLE_CASE)):
         return False
-    if case.assigned_unit_id and user.unit_id and case.assigned_unit_id in user.unit.subtree_ids():
-        return False
+    if user.unit_id:
+        mine = user.unit.subtree_ids()
+        if case.assigned_unit_id in mine or case.district_id in mine:
+            return False
     return True
 
 
