@@ -14,4 +14,11 @@ def org_units(remember) -> None:
     sync_units(packaged_plan_units(settings.PLAN_CODE))
 
 
-STEPS = [org_units]
+def governance(remember) -> None:
+    """Complaint cases in every state and a small rectification ledger."""
+    from meili.governance.demo import load
+
+    load(remember)
+
+
+STEPS = [org_units, governance]
