@@ -10,15 +10,15 @@ from __future__ import annotations
 from django.conf import settings
 
 DEFAULTS: dict = {
-    # 信访工作条例 (2022) 第二十二条: decide acceptance and tell the reporter within 15 days.
+    # Decide acceptance and tell the reporter within 15 days (信访工作条例 2022; 信访条例 2005 art. 22).
     "accept": {"days": 15, "working": False},
-    # 信访工作条例 第三十五条: finish within 60 days of acceptance.
+    # Finish within 60 days of acceptance (信访工作条例 2022; 信访条例 2005 art. 33) ...
     "finish": {"days": 60, "working": False},
     # ... extendable by at most 30 days with the approval of the agency's head.
     "extension_max_days": 30,
     # The assigned unit's deadline for its findings (local practice, not statutory): working days.
     "unit": {"days": 15, "working": True},
-    # 信访工作条例 第三十五条/第三十六条: 复查 may be asked within 30 days of the written answer.
+    # 复查 may be asked within 30 days of the written answer (信访条例 2005 art. 34; same in 2022).
     "review_request": {"days": 30, "working": False},
     # Follow-up (回访) after closing (local practice).
     "followup": {"days": 10, "working": True},
