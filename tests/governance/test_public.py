@@ -161,3 +161,26 @@ def test_merged_case_shows_the_main_cases_progress(client, new_case, gov_users):
 def test_login_page_links_to_the_public_pages(client):
     text = client.get(reverse("login")).content.decode()
     assert reverse("governance_public:report") in text and reverse("governance_public:track") in text
+
+
+def test_only_officers_register_calls_letters_and_sensitive_cases(gov_users):
+    from django.core.exceptions import PermissionDenied
+
+    from meili.governance import services
+
+    data = dict(kind="air", description="来电反映", address="某地")
+    with pytest.raises(PermissionDenied):
+        services.submit(channel="phone", **data)
+    with pytest.raises(PermissionDenied):
+        services.submit(channel="phone", user=gov_users["unit"], **data)
+    case = services.submit(channel="phone", user=gov_users["officer"], sensitive=True, **data)
+    assert case.sensitive and case.channel == "phone"
+
+
+def test_officer_registers_a_call_through_the_page(client, gov_users, org):
+    client.force_login(gov_users["officer"])
+    response = client.post(reverse("governance:case_new"), {
+        "channel": "phone", "kind": "noise", "description": "夜间施工噪声", "address": "环翠区某工地",
+        "district": org["huancui"].pk, "anonymous": "on", "sensitive": "on"})
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.sensitive and case.channel == "phone"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from meili.accounts.models import OrgUnit, Role, User
 from meili.governance import clock, ledger, services, workflow as wf
 from meili.governance.models import (
-    Attachment, Case, CaseEvent, Extension, HolidayOverride, LedgerBatch, LedgerItem, LedgerUpdate, Notification,
+    Attachment, Case, CaseEvent, Extension, HolidayOverride, LedgerBatch, LedgerUpdate, Notification,
     Reporter, Supervision,
 )
 
@@ -59,13 +59,15 @@ def _bot(username: str, role: str, name: str, remember) -> User:
     return remember(user)
 
 
-def _shift_case(case: Case, start: dt.datetime) -> None:
+def _shift_case(case: Case, start: dt.datetime, slow: bool = False) -> None:
     """Move a case's history so that it began at *start* (steps a few days apart), deadlines recomputed."""
     cal = clock.Calendar()
     events = list(case.events.order_by("id"))
     gaps = {"submit": 0, "accept": 2, "decline": 3, "merge": 1, "assign": 1, "start": 1, "report": 12,
             "send_back": 2, "close": 6, "follow_up": 7, "reopen": 10, "supervise": 3, "extension_request": 1,
             "extension_approved": 1}
+    if slow:  # a unit that took its time: the case is closed after the finishing deadline
+        gaps["report"] = 60
     time = start
     stamps = {}
     for event in events:
@@ -118,7 +120,7 @@ def load(remember) -> None:
             latitude=Decimal(lat) + Decimal(index % 5) / 500, longitude=Decimal(lon) + Decimal(index % 7) / 500,
             occurred="近一周夜间", anonymous=not named, name=f"演示举报人{index + 1}" if named else "",
             phone=f"1000000{index:04d}" if named else "", files=files,
-            channel=["web", "phone", "web", "12345", "letter", "inspection"][index % 6])
+            channel=["web", "phone", "web", "12345", "letter", "inspection"][index % 6], user=officer)
         if state == "declined":
             wf.decline(officer, case, "反映事项属于物业管理纠纷，不属于生态环境部门职责，已告知向有关部门反映。")
         elif state == "merged":
@@ -150,7 +152,7 @@ def load(remember) -> None:
                                 else:
                                     wf.follow_up(officer, case, SATISFACTION[index % len(SATISFACTION)], "电话回访")
         case.refresh_from_db()
-        _shift_case(case, now - dt.timedelta(days=days_ago, hours=index % 9))
+        _shift_case(case, now - dt.timedelta(days=days_ago, hours=index % 9), slow=days_ago > 100 and index % 4 == 1)
         made.append(case)
     for case in made:
         remember(case)

@@ -134,9 +134,9 @@ def next_number(today: dt.date) -> str:
 def submit(*, kind: str, description: str, address: str = "", district: OrgUnit | None = None,
            latitude=None, longitude=None, occurred: str = "", name: str = "", phone: str = "",
            email: str = "", anonymous: bool = True, files=(), channel: str = Channel.WEB,
-           user=None, submitted_at: dt.datetime | None = None) -> Case:
+           user=None, submitted_at: dt.datetime | None = None, sensitive: bool = False) -> Case:
     """Register a case (from the public form, or entered by an officer for a phone call or letter)."""
-    if user is not None and channel != Channel.WEB:
+    if user is not None or channel != Channel.WEB or sensitive:
         require(user, Action.HANDLE_CASE)
     if not (description or "").strip():
         raise ValidationError({"description": _("请描述问题。")})
@@ -150,7 +150,7 @@ def submit(*, kind: str, description: str, address: str = "", district: OrgUnit 
     case = Case.objects.create(
         number=next_number(today), channel=channel, kind=kind, description=description.strip(),
         address=(address or "").strip(), district=district, latitude=latitude, longitude=longitude,
-        occurred=(occurred or "").strip(), anonymous=anonymous, submitted_at=now,
+        occurred=(occurred or "").strip(), anonymous=anonymous, submitted_at=now, sensitive=sensitive,
         accept_due=clock.due("accept", today))
     if not anonymous:
         Reporter.objects.create(case=case, name=name, phone=phone, email=email)

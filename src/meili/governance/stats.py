@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meili.governance.ledger import completion_by_unit
-from meili.governance.models import Case, Kind, Satisfaction, State
+from meili.governance.models import Kind, Satisfaction, State
 
 
 def case_statistics(cases) -> dict:

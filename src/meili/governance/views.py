@@ -86,12 +86,11 @@ def case_new(request):
                 kind=data["kind"], description=data["description"], address=data["address"], district=data["district"],
                 latitude=data["latitude"], longitude=data["longitude"], occurred=data["occurred"],
                 anonymous=data["anonymous"], name=data["name"], phone=data["phone"], email=data["email"],
-                files=request.FILES.getlist("files"), channel=data["channel"], user=request.user)
+                files=request.FILES.getlist("files"), channel=data["channel"], user=request.user,
+                sensitive=data["sensitive"])
         except ValidationError as exc:
             _error_messages(request, exc)
         else:
-            if data["sensitive"]:
-                Case.objects.filter(pk=case.pk).update(sensitive=True)
             messages.success(request, _("已登记 %(n)s。") % {"n": case.number})
             return redirect("governance:case", case.pk)
     return render(request, "governance/case_new.html", {

@@ -5,12 +5,12 @@ Every transition function checks, in this order: the case's current state agains
 input (``ValidationError``). It then changes the case, appends a :class:`CaseEvent`, writes an audit
 entry and sends the notifications — all in one transaction.
 
-::
+The table (``TRANSITIONS``), read as a diagram (docs/cases.md has it drawn)::
 
-    待受理 ─受理─► 已受理 ─转办─► 已转办 ─签收─► 核查中 ─反馈─► 已反馈 ─办结─► 已办结 ─回访─► 已回访
-      │              │  └────────────办结──────────────────────────┘ ▲  ▲        │            │
-      ├─不予受理─► 不予受理                          已反馈 ─退回重办─► 核查中  │        └──重新办理──┴─► 重新办理
-      └─合并─► 已合并 ◄─合并─ 已受理                  重新办理 ─转办/办结──────────┘
+    待受理   --accept-->    已受理      --assign-->  已转办  --start-->  核查中  --report--> 已反馈
+    待受理   --decline-->   不予受理     已转办      --report--> 已反馈   已反馈  --send_back--> 核查中
+    待受理/已受理 --merge--> 已合并      已受理/已反馈/重新办理 --close--> 已办结 --follow_up--> 已回访
+    不予受理/已办结/已回访 --reopen--> 重新办理 --assign/close--> …
 """
 
 from __future__ import annotations
