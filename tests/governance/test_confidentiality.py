@@ -77,6 +77,9 @@ def every_url(world):
     urls += ["/api/governance/cases", "/api/governance/ledger/items", f"/api/governance/ledger/items/{world['item'].pk}"]
     urls += [f"/api/governance/cases/{c.pk}" for c in world["cases"]]
     urls += ["/api/openapi.json", reverse("home"), reverse("login")]
+    # the administrator's pages (only the admin reaches them; they must not show identities either)
+    urls += ["/admin/governance/case/", "/admin/audit/auditentry/", "/admin/governance/ledgeritem/"]
+    urls += [f"/admin/governance/case/{c.pk}/change/" for c in world["cases"]]
     return urls
 
 
@@ -116,6 +119,7 @@ def test_identity_is_absent_for_every_non_permitted_user(client, world, gov_user
         client.logout()
     # the walk did reach the pages: officers and units open many of them
     assert reached["officer"] > 30 and reached["unit"] > 5 and reached["anonymous"] >= 4
+    assert reached["admin"] > reached["officer"]  # the admin pages were reached too
 
 
 def test_identity_is_shown_to_the_permitted_officer_and_the_view_is_audited(client, world, gov_users):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meili.accounts.models import OrgUnit, Role
@@ -111,7 +112,7 @@ def apply_close(user, item: LedgerItem, text: str, evidence=None) -> LedgerUpdat
     from meili.governance.services import notify
     from meili.accounts.models import User
 
-    notify(User.objects.filter(role=Role.OFFICER, is_active=True), f"{item} 申请销号，待验收",
+    notify(User.objects.filter(role=Role.OFFICER, is_active=True), gettext("%(item)s 申请销号，待验收") % {"item": item},
            reverse("governance:ledger_item", args=[item.pk]), key=f"ledger-apply:{item.pk}:{update.pk}")
     return update
 
@@ -137,7 +138,7 @@ def verify(user, item: LedgerItem, approve: bool, text: str, public_summary: str
     log.record(user, f"ledger.{kind}", item, changes={"state": [IS.APPLIED, item.state]}, reason=text.strip())
     from meili.governance.services import notify, unit_users
 
-    notify(unit_users(item.responsible_unit), f"{item} {update.get_kind_display()}：{text.strip()[:80]}",
+    notify(unit_users(item.responsible_unit), gettext("%(item)s %(kind)s：%(text)s") % {"item": item, "kind": update.get_kind_display(), "text": text.strip()[:80]},
            reverse("governance:ledger_item", args=[item.pk]), key=f"ledger-verify:{update.pk}")
     return update
 
@@ -174,12 +175,12 @@ class ImportError_:
     rule: str
 
     def __str__(self) -> str:
-        where = [f"工作表 {self.sheet}"]
+        where = [gettext("工作表 %(s)s") % {"s": self.sheet}]
         if self.row is not None:
-            where.append(f"第 {self.row} 行")
+            where.append(gettext("第 %(n)s 行") % {"n": self.row})
         if self.column:
-            where.append(f"列 {self.column}")
-        return f"{'，'.join(where)}：{self.rule}"
+            where.append(gettext("列 %(c)s") % {"c": self.column})
+        return gettext("%(where)s：%(rule)s") % {"where": gettext("，").join(where), "rule": self.rule}
 
 
 class LedgerImportFailed(Exception):
@@ -236,10 +237,10 @@ def parse_workbook(path: Path) -> tuple[list[dict], list[ImportError_]]:
     try:
         frame = read_table(path, fmt="excel", sheet=SHEET)
     except InputError as exc:
-        return [], [ImportError_(SHEET, None, None, f"无法读取工作表“{SHEET}”：{exc.rule}")]
+        return [], [ImportError_(SHEET, None, None, gettext("无法读取工作表“%(s)s”：%(r)s") % {"s": SHEET, "r": exc.rule})]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        return [], [ImportError_(SHEET, 1, c, "缺少此列") for c in missing]
+        return [], [ImportError_(SHEET, 1, c, gettext("缺少此列")) for c in missing]
     units = {u.name: u for u in OrgUnit.objects.all()} | {u.code: u for u in OrgUnit.objects.all()}
     rows, seen = [], {}
     for record in frame.iter_rows(named=True):
@@ -249,23 +250,23 @@ def parse_workbook(path: Path) -> tuple[list[dict], list[ImportError_]]:
             continue
         for column in ("批次", "序号", "问题", "责任单位", "完成时限"):
             if not values[column]:
-                errors.append(ImportError_(SHEET, row, column, "必填"))
+                errors.append(ImportError_(SHEET, row, column, gettext("必填")))
         unit = units.get(values["责任单位"])
         if values["责任单位"] and unit is None:
-            errors.append(ImportError_(SHEET, row, "责任单位", f"未知单位“{values['责任单位']}”（见“单位”工作表）"))
+            errors.append(ImportError_(SHEET, row, "责任单位", gettext("未知单位“%(u)s”（见“单位”工作表）") % {"u": values["责任单位"]}))
         deadline = _parse_date(values["完成时限"])
         if values["完成时限"] and deadline is None:
-            errors.append(ImportError_(SHEET, row, "完成时限", f"“{values['完成时限']}”不是日期（如 2027-06-30）"))
+            errors.append(ImportError_(SHEET, row, "完成时限", gettext("“%(v)s”不是日期（如 2027-06-30）") % {"v": values["完成时限"]}))
         key = (values["批次"], values["序号"])
         if all(key) and key in seen:
-            errors.append(ImportError_(SHEET, row, "序号", f"与第 {seen[key]} 行重复"))
+            errors.append(ImportError_(SHEET, row, "序号", gettext("与第 %(n)s 行重复") % {"n": seen[key]}))
         seen.setdefault(key, row)
         if len(values["序号"]) > 20:
-            errors.append(ImportError_(SHEET, row, "序号", "不超过 20 个字符"))
+            errors.append(ImportError_(SHEET, row, "序号", gettext("不超过 20 个字符")))
         rows.append({"row": row, "batch": values["批次"], "seq": values["序号"], "problem": values["问题"],
                      "unit": unit, "measures": values["整改措施"], "deadline": deadline})
     if not rows and not errors:
-        errors.append(ImportError_(SHEET, None, None, "没有数据行"))
+        errors.append(ImportError_(SHEET, None, None, gettext("没有数据行")))
     return rows, errors
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meili.accounts.models import OrgUnit, Role, User
@@ -162,7 +162,7 @@ def submit(*, kind: str, description: str, address: str = "", district: OrgUnit 
                              action="submit", to_state=case.state, note=case.get_channel_display())
     log.record(user, "case.submit", case, changes={"state": [None, case.state]})
     officers = User.objects.filter(role=Role.OFFICER, is_active=True)
-    notify(officers, _t("新的举报件 %(n)s 待受理（期限 %(d)s）") % {"n": case.number, "d": case.accept_due},
+    notify(officers, gettext("新的举报件 %(n)s 待受理（期限 %(d)s）") % {"n": case.number, "d": case.accept_due},
            case_url(case), key=f"submit:{case.pk}")
     return case
 
@@ -225,7 +225,7 @@ def supervise(user, case: Case, *, unit: OrgUnit, method: str, requirement: str,
                                    method=method, requirement=requirement.strip(), due=due)
     CaseEvent.objects.create(case=case, actor=user, action="supervise", note=f"{unit}：{requirement.strip()}")
     log.record(user, "case.supervise", case, changes={"supervision": [None, s.pk]}, reason=requirement.strip())
-    notify(unit_users(unit), _t("%(n)s 被督办：%(r)s") % {"n": case.number, "r": requirement.strip()[:100]},
+    notify(unit_users(unit), gettext("%(n)s 被督办：%(r)s") % {"n": case.number, "r": requirement.strip()[:100]},
            case_url(case), key=f"supervise:{s.pk}")
     return s
 
@@ -260,7 +260,7 @@ def request_extension(user, case: Case, days: int, reason: str) -> Extension:
     log.record(user, "case.extension_request", case, changes={"extension": [None, days]}, reason=reason.strip())
     approvers = [u for u in User.objects.filter(is_active=True, role__in=[Role.LEADER, Role.ADMIN])
                  if can(u, Action.APPROVE_CASE_EXTENSION)]
-    notify(approvers, _t("%(n)s 申请延期 %(d)s 日，待审批") % {"n": case.number, "d": days},
+    notify(approvers, gettext("%(n)s 申请延期 %(d)s 日，待审批") % {"n": case.number, "d": days},
            reverse("governance:extensions"), key=f"extension:{ext.pk}")
     return ext
 
@@ -294,7 +294,7 @@ def decide_extension(user, extension: Extension, approve: bool, note: str = "") 
     log.record(user, f"case.extension_{ext.status}", case,
                changes={"finish_due": [ext.old_due, ext.new_due]} if approve else {}, reason=ext.decision_note)
     if ext.requested_by:
-        notify([ext.requested_by], _t("%(n)s 的延期申请%(s)s") % {"n": case.number, "s": ext.get_status_display()},
+        notify([ext.requested_by], gettext("%(n)s 的延期申请%(s)s") % {"n": case.number, "s": ext.get_status_display()},
                case_url(case), key=f"extension-decided:{ext.pk}")
     return ext
 
@@ -334,15 +334,15 @@ def notify_transition(case: Case, name: str, actor) -> None:
     url = case_url(case)
     if name == "assign":
         notify(unit_users(case.assigned_unit),
-               _t("%(n)s 已转办给本单位，请于 %(d)s 前反馈核查情况") % {"n": case.number, "d": case.unit_due},
+               gettext("%(n)s 已转办给本单位，请于 %(d)s 前反馈核查情况") % {"n": case.number, "d": case.unit_due},
                url, key=f"assign:{case.pk}:{case.unit_due}")
     elif name == "report":
         officers = [e.actor for e in case.events.filter(action__in=["assign", "accept"]).select_related("actor")
                     if e.actor is not None]
         notify(set(officers) or User.objects.filter(role=Role.OFFICER, is_active=True),
-               _t("%(n)s 承办单位已反馈核查情况") % {"n": case.number}, url, key=f"report:{case.pk}:{case.reported_at}")
+               gettext("%(n)s 承办单位已反馈核查情况") % {"n": case.number}, url, key=f"report:{case.pk}:{case.reported_at}")
     elif name == "send_back":
-        notify(unit_users(case.assigned_unit), _t("%(n)s 被退回重办") % {"n": case.number}, url,
+        notify(unit_users(case.assigned_unit), gettext("%(n)s 被退回重办") % {"n": case.number}, url,
                key=f"send_back:{case.pk}:{timezone.now():%Y%m%d%H%M%S}")
 
 
@@ -376,7 +376,7 @@ def due_lists(user=None, today: dt.date | None = None, unit_ids: set[int] | None
                              "days": (due - today).days})
     by_unit: dict = defaultdict(lambda: {"overdue": [], "soon": []})
     for row in sorted(rows, key=lambda r: r["due"]):
-        by_unit[row["unit"].name if row["unit"] else _t("市生态环境局（案件办理）")][row["status"]].append(row)
+        by_unit[row["unit"].name if row["unit"] else gettext("市生态环境局（案件办理）")][row["status"]].append(row)
     return {"today": today, "soon_until": soon, "rows": rows, "by_unit": dict(by_unit)}
 
 
@@ -386,8 +386,8 @@ def notify_due(today: dt.date | None = None) -> int:
     sent = 0
     for row in lists["rows"]:
         case = row["case"]
-        label = _t("已逾期") if row["status"] == "overdue" else _t("即将到期")
-        text = _t("%(n)s %(l)s（期限 %(d)s）") % {"n": case.number, "l": label, "d": row["due"]}
+        label = gettext("已逾期") if row["status"] == "overdue" else gettext("即将到期")
+        text = gettext("%(n)s %(l)s（期限 %(d)s）") % {"n": case.number, "l": label, "d": row["due"]}
         users = unit_users(row["unit"]) if row["who"] == "unit" else User.objects.filter(role=Role.OFFICER, is_active=True)
         sent += notify(users, text, case_url(case), key=f"due:{case.pk}:{row['who']}:{row['status']}:{lists['today']}")
     return sent
