@@ -91,3 +91,25 @@ def test_acceptance_and_finishing_deadlines_of_a_case_across_national_day(new_ca
 
 def test_package_last_year_is_reported():
     assert clock.package_last_year() == 2026
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+DAYS = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31))
+FIXED = clock.Calendar(overrides={d("2027-01-01"): False, d("2027-02-06"): True})
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(start=DAYS, n=st.integers(min_value=1, max_value=40))
+def test_working_periods_end_on_the_nth_workday(start, n):
+    end = FIXED.add(start, n, working=True)
+    assert FIXED.is_workday(end)
+    assert FIXED.days_left(start, end, working=True) == n
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(start=DAYS, n=st.integers(min_value=1, max_value=90))
+def test_calendar_periods_end_on_a_workday_no_earlier_than_n_days(start, n):
+    end = FIXED.add(start, n, working=False, roll=True)
+    assert FIXED.is_workday(end) and end >= start + dt.timedelta(days=n)
+    assert all(not FIXED.is_workday(start + dt.timedelta(days=k)) for k in range(n, (end - start).days))

@@ -11,9 +11,11 @@ import time
 
 from django.core.cache import cache
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 DIGITS = "零一二三四五六七八九十"
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 SESSION_KEY = "governance_challenge"
 
 
@@ -42,7 +44,8 @@ def new_question(request) -> str:
     """A new question (e.g. “七加五等于几？”); its answer's hash is kept in the session."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
     request.session[SESSION_KEY] = {"hash": _hash(str(a + b)), "issued": time.time()}
-    return _("%(a)s加%(b)s等于几？（请填写阿拉伯数字）") % {"a": DIGITS[a], "b": DIGITS[b]}
+    names = DIGITS if (get_language() or "zh").startswith("zh") else WORDS
+    return _("%(a)s加%(b)s等于几？（请填写阿拉伯数字）") % {"a": names[a], "b": names[b]}
 
 
 def check(request, answer: str) -> bool:
