@@ -18,7 +18,11 @@ def cases() -> None:
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="Check as of this day (default today).")
 @click.option("--notify", is_flag=True, help="Send in-platform messages (and e-mail when SMTP is configured).")
 def overdue(on: dt.datetime | None, notify: bool) -> None:
-    """List overdue and due-soon cases per unit, and overdue ledger items; exit 1 when any is overdue."""
+    """List overdue and due-soon cases and ledger items.
+
+    Cases are grouped by the unit that holds them; the exit status is 1 when anything is overdue
+    (for a daily cron job).
+    """
     setup()
     check_database()
     from meili.governance import ledger, services
@@ -50,7 +54,10 @@ def overdue(on: dt.datetime | None, notify: bool) -> None:
 @click.option("--user", "username", required=True, help="The officer the import is recorded for.")
 @click.option("--source", default="", help="Where the list comes from, e.g. 中央生态环境保护督察.")
 def import_ledger(path: str, username: str, source: str) -> None:
-    """Import an inspection's problem list (Excel); all or nothing, idempotent."""
+    """Import an inspection's problem list from Excel.
+
+    All or nothing; importing the same file again changes nothing.
+    """
     setup()
     check_database()
     from pathlib import Path
