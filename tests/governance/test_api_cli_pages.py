@@ -131,6 +131,8 @@ def test_officer_pages_render(client, case_in, gov_users):
     for name in ("cases", "case_new", "due", "extensions", "unit_tasks", "notifications", "stats", "holidays"):
         response = client.get(reverse(f"governance:{name}"))
         assert response.status_code == 200, name
+    calendar = client.get(reverse("governance:holidays")).content.decode()
+    assert "2026" in calendar and "周一至周五" in calendar  # the fallback after the package's last year is explained
     page = client.get(reverse("governance:case", args=[case.pk])).content.decode()
     assert 'data-testid="do-close"' in page and 'data-testid="do-send_back"' in page
     assert client.get(reverse("governance:cases"), {"state": "open", "kind": "air", "q": "黑烟"}).status_code == 200
