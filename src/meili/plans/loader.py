@@ -153,7 +153,10 @@ def _rule(error: jsonschema.ValidationError) -> str:
         return f"must be {kind} between {sub['minimum']} and {sub['maximum']}"
     if error.validator == "type":
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        return "must be " + " or ".join(_TYPE_NAMES.get(t, t) for t in types)
+        if set(types) == {"boolean", "null"}:
+            return "must be true, false or null"
+        names = [_TYPE_NAMES.get(t, t) for t in types]
+        return "must be " + (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0])
     if error.validator == "enum":
         return "must be one of " + ", ".join(str(v) for v in error.validator_value)
     if error.validator == "required":
