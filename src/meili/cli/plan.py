@@ -1,0 +1,43 @@
+"""``meili plan …``: check a plan file (pure Python, no Django needed to import this module)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from meili.plans.loader import PlanError, load_plan
+from meili.plans.model import DIRECTIONS, OBTAINED
+
+
+@click.group()
+def plan() -> None:
+    """Plan files: check them (and, with the platform, load them)."""
+
+
+@plan.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+def check(file: str) -> None:
+    """Validate FILE and print a summary; exit 2 with a one-line error if it is invalid."""
+    try:
+        loaded = load_plan(file)
+    except PlanError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(2) from exc
+    click.echo(f"{loaded.code}: {loaded.title}")
+    click.echo(f"version {loaded.version}")
+    click.echo(
+        f"{len(loaded.units)} units, {len(loaded.chapters)} chapters, "
+        f"{sum(len(c.sections) for c in loaded.chapters)} sections, {len(loaded.tasks())} tasks, "
+        f"{len(loaded.indicators)} indicators, {sum(len(i.targets) for i in loaded.indicators)} targets"
+    )
+    per_chapter = Counter(i.chapter for i in loaded.indicators)
+    click.echo("indicators per chapter:")
+    for chapter in loaded.chapters:
+        click.echo(f"  {chapter.number:>2} {chapter.title}: {per_chapter.get(chapter.number, 0)}")
+    directions = Counter(i.direction for i in loaded.indicators)
+    click.echo("by direction: " + ", ".join(f"{d} {directions.get(d, 0)}" for d in DIRECTIONS))
+    obtained = Counter(i.obtained for i in loaded.indicators)
+    click.echo("by obtained: " + ", ".join(f"{o} {obtained.get(o, 0)}" for o in OBTAINED))
+    superior = sum(1 for i in loaded.indicators if i.target_source == "superior")
+    click.echo(f"targets set by a superior document: {superior} indicators")
