@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.progress.api import router as progress_router
 
 api = NinjaAPI(
     title="Meili API",
@@ -30,3 +31,6 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok", "version": meili.__version__}
+
+
+api.add_router("/progress/", progress_router)

@@ -41,3 +41,30 @@ def check(file: str) -> None:
     click.echo("by obtained: " + ", ".join(f"{o} {obtained.get(o, 0)}" for o in OBTAINED))
     superior = sum(1 for i in loaded.indicators if i.target_source == "superior")
     click.echo(f"targets set by a superior document: {superior} indicators")
+
+
+@plan.command("load")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str), required=False)
+def load(file: str | None) -> None:
+    """Load FILE (default: the packaged plan) into the platform as its current version."""
+    from meili.cli.django_setup import check_database, setup
+
+    setup()
+    check_database()
+    from meili.plans.loader import plan_path
+    from meili.progress.plans import load_plan_file
+
+    path = file or str(plan_path(_configured_plan()))
+    try:
+        version, created = load_plan_file(path)
+    except PlanError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(2) from exc
+    state = "loaded as a new version" if created else "already loaded; nothing changed"
+    click.echo(f"{version.code} {version.version[:12]}: {state}")
+
+
+def _configured_plan() -> str:
+    from django.conf import settings
+
+    return settings.PLAN_CODE

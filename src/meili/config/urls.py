@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("meili.accounts.urls")),
+    path("progress/", include("meili.progress.urls")),
     path("", include("meili.web.urls")),
 ]
