@@ -1,0 +1,26 @@
+"""``meili plan check``: a summary for a valid file, exit 2 and the one-line error for a bad one."""
+
+from click.testing import CliRunner
+
+from meili.cli.plan import plan
+from meili.plans import plan_path
+
+
+def test_check_summarises_the_weihai_plan():
+    result = CliRunner().invoke(plan, ["check", str(plan_path("weihai-2024-2035"))])
+    assert result.exit_code == 0, result.output
+    assert "weihai-2024-2035: 美丽威海建设规划纲要（2024—2035年）" in result.output
+    assert "30 units, 9 chapters, 36 sections, 56 tasks, 63 indicators" in result.output
+    assert "   4 持续改善怡人海滨生态环境: 17" in result.output
+    assert "by direction: increase 37, decrease 6, range 0, milestone 18, qualitative 2" in result.output
+    assert "by obtained: reported 55, monitoring 8" in result.output
+
+
+def test_check_exits_2_with_the_error(tmp_path):
+    bad = tmp_path / "weihai.yaml"
+    bad.write_text(plan_path("weihai-2024-2035").read_text(encoding="utf-8").replace("year: 2027", "year: 2207", 1),
+                   encoding="utf-8")
+    result = CliRunner().invoke(plan, ["check", str(bad)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line]
+    assert lines == ["weihai.yaml: indicators[0].targets[0].year: must be an integer between 2000 and 2100"]
