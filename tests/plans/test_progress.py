@@ -238,9 +238,12 @@ def test_growth_ratio_ceiling_correction():
     assert result.inputs["observed_cagr"] == pytest.approx(0.00257, abs=1e-5)
 
 
-def test_growth_ratio_opposite_signs():
-    ind = indicator(baseline=(2020, -1.0), targets=((2030, 5.0),))
-    assert assess(ind, {2025: 2.0}, 2025, method="growth_ratio").status == "insufficient_data"
+@pytest.mark.parametrize(("base", "latest", "target"), [(-1.0, 2.0, 5.0), (-1.0, -0.5, 5.0), (-5.0, 0.0, -1.0)])
+def test_growth_ratio_opposite_signs(base, latest, target):
+    ind = indicator(baseline=(2020, base), targets=((2030, target),))
+    result = assess(ind, {2025: latest}, 2025, method="growth_ratio")
+    assert result.status == "insufficient_data"
+    assert "opposite signs" in result.explanation_en
 
 
 def test_cagr():
@@ -327,3 +330,17 @@ def test_escap_progress_made_is_the_share_of_the_required_change(base, latest, y
     if result.status != "achieved":
         assert result.progress_made == pytest.approx((latest - base) / 10.0)
         assert result.time_elapsed == pytest.approx((year - 2020) / 10)
+
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@given(obs=st.dictionaries(st.integers(min_value=2018, max_value=2032), finite, min_size=1, max_size=6),
+       target=finite, direction=st.sampled_from(["increase", "decrease"]),
+       year=st.integers(min_value=2019, max_value=2032), method=st.sampled_from(sorted(METHODS)))
+def test_no_baseline_any_signs_any_method(obs, target, direction, year, method):
+    ind = indicator(direction, None, ((2030, target),))
+    result = assess(ind, obs, year, method=method)
+    assert result.status in STATUSES
+    for number in (result.progress_made, result.ratio, result.anticipated_value):
+        assert number is None or isinstance(number, float)
