@@ -24,3 +24,26 @@ def test_check_exits_2_with_the_error(tmp_path):
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line]
     assert lines == ["weihai.yaml: indicators[0].targets[0].year: must be an integer between 2000 and 2100"]
+
+
+def test_check_accepts_a_packaged_plan_code():
+    result = CliRunner().invoke(plan, ["check", "weihai-2024-2035"])
+    assert result.exit_code == 0, result.output
+    assert "63 indicators" in result.output
+
+
+def test_check_of_a_missing_file_exits_2():
+    result = CliRunner().invoke(plan, ["check", "no-such-plan.yaml"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "no-such-plan.yaml: cannot be read: No such file or directory"
+
+
+def test_the_plan_group_imports_without_django():
+    import subprocess
+    import sys
+
+    code = "import sys, meili.cli.plan, meili.plans.progress; print(any(m.startswith('django') for m in sys.modules))"
+    src = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "src")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": src})
+    assert out.stdout.strip() == "False"
