@@ -1,5 +1,9 @@
 """``meili plan check``: a summary for a valid file, exit 2 and the one-line error for a bad one."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from meili.cli.plan import plan
@@ -39,11 +43,8 @@ def test_check_of_a_missing_file_exits_2():
 
 
 def test_the_plan_group_imports_without_django():
-    import subprocess
-    import sys
-
     code = "import sys, meili.cli.plan, meili.plans.progress; print(any(m.startswith('django') for m in sys.modules))"
-    src = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": src})
     assert out.stdout.strip() == "False"
