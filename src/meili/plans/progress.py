@@ -184,7 +184,7 @@ def assess(
     if manual is not None and manual.status not in STATUSES:
         raise ValueError(f"unknown status {manual.status!r}; known: {', '.join(STATUSES)}")
     target = indicator.target_for(year)
-    if not indicator.is_numeric or (target is not None and target.comparator == "range") or indicator.direction == "range":
+    if indicator.direction not in ("increase", "decrease") or (target is not None and target.comparator == "range"):
         return _manual(indicator, year, method, target, manual)
     if target is None:
         return _insufficient(indicator, year, method, None, "规划未设定年度目标，需按上级文件录入目标值",
@@ -210,7 +210,6 @@ def assess(
         if previous and previous[-1].year in observed and previous[-1].year > b_year:
             b_year, b_value = previous[-1].year, observed[previous[-1].year]
             b_source = f"{b_year}年观测值（上一目标年）/ observation of the previous target year"
-    series = tuple((y, v) for y, v in series if y >= b_year and not (y == b_year and indicator.baseline is not None))
     later = [(y, v) for y, v in series if y > b_year]
     if not later:
         return _insufficient(indicator, year, method, target,
