@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from meili.plans.model import Baseline, Indicator, Target
@@ -338,6 +338,8 @@ finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 @given(obs=st.dictionaries(st.integers(min_value=2018, max_value=2032), finite, min_size=1, max_size=6),
        target=finite, direction=st.sampled_from(["increase", "decrease"]),
        year=st.integers(min_value=2019, max_value=2032), method=st.sampled_from(sorted(METHODS)))
+@example(obs={2018: -2.2604305988945357e-285, 2019: -1.0}, target=1.285288583314941e-157,
+         direction="increase", year=2019, method="growth_ratio")  # the product of the signs underflowed
 def test_no_baseline_any_signs_any_method(obs, target, direction, year, method):
     ind = indicator(direction, None, ((2030, target),))
     result = assess(ind, obs, year, method=method)

@@ -367,7 +367,7 @@ def growth_ratio(ctx: _Context) -> Assessment:
     latest = ctx.latest_value or GROWTH_ZERO_REPLACEMENT
     goal = ctx.target.value if ctx.target.value is not None else base
     goal = goal or GROWTH_ZERO_REPLACEMENT
-    if base * latest < 0 or base * goal < 0:
+    if (base > 0) != (latest > 0) or (base > 0) != (goal > 0):
         return _insufficient(ctx.indicator, ctx.year, ctx.method, ctx.target,
                              "基准值与最新值或目标值符号相反，无法计算增长率",
                              "the baseline and the latest or target value have opposite signs; no growth rate",
