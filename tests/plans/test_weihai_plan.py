@@ -194,3 +194,27 @@ def test_monitoring_indicators_name_their_statistic(plan):
     assert monitored["sea.good_water_share"] == "sea.good_water_share"
     assert monitored["air.good_days_ratio"] == "air.good_days_ratio"
     assert all(monitored.values())
+
+
+COVERAGE = Path(__file__).resolve().parents[2] / "docs" / "plan-coverage.md"
+
+
+def coverage_rows():
+    for line in COVERAGE.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 3 and cells[0] not in ("clause", "---"):
+            yield cells
+
+
+def test_coverage_quotes_are_verbatim(seed_text):
+    rows = list(coverage_rows())
+    assert len(rows) > 100
+    for clause, sentence, _ in rows:
+        for fragment in sentence.replace("……", "；").split("；"):
+            assert fragment.strip() in seed_text, (clause, fragment)
+
+
+def test_coverage_names_every_indicator(plan):
+    carried = " ".join(row[2] for row in coverage_rows())
+    missing = [i.code for i in plan.indicators if f"`{i.code}`" not in carried]
+    assert missing == []

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import click
 
-from meili.plans.loader import PlanError, load_plan
+from meili.plans.loader import PlanError, load_plan, packaged_plans, plan_path
 from meili.plans.model import DIRECTIONS, OBTAINED
 
 
@@ -16,11 +17,15 @@ def plan() -> None:
 
 
 @plan.command("check")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file")
 def check(file: str) -> None:
-    """Validate FILE and print a summary; exit 2 with a one-line error if it is invalid."""
+    """Validate FILE (a path, or the code of a packaged plan) and print a summary.
+
+    Exits 2 with the one-line error if the plan is invalid.
+    """
+    path = plan_path(file) if not Path(file).exists() and file in packaged_plans() else Path(file)
     try:
-        loaded = load_plan(file)
+        loaded = load_plan(path)
     except PlanError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2) from exc

@@ -53,9 +53,10 @@ class PlanError(ValueError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        rule = " ".join(self.rule.split())
         if self.key_path:
-            return f"{self.file}: {self.key_path}: {self.rule}"
-        return f"{self.file}: {self.rule}"
+            return f"{self.file}: {self.key_path}: {rule}"
+        return f"{self.file}: {rule}"
 
 
 def chinese_numeral(n: int) -> str:

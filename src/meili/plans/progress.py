@@ -184,7 +184,7 @@ def assess(
     if manual is not None and manual.status not in STATUSES:
         raise ValueError(f"unknown status {manual.status!r}; known: {', '.join(STATUSES)}")
     target = indicator.target_for(year)
-    if not indicator.is_numeric or (target is not None and target.comparator == "range") or indicator.direction == "range":
+    if indicator.direction not in ("increase", "decrease") or (target is not None and target.comparator == "range"):
         return _manual(indicator, year, method, target, manual)
     if target is None:
         return _insufficient(indicator, year, method, None, "规划未设定年度目标，需按上级文件录入目标值",
@@ -210,7 +210,6 @@ def assess(
         if previous and previous[-1].year in observed and previous[-1].year > b_year:
             b_year, b_value = previous[-1].year, observed[previous[-1].year]
             b_source = f"{b_year}年观测值（上一目标年）/ observation of the previous target year"
-    series = tuple((y, v) for y, v in series if y >= b_year and not (y == b_year and indicator.baseline is not None))
     later = [(y, v) for y, v in series if y > b_year]
     if not later:
         return _insufficient(indicator, year, method, target,
@@ -365,13 +364,14 @@ def cagr(start: float, end: float, years: float) -> float:
 def growth_ratio(ctx: _Context) -> Assessment:
     """Statistics Canada's ratio of observed to required compound annual growth (Open SDG)."""
     base = ctx.baseline_value or GROWTH_ZERO_REPLACEMENT
-    latest = ctx.latest_value
-    if base * latest <= 0 and latest != 0:
+    latest = ctx.latest_value or GROWTH_ZERO_REPLACEMENT
+    goal = ctx.target.value if ctx.target.value is not None else base
+    goal = goal or GROWTH_ZERO_REPLACEMENT
+    if (base > 0) != (latest > 0) or (base > 0) != (goal > 0):
         return _insufficient(ctx.indicator, ctx.year, ctx.method, ctx.target,
-                             "基准值与最新值符号相反，无法计算增长率",
-                             "baseline and latest value have opposite signs; no growth rate",
+                             "基准值与最新值或目标值符号相反，无法计算增长率",
+                             "the baseline and the latest or target value have opposite signs; no growth rate",
                              baseline=(ctx.baseline_year, ctx.baseline_value))
-    latest = latest or GROWTH_ZERO_REPLACEMENT
     years = ctx.latest_year - ctx.baseline_year
     observed = cagr(base, latest, years)
     t = ctx.target
@@ -406,8 +406,7 @@ def growth_ratio(ctx: _Context) -> Assessment:
         return ctx.base("achieved", f"已达成：{lead_zh}，最新值已达到目标。",
                         f"Achieved: {lead_en}; the latest value meets the target.",
                         inputs={"observed_cagr": observed})
-    target_value = t.value or GROWTH_ZERO_REPLACEMENT
-    required = cagr(base, target_value, t.year - ctx.baseline_year)
+    required = cagr(base, goal, t.year - ctx.baseline_year)
     if required == 0 or ctx.sign * required < 0:
         return ctx.base("off_track", f"滞后或倒退：{lead_zh}；基准值已达标，最新值已跌出目标。",
                         f"Off track: {lead_en}; the baseline met the target but the latest value no longer does.",
