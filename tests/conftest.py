@@ -39,6 +39,13 @@ def org(db):
 PASSWORD = "Test-passw0rd-!"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 costs a third of a second a user; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(org):
     """``make_user(role, unit_code)`` -> a user with the test password."""

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from meili.accounts.models import OrgUnit
@@ -176,7 +176,7 @@ def create_value(request, payload: ValueIn):
     entry = Entry(payload.indicator_code, payload.year, payload.value, payload.manual_status, payload.weight,
                   payload.source_document, payload.source_number, payload.note)
     row, changed = _checked(lambda: save_draft(request.user, _plan(), unit, entry))
-    return (201 if changed else 200), _value_out(row)
+    return Status(201 if changed else 200, _value_out(row))
 
 
 def _own_value(request, pk: int) -> IndicatorValue:
