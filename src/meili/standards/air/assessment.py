@@ -23,7 +23,7 @@ from fractions import Fraction
 import polars as pl
 
 from .editions import DECIMALS, Edition, resolve
-from .iaqi import round_gbt8170_expr
+from .iaqi import from_scaled_expr, round_gbt8170_expr
 
 #: (statistic name, daily column, pollutant, percentile or None for the mean, limit averaging)
 STATISTICS = (
@@ -153,7 +153,7 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
                                 for p in POLLUTANT_COLUMN])
     outputs = []
     for name, _, pollutant, _, averaging in STATISTICS:
-        rounded = round_gbt8170_expr(pl.col(name), DECIMALS[pollutant]) / float(10 ** DECIMALS[pollutant])
+        rounded = from_scaled_expr(round_gbt8170_expr(pl.col(name), DECIMALS[pollutant]), DECIMALS[pollutant])
         limit1 = ed.limit(pollutant, averaging, 1, phase=phase)
         limit2 = ed.limit(pollutant, averaging, 2, phase=phase)
         limit = pl.when(pl.col("zone_class") == 1).then(pl.lit(limit1)).otherwise(pl.lit(limit2))
@@ -174,8 +174,8 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     stats = stats.with_columns(
         pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in checks])).then(False)
         .when(pl.all_horizontal([c.fill_null(False) for c in checks])).then(True).alias("complies"),
-        (round_gbt8170_expr(pl.col("good_days") * 100.0 / pl.col("valid_days"), 1) / 10.0).alias("good_days_ratio"),
-        (round_gbt8170_expr(composite, 2) / 100.0).alias("composite_index"),
+        from_scaled_expr(round_gbt8170_expr(pl.col("good_days") * 100.0 / pl.col("valid_days"), 1), 1).alias("good_days_ratio"),
+        from_scaled_expr(round_gbt8170_expr(composite, 2), 2).alias("composite_index"),
         composite_valid.alias("composite_valid"),
         pl.lit(start).alias("start"), pl.lit(end).alias("end"),
         pl.lit(ed.limits_standard + (f" ({phase})" if phase else "")).alias("standard"),

@@ -18,7 +18,7 @@ import polars as pl
 
 from .editions import DECIMALS, Edition
 from .frames import HOUR, by_edition, missing_expr, natural_day, to_wide
-from .iaqi import iaqi_scaled_expr, level_exprs, round_gbt8170_expr, summary_exprs
+from .iaqi import from_scaled_expr, iaqi_scaled_expr, level_exprs, round_gbt8170_expr, summary_exprs
 
 MEANS = ("SO2", "NO2", "CO", "PM10", "PM2.5")
 #: Option defaults (each documented in docs/standards/air.md)
@@ -120,7 +120,7 @@ def _daily_index_one(conc: pl.DataFrame, ed: Edition) -> pl.DataFrame:
         indicators["O3_1h_max"] = "O3_1h"
     out = out.with_columns(**summary_exprs(terms, ed)).with_columns(
         missing_expr(indicators).alias("missing"),
-        *[(pl.col(f"__s_{c}") / float(10 ** DECIMALS[c.split("_")[0]])).alias(c) for c in CONCENTRATION_COLUMNS],
+        *[from_scaled_expr(pl.col(f"__s_{c}"), DECIMALS[c.split("_")[0]]).alias(c) for c in CONCENTRATION_COLUMNS],
     )
     out = out.with_columns(
         pl.col("missing").is_null().alias("complete"),

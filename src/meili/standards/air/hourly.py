@@ -16,7 +16,7 @@ import polars as pl
 
 from .editions import DECIMALS, POLLUTANTS, Edition
 from .frames import by_edition, missing_expr, natural_day, to_wide
-from .iaqi import iaqi_expr, iaqi_scaled_expr, level_exprs, round_gbt8170_expr, summary_exprs
+from .iaqi import from_scaled_expr, iaqi_expr, iaqi_scaled_expr, level_exprs, round_gbt8170_expr, summary_exprs
 
 HOURLY_IAQI = {p: f"IAQI_{p}" for p in POLLUTANTS}
 TABLE = {"SO2": "1h", "NO2": "1h", "CO": "1h", "O3": "1h", "PM10": "24h", "PM2.5": "24h"}
@@ -46,7 +46,7 @@ def _hourly_one(wide: pl.DataFrame, ed: Edition, so2_24h_fallback: bool, min_hou
     terms = {HOURLY_IAQI[p]: p for p in POLLUTANTS}
     out = out.with_columns(**summary_exprs(terms, ed)).with_columns(
         missing_expr({p: p for p in POLLUTANTS}).alias("missing"),
-        *[(pl.col(f"__s_{p}") / float(10 ** DECIMALS[p])).alias(p) for p in POLLUTANTS],
+        *[from_scaled_expr(pl.col(f"__s_{p}"), DECIMALS[p]).alias(p) for p in POLLUTANTS],
     )
     out = out.with_columns(
         pl.col("missing").is_null().alias("complete"),

@@ -48,6 +48,11 @@ def round_gbt8170_expr(expr: pl.Expr, decimals: int) -> pl.Expr:
     return pl.when(expr < 0).then(None).otherwise(rounded).cast(pl.Int64)
 
 
+def from_scaled_expr(scaled: pl.Expr, decimals: int) -> pl.Expr:
+    """A scaled integer (units of 10^-decimals) back to a Float64 printed with *decimals* places."""
+    return (scaled.cast(pl.Float64) / float(10**decimals)).round(decimals)
+
+
 def round_gbt8170(value: float | int | str | Decimal, decimals: int) -> Decimal:
     """GB/T 8170 (四舍六入五成双) of one value, applied once to its exact decimal text: 60.5 → 60, 61.5 → 62."""
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
