@@ -58,7 +58,7 @@ def o3_8h_expr(min_hours: int = O3_8H_MIN_HOURS) -> tuple[pl.Expr, pl.Expr]:
     """(8-hour moving average, hours present) ending at each row, on a complete grid sorted by site and time.
 
     GB 3095 Table 4 (≥ 6 hourly values in each 8 hours); HJ 663-2013 Table A.1 (mean of hours X−7 … X).
-    Computed from exact integer sums of the values at 0.001 µg/m³, per site.
+    Computed from exact integer rolling sums of the values at 0.001 µg/m³, per site.
     """
     value = (pl.col("O3") * O3_RESOLUTION).round(0).cast(pl.Int64).fill_null(0)
     present = pl.col("O3").is_not_null().cast(pl.Int32)
@@ -156,9 +156,9 @@ def daily_index(concentrations: pl.DataFrame, edition: str | Edition = "auto") -
     for c in COUNT_COLUMNS:
         if c not in conc.columns:
             conc = conc.with_columns(pl.lit(None, dtype=pl.UInt32).alias(c))
-    out = by_edition(conc, pl.col("date"), edition, _daily_index_one)
+    out = by_edition(conc, pl.col("date"), edition, _daily_index_one, sort_by=("site", "date"))
     extra = [c for c in out.columns if c not in DAILY_COLUMNS]
-    return out.select(*DAILY_COLUMNS, *extra).sort("site", "date")
+    return out.select(*DAILY_COLUMNS, *extra)
 
 
 def daily(hourly: pl.DataFrame, edition: str | Edition = "auto", *, min_hours: int = MIN_HOURS,
