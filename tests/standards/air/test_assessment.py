@@ -115,6 +115,18 @@ def test_zone_class_and_2026_phases():
     assert forced["PM10_mean_limit"] == 60.0  # 2025 under the 2026 transitional limits
 
 
+def test_rankings_use_valid_statistics_and_share_places():
+    frame = pl.DataFrame({"site": list("ABCDE"), "composite_index": [3.2, 2.9, 3.2, 2.1, 1.0],
+                          "composite_valid": [True, True, True, True, False], "PM2.5_mean": [30.0, 28, 35, 20, 10],
+                          "valid_PM2.5": [True, True, True, True, False], "good_days_ratio": [80.0, 85, 80, 90, 99],
+                          "valid_days": [300, 300, 300, 300, 0]})
+    assert air.rank(frame)["rank_composite_index"].to_list() == [3, 2, 3, 1, None]
+    assert air.rank(frame, "PM2.5_mean")["rank_PM2.5_mean"].to_list() == [3, 2, 4, 1, None]
+    assert air.rank(frame, "good_days_ratio")["rank_good_days_ratio"].to_list() == [3, 2, 3, 1, None]
+    with pytest.raises(ValueError):
+        air.rank(frame, "SO2_mean")
+
+
 def test_city_value_is_the_mean_of_valid_sites_and_its_index_is_recomputed():
     day = dt.date(2026, 5, 1)
     conc = pl.DataFrame({"site": ["A", "B", "C"], "date": [day] * 3, "SO2": [10.0, 20.0, None],

@@ -189,3 +189,22 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     columns += ["complies", "valid_days", "good_days", "good_days_ratio", "heavy_days", "composite_index",
                 "composite_valid", "standard", "method"]
     return stats.select(columns).sort("site")
+
+
+#: ranking statistic -> (validity column, larger is better)
+RANKINGS = {"composite_index": ("composite_valid", False), "PM2.5_mean": ("valid_PM2.5", False),
+            "good_days_ratio": ("valid_days", True)}
+
+
+def rank(assessment: pl.DataFrame, by: str = "composite_index") -> pl.DataFrame:
+    """Rank the rows of :func:`assess` by the composite index (worse air = larger index = lower place), the
+    PM2.5 mean or the good-days ratio (城市环境空气质量排名技术规定, 2018: ties share a place). Only valid
+    statistics are ranked; the others get NA in ``rank_<by>``.
+    """
+    if by not in RANKINGS:
+        raise ValueError(f"cannot rank by {by!r}; expected one of {', '.join(RANKINGS)}")
+    valid_col, larger_better = RANKINGS[by]
+    valid = pl.col(valid_col).cast(pl.Boolean) & pl.col(by).is_not_null()
+    key = pl.when(valid).then(pl.col(by))
+    ranked = key.rank(method="min", descending=larger_better).cast(pl.Int64)
+    return assessment.with_columns(ranked.alias(f"rank_{by}"))
