@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from meili.audit.admin import ReadOnlyAdmin
 from meili.progress.models import IndicatorValue, PlanVersion, SuperiorTarget
 
 
@@ -13,21 +14,12 @@ class PlanVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ReadOnlyAdmin):
     """Read-only here: values change only through the reporting workflow, which audits every step."""
 
     list_display = ("indicator_code", "unit", "year", "value", "manual_status", "state", "updated_at")
     list_filter = ("state", "year", "unit")
     search_fields = ("indicator_code", "source_document")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SuperiorTarget)
