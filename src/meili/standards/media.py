@@ -296,12 +296,13 @@ def _meets(k: int) -> pl.Expr:
 
 
 def class_expr(n_classes: int) -> pl.Expr:
-    """Class 1..n of ``value`` against the joined bounds, n+1 when no class is met, null for no value.
+    """Class 1..n of ``value`` against the joined bounds, n+1 when no class is met, null for no value
+    or an item without class bounds.
 
     The best class whose bounds are met wins, so a value equal to a limit shared by classes I and II is
     class I (从优不从劣, GB/T 14848-2017 §6.2; same practice for GB 3838 and GB 3097).
     """
-    expr = pl.when(pl.col("value").is_null()).then(None)
+    expr = pl.when(pl.col("value").is_null() | pl.col("direction").is_null()).then(None)
     for k in range(1, n_classes + 1):
         expr = expr.when(_meets(k)).then(k)
     return expr.otherwise(n_classes + 1).cast(pl.Int8)

@@ -138,7 +138,7 @@ def _period(period: str) -> pl.Expr:
         raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
     time = pl.col("time")
     if period == "sample":
-        return time.cast(pl.String).alias("period")
+        return time.alias("period")
     if period == "all":
         return pl.lit("all").alias("period")
     if period == "month":
@@ -151,7 +151,10 @@ def _period(period: str) -> pl.Expr:
 def _with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
     if period not in ("sample", "all") and frame.schema["time"] == pl.String:
         frame = frame.with_columns(pl.col("time").str.to_datetime(strict=False))
-    return frame.with_columns(_period(period))
+    frame = frame.with_columns(_period(period))
+    if frame.schema["period"] in (pl.Datetime, pl.Date) or isinstance(frame.schema["period"], pl.Datetime):
+        return frame.with_columns(pl.col("period").dt.strftime("%Y-%m-%d %H:%M"))
+    return frame.with_columns(pl.col("period").cast(pl.String))
 
 
 def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
@@ -447,7 +450,7 @@ def water_body_status(
                        main_pollutants=main)
         else:
             part = items.filter((pl.col(by) == group) & (pl.col("period") == per))
-            lake = bool(part["lake"].any())
+            lake = bool(part["lake"].all())
             pooled = (
                 part.group_by("key", maintain_order=True)
                 .agg(pl.col("value").mean().round_sig_figs(10), pl.col("below_dl").all())
