@@ -87,7 +87,7 @@ def _table() -> tuple[dict[str, dict[str, str]], pl.DataFrame, pl.DataFrame]:
     lake_rows = frame.filter(pl.col("key").str.ends_with("@lake")).with_columns(
         pl.col("key").str.replace("@lake", "")
     )
-    lake = pl.concat([river.filter(~pl.col("key").is_in(lake_rows["key"])), lake_rows])
+    lake = pl.concat([river.filter(~pl.col("key").is_in(lake_rows["key"].to_list())), lake_rows])
     both = pl.concat([river.with_columns(pl.lit(False).alias("lake")), lake.with_columns(pl.lit(True).alias("lake"))])
     meta = pl.DataFrame(
         {
