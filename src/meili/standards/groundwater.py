@@ -23,7 +23,7 @@ from meili.standards.media import (
     period_means,
     read_table_text,
 )
-from meili.standards.water import _with_period
+from meili.standards.water import _with_period, period_text
 
 STANDARD = "GB/T 14848-2017"
 N_CLASSES = 4
@@ -123,7 +123,7 @@ def classify(
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
         pl.col("nuclide_analysis").any(),
     )
-    return out.with_columns(
+    return period_text(out.sort("site", "period")).with_columns(
         pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
         pl.lit(STANDARD).alias("standard"),
     ).select("site", "period", "n_items", "class", "class_label", "deciding_items", "deciding_items_cn",

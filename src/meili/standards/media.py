@@ -195,34 +195,34 @@ def normalise(samples: pl.DataFrame, registry: ItemRegistry) -> pl.DataFrame:
     is a detection limit). Output: the same rows with ``key`` and ``value`` in the standard's unit,
     ``below_dl`` filled with false when absent. Raises :class:`UnknownItemError` /
     :class:`UnknownUnitError` naming the first offending row (its index in ``position``).
+    Names and units are resolved once per distinct spelling, so long tables cost little.
     """
-    frame = samples.with_row_index("__pos")
-    folded = pl.col("parameter").cast(pl.String).str.replace_all(r"\s+", "").str.to_lowercase()
-    folded = folded.str.replace_all("（", "(").str.replace_all("）", ")")
-    frame = frame.with_columns(folded.alias("__name")).join(registry.lookup_frame(), on="__name", how="left")
-    bad = frame.filter(pl.col("key").is_null())
-    if bad.height:
-        row = bad.sort("__pos").row(0, named=True)
-        raise UnknownItemError(str(row["parameter"]), registry.standard, row["__pos"])
+    names = samples["parameter"].cast(pl.String)
+    mapping = {}
+    for name in names.unique().to_list():
+        try:
+            mapping[name] = registry.key(str(name))
+        except UnknownItemError:
+            position = int(names.eq_missing(name).arg_true()[0])
+            raise UnknownItemError(str(name), registry.standard, position) from None
+    frame = samples.with_columns(names.replace_strict(mapping, return_dtype=pl.String).alias("key"))
     if "unit" in frame.columns:
-        pairs = frame.select("key", pl.col("unit").cast(pl.String).fill_null("")).unique()
-        factors = []
+        units = frame["unit"].cast(pl.String).fill_null("")
+        pairs = pl.DataFrame({"key": frame["key"], "unit": units}).unique()
+        factors = {}
         for key, unit in pairs.iter_rows():
             try:
-                factors.append(unit_factor(unit, registry[key].unit, key))
+                factors[f"{key}\x00{unit}"] = unit_factor(unit, registry[key].unit, key)
             except UnknownUnitError:
-                first = frame.filter((pl.col("key") == key) & (pl.col("unit").fill_null("") == unit)).sort("__pos")
-                raise UnknownUnitError(unit, key, registry[key].unit, first["__pos"][0]) from None
-        table = pairs.with_columns(pl.Series("__factor", factors, dtype=pl.Float64))
-        frame = frame.with_columns(pl.col("unit").cast(pl.String).fill_null("")).join(
-            table, on=["key", "unit"], how="left"
-        )
-        frame = frame.with_columns((pl.col("value") * pl.col("__factor")).alias("value")).drop("__factor", "unit")
+                position = int(((frame["key"] == key) & (units == unit)).arg_true()[0])
+                raise UnknownUnitError(unit, key, registry[key].unit, position) from None
+        if any(f != 1.0 for f in factors.values()):
+            pair = pl.col("key") + "\x00" + units
+            frame = frame.with_columns(pl.col("value") * pair.replace_strict(factors, return_dtype=pl.Float64))
+        frame = frame.drop("unit")
     if "below_dl" not in frame.columns:
         frame = frame.with_columns(pl.lit(False).alias("below_dl"))
-    return frame.sort("__pos").drop("__pos", "__name").with_columns(
-        pl.col("value").cast(pl.Float64), pl.col("below_dl").fill_null(False).cast(pl.Boolean)
-    )
+    return frame.with_columns(pl.col("value").cast(pl.Float64), pl.col("below_dl").fill_null(False).cast(pl.Boolean))
 
 
 def period_means(
@@ -239,16 +239,21 @@ def period_means(
     if nondetect not in NONDETECT_MEAN:
         raise ValueError(f"nondetect must be one of {NONDETECT_MEAN}, not {nondetect!r}")
     factor = {"half": 0.5, "limit": 1.0, "zero": 0.0}[nondetect]
-    used = pl.when(pl.col("below_dl")).then(pl.col("value") * factor).otherwise(pl.col("value"))
     valid = frame.filter(pl.col("value").is_not_null())
-    out = valid.group_by(by, maintain_order=True).agg(
-        used.mean().alias("__mean"),
-        pl.col("value").filter(pl.col("below_dl")).max().alias("__dl"),
-        pl.col("below_dl").all().alias("below_dl"),
-        pl.len().alias("n"),
-    )
+    if not valid["below_dl"].any():
+        out = valid.group_by(by).agg(
+            pl.col("value").mean().alias("__mean"), pl.len().alias("n")
+        ).with_columns(pl.lit(None, pl.Float64).alias("__dl"), pl.lit(False).alias("below_dl"))
+    else:
+        used = pl.when(pl.col("below_dl")).then(pl.col("value") * factor).otherwise(pl.col("value"))
+        out = valid.group_by(by).agg(
+            used.mean().alias("__mean"),
+            pl.col("value").filter(pl.col("below_dl")).max().alias("__dl"),
+            pl.col("below_dl").all().alias("below_dl"),
+            pl.len().alias("n"),
+        )
     value = pl.when(pl.col("below_dl")).then(pl.col("__dl")).otherwise(pl.col("__mean"))
-    return out.with_columns(value.round_sig_figs(sig_digits).alias("value")).drop("__mean", "__dl")
+    return out.with_columns(value.round_sig_figs(sig_digits).alias("value")).select(*by, "value", "below_dl", "n")
 
 
 # ------------------------------------------------------------------------------------ class kernel
@@ -335,6 +340,16 @@ def fmt_multiple(value: float | None, digits: int) -> str:
     if value is None:
         return ""
     return f"{round_half_up(value, digits):.{digits}f}"
+
+
+def fmt_multiple_expr(multiple: pl.Expr, digits: int) -> pl.Expr:
+    """:func:`fmt_multiple` as a Polars expression: half-up rounding to *digits* fixed decimals."""
+    scale = 10**digits
+    scaled = (multiple * scale).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    whole = (scaled // scale).cast(pl.String)
+    if digits == 0:
+        return whole
+    return whole + "." + (scaled % scale).cast(pl.String).str.zfill(digits)
 
 
 def parse_number_or_none(text: str) -> float | None:

@@ -24,7 +24,7 @@ from meili.standards.media import (
     period_means,
     read_table_text,
 )
-from meili.standards.water import _with_period
+from meili.standards.water import _with_period, period_text
 
 STANDARD = "GB 3097-1997"
 N_CLASSES = 4
@@ -122,7 +122,7 @@ def classify(samples: pl.DataFrame, *, period: str = "sample", nondetect: str = 
         .alias("deciding_items_cn"),
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
     )
-    return out.with_columns(
+    return period_text(out.sort("site", "period")).with_columns(
         pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
         (pl.col("class") <= 2).alias("good"),
         pl.lit(STANDARD).alias("standard"),

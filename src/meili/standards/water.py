@@ -26,6 +26,7 @@ from meili.standards.media import (
     bounds_frame,
     classify_items,
     fmt_multiple,
+    fmt_multiple_expr,
     multiple_over,
     normalise,
     parse_number_or_none,
@@ -152,9 +153,16 @@ def _with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
     if period not in ("sample", "all") and frame.schema["time"] == pl.String:
         frame = frame.with_columns(pl.col("time").str.to_datetime(strict=False))
     frame = frame.with_columns(_period(period))
-    if frame.schema["period"] in (pl.Datetime, pl.Date) or isinstance(frame.schema["period"], pl.Datetime):
+    if period == "sample" and not frame.schema["period"].is_temporal():
+        return frame.with_columns(pl.col("period").cast(pl.String))
+    return frame
+
+
+def period_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* with a temporal ``period`` (per-sample evaluation) written ``YYYY-MM-DD HH:MM``."""
+    if frame.schema["period"].is_temporal():
         return frame.with_columns(pl.col("period").dt.strftime("%Y-%m-%d %H:%M"))
-    return frame.with_columns(pl.col("period").cast(pl.String))
+    return frame
 
 
 def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
@@ -222,10 +230,18 @@ def _names() -> pl.DataFrame:
     )
 
 
-def _joined(labels: pl.Expr, multiples: pl.Expr, digits: int) -> pl.Expr:
-    return pl.when(multiples.is_null()).then(labels).otherwise(
-        labels + "(" + multiples.map_elements(lambda m: fmt_multiple(m, digits), return_dtype=pl.String) + ")"
+def _with_names(items: pl.DataFrame) -> pl.DataFrame:
+    reg = registry()
+    order = {k: i for i, k in enumerate(reg.items)}
+    short = {k: item.short_cn for k, item in reg.items.items()}
+    return items.with_columns(
+        pl.col("key").replace_strict(short, default=pl.col("key"), return_dtype=pl.String).alias("short_cn"),
+        pl.col("key").replace_strict(order, default=len(order), return_dtype=pl.Int32).alias("__order"),
     )
+
+
+def _joined(labels: pl.Expr, multiples: pl.Expr, digits: int) -> pl.Expr:
+    return pl.when(multiples.is_null()).then(labels).otherwise(labels + "(" + fmt_multiple_expr(multiples, digits) + ")")
 
 
 def summarise(
@@ -246,12 +262,9 @@ def summarise(
       ``target_exceedances`` (items worse than the target, multiple over the target limit);
     * ``reference_classes`` (TN, fecal coliform: not in the class, §R2.1) and the 表2/表3 check.
     """
-    names = _names()
-    it = items.join(names, on="key", how="left").with_columns(
-        pl.col("short_cn").fill_null(pl.col("key"))
-    )
+    it = _with_names(items).lazy()
     routine = it.filter(pl.col("in_class") & pl.col("class").is_not_null())
-    base = routine.group_by("site", "period", maintain_order=True).agg(
+    base = routine.group_by("site", "period").agg(
         pl.len().alias("n_items"),
         pl.col("class").max().alias("class"),
         pl.col("lake").first(),
@@ -261,7 +274,7 @@ def summarise(
     deciding = (
         worst.filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1))
         .sort("__order")
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(
             pl.col("key").str.join(",").alias("deciding_items"),
             pl.col("short_cn").str.join("、").alias("deciding_items_cn"),
@@ -274,14 +287,14 @@ def summarise(
     main = (
         over.filter((pl.col("__rank") < top) | pl.col("key").is_in(list(always_listed)))
         .with_columns(_joined(pl.col("short_cn"), pl.col("multiple_iii"), digits).alias("__text"))
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("key").str.join(",").alias("main_pollutant_keys"), pl.col("__text").str.join("、").alias("main_pollutants"))
     )
     target = (
         worst.filter(pl.col("target_class").is_not_null() & (pl.col("class") > pl.col("target_class")))
         .sort(["class", "multiple_target", "__order"], descending=[True, True, False], nulls_last=True)
         .with_columns(_joined(pl.col("short_cn"), pl.col("multiple_target"), digits).alias("__text"))
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("__text").str.join("、").alias("target_exceedances"))
     )
     reference = (
@@ -291,13 +304,13 @@ def summarise(
             (pl.col("short_cn") + " " + pl.col("class").replace_strict(
                 dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String)).alias("__text")
         )
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("__text").str.join("、").alias("reference_classes"))
     )
     single = (
         it.filter(pl.col("single_limit").is_not_null() & pl.col("value").is_not_null())
         .sort("__order")
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(
             pl.col("single_met").all().alias("supplementary_met"),
             _joined(pl.col("short_cn"), pl.col("single_multiple"), digits)
@@ -309,10 +322,10 @@ def summarise(
     uncertain = (
         it.filter(pl.col("dl_uncertain").fill_null(False) & pl.col("in_class"))
         .sort("__order")
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("key").str.join(",").alias("dl_uncertain_items"))
     )
-    out = it.select("site", "period").unique(maintain_order=True).join(base, on=["site", "period"], how="left")
+    out = it.select("site", "period").unique().join(base, on=["site", "period"], how="left")
     for part in (deciding, main, target, reference, single, uncertain):
         out = out.join(part, on=["site", "period"], how="left")
     labels = dict(enumerate(CLASS_LABELS, 1))
@@ -330,7 +343,7 @@ def summarise(
     for column in ("deciding_items", "deciding_items_cn", "main_pollutants", "main_pollutant_keys",
                    "target_exceedances", "reference_classes", "supplementary_exceedances", "dl_uncertain_items"):
         out = out.with_columns(pl.col(column).fill_null(""))
-    return out.select(
+    return period_text(out.sort("site", "period").collect()).select(
         "site", "period", "water_type", "n_items", "class", "class_label", "level", "deciding_items",
         "deciding_items_cn", "main_pollutants", "main_pollutant_keys", "target_class", "target_met",
         "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
@@ -424,7 +437,7 @@ def water_body_status(
     main_pollutants``.
     """
     site_groups = sites.select(pl.col("site").cast(pl.String), pl.col(by).cast(pl.String))
-    items = item_classes(samples, sites, period=period, nondetect=nondetect)
+    items = period_text(item_classes(samples, sites, period=period, nondetect=nondetect))
     items = items.join(site_groups, on="site", how="inner")
     classes = summarise(items, digits=digits).join(site_groups, on="site", how="inner")
     counts = classes.group_by(by, "period", maintain_order=True).agg(
@@ -554,7 +567,7 @@ def trophic(samples: pl.DataFrame, *, period: str = "all", nondetect: str = "hal
     """
     frame = _with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
     frame = frame.filter(pl.col("key").is_in(list(TLI_R)))
-    means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
+    means = period_text(period_means(frame, ["site", "period", "key"], nondetect=nondetect))
     wide = means.pivot(on="key", index=["site", "period"], values="value")
     for key in TLI_R:
         if key not in wide.columns:
