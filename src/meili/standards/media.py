@@ -28,6 +28,8 @@ import polars as pl
 
 #: Non-detect treatments accepted by :func:`period_means`.
 NONDETECT_MEAN = ("half", "limit", "zero")
+#: evaluation periods accepted by :func:`with_period`
+PERIODS = ("sample", "month", "quarter", "year", "all")
 
 
 class UnknownItemError(ValueError):
@@ -254,6 +256,42 @@ def period_means(
         )
     value = pl.when(pl.col("below_dl")).then(pl.col("__dl")).otherwise(pl.col("__mean"))
     return out.with_columns(value.round_sig_figs(sig_digits).alias("value")).select(*by, "value", "below_dl", "n")
+
+
+# -------------------------------------------------------------------------------------- periods
+
+
+def period_expr(period: str) -> pl.Expr:
+    """The ``period`` label of ``time``: the time itself (``sample``), ``YYYY-MM``, ``YYYYQn``, ``YYYY`` or ``all``."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    time = pl.col("time")
+    if period == "sample":
+        return time.alias("period")
+    if period == "all":
+        return pl.lit("all").alias("period")
+    if period == "month":
+        return time.dt.strftime("%Y-%m").alias("period")
+    if period == "quarter":
+        return (time.dt.year().cast(pl.String) + "Q" + time.dt.quarter().cast(pl.String)).alias("period")
+    return time.dt.year().cast(pl.String).alias("period")
+
+
+def with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
+    """*frame* with a ``period`` column (see :func:`period_expr`); text times are parsed when needed."""
+    if period not in ("sample", "all") and frame.schema["time"] == pl.String:
+        frame = frame.with_columns(pl.col("time").str.to_datetime(strict=False))
+    frame = frame.with_columns(period_expr(period))
+    if period == "sample" and not frame.schema["period"].is_temporal():
+        return frame.with_columns(pl.col("period").cast(pl.String))
+    return frame
+
+
+def period_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* with a temporal ``period`` (per-sample evaluation) written ``YYYY-MM-DD HH:MM``."""
+    if frame.schema["period"].is_temporal():
+        return frame.with_columns(pl.col("period").dt.strftime("%Y-%m-%d %H:%M"))
+    return frame
 
 
 # ------------------------------------------------------------------------------------ class kernel

@@ -31,6 +31,8 @@ from meili.standards.media import (
     normalise,
     parse_number_or_none,
     period_means,
+    period_text,
+    with_period,
     read_table_text,
 )
 
@@ -42,7 +44,6 @@ LEVELS = ("优", "优", "良好", "轻度污染", "中度污染", "重度污染"
 #: items listed as main pollutants whenever they exceed class III (环办〔2011〕22号; CSV notes)
 ALWAYS_LISTED = ("hg", "cd", "cr6", "pb", "cn")
 LAKE_TYPES = ("lake", "reservoir", "湖泊", "水库", "湖库")
-PERIODS = ("sample", "month", "quarter", "year", "all")
 
 _ALIASES = {
     "do": ("DO",), "codmn": ("CODMn", "高锰酸盐指数"), "cod": ("COD", "CODCr"), "bod5": ("BOD5", "BOD"),
@@ -134,37 +135,6 @@ def parse_class(text: object) -> int | None:
     raise ValueError(f"{text!r} is not a GB 3838 class (Ⅰ–Ⅴ)")
 
 
-def _period(period: str) -> pl.Expr:
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
-    time = pl.col("time")
-    if period == "sample":
-        return time.alias("period")
-    if period == "all":
-        return pl.lit("all").alias("period")
-    if period == "month":
-        return time.dt.strftime("%Y-%m").alias("period")
-    if period == "quarter":
-        return (time.dt.year().cast(pl.String) + "Q" + time.dt.quarter().cast(pl.String)).alias("period")
-    return time.dt.year().cast(pl.String).alias("period")
-
-
-def _with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
-    if period not in ("sample", "all") and frame.schema["time"] == pl.String:
-        frame = frame.with_columns(pl.col("time").str.to_datetime(strict=False))
-    frame = frame.with_columns(_period(period))
-    if period == "sample" and not frame.schema["period"].is_temporal():
-        return frame.with_columns(pl.col("period").cast(pl.String))
-    return frame
-
-
-def period_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """*frame* with a temporal ``period`` (per-sample evaluation) written ``YYYY-MM-DD HH:MM``."""
-    if frame.schema["period"].is_temporal():
-        return frame.with_columns(pl.col("period").dt.strftime("%Y-%m-%d %H:%M"))
-    return frame
-
-
 def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
     ids = samples.select(pl.col("site").cast(pl.String)).unique()
     if sites is None:
@@ -200,7 +170,7 @@ def item_classes(
     ``target_class``.
     """
     frame = samples if normalised else normalise(samples, registry())
-    frame = _with_period(frame.with_columns(pl.col("site").cast(pl.String)), period)
+    frame = with_period(frame.with_columns(pl.col("site").cast(pl.String)), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
     site_info = _sites(frame, sites).select("site", "lake", "target_class")
     means = means.join(site_info, on="site", how="left")
@@ -385,7 +355,7 @@ def annual(
     Only samples of *year* count. ``n_months`` is the number of months with data; ``enough_months`` is
     ``n_months >= min_months`` (default 8, recalled from the 办法 and not verified: reported, not enforced).
     """
-    norm = _with_period(normalise(samples, registry()), "year").drop("period")
+    norm = with_period(normalise(samples, registry()), "year").drop("period")
     norm = norm.filter(pl.col("time").dt.year() == year)
     items = item_classes(norm, sites, period="year", nondetect=nondetect, normalised=True)
     months = norm.group_by(pl.col("site").cast(pl.String)).agg(
@@ -565,7 +535,7 @@ def trophic(samples: pl.DataFrame, *, period: str = "all", nondetect: str = "hal
     Output: ``site, period, chla, tp, tn, sd, codmn, tli_chla … tli_codmn, tli, state, grade``;
     sites missing one of the five parameters get null TLI.
     """
-    frame = _with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
+    frame = with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
     frame = frame.filter(pl.col("key").is_in(list(TLI_R)))
     means = period_text(period_means(frame, ["site", "period", "key"], nondetect=nondetect))
     wide = means.pivot(on="key", index=["site", "period"], values="value")
