@@ -55,7 +55,7 @@ def plain_python(samples: pl.DataFrame, sites: pl.DataFrame) -> int:
     for row in limits.iter_rows(named=True):
         up = [row[f"up_{k}"] for k in range(1, 6)]
         low = [row[f"low_{k}"] for k in range(1, 6)]
-        table[(row["key"], row["lake"])] = (row["direction"], up, low, row["in_class"])
+        table[(row["key"], row["is_lake"])] = (row["direction"], up, low, row["in_class"])
     lake = dict(zip(sites["site"].to_list(), (t == "lake" for t in sites["type"].to_list()), strict=True))
     target = dict(zip(sites["site"].to_list(), (int(t) for t in sites["target_class"].to_list()), strict=True))
     grouped: dict[tuple, dict[str, float]] = {}

@@ -102,6 +102,12 @@ def test_sea_classify_with_shares(tmp_path):
     assert (row["share_good"], row["area_share_good"]) == ("50.0", "75.0")
 
 
+def test_text_values_only_for_qualitative_groundwater_items(tmp_path):
+    path = write(tmp_path, "w.csv", "site,time,parameter,value\nA,2024-01-01,tp,无\n")
+    result = run("water", "classify", path)
+    assert result.exit_code == 2 and "'无' is not a number" in result.output
+
+
 def test_groundwater_classify(tmp_path):
     samples = write(tmp_path, "g.csv", "site,time,parameter,value,unit\nG1,2024-05-01,氯化物,400,\nG1,2024-05-01,pce,350,ug/L\n"
                     "G1,2024-05-01,las,0.05L,\nG1,2024-05-01,嗅和味,无,\n")

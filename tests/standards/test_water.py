@@ -346,3 +346,33 @@ def test_site_class_is_worst_item_class():
     values = dict(do=6.5, cod=26, hg=0.00005)
     assert w.classify_values(values)["class"] == max(classes([(k, v) for k, v in values.items()])) == 4
     assert not math.isnan(w.tli(1, 1, 1, 1, 1))
+
+
+def test_item_class_plain_value():
+    assert w.item_class("tp", 0.06) == 2 and w.item_class("tp", 0.06, lake=True) == 4
+    assert w.item_class("总磷", 60, unit="µg/L", lake=True) == 4
+    assert w.item_class("cn", 0.004, below_dl=True) == 1
+
+
+def test_lake_with_several_points_averages_over_time_then_points():
+    samples = pl.DataFrame({
+        "site": ["p1", "p1", "p2"], "time": ["2024-01-01 00:00", "2024-02-01 00:00", "2024-01-01 00:00"],
+        "parameter": "tp", "value": [0.02, 0.04, 0.09],
+    })
+    sites = pl.DataFrame({"site": ["p1", "p2"], "type": "lake", "lake": "L"})
+    r = w.water_body_status(samples, sites, by="lake").row(0, named=True)
+    # point means 0.03 and 0.09 → lake mean 0.06 (a pooled mean of the three values would be 0.05, class Ⅲ)
+    assert (r["method"], r["class_label"]) == ("average", "Ⅳ")
+
+
+def test_periods_month_quarter_year_all():
+    samples = pl.DataFrame({"site": "A", "time": ["2024-01-15 00:00", "2024-02-15 00:00", "2024-05-15 00:00"],
+                            "parameter": "cod", "value": [10.0, 20.0, 30.0]})
+    assert w.classify(samples, period="month")["period"].to_list() == ["2024-01", "2024-02", "2024-05"]
+    assert w.classify(samples, period="quarter")["class_label"].to_list() == ["Ⅰ", "Ⅳ"]  # Q1 mean 15 = Ⅰ/Ⅱ limit
+    assert w.classify(samples, period="all")["class_label"].to_list() == ["Ⅲ"]
+
+
+def test_unknown_period_is_an_error():
+    with pytest.raises(ValueError):
+        w.classify(pl.DataFrame({"site": "A", "time": "t", "parameter": "cod", "value": [1.0]}), period="week")

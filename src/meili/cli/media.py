@@ -36,15 +36,17 @@ def _handle_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def _read_samples(path: Path, *, time: bool = True) -> pl.DataFrame:
+def _read_samples(path: Path, *, time: bool = True, text_items: tuple[str, ...] = ()) -> pl.DataFrame:
     frame = read_table(path)
     require_columns(frame, path, ["site", "parameter", "value"] + (["time"] if time else []))
     text = pl.col("value").str.strip_chars()
     detection = text.str.extract(_ND.pattern, 1).fill_null(text.str.extract(_ND.pattern, 2))
+    qualitative = pl.col("parameter").str.strip_chars().is_in(list(text_items))
     frame = frame.with_columns(
         detection.is_not_null().alias("below_dl"),
         pl.when(detection.is_not_null()).then(detection)
-        .otherwise(text.replace(_TEXT_VALUES))
+        .when(qualitative).then(text.replace(_TEXT_VALUES))
+        .otherwise(text)
         .alias("value"),
     )
     frame = parse_number(frame, path, "value", allow_missing=True)
@@ -249,7 +251,8 @@ def groundwater_classify(samples: Path, items: str, period: str, nondetect: str,
     """Class Ⅰ–Ⅴ and the items in that class per well and period."""
     from meili.standards import groundwater as g
 
-    frame = _read_samples(samples)
+    text_items = tuple(name for key in g.TEXT_ITEMS for name in (key, g.registry()[key].name_cn))
+    frame = _read_samples(samples, text_items=text_items)
     _write(_located(frame, samples, lambda: g.classify(frame.drop(ROW), period=period, items=items,
                                                        nondetect=nondetect)), output)
 

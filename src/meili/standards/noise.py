@@ -41,8 +41,7 @@ def zone(text: object, rail_approved: dt.date | str | None = None) -> str:
     A 4b zone beside a railway approved before 2011-01-01 (*rail_approved*) takes the §5.3 background
     limits (70/55): GB 3096-2008 §5.2–5.3.
     """
-    raw = str(text).strip().lower().removesuffix("类").removesuffix("类区")
-    raw = {"0类": "0", "4a类": "4a", "4b类": "4b"}.get(raw, raw)
+    raw = str(text).strip().lower().removesuffix("类区").removesuffix("类")
     if raw.endswith(".0"):
         raw = raw[:-2]
     if raw not in ZONES:

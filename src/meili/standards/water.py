@@ -90,7 +90,7 @@ def _table() -> tuple[dict[str, dict[str, str]], pl.DataFrame, pl.DataFrame]:
         pl.col("key").str.replace("@lake", "")
     )
     lake = pl.concat([river.filter(~pl.col("key").is_in(lake_rows["key"].to_list())), lake_rows])
-    both = pl.concat([river.with_columns(pl.lit(False).alias("lake")), lake.with_columns(pl.lit(True).alias("lake"))])
+    both = pl.concat([river.with_columns(pl.lit(False).alias("is_lake")), lake.with_columns(pl.lit(True).alias("is_lake"))])
     meta = pl.DataFrame(
         {
             "key": list(rows),
@@ -103,9 +103,9 @@ def _table() -> tuple[dict[str, dict[str, str]], pl.DataFrame, pl.DataFrame]:
 
 
 def limits() -> pl.DataFrame:
-    """GB 3838-2002 表1 as class bounds: ``key, lake, direction, up_1..up_5, low_1..low_5, in_class``.
+    """GB 3838-2002 表1 as class bounds: ``key, is_lake, direction, up_1..up_5, low_1..low_5, in_class``.
 
-    ``lake`` true rows carry the lake/reservoir TP limits (表1 第8项 湖、库); all other items are the same.
+    ``is_lake`` true rows carry the lake/reservoir TP limits (表1 第8项 湖、库); all other items are the same.
     """
     return _table()[1]
 
@@ -139,6 +139,7 @@ def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
     ids = samples.select(pl.col("site").cast(pl.String)).unique()
     if sites is None:
         sites = ids
+    sites = sites.select([c for c in ("site", "type", "target_class") if c in sites.columns])
     sites = sites.with_columns(pl.col("site").cast(pl.String))
     for column, dtype in (("type", pl.String), ("target_class", pl.Int8)):
         if column not in sites.columns:
@@ -147,8 +148,8 @@ def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
         parsed = [parse_class(v) for v in sites["target_class"].to_list()]
         sites = sites.with_columns(pl.Series("target_class", parsed, dtype=pl.Int8))
     lake = pl.col("type").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(list(LAKE_TYPES))
-    sites = sites.with_columns(lake.fill_null(False).alias("lake"))
-    return ids.join(sites, on="site", how="left").with_columns(pl.col("lake").fill_null(False))
+    sites = sites.with_columns(lake.fill_null(False).alias("is_lake"))
+    return ids.join(sites, on="site", how="left").with_columns(pl.col("is_lake").fill_null(False))
 
 
 def item_classes(
@@ -166,15 +167,15 @@ def item_classes(
     use the 表1 lake TP limits. Output per ``site, period, key``: ``value``, ``below_dl``, ``n``,
     ``class`` (1..6, null for water temperature and 表2/表3 items), ``in_class`` (the 21 routine items
     of §R2.1), ``multiple_iii`` ((C − C_Ⅲ)/C_Ⅲ, §R2.5), ``multiple_target`` (over the target class limit,
-    GB 3838 §5.1), ``single_limit``/``single_met`` for 表2/表3 items, ``dl_uncertain``, ``lake``,
+    GB 3838 §5.1), ``single_limit``/``single_met`` for 表2/表3 items, ``dl_uncertain``, ``is_lake``,
     ``target_class``.
     """
     frame = samples if normalised else normalise(samples, registry())
     frame = with_period(frame.with_columns(pl.col("site").cast(pl.String)), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
-    site_info = _sites(frame, sites).select("site", "lake", "target_class")
+    site_info = _sites(frame, sites).select("site", "is_lake", "target_class")
     means = means.join(site_info, on="site", how="left")
-    out = classify_items(means, limits(), N_CLASSES, on=["key", "lake"])
+    out = classify_items(means, limits(), N_CLASSES, on=["key", "is_lake"])
     out = out.join(supplementary_limits(), on="key", how="left")
     target_limit = pl.coalesce([pl.when(pl.col("target_class") == k).then(pl.col(f"up_{k}")) for k in range(1, 6)])
     out = out.with_columns(
@@ -187,7 +188,7 @@ def item_classes(
         .alias("single_multiple"),
     )
     return out.select(
-        "site", "period", "key", "value", "below_dl", "n", "lake", "target_class", "direction", "in_class",
+        "site", "period", "key", "value", "below_dl", "n", "is_lake", "target_class", "direction", "in_class",
         "class", "multiple_iii", "multiple_target", "single_limit", "single_met", "single_multiple", "dl_uncertain",
     )
 
@@ -237,7 +238,7 @@ def summarise(
     base = routine.group_by("site", "period").agg(
         pl.len().alias("n_items"),
         pl.col("class").max().alias("class"),
-        pl.col("lake").first(),
+        pl.col("is_lake").first(),
         pl.col("target_class").first(),
     )
     worst = routine.join(base.select("site", "period", pl.col("class").alias("__worst")), on=["site", "period"])
@@ -303,7 +304,7 @@ def summarise(
     out = out.with_columns(
         pl.col("class").replace_strict(labels, default=None, return_dtype=pl.String).alias("class_label"),
         pl.col("class").replace_strict(dict(enumerate(LEVELS, 1)), default=None, return_dtype=pl.String).alias("level"),
-        pl.when(pl.col("lake")).then(pl.lit("lake")).otherwise(pl.lit("river")).alias("water_type"),
+        pl.when(pl.col("is_lake")).then(pl.lit("lake")).otherwise(pl.lit("river")).alias("water_type"),
         pl.col("target_class").replace_strict(labels, default=None, return_dtype=pl.String).alias("target_class"),
         pl.when(pl.col("target_class").is_null() | pl.col("class").is_null()).then(None)
         .otherwise(pl.col("class") <= pl.col("target_class")).alias("target_met"),
@@ -433,14 +434,14 @@ def water_body_status(
                        main_pollutants=main)
         else:
             part = items.filter((pl.col(by) == group) & (pl.col("period") == per))
-            lake = bool(part["lake"].all())
+            lake = bool(part["is_lake"].all())
             pooled = (
                 part.group_by("key", maintain_order=True)
                 .agg(pl.col("value").mean().round_sig_figs(10), pl.col("below_dl").all())
-                .with_columns(pl.lit(group).alias("site"), pl.lit(per).alias("period"), pl.lit(lake).alias("lake"),
+                .with_columns(pl.lit(group).alias("site"), pl.lit(per).alias("period"), pl.lit(lake).alias("is_lake"),
                               pl.lit(None, pl.Int8).alias("target_class"), pl.lit(1, pl.UInt32).alias("n"))
             )
-            pooled = classify_items(pooled, limits(), N_CLASSES, on=["key", "lake"]).join(
+            pooled = classify_items(pooled, limits(), N_CLASSES, on=["key", "is_lake"]).join(
                 supplementary_limits(), on="key", how="left")
             pooled = pooled.with_columns(
                 pl.col("in_class").fill_null(False),
