@@ -376,3 +376,9 @@ def test_periods_month_quarter_year_all():
 def test_unknown_period_is_an_error():
     with pytest.raises(ValueError):
         w.classify(pl.DataFrame({"site": "A", "time": "t", "parameter": "cod", "value": [1.0]}), period="week")
+
+
+def test_a_site_listed_twice_counts_once():
+    samples = pl.DataFrame({"site": "A", "time": "t", "parameter": "cod", "value": [10.0]})
+    sites = pl.DataFrame({"site": ["A", "A"], "type": ["river", "lake"]})
+    assert w.item_classes(samples, sites).height == 1

@@ -139,7 +139,7 @@ def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
     ids = samples.select(pl.col("site").cast(pl.String)).unique()
     if sites is None:
         sites = ids
-    sites = sites.select([c for c in ("site", "type", "target_class") if c in sites.columns])
+    sites = sites.select([c for c in ("site", "type", "target_class") if c in sites.columns]).unique("site", keep="first")
     sites = sites.with_columns(pl.col("site").cast(pl.String))
     for column, dtype in (("type", pl.String), ("target_class", pl.Int8)):
         if column not in sites.columns:
