@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
 
 from meili.standards import sea
 

@@ -1,6 +1,6 @@
 import polars as pl
 import pytest
-from reference import PACKAGED, SHARED, above, rows
+from media_reference import PACKAGED, SHARED, above, rows
 
 from meili.standards import soil
 

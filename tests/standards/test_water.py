@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
 
 from meili.standards import water as w
 from meili.standards.media import UnknownItemError, UnknownUnitError

@@ -165,14 +165,14 @@ def compliance_rates(assessed: pl.DataFrame, *, by: str | None = "zone_class", d
         frames.append(assessed.select(aggs))
     out = pl.concat(frames, how="diagonal_relaxed")
 
-    def rate(met: int, points: int) -> float | None:
+    def _rate(met: int, points: int) -> float | None:
         return None if points == 0 else round_half_up(100 * met / points, digits)
 
     out = out.with_columns(
         pl.struct("day_met_points", "day_points").map_elements(
-            lambda s: rate(s["day_met_points"], s["day_points"]), return_dtype=pl.Float64).alias("day_rate"),
+            lambda s: _rate(s["day_met_points"], s["day_points"]), return_dtype=pl.Float64).alias("day_rate"),
         pl.struct("night_met_points", "night_points").map_elements(
-            lambda s: rate(s["night_met_points"], s["night_points"]), return_dtype=pl.Float64).alias("night_rate"),
+            lambda s: _rate(s["night_met_points"], s["night_points"]), return_dtype=pl.Float64).alias("night_rate"),
     )
     cols = ([by] if by else []) + ["day_points", "day_met_points", "day_rate", "night_points", "night_met_points", "night_rate"]
     return out.select(cols)
