@@ -128,7 +128,9 @@ def test_worked_item_classes_s2_s5_s6_s8():
 
 def test_s4_target_gap_and_deciding_items():
     r = w.classify_values(S["S4"], target_class="III")
-    assert r["target_met"] is False and r["classes_off"] == 1
+    assert r["target_met"] is False and r["classes_off"] == 1 and r["target_status"] == "不达标"
+    assert w.classify_values(S["S3"], target_class="III")["target_status"] == "达标"
+    assert w.classify_values(S["S3"])["target_status"] is None
     assert r["deciding_items"] == "do,codmn,cod,bod5,nh3n,tp"
     # DO has no multiple and comes after the items that have one
     assert r["target_exceedances"].endswith("氨氮(0.10)、溶解氧")

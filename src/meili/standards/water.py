@@ -310,6 +310,9 @@ def summarise(
         .otherwise(pl.col("class") <= pl.col("target_class")).alias("target_met"),
         pl.when(off > 0).then(off).when(off.is_not_null()).then(0).alias("classes_off"),
         pl.lit(STANDARD).alias("standard"),
+    ).with_columns(
+        pl.when(pl.col("target_met")).then(pl.lit("达标")).when(~pl.col("target_met")).then(pl.lit("不达标"))
+        .alias("target_status")
     )
     for column in ("deciding_items", "deciding_items_cn", "main_pollutants", "main_pollutant_keys",
                    "target_exceedances", "reference_classes", "supplementary_exceedances", "dl_uncertain_items"):
@@ -317,7 +320,7 @@ def summarise(
     return period_text(out.sort("site", "period").collect()).select(
         "site", "period", "water_type", "n_items", "class", "class_label", "level", "deciding_items",
         "deciding_items_cn", "main_pollutants", "main_pollutant_keys", "target_class", "target_met",
-        "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
+        "target_status", "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
         "supplementary_exceedances", "dl_uncertain_items", "standard",
     )
 
