@@ -233,15 +233,17 @@ def summarise(
       ``target_exceedances`` (items worse than the target, multiple over the target limit);
     * ``reference_classes`` (TN, fecal coliform: not in the class, §R2.1) and the 表2/表3 check.
     """
-    it = _with_names(items).lazy()
-    routine = it.filter(pl.col("in_class") & pl.col("class").is_not_null())
-    base = routine.group_by("site", "period").agg(
-        pl.len().alias("n_items"),
-        pl.col("class").max().alias("class"),
+    routine_class = pl.when(pl.col("in_class")).then(pl.col("class"))
+    it = _with_names(items).lazy().with_columns(routine_class.alias("__routine_class"))
+    base = it.group_by("site", "period").agg(
+        pl.col("__routine_class").count().cast(pl.UInt32).alias("n_items"),
+        pl.col("__routine_class").max().alias("class"),
         pl.col("is_lake").first(),
         pl.col("target_class").first(),
     )
-    worst = routine.join(base.select("site", "period", pl.col("class").alias("__worst")), on=["site", "period"])
+    worst = it.filter(pl.col("__routine_class").is_not_null()).with_columns(
+        pl.col("class").max().over("site", "period").alias("__worst")
+    )
     deciding = (
         worst.filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1))
         .sort("__order")
@@ -296,7 +298,7 @@ def summarise(
         .group_by("site", "period")
         .agg(pl.col("key").str.join(",").alias("dl_uncertain_items"))
     )
-    out = it.select("site", "period").unique().join(base, on=["site", "period"], how="left")
+    out = base
     for part in (deciding, main, target, reference, single, uncertain):
         out = out.join(part, on=["site", "period"], how="left")
     labels = dict(enumerate(CLASS_LABELS, 1))
