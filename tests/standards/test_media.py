@@ -59,3 +59,13 @@ def test_period_means_rejects_unknown_method():
     with pytest.raises(ValueError):
         period_means(frame, ["k"], nondetect="third")
     assert period_means(frame, ["k"])["n"].to_list() == [1]
+
+
+def test_period_means_single_values_and_duplicates_agree():
+    single = pl.DataFrame({"s": ["a", "a", "b"], "k": ["x", "y", "x"], "value": [1.0, 2.0, 3.0], "below_dl": [False, True, False]})
+    out = period_means(single, ["s", "k"]).sort("s", "k")
+    assert out["value"].to_list() == [1.0, 2.0, 3.0] and out["below_dl"].to_list() == [False, True, False]
+    assert out["n"].to_list() == [1, 1, 1]
+    doubled = pl.concat([single, pl.DataFrame({"s": ["a"], "k": ["x"], "value": [2.0], "below_dl": [False]})])
+    out = period_means(doubled, ["s", "k"]).sort("s", "k")
+    assert out["value"].to_list() == [1.5, 2.0, 3.0] and out["n"].to_list() == [2, 1, 1]
