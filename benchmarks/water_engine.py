@@ -24,13 +24,14 @@ import polars as pl
 
 from meili.standards import water
 
-#: typical concentration scale per item (log-normal median), so that classes spread over Ⅰ–劣Ⅴ
-SCALE = {"ph": 7.5, "do": 6.0, "codmn": 4.0, "cod": 18.0, "bod5": 3.0, "nh3n": 0.6, "tp": 0.12, "cu": 0.01,
+#: a concentration scale per item (near the class Ⅲ limit); the generator draws log-normal values around
+#: ``factor`` × this scale so that, as in the national network, most samples are Ⅰ–Ⅲ and some are worse
+SCALE = {"ph": 7.5, "do": 7.0, "codmn": 4.0, "cod": 18.0, "bod5": 3.0, "nh3n": 0.6, "tp": 0.12, "cu": 0.01,
          "zn": 0.04, "f": 0.6, "se": 0.002, "as": 0.005, "hg": 0.00004, "cd": 0.001, "cr6": 0.008, "pb": 0.006,
          "cn": 0.004, "vphenol": 0.002, "oil": 0.03, "las": 0.08, "sulfide": 0.02}
 
 
-def generate(sections: int, weeks: int, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+def generate(sections: int, weeks: int, seed: int, factor: float = 0.35, spread: float = 0.45) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Long samples frame ``site, time, parameter, value`` and a sites frame (10% lakes, targets Ⅱ–Ⅳ)."""
     rng = np.random.default_rng(seed)
     keys = list(SCALE)
@@ -42,8 +43,10 @@ def generate(sections: int, weeks: int, seed: int) -> tuple[pl.DataFrame, pl.Dat
     time_col = np.repeat(np.tile(times, sections), len(keys))
     key_col = np.tile(np.array(keys), n)
     scale = np.tile(np.array([SCALE[k] for k in keys]), n)
-    spread = np.where(key_col == "ph", 0.08, 0.6)
-    values = scale * rng.lognormal(0.0, spread)
+    fixed = np.isin(key_col, ["ph", "do"])
+    scale = np.where(fixed, scale, scale * factor)
+    sigma = np.where(key_col == "ph", 0.08, np.where(key_col == "do", 0.2, spread))
+    values = scale * rng.lognormal(0.0, sigma)
     samples = pl.DataFrame({"site": site_col, "time": time_col, "parameter": key_col, "value": values})
     sites = pl.DataFrame({
         "site": site_ids,
