@@ -384,3 +384,10 @@ def test_a_site_listed_twice_counts_once():
     samples = pl.DataFrame({"site": "A", "time": "t", "parameter": "cod", "value": [10.0]})
     sites = pl.DataFrame({"site": ["A", "A"], "type": ["river", "lake"]})
     assert w.item_classes(samples, sites).height == 1
+
+
+@pytest.mark.parametrize("do, sat, cls", [(7.0, 92.0, 1), (7.0, 90.0, 1), (7.0, 89.9, 2), (5.5, 95.0, 1), (7.6, 50.0, 1)])
+def test_do_class_i_by_saturation(do, sat, cls):
+    frame = pl.DataFrame({"site": "a", "time": "t", "parameter": ["do", "do_sat"], "value": [do, sat], "unit": ["mg/L", "%"]})
+    assert dict(w.item_classes(frame).select("key", "class").iter_rows())["do"] == cls
+    assert w.item_classes(frame, do_saturation=False).filter(pl.col("key") == "do")["class"][0] == (1 if do >= 7.5 else 2 if do >= 6 else 3)

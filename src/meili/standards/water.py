@@ -55,10 +55,12 @@ _ALIASES = {
 
 @cache
 def registry() -> ItemRegistry:
-    """Items of GB 3838-2002 Tables 1–3, plus chlorophyll a and transparency for TLI (总站生字〔2001〕090号)."""
+    """Items of GB 3838-2002 Tables 1–3, DO saturation (表1 第3项 Ⅰ类 饱和率 90%), and chlorophyll a and
+    transparency for TLI (总站生字〔2001〕090号)."""
     reg = ItemRegistry("GB 3838-2002")
     for row in read_table_text("gb3838_surface.csv"):
         reg.add(Item(row["key"], row["item_cn"], row["item_en"], row["unit"], _ALIASES.get(row["key"], ())))
+    reg.add(Item("do_sat", "溶解氧饱和率", "dissolved oxygen saturation", "%", ("DO饱和度", "饱和率")))
     reg.add(Item("chla", "叶绿素a", "chlorophyll a", "mg/m3", _ALIASES["chla"]))
     reg.add(Item("sd", "透明度", "Secchi depth", "m", _ALIASES["sd"]))
     return reg
@@ -158,9 +160,13 @@ def item_classes(
     *,
     period: str = "sample",
     nondetect: str = "half",
+    do_saturation: bool = True,
     normalised: bool = False,
 ) -> pl.DataFrame:
     """Each item's period-mean value and GB 3838-2002 表1 class, per site and period.
+
+    表1 第3项 gives class Ⅰ DO as "饱和率 90%（或 7.5）": with *do_saturation* (default) a period-mean
+    ``do_sat`` (%) ≥ 90 makes DO class Ⅰ whatever its mg/L value; without ``do_sat`` only 7.5 mg/L counts.
 
     环办〔2011〕22号 §R2.2: concentrations are averaged over the period first (non-detects as *nondetect*,
     see :func:`meili.standards.media.period_means`), then classified; lakes/reservoirs (``sites.type``)
@@ -176,6 +182,12 @@ def item_classes(
     site_info = _sites(frame, sites).select("site", "is_lake", "target_class")
     means = means.join(site_info, on="site", how="left")
     out = classify_items(means, limits(), N_CLASSES, on=["key", "is_lake"])
+    if do_saturation and (out["key"] == "do_sat").any():
+        saturation = out.filter(pl.col("key") == "do_sat").select("site", "period", pl.col("value").alias("__sat"))
+        out = out.join(saturation, on=["site", "period"], how="left").with_columns(
+            pl.when((pl.col("key") == "do") & (pl.col("__sat") >= 90)).then(pl.lit(1, pl.Int8))
+            .otherwise(pl.col("class")).alias("class")
+        ).drop("__sat")
     out = out.join(supplementary_limits(), on="key", how="left")
     target_limit = pl.coalesce([pl.when(pl.col("target_class") == k).then(pl.col(f"up_{k}")) for k in range(1, 6)])
     out = out.with_columns(
@@ -333,6 +345,7 @@ def classify(
     *,
     period: str = "sample",
     nondetect: str = "half",
+    do_saturation: bool = True,
     always_listed: tuple[str, ...] = ALWAYS_LISTED,
     digits: int = 2,
 ) -> pl.DataFrame:
@@ -343,7 +356,7 @@ def classify(
     *period*: ``sample`` (each sampling time), ``month``, ``quarter``, ``year`` or ``all``.
     Output columns: see :func:`summarise` and docs/formats.md.
     """
-    items = item_classes(samples, sites, period=period, nondetect=nondetect)
+    items = item_classes(samples, sites, period=period, nondetect=nondetect, do_saturation=do_saturation)
     return summarise(items, always_listed=always_listed, digits=digits)
 
 
