@@ -146,3 +146,19 @@ def test_noise_assess_from_hours_and_given_levels(tmp_path):
     bad = write(tmp_path, "nb.csv", "site,zone_class\nE6,5\nE1,1\n")
     result = run("noise", "assess", samples, "--sites", bad)
     assert result.exit_code == 2 and "nb.csv, row 2, column zone_class" in result.output
+
+
+def test_excel_and_parquet_inputs(tmp_path):
+    import openpyxl
+    import polars as pl
+
+    rows = [("site", "time", "parameter", "value"), ("A", "2024-01-05 10:00", "tp", "0.25"), ("A", "2024-01-05 10:00", "cod", "12")]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "w.xlsx")
+    pl.DataFrame(rows[1:], schema=list(rows[0]), orient="row").write_parquet(tmp_path / "w.parquet")
+    for name in ("w.xlsx", "w.parquet"):
+        result = run("water", "classify", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        assert table(result.output)[0]["class_label"] == "Ⅳ"
