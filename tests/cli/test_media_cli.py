@@ -93,11 +93,14 @@ def test_bad_target_class_in_sites(tmp_path):
 def test_sea_classify_with_shares(tmp_path):
     samples = write(tmp_path, "sea.csv", "site,time,parameter,value\nM1,2024-05-01,ph,8.1\nM1,2024-05-01,no3n,0.10\n"
                     "M1,2024-05-01,no2n,0.01\nM1,2024-05-01,nh4n,0.05\nM4,2024-05-01,din,0.62\nM4,2024-05-01,活性磷酸盐,0.050\n")
-    sites = write(tmp_path, "st.csv", "site,area,sea\nM1,30,黄海\nM4,10,黄海\n")
+    sites = write(tmp_path, "st.csv", "site,area,sea,target_class\nM1,30,黄海,二类\nM4,10,黄海,四类\n")
     shares = tmp_path / "shares.csv"
     result = run("sea", "classify", samples, "--sites", sites, "--by", "sea", "--shares", shares)
     assert result.exit_code == 0, result.output
-    assert [r["class_label"] for r in table(result.output)] == ["一类", "劣四类"]
+    rows = table(result.output)
+    assert [r["class_label"] for r in rows] == ["一类", "劣四类"]
+    assert [r["target_met"] for r in rows] == ["true", "false"]
+    assert rows[1]["target_exceedances"] == "无机氮(0.24)、活性磷酸盐(0.11)"
     row = table(shares.read_text(encoding="utf-8"))[0]
     assert (row["share_good"], row["area_share_good"]) == ("50.0", "75.0")
 
@@ -113,6 +116,12 @@ def test_groundwater_classify(tmp_path):
                     "G1,2024-05-01,las,0.05L,\nG1,2024-05-01,嗅和味,无,\n")
     row = table(run("groundwater", "classify", samples).output)[0]
     assert (row["class_label"], row["deciding_items"]) == ("Ⅴ", "cl,pce")
+    sites = write(tmp_path, "gs.csv", "site,target_class\nG1,Ⅲ\n")
+    row = table(run("groundwater", "classify", samples, "--sites", sites).output)[0]
+    assert row["target_met"] == "false" and row["target_exceedances"] == "四氯乙烯(7.75)、氯化物(0.60)"
+    bad = write(tmp_path, "gb.csv", "site,target_class\nG1,Ⅵ\n")
+    result = run("groundwater", "classify", samples, "--sites", bad)
+    assert result.exit_code == 2 and "gb.csv, row 2, column target_class" in result.output
 
 
 def test_soil_farmland_and_construction(tmp_path):

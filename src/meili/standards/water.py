@@ -32,9 +32,10 @@ from meili.standards.media import (
     parse_number_or_none,
     period_means,
     period_text,
-    with_period,
     read_table_text,
+    with_period,
 )
+from meili.standards.media import parse_class as media_parse_class
 
 STANDARD = "GB 3838-2002; 环办〔2011〕22号"
 N_CLASSES = 5
@@ -123,18 +124,8 @@ def class_label(value: int | None) -> str | None:
 
 
 def parse_class(text: object) -> int | None:
-    """A target class written ``Ⅲ``, ``III``, ``3`` or ``Ⅲ类`` as 1..5; None for blank."""
-    if text is None:
-        return None
-    raw = str(text).strip().removesuffix("类").strip().upper()
-    if not raw:
-        return None
-    table = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
-    if raw in table:
-        return table[raw]
-    if raw.isdigit() and 1 <= int(raw) <= 5:
-        return int(raw)
-    raise ValueError(f"{text!r} is not a GB 3838 class (Ⅰ–Ⅴ)")
+    """A target class written ``Ⅲ``, ``III``, ``3`` or ``Ⅲ类`` as 1..5; None for blank (GB 3838 §3)."""
+    return media_parse_class(text, 5, "GB 3838")
 
 
 def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
