@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -29,13 +30,20 @@ def org(db):
 
     from meili.accounts.models import OrgUnit
     from meili.accounts.services import sync_units
-    from meili.plans.files import packaged_plan_units
+    from meili.plans.loader import load_plan, plan_path
 
-    sync_units(packaged_plan_units(settings.PLAN_CODE))
+    sync_units(dataclasses.asdict(u) for u in load_plan(plan_path(settings.PLAN_CODE)).units)
     return {u.code: u for u in OrgUnit.objects.all()}
 
 
 PASSWORD = "Test-passw0rd-!"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 costs a third of a second a user; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.Argon2PasswordHasher"]
 
 
 @pytest.fixture

@@ -25,8 +25,15 @@ def test_successful_login_sets_httponly_samesite_session(client, users):
     assert cookie["samesite"] == "Lax"
 
 
-def test_passwords_are_hashed_with_argon2(users):
-    assert users["analyst"].password.startswith("argon2")
+def test_passwords_are_hashed_with_argon2(settings, org):
+    from django.conf import settings as live
+
+    from meili.accounts.services import create_user
+    from meili.config import settings as configured
+
+    settings.PASSWORD_HASHERS = configured.PASSWORD_HASHERS
+    assert live.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert create_user("hashed", PASSWORD, "analyst", "sthjj").password.startswith("argon2")
 
 
 def test_every_response_allows_only_self(client):

@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.governance.api import router as governance_router
+from meili.progress.api import router as progress_router
 
 api = NinjaAPI(
     title="Meili API",
@@ -32,6 +34,5 @@ def health(request):
     return {"status": "ok", "version": meili.__version__}
 
 
-from meili.governance.api import router as governance_router  # noqa: E402
-
+api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)

@@ -7,15 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from meili.audit.models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Browse and export; the trail cannot be edited or deleted from the platform."""
-
-    list_display = ("time", "actor_name", "action", "object_type", "object_repr", "reason")
-    list_filter = ("action", "object_type")
-    search_fields = ("actor_name", "object_repr", "reason", "object_id")
-    actions = ["export_csv"]
-    date_hierarchy = "time"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """An admin page to browse records that change only through audited workflows."""
 
     def has_add_permission(self, request):
         return False
@@ -25,6 +18,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Browse and export; the trail cannot be edited or deleted from the platform."""
+
+    list_display = ("time", "actor_name", "action", "object_type", "object_repr", "reason")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor_name", "object_repr", "reason", "object_id")
+    actions = ["export_csv"]
+    date_hierarchy = "time"
 
     @admin.action(description=_("导出所选审计记录（CSV）"))
     def export_csv(self, request, queryset):

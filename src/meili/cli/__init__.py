@@ -22,7 +22,7 @@ COMMANDS: dict[str, str] = {
     "backup": "meili.cli.platform:backup",
     "restore": "meili.cli.platform:restore",
     "plan": "meili.cli.plan:plan",
-    "progress": "meili.cli.plan:progress",
+    "progress": "meili.cli.progress:progress",
     "air": "meili.cli.air:air",
     "water": "meili.cli.media:water",
     "sea": "meili.cli.media:sea",

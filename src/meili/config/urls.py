@@ -12,5 +12,6 @@ urlpatterns = [
     path("governance/", include("meili.governance.urls")),
     path("public/", include("meili.governance.public_urls")),
     path("", include("meili.accounts.urls")),
+    path("progress/", include("meili.progress.urls")),
     path("", include("meili.web.urls")),
 ]

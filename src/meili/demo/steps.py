@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from meili.plans.files import packaged_plan_units
+
+def plan(remember) -> None:
+    """The configured plan and its organisation (kept when the demo is removed: they are not demo data)."""
+    from meili.progress.plans import load_packaged_plan
+
+    load_packaged_plan()
 
 
-def org_units(remember) -> None:
-    """The organisation of the configured plan (kept when the demo is removed: it is not demo data)."""
-    from django.conf import settings
+def progress_values(remember) -> None:
+    """Reported values 2023–2025 exercising every progress status."""
+    from meili.progress import demo
+    from meili.progress.plans import current_plan
 
-    from meili.accounts.services import sync_units
-
-    sync_units(packaged_plan_units(settings.PLAN_CODE))
+    demo.load(current_plan(), remember)
 
 
 def governance(remember) -> None:
@@ -21,4 +25,4 @@ def governance(remember) -> None:
     load(remember)
 
 
-STEPS = [org_units, governance]
+STEPS = [plan, progress_values, governance]

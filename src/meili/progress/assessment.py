@@ -1,0 +1,66 @@
+"""The progress of every indicator for an assessment year, with the values and the trail behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meili.plans import Indicator, Plan
+from meili.plans.progress import Assessment, ManualStatus, assess
+from meili.progress.models import IndicatorValue, SuperiorTarget, ValueState
+from meili.progress.sources import YearValue, city_values
+
+FIRST_YEAR = 2015
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    indicator: Indicator
+    assessment: Assessment
+    series: dict[int, YearValue]
+    manual_row: IndicatorValue | None
+
+    @property
+    def latest(self) -> YearValue | None:
+        years = [y for y, v in self.series.items() if v.value is not None and y <= self.assessment.year]
+        return self.series[max(years)] if years else None
+
+
+def superior_targets(plan: Plan, indicator: Indicator) -> dict[int, float]:
+    rows = SuperiorTarget.objects.filter(plan_code=plan.code, indicator_code=indicator.code)
+    return {r.year: float(r.value) for r in rows}
+
+
+def manual_status(plan: Plan, indicator: Indicator, year: int) -> IndicatorValue | None:
+    """The latest approved manual status of a milestone or qualitative indicator up to *year*."""
+    return (IndicatorValue.objects.filter(plan_code=plan.code, indicator_code=indicator.code,
+                                          state=ValueState.APPROVED, year__lte=year)
+            .exclude(manual_status="").select_related("unit").order_by("-year", "-reviewed_at").first())
+
+
+def indicator_progress(plan: Plan, indicator: Indicator, year: int, method: str = "escap") -> IndicatorProgress:
+    """Assess *indicator* for *year* with *method* from the platform's approved and derived values."""
+    filled = indicator.with_target_values(superior_targets(plan, indicator))
+    series = city_values(plan, filled, range(FIRST_YEAR, year + 1))
+    observations = {y: v.value for y, v in series.items() if v.valid}
+    manual_row = None
+    manual = None
+    if not indicator.is_numeric or indicator.direction == "range":
+        manual_row = manual_status(plan, indicator, year)
+        if manual_row is not None:
+            manual = ManualStatus(manual_row.manual_status, manual_row.note, approved=True)
+    result = assess(filled, observations, year, method=method, manual=manual)
+    return IndicatorProgress(filled, result, series, manual_row)
+
+
+def plan_progress(plan: Plan, year: int, method: str = "escap") -> list[IndicatorProgress]:
+    """Every indicator of *plan* assessed for *year*."""
+    return [indicator_progress(plan, indicator, year, method) for indicator in plan.indicators]
+
+
+def status_counts(rows: list[IndicatorProgress]) -> dict[str, int]:
+    from meili.plans.progress import STATUSES
+
+    counts = {code: 0 for code in STATUSES}
+    for row in rows:
+        counts[row.assessment.status] += 1
+    return counts

@@ -1,0 +1,375 @@
+"""Pages of the plan: the cockpit, an indicator, a unit, reporting values and reviewing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meili.accounts.models import OrgUnit, Role
+from meili.accounts.permissions import Action, can, may_ever, require
+from meili.audit.models import AuditEntry
+from meili.plans.progress import METHODS, STATUSES
+from meili.progress import excel
+from meili.progress.assessment import indicator_progress, plan_progress, status_counts
+from meili.progress.forms import ReturnForm, UploadForm, ValueForm
+from meili.progress.models import IndicatorValue, ValueState
+from meili.progress.plans import current_plan
+from meili.progress.values import Entry, approve, assigned_indicators, return_value, save_draft, submit, visible_values
+
+#: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
+DUE_MONTH_DAY = (1, 31)
+
+
+def default_year() -> int:
+    """The last full year: the year being assessed for most of the next year."""
+    return dt.date.today().year - 1
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", default_year()))
+    except ValueError:
+        raise Http404
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _plan():
+    try:
+        return current_plan()
+    except LookupError:
+        raise Http404(_("规划尚未载入"))
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    value = float(value)
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+
+
+def _target_text(indicator, target) -> str:
+    if target is None:
+        return "—"
+    if target.text and not target.is_numeric:
+        return target.text
+    if target.comparator == "range":
+        return f"{_fmt(target.lower)}～{_fmt(target.upper)}"
+    symbol = {">=": "≥", "<=": "≤", "=": "=", "trend": ""}.get(target.comparator or "", "")
+    if target.value is None:
+        return target.text or "—"
+    return f"{symbol}{_fmt(target.value)}"
+
+
+@login_required
+def cockpit(request):
+    """Every target by chapter with its status, latest value, target and a sparkline."""
+    require(request.user, Action.VIEW_INTERNAL)
+    plan = _plan()
+    year = _year(request)
+    method = request.GET.get("method", "escap")
+    if method not in METHODS:
+        method = "escap"
+    rows = plan_progress(plan, year, method)
+    counts_all = status_counts(rows)
+    chapter = request.GET.get("chapter", "")
+    unit = request.GET.get("unit", "")
+    target_year = request.GET.get("target_year", "")
+    status = request.GET.get("status", "")
+    if chapter:
+        rows = [r for r in rows if str(r.indicator.chapter) == chapter]
+    if unit:
+        rows = [r for r in rows if unit in r.indicator.units]
+    if target_year:
+        rows = [r for r in rows if any(str(t.year) == target_year for t in r.indicator.targets)]
+    if status:
+        rows = [r for r in rows if r.assessment.status == status]
+    groups = []
+    for ch in plan.chapters:
+        items = [_row(r) for r in rows if r.indicator.chapter == ch.number]
+        if items:
+            groups.append({"chapter": ch, "rows": items})
+    sparklines = {r["code"]: r["spark"] for g in groups for r in g["rows"]}
+    context = {
+        "plan": plan, "year": year, "years": range(2023, dt.date.today().year + 1), "method": method,
+        "methods": sorted(METHODS), "groups": groups, "statuses": STATUSES,
+        "counts": [(code, STATUSES[code][0], counts_all[code]) for code in STATUSES],
+        "total": sum(counts_all.values()), "shown": len(rows),
+        "units": [u for u in plan.units if u.kind != "city"],
+        "target_years": sorted({t.year for i in plan.indicators for t in i.targets}),
+        "filters": {"chapter": chapter, "unit": unit, "target_year": target_year, "status": status},
+        "sparklines": sparklines,
+        "breadcrumbs": [(_("目标驾驶舱"), None)],
+    }
+    return render(request, "progress/cockpit.html", context)
+
+
+def _row(progress) -> dict:
+    a = progress.assessment
+    latest = progress.latest
+    target = progress.indicator.target_for(a.year)
+    return {
+        "code": progress.indicator.code, "indicator": progress.indicator, "assessment": a,
+        "latest": _fmt(latest.value) if latest else "—", "latest_year": latest.year if latest else None,
+        "target": _target_text(progress.indicator, target), "target_year": target.year if target else None,
+        "spark": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
+    }
+
+
+@login_required
+def indicator_detail(request, code: str):
+    """An indicator: history, values by district, approval trail and the status computation."""
+    require(request.user, Action.VIEW_INTERNAL)
+    plan = _plan()
+    try:
+        indicator = plan.indicator(code)
+    except KeyError:
+        raise Http404
+    year = _year(request)
+    method = request.GET.get("method", "escap") if request.GET.get("method") in METHODS else "escap"
+    progress = indicator_progress(plan, indicator, year, method)
+    values = visible_values(request.user).filter(plan_code=plan.code, indicator_code=code).order_by("-year", "unit_id", "-id")
+    districts = [u for u in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("id")]
+    approved = {(v.unit_id, v.year): v for v in values if v.state == ValueState.APPROVED}
+    years = sorted({v.year for v in values if v.state == ValueState.APPROVED} | {year})
+    district_table = [{"unit": d, "cells": [_fmt(approved[(d.pk, y)].value) if (d.pk, y) in approved else "—" for y in years]}
+                      for d in districts]
+    map_data = [{"name": d.name, "value": float(approved[(d.pk, year)].value)}
+                for d in districts if (d.pk, year) in approved and approved[(d.pk, year)].value is not None]
+    trail = AuditEntry.objects.filter(object_type="progress.IndicatorValue",
+                                      object_id__in=[str(v.pk) for v in values]).order_by("-time", "-id")[:100]
+    context = {
+        "plan": plan, "indicator": indicator, "progress": progress, "a": progress.assessment, "year": year,
+        "method": method, "methods": sorted(METHODS),
+        "targets": [(t.year, _target_text(indicator, t)) for t in indicator.targets],
+        "series": [{"year": y, "value": v.value, "how": v.how, "valid": v.valid, "rows": v.rows}
+                   for y, v in sorted(progress.series.items())],
+        "chart": {"name": indicator.name, "unit": indicator.unit,
+                  "points": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
+                  "targets": [[t.year, t.value] for t in indicator.targets if t.value is not None],
+                  "baseline": [indicator.baseline.year, indicator.baseline.value] if indicator.baseline else None},
+        "map": {"name": indicator.name, "unit": indicator.unit, "year": year, "data": map_data},
+        "years_cols": years, "district_table": district_table, "values": values[:200], "trail": trail,
+        "inputs": sorted(progress.assessment.inputs.items()),
+        "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (indicator.name, None)],
+    }
+    return render(request, "progress/indicator.html", context)
+
+
+def _due(year: int) -> dt.date:
+    return dt.date(year + 1, *DUE_MONTH_DAY)
+
+
+@login_required
+def unit_page(request, code: str):
+    """What a unit owes for a year, the state of each value, and what is late."""
+    unit = get_object_or_404(OrgUnit, code=code)
+    require(request.user, Action.VIEW_UNIT_DATA, unit)
+    plan = _plan()
+    year = _year(request)
+    rows = _owed(plan, unit, year)
+    late = [r for r in rows if r["late"]]
+    return render(request, "progress/unit.html", {
+        "unit": unit, "year": year, "rows": rows, "late": late, "due": _due(year),
+        "years": range(2023, dt.date.today().year + 1),
+        "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (unit.name, None)],
+    })
+
+
+def _owed(plan, unit, year) -> list[dict]:
+    current = {}
+    for v in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year).exclude(
+            state=ValueState.SUPERSEDED).order_by("id"):
+        current[v.indicator_code] = v
+    overdue = dt.date.today() > _due(year)
+    out = []
+    for indicator in assigned_indicators(plan, unit):
+        row = current.get(indicator.code)
+        done = row is not None and row.state in (ValueState.SUBMITTED, ValueState.APPROVED)
+        out.append({"indicator": indicator, "value": row, "late": overdue and not done})
+    return out
+
+
+def _reporting_unit(request) -> OrgUnit:
+    """The unit whose values the user edits: a reporter's own; an analyst or admin may pick one."""
+    user = request.user
+    if not may_ever(user, Action.SUBMIT_VALUE):
+        raise PermissionDenied
+    code = request.GET.get("unit") or request.POST.get("unit")
+    if user.role == Role.REPORTER or not code:
+        if user.unit is None:
+            raise PermissionDenied
+        unit = user.unit
+    else:
+        unit = get_object_or_404(OrgUnit, code=code)
+    require(user, Action.SUBMIT_VALUE, unit)
+    return unit
+
+
+@login_required
+def my_values(request):
+    """The reporting page of a unit for a year: state of each indicator, Excel template and upload."""
+    unit = _reporting_unit(request)
+    plan = _plan()
+    year = _year(request)
+    rows = _owed(plan, unit, year)
+    drafts = sum(1 for r in rows if r["value"] is not None and r["value"].state in (ValueState.DRAFT, ValueState.RETURNED))
+    units = OrgUnit.objects.exclude(kind=OrgUnit.Kind.CITY) if request.user.role != Role.REPORTER else None
+    return render(request, "progress/my_values.html", {
+        "unit": unit, "year": year, "rows": rows, "drafts": drafts, "upload_form": UploadForm(),
+        "years": range(2023, dt.date.today().year + 1), "units": units, "due": _due(year),
+        "breadcrumbs": [(_("指标填报"), None)],
+    })
+
+
+@login_required
+def value_edit(request, year: int, code: str):
+    """Enter or correct one value (draft), optionally submitting it."""
+    unit = _reporting_unit(request)
+    plan = _plan()
+    try:
+        indicator = plan.indicator(code)
+    except KeyError:
+        raise Http404
+    if indicator not in assigned_indicators(plan, unit):
+        raise PermissionDenied
+    existing = (IndicatorValue.objects.filter(plan_code=plan.code, indicator_code=code, unit=unit, year=year)
+                .exclude(state=ValueState.SUPERSEDED).order_by("-id").first())
+    if request.method == "POST":
+        form = ValueForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            entry = Entry(code, year, d["value"], d["manual_status"], d["weight"], d["source_document"],
+                          d["source_number"], d["note"])
+            try:
+                row, _changed = save_draft(request.user, plan, unit, entry, attachment=d["attachment"])
+                if "submit" in request.POST:
+                    submit(request.user, row)
+                    messages.success(request, _("已提交审核"))
+                else:
+                    messages.success(request, _("已保存草稿"))
+                return redirect(f"{reverse('progress:my_values')}?year={year}&unit={unit.code}")
+            except ValidationError as exc:
+                for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+                    form.add_error(field if field in form.fields else None, errs)
+    else:
+        initial = {}
+        if existing is not None:
+            initial = {"value": existing.value, "manual_status": existing.manual_status, "weight": existing.weight,
+                       "source_document": existing.source_document, "source_number": existing.source_number,
+                       "note": existing.note}
+        form = ValueForm(initial=initial)
+    return render(request, "progress/value_form.html", {
+        "form": form, "indicator": indicator, "unit": unit, "year": year, "existing": existing,
+        "breadcrumbs": [(_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
+                        (indicator.name, None)],
+    })
+
+
+@login_required
+@require_POST
+def submit_all(request):
+    """Submit every draft of the unit for the year."""
+    unit = _reporting_unit(request)
+    year = _year_post(request)
+    plan = _plan()
+    n = 0
+    for row in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year,
+                                             state__in=[ValueState.DRAFT, ValueState.RETURNED]):
+        submit(request.user, row)
+        n += 1
+    messages.success(request, _("已提交 %(n)d 项") % {"n": n})
+    return redirect(f"{reverse('progress:my_values')}?year={year}&unit={unit.code}")
+
+
+def _year_post(request) -> int:
+    try:
+        return int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404
+
+
+@login_required
+def template_download(request):
+    """The unit's pre-filled Excel template for the year."""
+    unit = _reporting_unit(request)
+    year = _year(request)
+    data = excel.template(_plan(), unit, year)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="meili-{unit.code}-{year}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def template_upload(request):
+    """Upload a filled template: all rows saved as drafts, or nothing with every error listed."""
+    unit = _reporting_unit(request)
+    year = _year_post(request)
+    form = UploadForm(request.POST, request.FILES)
+    errors: list = []
+    result = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            with path.open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            changed, unchanged, errors = excel.apply(request.user, path, _plan(), unit, year)
+        if not errors:
+            result = {"changed": changed, "unchanged": unchanged}
+    else:
+        errors = [e for errs in form.errors.values() for e in errs]
+    return render(request, "progress/upload_result.html", {
+        "unit": unit, "year": year, "errors": errors, "result": result,
+        "breadcrumbs": [(_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
+                        (_("上传结果"), None)],
+    }, status=400 if errors else 200)
+
+
+@login_required
+def review(request):
+    """Submitted values waiting for the bureau's review."""
+    require(request.user, Action.REVIEW_VALUE)
+    plan = _plan()
+    pending = (IndicatorValue.objects.filter(plan_code=plan.code, state=ValueState.SUBMITTED)
+               .select_related("unit", "corrects", "created_by").order_by("submitted_at"))
+    names = {i.code: i for i in plan.indicators}
+    rows = [{"value": v, "indicator": names.get(v.indicator_code)} for v in pending]
+    return render(request, "progress/review.html", {"rows": rows, "return_form": ReturnForm(),
+                                                    "breadcrumbs": [(_("审核"), None)]})
+
+
+@login_required
+@require_POST
+def review_action(request, pk: int):
+    """Approve or return one submitted value."""
+    require(request.user, Action.REVIEW_VALUE)
+    row = get_object_or_404(IndicatorValue, pk=pk)
+    try:
+        if request.POST.get("action") == "approve":
+            approve(request.user, row)
+            messages.success(request, _("已审核通过：%(v)s") % {"v": row})
+        elif request.POST.get("action") == "return":
+            return_value(request.user, row, request.POST.get("reason", ""))
+            messages.success(request, _("已退回：%(v)s") % {"v": row})
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("progress:review")
+
+
