@@ -18,11 +18,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 DIGITS = "零一二三四五六七八九十"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_public_report_to_reply(page, login, make_user):
     officer = make_user("officer")
     unit = make_user("reporter", "huancui")

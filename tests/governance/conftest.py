@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -104,7 +106,20 @@ def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The governance tests create many users; Argon2 (the platform's hasher) is tested in tests/platform."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@functools.lru_cache(maxsize=1)
+def _plan_units() -> tuple:
+    from django.conf import settings
+
+    from meili.plans.loader import load_plan, plan_path
+
+    return tuple(dataclasses.asdict(u) for u in load_plan(plan_path(settings.PLAN_CODE)).units)
+
+
+@pytest.fixture
+def org(db):
+    """The shared ``org`` fixture, with the plan file parsed once per session (it is read-only)."""
+    from meili.accounts.models import OrgUnit
+    from meili.accounts.services import sync_units
+
+    sync_units(_plan_units())
+    return {u.code: u for u in OrgUnit.objects.all()}

@@ -8,8 +8,7 @@ from meili.governance.models import Case, LedgerItem, State
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_cases_cover_every_state_and_remove_cleanly(org, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_cases_cover_every_state_and_remove_cleanly(org):
     from meili.governance.demo import load
 
     load(loader.remember)
