@@ -113,3 +113,15 @@ def test_calendar_periods_end_on_a_workday_no_earlier_than_n_days(start, n):
     end = FIXED.add(start, n, working=False, roll=True)
     assert FIXED.is_workday(end) and end >= start + dt.timedelta(days=n)
     assert all(not FIXED.is_workday(start + dt.timedelta(days=k)) for k in range(n, (end - start).days))
+
+
+def test_inspection_transfers_finish_on_the_inspection_clock(gov_users):
+    from meili.governance import services, workflow as wf
+
+    case = services.submit(kind="water", description="督察组转办：某河道黑臭", address="乳山市某河道",
+                           channel="inspection", user=gov_users["officer"])
+    case = wf.accept(gov_users["officer"], case)
+    accepted = case.accepted_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
+    assert case.finish_due == clock.Calendar().add(accepted, 7, working=False)
+    with override_settings(GOVERNANCE={"inspection": "5w"}):
+        assert clock.rule("inspection") == (5, True)

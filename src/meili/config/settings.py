@@ -130,9 +130,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 # Complaint clocks (docs/cases.md): MEILI_CLOCK_<RULE> = "<days>" (calendar days) or "<days>w" (working
-# days), rules accept, finish, unit, review_request, followup; MEILI_CASE_EXTENSION_MAX_DAYS caps extensions.
+# days), rules accept, finish, inspection, unit, review_request, followup; MEILI_CASE_EXTENSION_MAX_DAYS caps
+# extensions.
 GOVERNANCE = {key: os.environ[f"MEILI_CLOCK_{key.upper()}"]
-              for key in ("accept", "finish", "unit", "review_request", "followup")
+              for key in ("accept", "finish", "inspection", "unit", "review_request", "followup")
               if os.environ.get(f"MEILI_CLOCK_{key.upper()}")}
 if os.environ.get("MEILI_CASE_EXTENSION_MAX_DAYS"):
     GOVERNANCE["extension_max_days"] = int(os.environ["MEILI_CASE_EXTENSION_MAX_DAYS"])

@@ -14,6 +14,9 @@ DEFAULTS: dict = {
     "accept": {"days": 15, "working": False},
     # Finish within 60 days of acceptance (信访工作条例 2022; 信访条例 2005 art. 33) ...
     "finish": {"days": 60, "working": False},
+    # Cases transferred by an inspection team (督察组转办件): feedback usually within 7 days (practice of
+    # the central and provincial inspections; set per batch if the transfer letter says otherwise).
+    "inspection": {"days": 7, "working": False},
     # ... extendable by at most 30 days with the approval of the agency's head.
     "extension_max_days": 30,
     # The assigned unit's deadline for its findings (local practice, not statutory): working days.

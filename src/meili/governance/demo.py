@@ -81,11 +81,12 @@ def _shift_case(case: Case, start: dt.datetime, slow: bool = False) -> None:
               "number": services.next_number(day(start))}
     if "accept" in stamps:
         fields["accepted_at"] = stamps["accept"]
-        fields["finish_due"] = clock.due("finish", day(stamps["accept"]), cal)
+        fields["finish_due"] = clock.due(wf.finish_rule(case), day(stamps["accept"]), cal)
         if case.extension_days:
-            fields["finish_due"] = cal.add(fields["finish_due"], case.extension_days, clock.rule("finish")[1])
+            fields["finish_due"] = cal.add(fields["finish_due"], case.extension_days,
+                                           clock.rule(wf.finish_rule(case))[1])
     if "reopen" in stamps:
-        fields["finish_due"] = clock.due("finish", day(stamps["reopen"]), cal)
+        fields["finish_due"] = clock.due(wf.finish_rule(case), day(stamps["reopen"]), cal)
     if "assign" in stamps:
         fields["assigned_at"] = stamps["assign"]
         fields["unit_due"] = min(clock.due("unit", day(stamps["assign"]), cal), fields.get("finish_due") or dt.date.max)

@@ -279,7 +279,9 @@ def decide_extension(user, extension: Extension, approve: bool, note: str = "") 
     if approve:
         if case.state not in OPEN_STATES or case.finish_due is None:
             raise ValidationError(_("案件已不在办理中，无法延期。"))
-        working = clock.rule("finish")[1]
+        from meili.governance.workflow import finish_rule
+
+        working = clock.rule(finish_rule(case))[1]
         ext.old_due = case.finish_due
         ext.new_due = clock.Calendar().add(case.finish_due, ext.days, working)
         case.finish_due = ext.new_due

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from meili.accounts.permissions import Action, can
 from meili.audit import log
 from meili.governance import clock
-from meili.governance.models import Case, CaseEvent, OrgUnit, Satisfaction, State, Verdict
+from meili.governance.models import Case, CaseEvent, Channel, OrgUnit, Satisfaction, State, Verdict
 
 S = State
 
@@ -128,13 +128,18 @@ def _required(value: str, field: str, message) -> str:
     return value
 
 
+def finish_rule(case: Case) -> str:
+    """The clock rule of a case's finishing deadline: ``inspection`` for inspection transfers, else ``finish``."""
+    return "inspection" if case.channel == Channel.INSPECTION else "finish"
+
+
 @transaction.atomic
 def accept(user, case: Case, note: str = "") -> Case:
-    """受理: start the finishing clock (``finish`` rule) from today."""
+    """受理: start the finishing clock (``finish``, or ``inspection`` for 督察组转办件) from today."""
     step = _Step(user, case, "accept")
     c = step.case
     c.accepted_at = step.now
-    c.finish_due = clock.due("finish", step.today)
+    c.finish_due = clock.due(finish_rule(c), step.today)
     return step.done(note)
 
 
@@ -240,7 +245,7 @@ def reopen(user, case: Case, reason: str) -> Case:
     c = step.case
     reason = _required(reason, "reason", _("请填写重新办理的理由。"))
     c.reopen_count += 1
-    c.finish_due = clock.due("finish", step.today)
+    c.finish_due = clock.due(finish_rule(c), step.today)
     c.closed_at = c.closed_on_time = c.review_until = c.followup_due = None
     c.unit_due = None
     if not c.accepted_at:
