@@ -15,7 +15,8 @@ class SetupError(click.ClickException):
 
 def setup() -> None:
     """``django.setup()`` with Meili's settings; exits with status 2 and one line on a bad setting."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meili.config.settings")
+    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+        os.environ["DJANGO_SETTINGS_MODULE"] = "meili.config.settings"
     from meili.config.environment import ConfigurationError
 
     try:

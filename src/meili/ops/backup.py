@@ -84,10 +84,12 @@ def restore(archive: Path) -> dict:
             media_src = Path(tmp) / "media"
             with transaction.atomic():
                 _clear()
-                objects = list(serializers.deserialize("json", data, handle_forward_references=True))
+                # saved one by one as they are read, so that natural keys find the rows saved before them
                 deferred = []
-                for obj in objects:
+                objects = 0
+                for obj in serializers.deserialize("json", data, handle_forward_references=True):
                     obj.save()
+                    objects += 1
                     if obj.deferred_fields:
                         deferred.append(obj)
                 for obj in deferred:
@@ -102,7 +104,7 @@ def restore(archive: Path) -> dict:
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.write_bytes(path.read_bytes())
                         files += 1
-    return {"objects": len(objects), "files": files}
+    return {"objects": objects, "files": files}
 
 
 def _clear() -> None:
