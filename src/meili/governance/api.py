@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from meili.accounts.models import OrgUnit
 from meili.governance import ledger, services, workflow
@@ -112,7 +112,7 @@ def list_cases(request, state: str | None = None, kind: str | None = None, limit
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, 403: Error}, summary="One case with its history")
 def get_case(request, case_id: int):
-    return 200, case_detail_out(request.user, services.get_visible_case(request.user, case_id))
+    return Status(200, case_detail_out(request.user, services.get_visible_case(request.user, case_id)))
 
 
 @router.post("/cases/{case_id}/transitions/{name}", response={200: CaseDetailOut, 400: Error, 403: Error, 404: Error, 409: Error},
@@ -120,7 +120,7 @@ def get_case(request, case_id: int):
                      "follow_up, reopen)")
 def do_transition(request, case_id: int, name: str, payload: TransitionIn):
     if name not in workflow.TRANSITIONS:
-        return 404, {"detail": f"unknown transition {name}"}
+        return Status(404, {"detail": f"unknown transition {name}"})
     case = services.get_visible_case(request.user, case_id)
     p = payload
     args = {
@@ -136,11 +136,11 @@ def do_transition(request, case_id: int, name: str, payload: TransitionIn):
     try:
         workflow.FUNCTIONS[name](request.user, case, **args)
     except workflow.IllegalTransition:
-        return 409, {"detail": f"{name} is not allowed in state {case.state}"}
+        return Status(409, {"detail": f"{name} is not allowed in state {case.state}"})
     except ValidationError as exc:
-        return 400, {"detail": "; ".join(exc.messages)}
+        return Status(400, {"detail": "; ".join(exc.messages)})
     case.refresh_from_db()
-    return 200, case_detail_out(request.user, case)
+    return Status(200, case_detail_out(request.user, case))
 
 
 class LedgerItemOut(Schema):
@@ -177,7 +177,7 @@ def list_items(request, state: str | None = None):
 
 @router.get("/ledger/items/{item_id}", response={200: LedgerItemOut, 403: Error}, summary="One ledger item")
 def get_item(request, item_id: int):
-    return 200, item_out(ledger.get_visible_item(request.user, item_id))
+    return Status(200, item_out(ledger.get_visible_item(request.user, item_id)))
 
 
 @router.post("/ledger/items/{item_id}/progress", response={200: LedgerItemOut, 400: Error, 403: Error},
@@ -187,9 +187,9 @@ def post_progress(request, item_id: int, payload: ProgressIn):
     try:
         ledger.report_progress(request.user, item, payload.text, payload.progress)
     except ValidationError as exc:
-        return 400, {"detail": "; ".join(exc.messages)}
+        return Status(400, {"detail": "; ".join(exc.messages)})
     item.refresh_from_db()
-    return 200, item_out(item)
+    return Status(200, item_out(item))
 
 
 
