@@ -28,7 +28,10 @@ def _read_long(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
     blank = frame.filter(pl.col("site").is_null() | (pl.col("site") == ""))
     if blank.height:
         raise InputError(path, "a site code is required", row=blank[ROW][0], column="site")
-    check_allowed(frame, path, "parameter", POLLUTANTS, "parameter (expected SO2 NO2 CO O3 PM10 PM2.5)")
+    unknown = frame.filter(~pl.col("parameter").is_in(list(POLLUTANTS)))
+    if unknown.height:
+        raise InputError(path, f"unknown parameter {unknown['parameter'][0]!r} (expected {' '.join(POLLUTANTS)})",
+                         row=unknown[ROW][0], column="parameter")
     frame = parse_time(parse_number(frame, path, "value"), path, "time")
     negative = frame.filter(pl.col("value") < 0)
     if negative.height:

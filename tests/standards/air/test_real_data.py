@@ -35,7 +35,7 @@ def test_hours_with_all_six_pollutants_agree_exactly(compared):
 def test_overall_agreement_and_the_known_disagreements(compared):
     agree = compared.filter(pl.col("AQI") == pl.col("published")).height
     assert agree == 71_564 and compared.height == 71_572
-    # the 8 disagreements: hours where only PM2.5 was published; the published AQI is far higher (76–197), so it
+    # the 8 disagreements: hours where only PM2.5 was published; the published AQI is higher (51–209), so it
     # came from pollutants whose 1-hour values are absent from the file (e.g. 2019-04-24 23:00, every station)
     bad = compared.filter(pl.col("AQI") != pl.col("published"))
     assert (bad["missing"] == "SO2,NO2,CO,O3,PM10").all()
@@ -49,4 +49,4 @@ def test_pm_24h_moving_average_reading_is_rejected_by_the_data(compared):
     moved = data.filter(pl.col("parameter") != "AQI").with_columns(pl.col("parameter").str.replace("_24h", ""))
     alt = air.hourly(moved).join(published, on=["site", "time"], how="inner").filter(pl.col("complete"))
     share = alt.filter(pl.col("AQI") == pl.col("published")).height / alt.height
-    assert share < 0.6
+    assert share < 0.2  # measured: 11,622 of 69,996 complete hours (16.6 %)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import polars as pl
 
 from .editions import POLLUTANTS, SWITCH_DATE, Edition, get_edition, resolve
+from .iaqi import label_set_expr
 
 HOUR = pl.duration(hours=1)
 
@@ -34,23 +35,24 @@ def natural_day(time: pl.Expr) -> pl.Expr:
 
 
 def by_edition(frame: pl.DataFrame, day: pl.Expr, edition: str | Edition,
-               fn: Callable[[pl.DataFrame, Edition], pl.DataFrame]) -> pl.DataFrame:
-    """Apply *fn* per edition: the one forced by the caller, or for ``"auto"`` the one in force on each row's day."""
+               fn: Callable[[pl.DataFrame, Edition], pl.DataFrame], sort_by: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Apply *fn* per edition: the one forced by the caller, or for ``"auto"`` the one in force on each row's day.
+
+    When rows of both editions are present the parts are concatenated and sorted by *sort_by*.
+    """
     if edition != "auto":
         return fn(frame, resolve(edition))
-    marked = frame.with_columns((day >= pl.lit(SWITCH_DATE)).alias("__new"))
-    parts = []
-    for is_new, key in ((False, "2012"), (True, "2026")):
-        part = marked.filter(pl.col("__new") == is_new).drop("__new")
-        if part.height:
-            parts.append(fn(part, get_edition(key)))
-    if not parts:
-        return fn(frame.clear(), get_edition("2026"))
-    return pl.concat(parts, how="vertical_relaxed") if len(parts) > 1 else parts[0]
+    is_new = day >= pl.lit(SWITCH_DATE)
+    first, last = frame.select(is_new.min().alias("a"), is_new.max().alias("b")).row(0)
+    if first is None or first == last:
+        return fn(frame, get_edition("2026" if first else "2012"))
+    marked = frame.with_columns(is_new.alias("__new"))
+    parts = [fn(marked.filter(pl.col("__new") == flag).drop("__new"), get_edition(key))
+             for flag, key in ((False, "2012"), (True, "2026"))]
+    out = pl.concat(parts, how="vertical_relaxed")
+    return out.sort(list(sort_by)) if sort_by else out
 
 
 def missing_expr(columns: dict[str, str]) -> pl.Expr:
     """Comma-separated labels of the indicators that are NA (HJ 633-2026 §5.3.1 asks to state them)."""
-    text = pl.concat_str([pl.when(pl.col(c).is_null()).then(pl.lit(label)) for c, label in columns.items()],
-                         separator=",", ignore_nulls=True)
-    return pl.when(text == "").then(None).otherwise(text)
+    return label_set_expr([pl.col(c).is_null() for c in columns], list(columns.values()))

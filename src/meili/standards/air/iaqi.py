@@ -139,31 +139,40 @@ def iaqi(pollutant: str, averaging: str, concentration: float | int | str | Deci
 
 def level_exprs(aqi: pl.Expr, edition: Edition) -> dict[str, pl.Expr]:
     """Level, category (zh/en), colour and advice columns for an AQI column (HJ 633 level table)."""
-    def pick(attr: str) -> pl.Expr:
-        chain = pl.when(aqi.is_null()).then(pl.lit(None))
-        for lv in edition.levels[:-1]:
-            chain = chain.when(aqi <= lv.aqi_hi).then(pl.lit(getattr(lv, attr)))
-        return chain.otherwise(pl.lit(getattr(edition.levels[-1], attr)))
+    chain = pl.when(aqi.is_null()).then(pl.lit(None, dtype=pl.Int8))
+    for lv in edition.levels[:-1]:
+        chain = chain.when(aqi <= lv.aqi_hi).then(pl.lit(lv.level, dtype=pl.Int8))
+    level = chain.otherwise(pl.lit(edition.levels[-1].level, dtype=pl.Int8))
 
-    return {"level": pick("level").cast(pl.Int8), "category": pick("category_zh"), "category_en": pick("category_en"),
-            "color": pick("rgb_hex"), "advice": pick("advice_zh")}
+    def text(attr: str) -> pl.Expr:
+        mapping = {lv.level: getattr(lv, attr) for lv in edition.levels}
+        return level.replace_strict(mapping, default=None, return_dtype=pl.String)
+
+    return {"level": level, "category": text("category_zh"), "category_en": text("category_en"),
+            "color": text("rgb_hex"), "advice": text("advice_zh")}
+
+
+def label_set_expr(flags: list[pl.Expr], labels: list[str]) -> pl.Expr:
+    """Comma-separated labels of the true flags (in the given order), NA when none; via a bit mask and one lookup."""
+    mask = pl.lit(0, dtype=pl.Int64)
+    for k, flag in enumerate(flags):
+        mask = mask + pl.when(flag.fill_null(False)).then(pl.lit(1 << k, dtype=pl.Int64)).otherwise(0)
+    names = {m: ",".join(label for k, label in enumerate(labels) if m >> k & 1) or None for m in range(1 << len(labels))}
+    return mask.replace_strict(names, default=None, return_dtype=pl.String)
 
 
 def summary_exprs(terms: dict[str, str], edition: Edition) -> dict[str, pl.Expr]:
     """AQI = max IAQI (eq. (2)), primary pollutants (ties all listed, only when AQI > 50; 2012 §4.4.2,
-    2026 §4.3.1), exceeding pollutants (IAQI > 100; 2012 §3.4 only) and the level columns.
+    2026 §4.3.1), exceeding pollutants (IAQI > 100; 2012 §3.4 only).
 
     *terms* maps an IAQI column to the pollutant label used in the lists.
     """
-    cols = list(terms)
+    cols, labels = list(terms), list(terms.values())
     aqi = pl.max_horizontal([pl.col(c) for c in cols])
-    primary = pl.concat_str([pl.when((pl.col(c) == aqi) & (aqi > 50)).then(pl.lit(label)) for c, label in terms.items()],
-                            separator=",", ignore_nulls=True)
-    out = {"AQI": aqi, "primary_pollutants": pl.when(primary == "").then(None).otherwise(primary)}
+    out = {"AQI": aqi,
+           "primary_pollutants": label_set_expr([(pl.col(c) == aqi) & (aqi > 50) for c in cols], labels)}
     if edition.exceeding_pollutants:
-        exceeding = pl.concat_str([pl.when(pl.col(c) > 100).then(pl.lit(label)) for c, label in terms.items()],
-                                  separator=",", ignore_nulls=True)
-        out["exceeding_pollutants"] = pl.when(exceeding == "").then(None).otherwise(exceeding)
+        out["exceeding_pollutants"] = label_set_expr([pl.col(c) > 100 for c in cols], labels)
     else:
         out["exceeding_pollutants"] = pl.lit(None, dtype=pl.String)
     return out
