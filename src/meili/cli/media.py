@@ -89,6 +89,7 @@ def _check_each(frame: pl.DataFrame, path: Path, column: str, parse: Callable[[s
 
 def _write(frame: pl.DataFrame, output: Path | None) -> None:
     frame = frame.drop([c for c in frame.columns if c.startswith("__")])
+    frame = frame.with_columns(pl.col(pl.Datetime).dt.strftime("%Y-%m-%d %H:%M"))
     if output is None:
         click.echo(frame.write_csv(), nl=False)
     else:
@@ -140,7 +141,7 @@ def water_classify(samples: Path, sites: Path | None, period: str, nondetect: st
     site_frame = _water_sites(sites)
     items = _located(frame, samples, lambda: w.item_classes(frame.drop(ROW), site_frame, period=period, nondetect=nondetect))
     if items_out is not None:
-        _write(items, items_out)
+        _write(items.sort("site", "period", "key"), items_out)
     _write(w.summarise(items), output)
 
 

@@ -21,9 +21,10 @@ from meili.standards.media import (
     normalise,
     parse_number_or_none,
     period_means,
+    period_text,
     read_table_text,
+    with_period,
 )
-from meili.standards.water import _with_period
 
 STANDARD = "GB/T 14848-2017"
 N_CLASSES = 4
@@ -88,7 +89,7 @@ def item_classes(
     """
     if items not in ("all", "routine"):
         raise ValueError("items must be 'all' or 'routine'")
-    frame = _with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
+    frame = with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
     out = classify_items(means, limits(), N_CLASSES)
     if items == "routine":
@@ -123,7 +124,7 @@ def classify(
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
         pl.col("nuclide_analysis").any(),
     )
-    return out.with_columns(
+    return period_text(out.sort("site", "period")).with_columns(
         pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
         pl.lit(STANDARD).alias("standard"),
     ).select("site", "period", "n_items", "class", "class_label", "deciding_items", "deciding_items_cn",

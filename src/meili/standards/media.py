@@ -28,6 +28,8 @@ import polars as pl
 
 #: Non-detect treatments accepted by :func:`period_means`.
 NONDETECT_MEAN = ("half", "limit", "zero")
+#: evaluation periods accepted by :func:`with_period`
+PERIODS = ("sample", "month", "quarter", "year", "all")
 
 
 class UnknownItemError(ValueError):
@@ -195,34 +197,34 @@ def normalise(samples: pl.DataFrame, registry: ItemRegistry) -> pl.DataFrame:
     is a detection limit). Output: the same rows with ``key`` and ``value`` in the standard's unit,
     ``below_dl`` filled with false when absent. Raises :class:`UnknownItemError` /
     :class:`UnknownUnitError` naming the first offending row (its index in ``position``).
+    Names and units are resolved once per distinct spelling, so long tables cost little.
     """
-    frame = samples.with_row_index("__pos")
-    folded = pl.col("parameter").cast(pl.String).str.replace_all(r"\s+", "").str.to_lowercase()
-    folded = folded.str.replace_all("（", "(").str.replace_all("）", ")")
-    frame = frame.with_columns(folded.alias("__name")).join(registry.lookup_frame(), on="__name", how="left")
-    bad = frame.filter(pl.col("key").is_null())
-    if bad.height:
-        row = bad.sort("__pos").row(0, named=True)
-        raise UnknownItemError(str(row["parameter"]), registry.standard, row["__pos"])
+    names = samples["parameter"].cast(pl.String)
+    mapping = {}
+    for name in names.unique().to_list():
+        try:
+            mapping[name] = registry.key(str(name))
+        except UnknownItemError:
+            position = int(names.eq_missing(name).arg_true()[0])
+            raise UnknownItemError(str(name), registry.standard, position) from None
+    frame = samples.with_columns(names.replace_strict(mapping, return_dtype=pl.String).alias("key"))
     if "unit" in frame.columns:
-        pairs = frame.select("key", pl.col("unit").cast(pl.String).fill_null("")).unique()
-        factors = []
+        units = frame["unit"].cast(pl.String).fill_null("")
+        pairs = pl.DataFrame({"key": frame["key"], "unit": units}).unique()
+        factors = {}
         for key, unit in pairs.iter_rows():
             try:
-                factors.append(unit_factor(unit, registry[key].unit, key))
+                factors[f"{key}\x00{unit}"] = unit_factor(unit, registry[key].unit, key)
             except UnknownUnitError:
-                first = frame.filter((pl.col("key") == key) & (pl.col("unit").fill_null("") == unit)).sort("__pos")
-                raise UnknownUnitError(unit, key, registry[key].unit, first["__pos"][0]) from None
-        table = pairs.with_columns(pl.Series("__factor", factors, dtype=pl.Float64))
-        frame = frame.with_columns(pl.col("unit").cast(pl.String).fill_null("")).join(
-            table, on=["key", "unit"], how="left"
-        )
-        frame = frame.with_columns((pl.col("value") * pl.col("__factor")).alias("value")).drop("__factor", "unit")
+                position = int(((frame["key"] == key) & (units == unit)).arg_true()[0])
+                raise UnknownUnitError(unit, key, registry[key].unit, position) from None
+        if any(f != 1.0 for f in factors.values()):
+            pair = pl.col("key") + "\x00" + units
+            frame = frame.with_columns(pl.col("value") * pair.replace_strict(factors, return_dtype=pl.Float64))
+        frame = frame.drop("unit")
     if "below_dl" not in frame.columns:
         frame = frame.with_columns(pl.lit(False).alias("below_dl"))
-    return frame.sort("__pos").drop("__pos", "__name").with_columns(
-        pl.col("value").cast(pl.Float64), pl.col("below_dl").fill_null(False).cast(pl.Boolean)
-    )
+    return frame.with_columns(pl.col("value").cast(pl.Float64), pl.col("below_dl").fill_null(False).cast(pl.Boolean))
 
 
 def period_means(
@@ -239,16 +241,57 @@ def period_means(
     if nondetect not in NONDETECT_MEAN:
         raise ValueError(f"nondetect must be one of {NONDETECT_MEAN}, not {nondetect!r}")
     factor = {"half": 0.5, "limit": 1.0, "zero": 0.0}[nondetect]
-    used = pl.when(pl.col("below_dl")).then(pl.col("value") * factor).otherwise(pl.col("value"))
     valid = frame.filter(pl.col("value").is_not_null())
-    out = valid.group_by(by, maintain_order=True).agg(
-        used.mean().alias("__mean"),
-        pl.col("value").filter(pl.col("below_dl")).max().alias("__dl"),
-        pl.col("below_dl").all().alias("below_dl"),
-        pl.len().alias("n"),
-    )
+    if not valid["below_dl"].any():
+        out = valid.group_by(by).agg(
+            pl.col("value").mean().alias("__mean"), pl.len().alias("n")
+        ).with_columns(pl.lit(None, pl.Float64).alias("__dl"), pl.lit(False).alias("below_dl"))
+    else:
+        used = pl.when(pl.col("below_dl")).then(pl.col("value") * factor).otherwise(pl.col("value"))
+        out = valid.group_by(by).agg(
+            used.mean().alias("__mean"),
+            pl.col("value").filter(pl.col("below_dl")).max().alias("__dl"),
+            pl.col("below_dl").all().alias("below_dl"),
+            pl.len().alias("n"),
+        )
     value = pl.when(pl.col("below_dl")).then(pl.col("__dl")).otherwise(pl.col("__mean"))
-    return out.with_columns(value.round_sig_figs(sig_digits).alias("value")).drop("__mean", "__dl")
+    return out.with_columns(value.round_sig_figs(sig_digits).alias("value")).select(*by, "value", "below_dl", "n")
+
+
+# -------------------------------------------------------------------------------------- periods
+
+
+def period_expr(period: str) -> pl.Expr:
+    """The ``period`` label of ``time``: the time itself (``sample``), ``YYYY-MM``, ``YYYYQn``, ``YYYY`` or ``all``."""
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
+    time = pl.col("time")
+    if period == "sample":
+        return time.alias("period")
+    if period == "all":
+        return pl.lit("all").alias("period")
+    if period == "month":
+        return time.dt.strftime("%Y-%m").alias("period")
+    if period == "quarter":
+        return (time.dt.year().cast(pl.String) + "Q" + time.dt.quarter().cast(pl.String)).alias("period")
+    return time.dt.year().cast(pl.String).alias("period")
+
+
+def with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
+    """*frame* with a ``period`` column (see :func:`period_expr`); text times are parsed when needed."""
+    if period not in ("sample", "all") and frame.schema["time"] == pl.String:
+        frame = frame.with_columns(pl.col("time").str.to_datetime(strict=False))
+    frame = frame.with_columns(period_expr(period))
+    if period == "sample" and not frame.schema["period"].is_temporal():
+        return frame.with_columns(pl.col("period").cast(pl.String))
+    return frame
+
+
+def period_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """*frame* with a temporal ``period`` (per-sample evaluation) written ``YYYY-MM-DD HH:MM``."""
+    if frame.schema["period"].is_temporal():
+        return frame.with_columns(pl.col("period").dt.strftime("%Y-%m-%d %H:%M"))
+    return frame
 
 
 # ------------------------------------------------------------------------------------ class kernel
@@ -335,6 +378,16 @@ def fmt_multiple(value: float | None, digits: int) -> str:
     if value is None:
         return ""
     return f"{round_half_up(value, digits):.{digits}f}"
+
+
+def fmt_multiple_expr(multiple: pl.Expr, digits: int) -> pl.Expr:
+    """:func:`fmt_multiple` as a Polars expression: half-up rounding to *digits* fixed decimals."""
+    scale = 10**digits
+    scaled = (multiple * scale).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    whole = (scaled // scale).cast(pl.String)
+    if digits == 0:
+        return whole
+    return whole + "." + (scaled % scale).cast(pl.String).str.zfill(digits)
 
 
 def parse_number_or_none(text: str) -> float | None:

@@ -22,9 +22,10 @@ from meili.standards.media import (
     normalise,
     parse_number_or_none,
     period_means,
+    period_text,
     read_table_text,
+    with_period,
 )
-from meili.standards.water import _with_period
 
 STANDARD = "GB 3097-1997"
 N_CLASSES = 4
@@ -93,7 +94,7 @@ def item_classes(samples: pl.DataFrame, *, period: str = "sample", nondetect: st
     Output: ``site, period, key, value, below_dl, n, class, dl_uncertain``.
     """
     frame = normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String))
-    frame = _with_period(_with_din(frame), period)
+    frame = with_period(_with_din(frame), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
     out = classify_items(means, limits(), N_CLASSES)
     return out.select("site", "period", "key", "value", "below_dl", "n", "class", "dl_uncertain")
@@ -122,7 +123,7 @@ def classify(samples: pl.DataFrame, *, period: str = "sample", nondetect: str = 
         .alias("deciding_items_cn"),
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
     )
-    return out.with_columns(
+    return period_text(out.sort("site", "period")).with_columns(
         pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
         (pl.col("class") <= 2).alias("good"),
         pl.lit(STANDARD).alias("standard"),

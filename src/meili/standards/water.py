@@ -26,10 +26,13 @@ from meili.standards.media import (
     bounds_frame,
     classify_items,
     fmt_multiple,
+    fmt_multiple_expr,
     multiple_over,
     normalise,
     parse_number_or_none,
     period_means,
+    period_text,
+    with_period,
     read_table_text,
 )
 
@@ -41,7 +44,6 @@ LEVELS = ("优", "优", "良好", "轻度污染", "中度污染", "重度污染"
 #: items listed as main pollutants whenever they exceed class III (环办〔2011〕22号; CSV notes)
 ALWAYS_LISTED = ("hg", "cd", "cr6", "pb", "cn")
 LAKE_TYPES = ("lake", "reservoir", "湖泊", "水库", "湖库")
-PERIODS = ("sample", "month", "quarter", "year", "all")
 
 _ALIASES = {
     "do": ("DO",), "codmn": ("CODMn", "高锰酸盐指数"), "cod": ("COD", "CODCr"), "bod5": ("BOD5", "BOD"),
@@ -133,30 +135,6 @@ def parse_class(text: object) -> int | None:
     raise ValueError(f"{text!r} is not a GB 3838 class (Ⅰ–Ⅴ)")
 
 
-def _period(period: str) -> pl.Expr:
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {PERIODS}, not {period!r}")
-    time = pl.col("time")
-    if period == "sample":
-        return time.alias("period")
-    if period == "all":
-        return pl.lit("all").alias("period")
-    if period == "month":
-        return time.dt.strftime("%Y-%m").alias("period")
-    if period == "quarter":
-        return (time.dt.year().cast(pl.String) + "Q" + time.dt.quarter().cast(pl.String)).alias("period")
-    return time.dt.year().cast(pl.String).alias("period")
-
-
-def _with_period(frame: pl.DataFrame, period: str) -> pl.DataFrame:
-    if period not in ("sample", "all") and frame.schema["time"] == pl.String:
-        frame = frame.with_columns(pl.col("time").str.to_datetime(strict=False))
-    frame = frame.with_columns(_period(period))
-    if frame.schema["period"] in (pl.Datetime, pl.Date) or isinstance(frame.schema["period"], pl.Datetime):
-        return frame.with_columns(pl.col("period").dt.strftime("%Y-%m-%d %H:%M"))
-    return frame.with_columns(pl.col("period").cast(pl.String))
-
-
 def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
     ids = samples.select(pl.col("site").cast(pl.String)).unique()
     if sites is None:
@@ -192,7 +170,7 @@ def item_classes(
     ``target_class``.
     """
     frame = samples if normalised else normalise(samples, registry())
-    frame = _with_period(frame.with_columns(pl.col("site").cast(pl.String)), period)
+    frame = with_period(frame.with_columns(pl.col("site").cast(pl.String)), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
     site_info = _sites(frame, sites).select("site", "lake", "target_class")
     means = means.join(site_info, on="site", how="left")
@@ -222,10 +200,18 @@ def _names() -> pl.DataFrame:
     )
 
 
-def _joined(labels: pl.Expr, multiples: pl.Expr, digits: int) -> pl.Expr:
-    return pl.when(multiples.is_null()).then(labels).otherwise(
-        labels + "(" + multiples.map_elements(lambda m: fmt_multiple(m, digits), return_dtype=pl.String) + ")"
+def _with_names(items: pl.DataFrame) -> pl.DataFrame:
+    reg = registry()
+    order = {k: i for i, k in enumerate(reg.items)}
+    short = {k: item.short_cn for k, item in reg.items.items()}
+    return items.with_columns(
+        pl.col("key").replace_strict(short, default=pl.col("key"), return_dtype=pl.String).alias("short_cn"),
+        pl.col("key").replace_strict(order, default=len(order), return_dtype=pl.Int32).alias("__order"),
     )
+
+
+def _joined(labels: pl.Expr, multiples: pl.Expr, digits: int) -> pl.Expr:
+    return pl.when(multiples.is_null()).then(labels).otherwise(labels + "(" + fmt_multiple_expr(multiples, digits) + ")")
 
 
 def summarise(
@@ -246,12 +232,9 @@ def summarise(
       ``target_exceedances`` (items worse than the target, multiple over the target limit);
     * ``reference_classes`` (TN, fecal coliform: not in the class, §R2.1) and the 表2/表3 check.
     """
-    names = _names()
-    it = items.join(names, on="key", how="left").with_columns(
-        pl.col("short_cn").fill_null(pl.col("key"))
-    )
+    it = _with_names(items).lazy()
     routine = it.filter(pl.col("in_class") & pl.col("class").is_not_null())
-    base = routine.group_by("site", "period", maintain_order=True).agg(
+    base = routine.group_by("site", "period").agg(
         pl.len().alias("n_items"),
         pl.col("class").max().alias("class"),
         pl.col("lake").first(),
@@ -261,7 +244,7 @@ def summarise(
     deciding = (
         worst.filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1))
         .sort("__order")
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(
             pl.col("key").str.join(",").alias("deciding_items"),
             pl.col("short_cn").str.join("、").alias("deciding_items_cn"),
@@ -274,14 +257,14 @@ def summarise(
     main = (
         over.filter((pl.col("__rank") < top) | pl.col("key").is_in(list(always_listed)))
         .with_columns(_joined(pl.col("short_cn"), pl.col("multiple_iii"), digits).alias("__text"))
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("key").str.join(",").alias("main_pollutant_keys"), pl.col("__text").str.join("、").alias("main_pollutants"))
     )
     target = (
         worst.filter(pl.col("target_class").is_not_null() & (pl.col("class") > pl.col("target_class")))
         .sort(["class", "multiple_target", "__order"], descending=[True, True, False], nulls_last=True)
         .with_columns(_joined(pl.col("short_cn"), pl.col("multiple_target"), digits).alias("__text"))
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("__text").str.join("、").alias("target_exceedances"))
     )
     reference = (
@@ -291,13 +274,13 @@ def summarise(
             (pl.col("short_cn") + " " + pl.col("class").replace_strict(
                 dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String)).alias("__text")
         )
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("__text").str.join("、").alias("reference_classes"))
     )
     single = (
         it.filter(pl.col("single_limit").is_not_null() & pl.col("value").is_not_null())
         .sort("__order")
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(
             pl.col("single_met").all().alias("supplementary_met"),
             _joined(pl.col("short_cn"), pl.col("single_multiple"), digits)
@@ -309,10 +292,10 @@ def summarise(
     uncertain = (
         it.filter(pl.col("dl_uncertain").fill_null(False) & pl.col("in_class"))
         .sort("__order")
-        .group_by("site", "period", maintain_order=True)
+        .group_by("site", "period")
         .agg(pl.col("key").str.join(",").alias("dl_uncertain_items"))
     )
-    out = it.select("site", "period").unique(maintain_order=True).join(base, on=["site", "period"], how="left")
+    out = it.select("site", "period").unique().join(base, on=["site", "period"], how="left")
     for part in (deciding, main, target, reference, single, uncertain):
         out = out.join(part, on=["site", "period"], how="left")
     labels = dict(enumerate(CLASS_LABELS, 1))
@@ -330,7 +313,7 @@ def summarise(
     for column in ("deciding_items", "deciding_items_cn", "main_pollutants", "main_pollutant_keys",
                    "target_exceedances", "reference_classes", "supplementary_exceedances", "dl_uncertain_items"):
         out = out.with_columns(pl.col(column).fill_null(""))
-    return out.select(
+    return period_text(out.sort("site", "period").collect()).select(
         "site", "period", "water_type", "n_items", "class", "class_label", "level", "deciding_items",
         "deciding_items_cn", "main_pollutants", "main_pollutant_keys", "target_class", "target_met",
         "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
@@ -372,7 +355,7 @@ def annual(
     Only samples of *year* count. ``n_months`` is the number of months with data; ``enough_months`` is
     ``n_months >= min_months`` (default 8, recalled from the 办法 and not verified: reported, not enforced).
     """
-    norm = _with_period(normalise(samples, registry()), "year").drop("period")
+    norm = with_period(normalise(samples, registry()), "year").drop("period")
     norm = norm.filter(pl.col("time").dt.year() == year)
     items = item_classes(norm, sites, period="year", nondetect=nondetect, normalised=True)
     months = norm.group_by(pl.col("site").cast(pl.String)).agg(
@@ -424,7 +407,7 @@ def water_body_status(
     main_pollutants``.
     """
     site_groups = sites.select(pl.col("site").cast(pl.String), pl.col(by).cast(pl.String))
-    items = item_classes(samples, sites, period=period, nondetect=nondetect)
+    items = period_text(item_classes(samples, sites, period=period, nondetect=nondetect))
     items = items.join(site_groups, on="site", how="inner")
     classes = summarise(items, digits=digits).join(site_groups, on="site", how="inner")
     counts = classes.group_by(by, "period", maintain_order=True).agg(
@@ -552,9 +535,9 @@ def trophic(samples: pl.DataFrame, *, period: str = "all", nondetect: str = "hal
     Output: ``site, period, chla, tp, tn, sd, codmn, tli_chla … tli_codmn, tli, state, grade``;
     sites missing one of the five parameters get null TLI.
     """
-    frame = _with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
+    frame = with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
     frame = frame.filter(pl.col("key").is_in(list(TLI_R)))
-    means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
+    means = period_text(period_means(frame, ["site", "period", "key"], nondetect=nondetect))
     wide = means.pivot(on="key", index=["site", "period"], values="value")
     for key in TLI_R:
         if key not in wide.columns:
