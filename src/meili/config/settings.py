@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "meili.audit",
     "meili.web",
     "meili.demo",
+    "meili.monitoring",
 ]
 
 MIDDLEWARE = [
