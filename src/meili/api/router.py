@@ -30,3 +30,8 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok", "version": meili.__version__}
+
+
+from meili.monitoring.api import router as monitoring_router  # noqa: E402
+
+api.add_router("/monitoring/", monitoring_router)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("meili.accounts.urls")),
     path("", include("meili.web.urls")),
+    path("", include("meili.monitoring.urls")),
 ]

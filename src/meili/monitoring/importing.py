@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 CHUNK = 100_000
 LOCAL_TZ = "Asia/Shanghai"
 Progress = Callable[[int, str], None]
+#: job id → (percent, phase) while a job writes inside its transaction (other connections cannot see the row)
+LIVE: dict[int, tuple[int, str]] = {}
 
 _COLUMNS = ("site_id", "time", "parameter", "value", "raw", "flag", "unit", "version", "current", "job_id")
 
@@ -196,10 +198,6 @@ def stage(medium: str, data: pl.DataFrame, skipped: list[dict]) -> tuple[pl.Data
     return rows, retire, counts
 
 
-def _describe_changes(new_rows: pl.DataFrame, limit: int = 50) -> list[dict]:
-    return new_rows.head(limit).to_dicts()
-
-
 def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJob | None = None,
                progress: Progress | None = None, evaluate: bool = True) -> ImportJob:
     """Import *paths* (one medium) all-or-nothing, then re-evaluate what changed. Returns the finished job.
@@ -216,6 +214,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
 
     def step(percent: int, phase: str) -> None:
         job.progress, job.phase = percent, phase
+        LIVE[job.pk] = (percent, phase)
         if progress:
             progress(percent, phase)
         ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=phase)
@@ -231,6 +230,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
         def written(n: int, text: str) -> None:
             percent = 30 + int(50 * n / max(total, 1))
             job.progress, job.phase = percent, text
+            LIVE[job.pk] = (percent, text)
             if progress:
                 progress(percent, text)
 
@@ -238,6 +238,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
             _retire(retire["old_id"].to_list())
             _insert(rows.select(_COLUMNS), written, 0, total)
     except InputError as exc:
+        LIVE.pop(job.pk, None)
         _fail(job, str(exc))
         raise ImportFailed(job, str(exc)) from exc
     affected = counts.pop("affected")
@@ -257,6 +258,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
         job.report["evaluated"] = summary
     job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
     job.save()
+    LIVE.pop(job.pk, None)
     return job
 
 
