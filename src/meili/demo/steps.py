@@ -14,4 +14,11 @@ def org_units(remember) -> None:
     sync_units(packaged_plan_units(settings.PLAN_CODE))
 
 
-STEPS = [org_units]
+def monitoring(remember) -> None:
+    """A generated year of monitoring data for every medium (演示数据), through the import path."""
+    from meili.monitoring.demo import load
+
+    load(remember)
+
+
+STEPS = [org_units, monitoring]

@@ -7,3 +7,6 @@ class MonitoringConfig(AppConfig):
     label = "monitoring"
     verbose_name = _("环境监测")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from meili.monitoring import signals  # noqa: F401  (connects the receivers)

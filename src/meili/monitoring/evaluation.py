@@ -23,6 +23,8 @@ import polars as pl
 from django.db import connection, transaction
 
 from meili.accounts.models import OrgUnit
+from meili.monitoring import bulk
+from meili.monitoring.importing import utc_text
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Scope, Site
 from meili.standards import air as engine
 from meili.standards import groundwater, noise, sea, soil, water
@@ -75,10 +77,6 @@ def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datet
     ).select(list(schema))
 
 
-def _aware(naive: dt.datetime) -> dt.datetime:
-    return (naive - dt.timedelta(hours=8)).replace(tzinfo=dt.timezone.utc)
-
-
 # ---------------------------------------------------------------------------------------------- air
 
 def air_groups() -> dict[tuple[str, str], list[str]]:
@@ -94,15 +92,14 @@ def air_groups() -> dict[tuple[str, str], list[str]]:
     return dict(groups)
 
 
-def _hourly_rows(report: pl.DataFrame, scope: str, days: set[dt.date]) -> list[AirHourly]:
+def _hourly_frame(report: pl.DataFrame, scope: str, days: set[dt.date]) -> pl.DataFrame:
+    """The rows of the AirHourly table for the hours of *days*, ready for :func:`bulk.insert`."""
     report = report.filter(((pl.col("time") - pl.duration(hours=1)).dt.date()).is_in(list(days)))
-    out = []
-    for r in report.iter_rows(named=True):
-        out.append(AirHourly(scope=scope, code=r["site"], time=_aware(r["time"]),
-                             **{FIELD[p]: r[p] for p in POLLUTANTS}, aqi=r["AQI"], level=r["level"],
-                             primary=",".join(r["primary_pollutants"] or []) if isinstance(r["primary_pollutants"], list)
-                             else (r["primary_pollutants"] or ""), valid=bool(r["AQI_valid"]), standard=r["standard"]))
-    return out
+    return report.select(
+        pl.lit(str(scope)).alias("scope"), pl.col("site").alias("code"), utc_text(pl.col("time")).alias("time"),
+        *[pl.col(p).alias(FIELD[p]) for p in POLLUTANTS], pl.col("AQI").cast(pl.Int64).alias("aqi"),
+        pl.col("level").cast(pl.Int64).alias("level"), pl.col("primary_pollutants").fill_null("").alias("primary"),
+        pl.col("AQI_valid").fill_null(False).alias("valid"), pl.col("standard"))
 
 
 def _primary_text(value) -> str:
@@ -153,8 +150,9 @@ def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.D
         for first, last in _runs(days):
             AirHourly.objects.filter(scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)).delete()
         AirDaily.objects.filter(scope=scope, code=code, date__in=list(days)).delete()
-        site_hourly = hourly.filter(pl.col("site") == code) if hourly.height else hourly
-        AirHourly.objects.bulk_create(_hourly_rows(site_hourly, scope, days), batch_size=2000) if site_hourly.height else None
+        if hourly.height:
+            bulk.insert(AirHourly._meta.db_table, _hourly_frame(hourly.filter(pl.col("site") == code), scope, days),
+                        ("time",))
         day_conc = conc.filter((pl.col("site") == code) & pl.col("date").is_in(list(days))) if conc.height else conc
         if day_conc.height:
             rows = _daily_rows(day_conc, report.filter(pl.col("site") == code), scope)

@@ -13,17 +13,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from meili.audit.log import record
-from meili.monitoring import parameters
+from meili.monitoring import bulk, parameters
 from meili.monitoring.formats import read_file
 from meili.monitoring.models import ImportJob, Medium, Observation, Site
 from meili.standards import groundwater, sea, soil, water
@@ -31,7 +30,6 @@ from meili.standards.media import UnknownUnitError, unit_factor
 from meili.tabular import ROW, InputError
 
 log = logging.getLogger(__name__)
-CHUNK = 100_000
 LOCAL_TZ = "Asia/Shanghai"
 Progress = Callable[[int, str], None]
 #: job id → (percent, phase) while a job writes inside its transaction (other connections cannot see the row)
@@ -139,22 +137,11 @@ def _aware(text: str) -> dt.datetime:
 
 
 def _insert(frame: pl.DataFrame, progress: Progress | None, done: int, total: int) -> None:
-    table = Observation._meta.db_table
-    cols = ", ".join(_COLUMNS)
-    with connection.cursor() as cursor:
-        for start in range(0, frame.height, CHUNK):
-            chunk = frame.slice(start, CHUNK)
-            if connection.vendor == "postgresql":
-                buffer = io.BytesIO()
-                chunk.with_columns(pl.col("time") + "+00").write_csv(buffer, include_header=False,
-                                                                      quote_style="non_numeric")
-                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getvalue())
-            else:
-                placeholders = ", ".join(["%s"] * len(_COLUMNS))
-                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders})", chunk.rows())
-            if progress:
-                progress(done + min(start + CHUNK, frame.height), f"wrote {done + min(start + CHUNK, frame.height)} of {total}")
+    def written(n: int) -> None:
+        if progress:
+            progress(done + n, f"wrote {done + n} of {total}")
+
+    bulk.insert(Observation._meta.db_table, frame, ("time",), written)
 
 
 def _retire(ids: list[int]) -> None:

@@ -138,8 +138,9 @@ class Observation(models.Model):
     unit = models.CharField(_("单位"), max_length=16, blank=True)
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     current = models.BooleanField(_("现行"), default=True)
+    #: deleting an import (only the demo removal does) deletes the values it brought
     job = models.ForeignKey(ImportJob, verbose_name=_("导入任务"), null=True, blank=True,
-                            on_delete=models.SET_NULL, related_name="+")
+                            on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("监测数据")
