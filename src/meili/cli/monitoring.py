@@ -82,8 +82,13 @@ def sites(file: Path) -> None:
 def seed() -> None:
     """Register Weihai's national air stations (packaged list, source in the package's data/README.md)."""
     _prepare()
-    from meili.monitoring.services import seed_air_stations
+    from django.conf import settings
 
+    from meili.accounts.services import sync_units
+    from meili.monitoring.services import seed_air_stations
+    from meili.plans.files import packaged_plan_units
+
+    sync_units(packaged_plan_units(settings.PLAN_CODE))  # the districts the stations belong to
     click.echo(f"{seed_air_stations()} stations registered")
 
 

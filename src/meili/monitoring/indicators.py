@@ -42,12 +42,14 @@ def _city_code() -> str:
 
 def _air_scope(unit: str | None) -> tuple[str, str]:
     if unit is None or unit == _city_code():
-        return Scope.CITY, _city_code()
-    return Scope.DISTRICT, unit
+        return Scope.CITY.value, _city_code()
+    return Scope.DISTRICT.value, unit
 
 
-def _members(scope: str, code: str) -> list[Site]:
-    sites = Site.objects.filter(medium=Medium.AIR)
+def _members(scope: str, code: str, year: int) -> list[Site]:
+    """The air sites of the city (its assessment stations) or of a district, active during *year*."""
+    sites = Site.objects.filter(medium=Medium.AIR).exclude(active_from__gt=dt.date(year, 12, 31)).exclude(
+        active_to__lt=dt.date(year, 1, 1))
     sites = sites.filter(in_city_assessment=True) if scope == Scope.CITY else sites.filter(district__code=code)
     return list(sites.order_by("code"))
 
@@ -58,7 +60,7 @@ def _air_period(year: int, unit: str | None, year_to_date: bool) -> tuple[dict |
     from meili.standards import air as engine
 
     scope, code = _air_scope(unit)
-    members = _members(scope, code)
+    members = _members(scope, code, year)
     if year_to_date:
         stored = AirDaily.objects.filter(scope=scope, code=code, date__year=year).values("date", *DAILY_FIELD.values())
         frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **{f: pl.Float64 for f in DAILY_FIELD.values()}})
