@@ -12,6 +12,7 @@ import polars as pl
 from django.db import connection
 
 CHUNK = 100_000
+SQLITE_CACHE_KIB = 512 * 1024
 
 
 def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
@@ -21,6 +22,9 @@ def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
         return
     cols = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # a large page cache keeps the indexes' B-trees in memory while millions of rows go in
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         for start in range(0, frame.height, CHUNK):
             chunk = frame.slice(start, CHUNK)
             if connection.vendor == "postgresql":
