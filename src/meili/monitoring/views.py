@@ -291,7 +291,15 @@ def media(request, medium: str, public: bool = False):
     else:
         points = [{**p, "value": p["value"][:2] + [0]} for p in points]
         pieces = [{"value": 0, "label": title, "color": "#1f4e8c"}]
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    trend = {r["site"].name: [next((m.klass for m in r["months"] if m.period == month), None) for month in months]
+             for r in rows if r["months"]}
+    trend_option = charts.line(months, trend, _("各月类别（1=Ⅰ类 … 6=劣Ⅴ类）")) if labels and trend else None
+    share = None
+    if medium == Medium.SEA:
+        share = indicators.compute("sea.good_water_share", year)
     context = {
+        "trend_option": trend_option, "share": share,
         "breadcrumbs": ([(_("信息公开"), None)] if public else _crumbs()) + [(title, None)],
         "medium": medium, "title": title, "year": year, "rows": rows, "public": public,
         "map_option": charts.site_map(points, pieces, f"{title} {year}"),
