@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 import meili
 from meili.governance.api import router as governance_router
+from meili.monitoring.api import router as monitoring_router
 from meili.progress.api import router as progress_router
 
 api = NinjaAPI(
@@ -36,3 +37,5 @@ def health(request):
 
 api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)
+
+api.add_router("/monitoring/", monitoring_router)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "meili.demo",
     "meili.progress",
     "meili.governance",
+    "meili.monitoring",
 ]
 
 MIDDLEWARE = [

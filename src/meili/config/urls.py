@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("meili.accounts.urls")),
     path("progress/", include("meili.progress.urls")),
     path("", include("meili.web.urls")),
+    path("", include("meili.monitoring.urls")),
 ]

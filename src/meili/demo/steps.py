@@ -25,4 +25,11 @@ def governance(remember) -> None:
     load(remember)
 
 
-STEPS = [plan, progress_values, governance]
+def monitoring(remember) -> None:
+    """A generated year of monitoring data for every medium (演示数据), through the import path."""
+    from meili.monitoring.demo import load
+
+    load(remember)
+
+
+STEPS = [plan, progress_values, monitoring, governance]
