@@ -8,6 +8,7 @@ from ninja.security import django_auth
 
 import meili
 from meili.progress.api import router as progress_router
+from meili.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Meili API",
@@ -34,3 +35,4 @@ def health(request):
 
 
 api.add_router("/progress/", progress_router)
+api.add_router("/reports/", reports_router)

@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("meili.accounts.urls")),
     path("progress/", include("meili.progress.urls")),
+    path("reports/", include("meili.reports.urls")),
     path("", include("meili.web.urls")),
 ]

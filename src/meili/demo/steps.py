@@ -18,4 +18,12 @@ def progress_values(remember) -> None:
     demo.load(current_plan(), remember)
 
 
-STEPS = [plan, progress_values]
+def reports(remember) -> None:
+    """The progress assessment of the demo year, so the reports page has a report to download."""
+    from meili.progress.demo import ASSESSED
+    from meili.reports.services import generate_for_demo
+
+    remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
+
+
+STEPS = [plan, progress_values, reports]

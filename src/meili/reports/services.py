@@ -107,6 +107,15 @@ def request_report(actor, kind: str, period: str, parameters: dict | None = None
     return report
 
 
+def generate_for_demo(kind: str, period: str, parameters: dict | None = None) -> Report:
+    """Generate a report as the system (no user), for the demo dataset; synchronous."""
+    report = Report.objects.create(kind=kind, period=check_period(kind, period), parameters=parameters or {})
+    log.record(None, "report.request", report, {"kind": [None, kind], "period": [None, period]}, reason="demo")
+    _generate(report.pk)
+    report.refresh_from_db()
+    return report
+
+
 def regenerate(actor, report: Report, *, background: bool = True) -> Report:
     """A new report of the same kind, period and parameters; it records whether the data version is the same."""
     return request_report(actor, report.kind, report.period, report.parameters, background=background,
