@@ -175,6 +175,7 @@ class _Writer:
         self.fonts = fonts
         self.n_tables = 0
         self.n_figures = 0
+        self.table_style = doc.styles["Table Text"]
 
     def paragraph(self, block: Paragraph) -> None:
         style = {"body": "Normal", "note": "Note", "center": "Subtitle"}.get(block.style, "Normal")
@@ -209,14 +210,15 @@ class _Writer:
         table.autofit = False
         for j, width in enumerate(widths):
             table.columns[j].width = Mm(width)
-        for j, text in enumerate(header):
-            self._cell(table.rows[0].cells[j], text, bold=True, width=widths[j])
-        tr_pr = table.rows[0]._tr.get_or_add_trPr()
+        rows = list(table.rows)
+        for j, (cell, text) in enumerate(zip(rows[0].cells, header)):
+            self._cell(cell, text, bold=True, width=widths[j])
+        tr_pr = rows[0]._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
-        for i, row in enumerate(block.rows, start=1):
-            cells = table.rows[i].cells
+        for row, line in zip(block.rows, rows[1:]):
+            cells = line.cells
             for j, cell in enumerate(row):
                 left = j == 0 and isinstance(cell, str) and len(cell) > 8
                 self._cell(cells[j], block.cell_text(cell), width=widths[j], left=left)
@@ -226,7 +228,7 @@ class _Writer:
     def _cell(self, cell, text: str, bold: bool = False, width: float = 20, left: bool = False) -> None:
         cell.width = Mm(width)
         p = cell.paragraphs[0]
-        p.style = self.doc.styles["Table Text"]
+        p._p.style = self.table_style.style_id
         if left:
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
         run = p.add_run(text)
