@@ -36,3 +36,7 @@ def health(request):
 
 api.add_router("/progress/", progress_router)
 api.add_router("/reports/", reports_router)
+
+from meili.monitoring.api import router as monitoring_router  # noqa: E402
+
+api.add_router("/monitoring/", monitoring_router)

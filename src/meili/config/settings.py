@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "meili.web",
     "meili.demo",
     "meili.progress",
+    "meili.monitoring",
     "meili.reports",
 ]
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("progress/", include("meili.progress.urls")),
     path("reports/", include("meili.reports.urls")),
     path("", include("meili.web.urls")),
+    path("", include("meili.monitoring.urls")),
 ]

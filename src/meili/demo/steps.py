@@ -18,6 +18,13 @@ def progress_values(remember) -> None:
     demo.load(current_plan(), remember)
 
 
+def monitoring(remember) -> None:
+    """A generated year of monitoring data for every medium (演示数据), through the import path."""
+    from meili.monitoring.demo import load
+
+    load(remember)
+
+
 def reports(remember) -> None:
     """The progress assessment of the demo year, so the reports page has a report to download."""
     from meili.progress.demo import ASSESSED
@@ -26,4 +33,4 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
-STEPS = [plan, progress_values, reports]
+STEPS = [plan, progress_values, monitoring, reports]

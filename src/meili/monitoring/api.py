@@ -1,0 +1,238 @@
+"""Monitoring API: sites, observations (filtered, paged), stored results and monitoring-derived indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from meili.accounts.permissions import Action, require
+from meili.monitoring import indicators
+from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Site
+
+router = Router(tags=["monitoring"])
+MAX_PAGE = 1000
+
+
+class SiteOut(Schema):
+    id: int
+    medium: str
+    code: str
+    name: str
+    district: str | None
+    control_level: str
+    lon: float | None
+    lat: float | None
+    active_from: dt.date | None
+    active_to: dt.date | None
+    zone_class: str
+    in_city_assessment: bool
+    water_body: str
+    water_type: str
+    target_class: int | None
+    estuary: bool
+    provincial_key_river: bool
+    sea_area: str
+    area_weight: float | None
+
+
+class ObservationOut(Schema):
+    site: str
+    time: dt.datetime
+    parameter: str
+    value: float | None
+    raw: str
+    flag: str
+    unit: str
+    version: int
+    current: bool
+
+
+class ObservationPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ObservationOut]
+
+
+class ObservationFilter(Schema):
+    medium: str | None = None
+    site: str | None = None
+    parameter: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    versions: str = "current"
+    page: int = 1
+    page_size: int = 200
+
+
+class AirHourlyOut(Schema):
+    scope: str
+    code: str
+    time: dt.datetime
+    aqi: int | None
+    level: int | None
+    primary: str
+    pm25: float | None
+    pm10: float | None
+    o3: float | None
+    no2: float | None
+    so2: float | None
+    co: float | None
+    valid: bool
+    standard: str
+
+
+class AirDailyOut(Schema):
+    scope: str
+    code: str
+    date: dt.date
+    aqi: int | None
+    level: int | None
+    category: str
+    primary: str
+    pm25: float | None
+    pm10: float | None
+    o3_8h_max: float | None
+    no2: float | None
+    so2: float | None
+    co: float | None
+    valid: bool
+    standard: str
+
+
+class AirPeriodOut(Schema):
+    scope: str
+    code: str
+    period: str
+    start: dt.date
+    end: dt.date
+    pm25: float | None
+    good_days_ratio: float | None
+    valid_days: int
+    complies: bool | None
+    composite_index: float | None
+    standard: str
+    stats: dict
+
+
+class MediaResultOut(Schema):
+    site: str
+    period: str
+    klass: int | None
+    label: str
+    target_met: bool | None
+    deciding: str
+    main_pollutants: str
+    standard: str
+
+
+class DerivedOut(Schema):
+    key: str
+    year: int
+    value: float | None
+    valid: bool
+    provenance: dict
+
+
+def _check(request) -> None:
+    require(request.user, Action.VIEW_INTERNAL)
+
+
+@router.get("/sites", response=list[SiteOut], summary="Monitoring sites (optionally of one medium)")
+def list_sites(request, medium: str | None = None):
+    _check(request)
+    qs = Site.objects.select_related("district").order_by("medium", "code")
+    if medium:
+        qs = qs.filter(medium=medium)
+    return [{**{f: getattr(s, f) for f in SiteOut.model_fields if f != "district"},
+             "district": s.district.code if s.district else None} for s in qs]
+
+
+@router.get("/observations", response=ObservationPage, summary="Observations, filtered and paged")
+def list_observations(request, filters: Query[ObservationFilter]):
+    _check(request)
+    qs = Observation.objects.select_related("site").order_by("site__code", "parameter", "time", "version")
+    if filters.medium:
+        qs = qs.filter(site__medium=filters.medium)
+    if filters.site:
+        qs = qs.filter(site__code=filters.site)
+    if filters.parameter:
+        qs = qs.filter(parameter=filters.parameter)
+    if filters.start:
+        qs = qs.filter(time__gte=filters.start)
+    if filters.end:
+        qs = qs.filter(time__lte=filters.end)
+    if filters.versions != "all":
+        qs = qs.filter(current=True)
+    size = max(1, min(filters.page_size, MAX_PAGE))
+    page = max(1, filters.page)
+    items = qs[(page - 1) * size: page * size]
+    return {"count": qs.count(), "page": page, "page_size": size,
+            "items": [{"site": o.site.code, "time": o.time, "parameter": o.parameter, "value": o.value, "raw": o.raw,
+                       "flag": o.flag, "unit": o.unit, "version": o.version, "current": o.current} for o in items]}
+
+
+@router.get("/air/hourly", response=list[AirHourlyOut], summary="Stored hourly AQI reports")
+def air_hourly(request, code: str, scope: str = "site", start: dt.datetime | None = None,
+               end: dt.datetime | None = None, limit: int = 24 * 31):
+    _check(request)
+    qs = AirHourly.objects.filter(scope=scope, code=code)
+    if start:
+        qs = qs.filter(time__gte=start)
+    if end:
+        qs = qs.filter(time__lte=end)
+    rows = list(qs.order_by("-time")[:max(1, min(limit, 24 * 366))])
+    return rows[::-1]
+
+
+@router.get("/air/daily", response=list[AirDailyOut], summary="Stored daily values and AQI reports")
+def air_daily(request, code: str, scope: str = "site", start: dt.date | None = None, end: dt.date | None = None):
+    _check(request)
+    qs = AirDaily.objects.filter(scope=scope, code=code)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    return list(qs.order_by("date")[:3700])
+
+
+@router.get("/air/periods", response=list[AirPeriodOut], summary="Stored HJ 663 period statistics")
+def air_periods(request, period: str, scope: str | None = None):
+    _check(request)
+    qs = AirPeriod.objects.filter(period=period)
+    if scope:
+        qs = qs.filter(scope=scope)
+    return list(qs.order_by("scope", "code"))
+
+
+@router.get("/results/{medium}", response=list[MediaResultOut], summary="Stored classes of water, sea, groundwater, soil, noise sites")
+def media_results(request, medium: str, period: str):
+    _check(request)
+    if medium not in Medium.values or medium == Medium.AIR:
+        return []
+    return [{"site": r.site.code, "period": r.period, "klass": r.klass, "label": r.label, "target_met": r.target_met,
+             "deciding": r.deciding, "main_pollutants": r.main_pollutants, "standard": r.standard}
+            for r in MediaResult.objects.filter(medium=medium, period=period).select_related("site").order_by("site__code")]
+
+
+@router.get("/indicators/{key}", response=DerivedOut, summary="A plan indicator computed from monitoring")
+def indicator(request, key: str, year: int, unit: str | None = None, ytd: bool = False):
+    _check(request)
+    try:
+        derived = indicators.compute(key, year, unit=unit, year_to_date=ytd)
+    except indicators.UnknownKey:
+        from ninja.errors import HttpError
+
+        raise HttpError(404, f"unknown monitoring key {key}") from None
+    return {"key": key, "year": year, "value": derived.value, "valid": derived.valid,
+            "provenance": derived.provenance}
+
+
+@router.get("/sites/{site_id}", response=SiteOut, summary="One site")
+def get_site(request, site_id: int):
+    _check(request)
+    s = get_object_or_404(Site.objects.select_related("district"), pk=site_id)
+    return {**{f: getattr(s, f) for f in SiteOut.model_fields if f != "district"},
+            "district": s.district.code if s.district else None}

@@ -1,0 +1,430 @@
+"""Evaluating stored observations with the engines and storing the results.
+
+After an import only what the new values can change is re-evaluated:
+
+* air — the natural days (hour-end labels, GB 3095-2026 §3.10) of the changed hours at the changed sites:
+  their hourly and daily AQI reports; the same days of every group (city, district) the sites belong to;
+  then the months and years of those days for the sites and the groups (HJ 663 statistics);
+* water, sea, groundwater, soil, noise — the months and the year of the changed samples at the changed sites.
+
+Results are replaced (delete + insert) per scope, code and period, in one transaction per step. Pages and
+the API only read them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+import polars as pl
+from django.db import connection, transaction
+
+from meili.accounts.models import OrgUnit
+from meili.monitoring import bulk
+from meili.monitoring.importing import utc_text
+from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Scope, Site
+from meili.standards import air as engine
+from meili.standards import groundwater, noise, sea, soil, water
+from meili.standards.air.assessment import POLLUTANT_COLUMN, STATISTICS
+from meili.standards.air.editions import POLLUTANTS
+
+log = logging.getLogger(__name__)
+LOCAL_TZ = "Asia/Shanghai"
+FIELD = {"SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3", "PM10": "pm10", "PM2.5": "pm25"}
+DAILY_FIELD = {"SO2": "so2", "NO2": "no2", "CO": "co", "PM10": "pm10", "PM2.5": "pm25", "O3_1h_max": "o3_1h_max",
+               "O3_8h_max": "o3_8h_max"}
+Progress = Callable[[int, str], None]
+
+
+# ------------------------------------------------------------------------------------------ loading
+
+def _utc(day: dt.date, hour: int = 0) -> dt.datetime:
+    local = dt.datetime(day.year, day.month, day.day) + dt.timedelta(hours=hour)
+    return (local - dt.timedelta(hours=8)).replace(tzinfo=dt.timezone.utc)
+
+
+def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """Current observations ``site, time (naive local), parameter, value, unit, below_dl`` in [start, end]."""
+    ids = list(site_ids)
+    schema = {"site": pl.String, "time": pl.Datetime("us"), "parameter": pl.String, "value": pl.Float64,
+              "unit": pl.String, "below_dl": pl.Boolean}
+    if not ids:
+        return pl.DataFrame(schema=schema)
+    obs, site = Observation._meta.db_table, Site._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (f"SELECT s.code, o.time, o.parameter, o.value, o.unit, o.flag FROM {obs} o JOIN {site} s ON s.id = o.site_id "
+           f"WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s AND o.time <= %s")
+    params = [*ids, True, start, end]
+    if connection.vendor == "sqlite":
+        params[-2:] = [start.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+                       end.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    frame = pl.DataFrame(rows, schema=["site", "time", "parameter", "value", "unit", "flag"], orient="row")
+    if frame.schema["time"] == pl.String:
+        time = pl.col("time").str.slice(0, 19).str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("UTC")
+    else:
+        time = pl.col("time").dt.convert_time_zone("UTC")
+    return frame.with_columns(
+        time.dt.convert_time_zone(LOCAL_TZ).dt.replace_time_zone(None).cast(pl.Datetime("us")).alias("time"),
+        (pl.col("flag") == "below_dl").alias("below_dl"),
+    ).select(list(schema))
+
+
+# ---------------------------------------------------------------------------------------------- air
+
+def air_groups() -> dict[tuple[str, str], list[str]]:
+    """(scope, code) → member site codes: the city (its assessment stations) and each district."""
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    city = OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("id").first()
+    for code, in_city, district in Site.objects.filter(medium=Medium.AIR).values_list(
+            "code", "in_city_assessment", "district__code"):
+        if in_city and city is not None:
+            groups[(Scope.CITY, city.code)].append(code)
+        if district:
+            groups[(Scope.DISTRICT, district)].append(code)
+    return dict(groups)
+
+
+def _hourly_frame(report: pl.DataFrame, scope: str, days: set[dt.date]) -> pl.DataFrame:
+    """The rows of the AirHourly table for the hours of *days*, ready for :func:`bulk.insert`."""
+    report = report.filter(((pl.col("time") - pl.duration(hours=1)).dt.date()).is_in(list(days)))
+    return report.select(
+        pl.lit(str(scope)).alias("scope"), pl.col("site").alias("code"), utc_text(pl.col("time")).alias("time"),
+        *[pl.col(p).alias(FIELD[p]) for p in POLLUTANTS], pl.col("AQI").cast(pl.Int64).alias("aqi"),
+        pl.col("level").cast(pl.Int64).alias("level"), pl.col("primary_pollutants").fill_null("").alias("primary"),
+        pl.col("AQI_valid").fill_null(False).alias("valid"), pl.col("standard"))
+
+
+def _primary_text(value) -> str:
+    if value is None:
+        return ""
+    return ",".join(value) if isinstance(value, list) else str(value)
+
+
+def _daily_rows(conc: pl.DataFrame, report: pl.DataFrame, scope: str) -> list[AirDaily]:
+    merged = conc.select("site", "date", *DAILY_FIELD).join(
+        report.select("site", "date", "AQI", "level", "category", "primary_pollutants", "AQI_valid", "standard",
+                      *[c for c in report.columns if c.startswith("n_")]),
+        on=["site", "date"], how="left")
+    out = []
+    for r in merged.iter_rows(named=True):
+        out.append(AirDaily(scope=scope, code=r["site"], date=r["date"], **{f: r[c] for c, f in DAILY_FIELD.items()},
+                            aqi=r["AQI"], level=r["level"], category=r["category"] or "",
+                            primary=_primary_text(r["primary_pollutants"]), valid=bool(r["AQI_valid"]),
+                            counts={k: r[k] for k in r if k.startswith("n_") and r[k] is not None},
+                            standard=r["standard"]))
+    return out
+
+
+def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive runs of *days* as (first, last) pairs."""
+    runs: list[list[dt.date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(a, b) for a, b in runs]
+
+
+def _days_range(days: set[dt.date]) -> tuple[dt.datetime, dt.datetime]:
+    return _utc(min(days), 1), _utc(max(days) + dt.timedelta(days=1), 0)
+
+
+def _air_long(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("parameter").is_in(POLLUTANTS)).select("site", "time", "parameter", "value")
+
+
+@transaction.atomic
+def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.DataFrame, conc: pl.DataFrame) -> int:
+    report = engine.daily_index(conc) if conc.height else conc
+    written = 0
+    for code, days in code_days.items():
+        for first, last in _runs(days):
+            AirHourly.objects.filter(scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)).delete()
+        AirDaily.objects.filter(scope=scope, code=code, date__in=list(days)).delete()
+        if hourly.height:
+            bulk.insert(AirHourly._meta.db_table, _hourly_frame(hourly.filter(pl.col("site") == code), scope, days),
+                        ("time",))
+        day_conc = conc.filter((pl.col("site") == code) & pl.col("date").is_in(list(days))) if conc.height else conc
+        if day_conc.height:
+            rows = _daily_rows(day_conc, report.filter(pl.col("site") == code), scope)
+            AirDaily.objects.bulk_create(rows, batch_size=2000)
+            written += len(rows)
+    return written
+
+
+def evaluate_air_sites(site_days: dict[str, set[dt.date]]) -> dict:
+    """Hourly and daily reports of the sites on the given days, then their groups, then the periods."""
+    if not site_days:
+        return {"sites": 0}
+    ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(site_days)).values_list("code", "id"))
+    all_days = set().union(*site_days.values())
+    start, end = _days_range(all_days)
+    long = _air_long(load_observations(ids.values(), start, end))
+    hourly = engine.hourly(long) if long.height else long
+    conc = engine.daily_concentrations(long) if long.height else pl.DataFrame()
+    days_written = _store_air_days(Scope.SITE, site_days, hourly, conc)
+    group_days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
+    groups = air_groups()
+    for key, members in groups.items():
+        for code in members:
+            if code in site_days:
+                group_days[key] |= site_days[code]
+    for (scope, code), days in group_days.items():
+        evaluate_air_group(scope, code, groups[(scope, code)], days)
+    periods: dict[tuple[str, str], set[dt.date]] = {(Scope.SITE, c): d for c, d in site_days.items()}
+    periods.update(group_days)
+    n_periods = 0
+    for (scope, code), days in periods.items():
+        n_periods += evaluate_air_periods(scope, code, days)
+    return {"site_days": sum(len(d) for d in site_days.values()), "daily_rows": days_written,
+            "groups": sorted(f"{s}:{c}" for s, c in group_days), "periods": n_periods}
+
+
+def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.date]) -> None:
+    """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633)."""
+    site_daily = AirDaily.objects.filter(scope=Scope.SITE, code__in=members, date__in=list(days)).values(
+        "code", "date", *DAILY_FIELD.values())
+    frame = pl.DataFrame(list(site_daily), schema={"code": pl.String, "date": pl.Date,
+                                                   **{f: pl.Float64 for f in DAILY_FIELD.values()}})
+    frame = frame.rename({"code": "site", **{f: c for c, f in DAILY_FIELD.items()}})
+    membership = pl.DataFrame({"site": members, "group": [code] * len(members)})
+    conc = engine.aggregate(frame, membership, scale="daily") if frame.height else pl.DataFrame()
+    if conc.height:
+        conc = conc.select("site", "date", *DAILY_FIELD, *[c for c in conc.columns if c.startswith("n_")])
+    ids = Site.objects.filter(medium=Medium.AIR, code__in=members).values_list("id", flat=True)
+    start, end = _days_range(days)
+    long = _air_long(load_observations(ids, start, end))
+    hourly = engine.aggregate(long, membership, scale="hourly") if long.height else long
+    _store_air_days(scope, {code: days}, hourly, conc)
+
+
+def _months_of(days: Iterable[dt.date]) -> set[tuple[int, int]]:
+    return {(d.year, d.month) for d in days}
+
+
+@transaction.atomic
+def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
+    """HJ 663 statistics for the months and years that contain *days* (from the stored daily values)."""
+    zone = 2
+    if scope == Scope.SITE:
+        zone_text = Site.objects.filter(medium=Medium.AIR, code=code).values_list("zone_class", flat=True).first()
+        zone = 1 if zone_text == "1" else 2
+    written = 0
+    for year in sorted({d.year for d in days}):
+        stored = AirDaily.objects.filter(scope=scope, code=code, date__year=year).values("date", *DAILY_FIELD.values())
+        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **{f: pl.Float64 for f in DAILY_FIELD.values()}})
+        periods = [(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
+        for y, m in sorted(_months_of(d for d in days if d.year == year)):
+            periods.append((f"{y}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
+        if not frame.height:
+            AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods]).delete()
+            continue
+        daily = engine.daily_index(frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(
+            pl.lit(code).alias("site")))
+        for period, start, end in periods:
+            result = assess(daily, start, end, zone_class=zone)
+            AirPeriod.objects.filter(scope=scope, code=code, period=period).delete()
+            if not result.height:
+                continue
+            row = result.row(0, named=True)
+            stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+            AirPeriod.objects.create(scope=scope, code=code, period=period, start=start, end=end,
+                                     pm25=row["PM2.5_mean"], good_days_ratio=row["good_days_ratio"],
+                                     valid_days=row["valid_days"], complies=row["complies"],
+                                     composite_index=row["composite_index"], stats=stats, standard=row["standard"])
+            written += 1
+    return written
+
+
+def assess(daily: pl.DataFrame, start: dt.date, end: dt.date, *, zone_class: int) -> pl.DataFrame:
+    """:func:`meili.standards.air.assess`, also for a period in which a pollutant has no daily value at all.
+
+    The engine fails on an empty column (percentile) and on a period without a valid AQI day (0/0 in the
+    good-days ratio) — both reported to the engine's owner. Such a pollutant (or the AQI validity) is given a
+    placeholder so the engine can run, and the affected outputs are then set to no value, not valid and not
+    judged — what the engine returns for a pollutant with too few values.
+    """
+    period = daily.filter(pl.col("date").is_between(start, end))
+    empty = [p for p, col in POLLUTANT_COLUMN.items() if period.height and period[col].null_count() == period.height]
+    no_valid_day = period.height > 0 and not period["AQI_valid"].fill_null(False).any()
+    if not empty and not no_valid_day:
+        return engine.assess(daily, start, end, zone_class=zone_class)
+    filled = period.with_columns([pl.lit(1.0).alias(POLLUTANT_COLUMN[p]) for p in empty])
+    if no_valid_day:
+        filled = filled.with_columns((pl.int_range(pl.len()) == 0).alias("AQI_valid"))
+    result = engine.assess(filled, start, end, zone_class=zone_class)
+    fixes = []
+    if no_valid_day:
+        fixes += [pl.lit(0, pl.Int64).alias("valid_days"), pl.lit(0, pl.Int64).alias("good_days"),
+                  pl.lit(0, pl.Int64).alias("heavy_days"), pl.lit(None, pl.Float64).alias("good_days_ratio")]
+    if not empty:
+        return result.with_columns(fixes)
+    for p in empty:
+        for name, _, pollutant, _, _ in STATISTICS:
+            if pollutant == p:
+                fixes += [pl.lit(None, pl.Float64).alias(name), pl.lit(None, pl.Boolean).alias(f"{name}_complies")]
+        fixes += [pl.lit(0, pl.Int64).alias(f"n_{p}"), pl.lit(False).alias(f"valid_{p}"),
+                  pl.lit("no daily values").alias(f"rule_{p}"), pl.lit(None, pl.Boolean).alias(f"{p}_complies")]
+    result = result.with_columns(fixes)
+    others = [pl.col(f"{p}_complies") for p in POLLUTANT_COLUMN]
+    return result.with_columns(
+        pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in others])).then(False).otherwise(None)
+        .alias("complies"),
+        pl.lit(None, pl.Float64).alias("composite_index"), pl.lit(False).alias("composite_valid"))
+
+
+# --------------------------------------------------------------------------------------- other media
+
+def _site_frame(sites: list[Site]) -> pl.DataFrame:
+    return pl.DataFrame({
+        "site": [s.code for s in sites],
+        "type": [s.water_type or "river" for s in sites],
+        "target_class": [s.target_class for s in sites],
+    }, schema={"site": pl.String, "type": pl.String, "target_class": pl.Int8})
+
+
+def _media_rows(medium: str, site: Site, year: int, samples: pl.DataFrame) -> list[MediaResult]:
+    if not samples.height:
+        return []
+    samples = samples.with_columns(pl.col("unit").replace("", None))
+    if medium == Medium.WATER:
+        sites = _site_frame([site])
+        monthly = water.classify(samples, sites, period="month")
+        yearly = water.annual(samples, sites, year=year).with_columns(pl.lit(str(year)).alias("period"))
+        out = []
+        for r in pl.concat([monthly, yearly.drop("n_months", "enough_months")], how="diagonal_relaxed").iter_rows(named=True):
+            out.append(MediaResult(medium=medium, site=site, period=r["period"], klass=r["class"],
+                                   label=r["class_label"] or "", target_met=r["target_met"],
+                                   deciding=r["deciding_items_cn"] or "", main_pollutants=r["main_pollutants"] or "",
+                                   details=_plain(r), standard=r["standard"]))
+        return out
+    if medium in (Medium.SEA, Medium.GROUNDWATER):
+        module = sea if medium == Medium.SEA else groundwater
+        frames = [module.classify(samples, period="month"), module.classify(samples, period="year")]
+        target = site.target_class or (2 if medium == Medium.SEA else 4)
+        out = []
+        for r in pl.concat(frames, how="diagonal_relaxed").iter_rows(named=True):
+            out.append(MediaResult(medium=medium, site=site, period=r["period"], klass=r["class"],
+                                   label=r["class_label"] or "", target_met=None if r["class"] is None else r["class"] <= target,
+                                   deciding=r["deciding_items_cn"] or "", details=_plain(r) | {"target_class": target},
+                                   standard=r["standard"]))
+        return out
+    if medium == Medium.SOIL:
+        points = pl.DataFrame({"site": [site.code], "ph": [site.ph], "land_use": [site.land_use or "旱地"],
+                               "land_class": [site.land_use or ""]})
+        if site.soil_kind == "construction":
+            r = soil.construction(samples, points.select("site", "land_class")).row(0, named=True)
+            label, met = r["result"], r["result"] == soil.BELOW_SCREENING
+        else:
+            r = soil.farmland(samples, points.select("site", "ph", "land_use")).row(0, named=True)
+            label, met = r["category"], r["category"] == soil.CATEGORIES[0]
+        return [MediaResult(medium=medium, site=site, period=str(year), label=label, target_met=met,
+                            deciding=r["above_screening"] or "", details=_plain(r), standard=r["standard"])]
+    if medium == Medium.NOISE:
+        hourly = samples.filter(pl.col("parameter") == "leq").select("site", "time", pl.col("value").alias("leq"))
+        levels = noise.period_levels(hourly).with_columns(pl.lit(site.zone_class or "2").alias("zone_class"))
+        assessed = noise.assess(levels)
+        out = []
+        for r in assessed.iter_rows(named=True):
+            met = None if r["day_met"] is None and r["night_met"] is None else bool(
+                (r["day_met"] is not False) and (r["night_met"] is not False))
+            out.append(MediaResult(medium=medium, site=site, period=r["date"].isoformat(), target_met=met,
+                                   label=f"{r['ld']:.1f}/{r['ln']:.1f}" if r["ld"] is not None and r["ln"] is not None else "",
+                                   details=_plain(r), standard=r["standard"]))
+        rates = noise.compliance_rates(assessed, by=None).row(0, named=True)
+        out.append(MediaResult(medium=medium, site=site, period=str(year),
+                               target_met=rates["day_rate"] == 100 and rates["night_rate"] == 100,
+                               label=f"{rates['day_rate']}/{rates['night_rate']}", details=_plain(rates),
+                               standard=noise.STANDARD))
+        return out
+    raise ValueError(medium)
+
+
+def _plain(row: dict) -> dict:
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, (dt.date, dt.datetime)):
+            v = v.isoformat()
+        elif isinstance(v, float) and v != v:
+            v = None
+        out[k] = v
+    return out
+
+
+@transaction.atomic
+def evaluate_media_site_year(medium: str, site: Site, year: int) -> int:
+    """Classes of *site* for every month of *year* and for the year, replacing those stored."""
+    start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)
+    samples = load_observations([site.pk], start, end - dt.timedelta(seconds=1))
+    MediaResult.objects.filter(site=site, period__startswith=str(year)).delete()
+    rows = _media_rows(medium, site, year, samples)
+    MediaResult.objects.bulk_create(rows)
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------------------ drivers
+
+def evaluate_affected(medium: str, affected: pl.DataFrame) -> dict:
+    """Re-evaluate what the (site, time) pairs in *affected* can change; returns what was done."""
+    if not affected.height:
+        return {}
+    if medium == Medium.AIR:
+        days = affected.with_columns((pl.col("time") - pl.duration(hours=1)).dt.date().alias("day"))
+        site_days = {code: set(group["day"].to_list())
+                     for (code,), group in days.group_by("site")}
+        return evaluate_air_sites(site_days)
+    years = affected.with_columns(pl.col("time").dt.year().alias("year")).select("site", "year").unique()
+    sites = {s.code: s for s in Site.objects.filter(medium=medium, code__in=years["site"].unique().to_list())}
+    n = 0
+    for code, year in years.iter_rows():
+        n += evaluate_media_site_year(medium, sites[code], year)
+    return {"site_years": years.height, "results": n}
+
+
+def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None = None) -> dict:
+    """Re-evaluate every stored observation (CLI ``meili import evaluate``, admin page)."""
+    media = list(media or Medium.values)
+    summary: dict = {}
+    for i, medium in enumerate(media):
+        base, span = int(100 * i / len(media)), max(1, int(100 / len(media)))
+        if progress:
+            progress(base, medium)
+        pairs = _site_years(medium)
+        if medium == Medium.AIR:
+            years = sorted({y for _, y in pairs})
+            for j, year in enumerate(years):
+                codes = [c for c, y in pairs if y == year]
+                days = {dt.date(year, 1, 1) + dt.timedelta(days=k) for k in range(366 if calendar.isleap(year) else 365)}
+                summary.setdefault(medium, []).append(evaluate_air_sites({c: set(days) for c in codes}))
+                if progress:
+                    progress(base + int(span * (j + 1) / len(years)), f"{medium} {year}")
+        else:
+            sites = {s.code: s for s in Site.objects.filter(medium=medium)}
+            for code, year in pairs:
+                evaluate_media_site_year(medium, sites[code], year)
+            summary[medium] = len(pairs)
+    if progress:
+        progress(100, "done")
+    return summary
+
+
+def _site_years(medium: str) -> list[tuple[str, int]]:
+    rows = (Observation.objects.filter(site__medium=medium, current=True)
+            .values_list("site__code", "time__year").distinct())
+    out = set()
+    for code, year in rows:
+        out.add((code, year))
+    if medium == Medium.AIR:  # the hour ending 1 January 00:00 belongs to the previous year's last day
+        out |= {(c, y - 1) for c, y in list(out) if Observation.objects.filter(
+            site__code=c, site__medium=medium, current=True, time=_utc(dt.date(y, 1, 1))).exists()}
+    return sorted(out)

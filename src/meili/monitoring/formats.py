@@ -1,0 +1,153 @@
+"""The layouts an import accepts, read into one long frame that keeps every cell's original text.
+
+Every reader returns ``site, time, parameter, value, raw, flag, unit, __file, __row``: ``time`` is a naive
+Asia/Shanghai Datetime (the end of the hour for hourly data), ``raw`` the cell text as written, ``flag`` a
+marker such as ``below_dl`` (a value written ``0.01L`` or ``<0.01``: below the detection limit, the number
+being the limit). A malformed cell raises :class:`meili.tabular.InputError` naming file, row, column and
+rule; the whole import then stops before anything is written. See docs/import-formats.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from meili.formats.cnemc import HEADER, INPUT_TYPES, is_archive
+from meili.tabular import ROW, InputError, parse_time, read_table
+
+LONG_COLUMNS = ("site", "time", "parameter", "value")
+#: Chinese headers of the bureau's sheets → the long-table names
+HEADER_ALIASES = {
+    "点位编码": "site", "站点编码": "site", "断面编码": "site", "测点编码": "site", "编码": "site",
+    "时间": "time", "监测时间": "time", "采样时间": "time", "采样日期": "time", "日期": "date", "小时": "hour",
+    "项目": "parameter", "监测项目": "parameter", "数值": "value", "监测值": "value", "单位": "unit",
+    "标识": "flag", "数据标识": "flag",
+}
+#: columns of a wide bureau sheet that are not parameters
+NOT_PARAMETERS = {"site", "time", "date", "hour", "name", "名称", "点位名称", "站点名称", "断面名称", "备注", ROW}
+MISSING_TEXTS = ("", "NA", "—", "-", "--", "/")
+OUT_COLUMNS = ("site", "time", "parameter", "value", "raw", "flag", "unit", "__file", ROW)
+
+
+def _number(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(value, flag) of a cell text: ``0.01L`` / ``<0.01`` / ``ND0.01`` → (0.01, below_dl)."""
+    t = text.str.strip_chars()
+    below = t.str.ends_with("L") | t.str.starts_with("<") | t.str.starts_with("ND")
+    digits = pl.when(below).then(t.str.strip_chars_end("L").str.strip_chars_start("<").str.strip_chars_start("ND")
+                                 ).otherwise(t)
+    return digits.str.strip_chars().cast(pl.Float64, strict=False), pl.when(below).then(pl.lit("below_dl")).otherwise(pl.lit(""))
+
+
+def _check_numbers(frame: pl.DataFrame, path: Path, column_of: pl.Expr | str) -> pl.DataFrame:
+    value, flag = _number(pl.col("raw"))
+    frame = frame.with_columns(value.alias("value"), pl.when(pl.col("flag") != "").then(pl.col("flag"))
+                               .otherwise(flag).alias("flag"))
+    bad = frame.filter(pl.col("value").is_null() & ~pl.col("raw").is_in(MISSING_TEXTS))
+    if bad.height:
+        row = bad.row(0, named=True)
+        column = row[column_of] if isinstance(column_of, str) and column_of in row else "value"
+        raise InputError(path, f"{row['raw']!r} is not a number", row=row[ROW], column=column)
+    negative = frame.filter(pl.col("value") < 0)
+    if negative.height:
+        row = negative.row(0, named=True)
+        raise InputError(path, f"{row['raw']} is negative; a concentration cannot be", row=row[ROW],
+                         column=row[column_of] if isinstance(column_of, str) and column_of in row else "value")
+    return frame.filter(~pl.col("raw").is_in(MISSING_TEXTS))
+
+
+def read_archive(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """The national network's daily files ``date,hour,type,<site codes…>`` (hour = end of the hour)."""
+    sites = [c for c in frame.columns if c not in (*HEADER, ROW)]
+    date = pl.col("date").str.strip_chars().str.strptime(pl.Date, "%Y%m%d", strict=False)
+    hour = pl.col("hour").str.strip_chars().cast(pl.Int32, strict=False)
+    checked = frame.with_columns(date.alias("__d"), hour.alias("__h"))
+    bad = checked.filter(pl.col("__d").is_null())
+    if bad.height:
+        raise InputError(path, f"{bad['date'][0]!r} is not a date like 20190101", row=bad[ROW][0], column="date")
+    bad = checked.filter(pl.col("__h").is_null() | ~pl.col("__h").is_between(0, 23))
+    if bad.height:
+        raise InputError(path, f"{bad['hour'][0]!r} is not an hour 0-23", row=bad[ROW][0], column="hour")
+    rows = checked.filter(pl.col("type").str.strip_chars().is_in(list(INPUT_TYPES)))
+    long = rows.unpivot(index=[ROW, "__d", "__h", "type"], on=sites, variable_name="site", value_name="raw")
+    long = long.filter(pl.col("raw").is_not_null()).with_columns(pl.col("raw").str.strip_chars())
+    time = pl.col("__d").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("__h"))
+    long = long.select(pl.col("site"), time.alias("time"), pl.col("type").str.strip_chars().alias("parameter"),
+                       pl.col("raw"), pl.lit("").alias("flag"), pl.lit("").alias("unit"), pl.col(ROW))
+    return _check_numbers(long, path, "site")
+
+
+def _parse_time(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
+    if "time" not in frame.columns and {"date", "hour"} <= set(frame.columns):
+        date = pl.col("date").str.strip_chars().str.replace_all("/", "-")
+        frame = frame.with_columns(
+            (date.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
+             + pl.duration(hours=pl.col("hour").str.strip_chars().cast(pl.Int32, strict=False))).alias("__t"))
+    else:
+        date_only = pl.col("time").str.strip_chars().str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
+        frame = frame.with_columns(pl.when(date_only).then(pl.col("time").str.strip_chars() + " 00:00")
+                                   .otherwise(pl.col("time")).alias("time"))
+        frame = parse_time(frame, path, "time").with_columns(pl.col("time").alias("__t"))
+    bad = frame.filter(pl.col("__t").is_null())
+    if bad.height:
+        column = "time" if "time" in frame.columns else "date"
+        raise InputError(path, f"{bad[column][0]!r} is not a time like 2019-01-01 13:00", row=bad[ROW][0],
+                         column=column)
+    return frame.drop([c for c in ("time", "date", "hour") if c in frame.columns]).rename({"__t": "time"})
+
+
+def _rename(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({c: HEADER_ALIASES[c] for c in frame.columns if c in HEADER_ALIASES})
+
+
+def read_long(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """The long table ``site,time,parameter,value[,unit][,flag]`` (the engines' layout)."""
+    frame = _rename(frame)
+    missing = [c for c in LONG_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(path, f"missing column(s) {', '.join(missing)}", row=1)
+    for column in ("unit", "flag"):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit("").alias(column))
+    frame = frame.with_columns(pl.col("site").str.strip_chars(), pl.col("parameter").str.strip_chars(),
+                               pl.col("value").fill_null("").alias("raw"), pl.col("unit").fill_null(""),
+                               pl.col("flag").fill_null("").str.strip_chars())
+    blank = frame.filter(pl.col("site").is_null() | (pl.col("site") == ""))
+    if blank.height:
+        raise InputError(path, "a site code is required", row=blank[ROW][0], column="site")
+    frame = _parse_time(frame, path)
+    frame = frame.select("site", "time", "parameter", "raw", "flag", "unit", ROW)
+    return _check_numbers(frame, path, "parameter")
+
+
+def read_wide(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
+    """The bureau's sheet: a site code column, a time column (or date + hour), one column per parameter."""
+    frame = _rename(frame)
+    if "site" not in frame.columns:
+        raise InputError(path, "missing column 点位编码 (site)", row=1)
+    frame = frame.with_columns(pl.col("site").str.strip_chars())
+    blank = frame.filter(pl.col("site").is_null() | (pl.col("site") == ""))
+    if blank.height:
+        raise InputError(path, "a site code is required", row=blank[ROW][0], column="site")
+    frame = _parse_time(frame, path)
+    parameters = [c for c in frame.columns if c not in NOT_PARAMETERS]
+    if not parameters:
+        raise InputError(path, "no parameter columns", row=1)
+    long = frame.unpivot(index=[ROW, "site", "time"], on=parameters, variable_name="parameter", value_name="raw")
+    long = long.filter(pl.col("raw").is_not_null()).with_columns(
+        pl.col("raw").str.strip_chars(), pl.lit("").alias("flag"), pl.lit("").alias("unit"))
+    return _check_numbers(long, path, "parameter")
+
+
+def read_file(path: str | Path) -> tuple[pl.DataFrame, str]:
+    """Read one file in any accepted layout; returns the long frame and the layout's name."""
+    path = Path(path)
+    frame = read_table(path)
+    names = [c for c in frame.columns if c != ROW]
+    if is_archive(names):
+        layout, long = "archive", read_archive(path, frame)
+    elif {"parameter", "项目", "监测项目"} & set(names):
+        layout, long = "long", read_long(path, frame)
+    else:
+        layout, long = "wide", read_wide(path, frame)
+    return long.with_columns(pl.lit(str(path.name)).alias("__file")).select(OUT_COLUMNS), layout

@@ -1,0 +1,260 @@
+"""Importing observations: parse → validate → compare with what is stored → one all-or-nothing write.
+
+* A malformed cell stops the whole import before anything is written (:class:`InputError`).
+* Values of unknown sites or parameters, and values outside a site's active period, are skipped and
+  listed in the report with the reason — never invented.
+* A value already stored unchanged is skipped (``unchanged``): importing the same file twice changes nothing.
+* A different value for a stored (site, parameter, time) is a correction: the stored row stays, marked
+  not current, and the new value is written as the next version.
+* Every row is written inside one transaction: an import that fails or is killed halfway leaves nothing.
+  Bulk paths: COPY on PostgreSQL (psycopg ``cursor.copy``), multi-row inserts on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from meili.audit.log import record
+from meili.monitoring import bulk, parameters
+from meili.monitoring.formats import read_file
+from meili.monitoring.models import ImportJob, Medium, Observation, Site
+from meili.standards import groundwater, sea, soil, water
+from meili.standards.media import UnknownUnitError, unit_factor
+from meili.tabular import ROW, InputError
+
+log = logging.getLogger(__name__)
+LOCAL_TZ = "Asia/Shanghai"
+Progress = Callable[[int, str], None]
+#: job id → (percent, phase) while a job writes inside its transaction (other connections cannot see the row)
+LIVE: dict[int, tuple[int, str]] = {}
+
+_COLUMNS = ("site_id", "time", "parameter", "value", "raw", "flag", "unit", "version", "current", "job_id")
+
+
+class ImportFailed(Exception):
+    """The import stopped; nothing was written. ``job`` holds the error."""
+
+    def __init__(self, job: ImportJob, message: str):
+        self.job = job
+        super().__init__(message)
+
+
+def utc_text(expr: pl.Expr) -> pl.Expr:
+    """A naive local (Asia/Shanghai) Datetime as the UTC text the database stores (``YYYY-MM-DD HH:MM:SS``)."""
+    return expr.dt.replace_time_zone(LOCAL_TZ, ambiguous="earliest").dt.convert_time_zone("UTC").dt.strftime(
+        "%Y-%m-%d %H:%M:%S")
+
+
+def _db_time(value) -> str:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)[:19]
+
+
+def _standard_unit(medium: str, key: str) -> str | None:
+    registries = {"water": (water.registry(),), "sea": (sea.registry(),), "groundwater": (groundwater.registry(),),
+                  "soil": (soil.farmland_registry(), soil.construction_registry())}.get(medium, ())
+    for reg in registries:
+        if key in reg.items:
+            return reg[key].unit
+    return None
+
+
+def _check_units(medium: str, frame: pl.DataFrame) -> None:
+    if medium in ("air", "noise"):
+        return
+    pairs = frame.filter(pl.col("unit") != "").select("parameter", "unit", "__file", ROW).unique(
+        subset=["parameter", "unit"], keep="first")
+    for key, unit, file, row in pairs.iter_rows():
+        expected = _standard_unit(medium, key)
+        if expected is None:
+            continue
+        try:
+            unit_factor(unit, expected, key)
+        except UnknownUnitError:
+            raise InputError(file, f"unit {unit!r} cannot be used for {key} (the standard's unit is {expected})",
+                             row=row, column="unit") from None
+
+
+def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
+    """All files as one long frame with canonical parameters; and the skipped values with their reasons.
+
+    Raises :class:`InputError` for a malformed cell, a unit the standard cannot use or a value given twice.
+    """
+    parts, layouts = [], []
+    for path in paths:
+        frame, layout = read_file(path)
+        parts.append(frame)
+        layouts.append(layout)
+    data = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+    skipped: list[dict] = []
+    names = data.select("parameter").unique()["parameter"].to_list()
+    mapping = {n: parameters.canonical(medium, n) for n in names}
+    unknown = [n for n, k in mapping.items() if k is None]
+    for name in sorted(unknown):
+        n = data.filter(pl.col("parameter") == name).height
+        skipped.append({"reason": "unknown_parameter", "what": name, "values": n})
+    data = data.filter(~pl.col("parameter").is_in(unknown)).with_columns(
+        pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None))
+    _check_units(medium, data)
+    dup = data.filter(pl.struct("site", "time", "parameter").is_duplicated())
+    if dup.height:
+        second = dup.sort("__file", ROW).row(1, named=True)
+        raise InputError(second["__file"], f"a second value for {second['site']} {second['parameter']} at "
+                         f"{second['time']:%Y-%m-%d %H:%M}", row=second[ROW], column="value")
+    return data, skipped
+
+
+def _site_table(medium: str) -> pl.DataFrame:
+    rows = list(Site.objects.filter(medium=medium).values_list("code", "id", "active_from", "active_to"))
+    return pl.DataFrame(rows, schema={"site": pl.String, "site_id": pl.Int64, "active_from": pl.Date,
+                                      "active_to": pl.Date}, orient="row")
+
+
+def _stored(site_ids: list[int], start: str, end: str) -> pl.DataFrame:
+    schema = {"site_id": pl.Int64, "parameter": pl.String, "t": pl.String, "old_id": pl.Int64, "old_value": pl.Float64,
+              "old_flag": pl.String, "old_version": pl.Int64}
+    if not site_ids:
+        return pl.DataFrame(schema=schema)
+    rows = Observation.objects.filter(site_id__in=site_ids, current=True, time__gte=_aware(start),
+                                      time__lte=_aware(end)).values_list(
+        "site_id", "parameter", "time", "id", "value", "flag", "version")
+    out = [(s, p, _db_time(t), i, v, f, ver) for s, p, t, i, v, f, ver in rows.iterator(chunk_size=20000)]
+    return pl.DataFrame(out, schema=schema, orient="row")
+
+
+def _aware(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
+
+
+def _insert(frame: pl.DataFrame, progress: Progress | None, done: int, total: int) -> None:
+    def written(n: int) -> None:
+        if progress:
+            progress(done + n, f"wrote {done + n} of {total}")
+
+    bulk.insert(Observation._meta.db_table, frame, ("time",), written)
+
+
+def _retire(ids: list[int]) -> None:
+    for start in range(0, len(ids), 900):
+        Observation.objects.filter(id__in=ids[start:start + 900]).update(current=False)
+
+
+def stage(medium: str, data: pl.DataFrame, skipped: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """Compare parsed values with the stored ones: (rows to insert, ids to retire, counts and affected keys)."""
+    sites = _site_table(medium)
+    joined = data.join(sites, on="site", how="left")
+    for code in sorted(joined.filter(pl.col("site_id").is_null())["site"].unique().to_list()):
+        skipped.append({"reason": "unknown_site", "what": code,
+                        "values": joined.filter(pl.col("site") == code).height})
+    joined = joined.filter(pl.col("site_id").is_not_null())
+    day = (pl.col("time") - pl.duration(hours=1)).dt.date() if medium == "air" else pl.col("time").dt.date()
+    inactive = joined.filter((pl.col("active_from").is_not_null() & (day < pl.col("active_from")))
+                             | (pl.col("active_to").is_not_null() & (day > pl.col("active_to"))))
+    for code in sorted(inactive["site"].unique().to_list()):
+        skipped.append({"reason": "outside_active_period", "what": code,
+                        "values": inactive.filter(pl.col("site") == code).height})
+    joined = joined.join(inactive.select("site", "time", "parameter"), on=["site", "time", "parameter"], how="anti")
+    joined = joined.with_columns(utc_text(pl.col("time")).alias("t"))
+    if joined.height:
+        start, end = joined.select(pl.col("t").min()).item(), joined.select(pl.col("t").max()).item()
+        stored = _stored(joined["site_id"].unique().to_list(), start, end)
+    else:
+        stored = _stored([], "", "")
+    merged = joined.join(stored, on=["site_id", "parameter", "t"], how="left")
+    same = merged.filter(pl.col("old_id").is_not_null() & (pl.col("flag") == pl.col("old_flag").fill_null(""))
+                         & ((pl.col("value") == pl.col("old_value")).fill_null(False)
+                            | (pl.col("value").is_null() & pl.col("old_value").is_null())))
+    new = merged.join(same.select("site_id", "parameter", "t"), on=["site_id", "parameter", "t"], how="anti")
+    new = new.with_columns((pl.col("old_version").fill_null(0) + 1).alias("version"))
+    rows = new.select(pl.col("site_id"), pl.col("t").alias("time"), "parameter", "value", "raw", "flag", "unit",
+                      "version", pl.lit(True).alias("current"))
+    retire = new.filter(pl.col("old_id").is_not_null()).select("old_id")
+    affected = new.select("site", "time").unique()
+    counts = {"added": new.filter(pl.col("old_id").is_null()).height, "changed": retire.height,
+              "unchanged": same.height, "skipped": sum(s["values"] for s in skipped), "affected": affected}
+    return rows, retire, counts
+
+
+def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJob | None = None,
+               progress: Progress | None = None, evaluate: bool = True) -> ImportJob:
+    """Import *paths* (one medium) all-or-nothing, then re-evaluate what changed. Returns the finished job.
+
+    Raises :class:`ImportFailed` (with the job, state ``failed``) when nothing could be written.
+    """
+    if medium not in Medium.values:
+        raise ValueError(f"unknown medium {medium!r}; one of {', '.join(Medium.values)}")
+    paths = [Path(p) for p in paths]
+    if job is None:
+        job = ImportJob.objects.create(medium=medium, files=[p.name for p in paths], user=user)
+    job.state, job.phase, job.progress = ImportJob.State.RUNNING, "parse", 2
+    job.save(update_fields=["state", "phase", "progress"])
+
+    def step(percent: int, phase: str) -> None:
+        job.progress, job.phase = percent, phase
+        LIVE[job.pk] = (percent, phase)
+        if progress:
+            progress(percent, phase)
+        ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=phase)
+
+    try:
+        data, skipped = parse(medium, paths)
+        step(20, "compare")
+        rows, retire, counts = stage(medium, data, skipped)
+        total = rows.height
+        step(30, "write")
+        rows = rows.with_columns(pl.lit(job.pk).alias("job_id"))
+
+        def written(n: int, text: str) -> None:
+            percent = 30 + int(50 * n / max(total, 1))
+            job.progress, job.phase = percent, text
+            LIVE[job.pk] = (percent, text)
+            if progress:
+                progress(percent, text)
+
+        with transaction.atomic():
+            _retire(retire["old_id"].to_list())
+            _insert(rows.select(_COLUMNS), written, 0, total)
+    except InputError as exc:
+        LIVE.pop(job.pk, None)
+        _fail(job, str(exc))
+        raise ImportFailed(job, str(exc)) from exc
+    affected = counts.pop("affected")
+    job.added, job.changed, job.unchanged, job.skipped = counts["added"], counts["changed"], counts["unchanged"], counts["skipped"]
+    job.report = {"skipped": skipped, "layouts": [p.name for p in paths],
+                  "corrections": _corrections(rows.filter(pl.col("version") > 1)),
+                  "sites": sorted(affected["site"].unique().to_list())}
+    job.save(update_fields=["added", "changed", "unchanged", "skipped", "report"])
+    record(user, "monitoring.import", job, changes={"added": [0, job.added], "changed": [0, job.changed],
+                                                     "skipped": [0, job.skipped]},
+           reason=", ".join(job.files))
+    if evaluate and (job.added or job.changed):
+        from meili.monitoring import evaluation
+
+        step(82, "evaluate")
+        summary = evaluation.evaluate_affected(medium, affected)
+        job.report["evaluated"] = summary
+    job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
+    job.save()
+    LIVE.pop(job.pk, None)
+    return job
+
+
+def _corrections(rows: pl.DataFrame, limit: int = 200) -> list[dict]:
+    sites = dict(Site.objects.filter(pk__in=rows["site_id"].unique().to_list()[:limit]).values_list("pk", "code"))
+    return [{"site": sites.get(r["site_id"], r["site_id"]), "time": r["time"], "parameter": r["parameter"],
+             "value": r["value"], "version": r["version"]} for r in rows.head(limit).iter_rows(named=True)]
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    job.state, job.error, job.finished, job.phase = ImportJob.State.FAILED, message, timezone.now(), "failed"
+    job.save(update_fields=["state", "error", "finished", "phase"])

@@ -1,0 +1,19 @@
+"""Ambient air quality: HJ 633 (AQI), GB 3095 (limits), HJ 663 (assessment), 2012/2013 and 2026 editions.
+
+Pure functions over Polars frames (and plain values for one-off calls); the edition is chosen by the date of
+the data unless the caller forces one. See docs/standards/air.md for every rule, clause and option.
+"""
+
+from .alerts import ALERT_SCHEMES, AlertRule, alert_level, alert_levels
+from .assessment import assess, percentile
+from .daily import daily, daily_concentrations, daily_index
+from .editions import EDITIONS, POLLUTANTS, SWITCH_DATE, Edition, edition_for, get_edition, resolve, sensitive_groups
+from .hourly import hourly
+from .iaqi import IAQI, aqi, iaqi, round_gbt8170
+from .regions import aggregate
+
+__all__ = [
+    "ALERT_SCHEMES", "AlertRule", "EDITIONS", "Edition", "IAQI", "POLLUTANTS", "SWITCH_DATE", "aggregate", "alert_level",
+    "alert_levels", "aqi", "assess", "daily", "daily_concentrations", "daily_index", "edition_for", "get_edition",
+    "hourly", "iaqi", "percentile", "resolve", "round_gbt8170", "sensitive_groups",
+]

@@ -1,0 +1,191 @@
+"""Assessment of a period (month, quarter, year-to-date, year) per HJ 663 against the GB 3095 limits.
+
+Statistics (HJ 663-2013 Table 1, reportedly unchanged in HJ 663-2026): period means of SO2, NO2, PM10, PM2.5;
+98th percentile of daily SO2 and NO2; 95th percentile of daily PM10, PM2.5 and CO; 90th percentile of the O3
+daily maximum 8-hour averages. Percentile (HJ 663-2013 Annex A): sort the n valid values, k = 1 + (n − 1)·p,
+m = X(s) + (X(s+1) − X(s))·(k − s) with s = ⌊k⌋ — computed with integer arithmetic on k.
+
+Validity (GB 3095 Table 4): ≥ 324 daily values in a calendar year and ≥ 27 in every month (≥ 25 in February).
+A statistic that misses its rule is still computed but ``valid_<pollutant>`` is false and ``rule_<pollutant>``
+names the rule and the count; compliance uses valid statistics only.
+
+Good-days ratio = days with AQI ≤ 100 / valid days; heavy-pollution days: AQI > 200; composite index
+(城市环境空气质量排名技术规定, 环办监测〔2018〕19号): Σ wᵢ·Cᵢ/Sᵢ.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+import polars as pl
+
+from .editions import DECIMALS, Edition, resolve
+from .iaqi import from_scaled_expr, round_gbt8170_expr
+
+#: (statistic name, daily column, pollutant, percentile or None for the mean, limit averaging)
+STATISTICS = (
+    ("SO2_mean", "SO2", "SO2", None, "annual"),
+    ("SO2_P98", "SO2", "SO2", 98, "24h"),
+    ("NO2_mean", "NO2", "NO2", None, "annual"),
+    ("NO2_P98", "NO2", "NO2", 98, "24h"),
+    ("PM10_mean", "PM10", "PM10", None, "annual"),
+    ("PM10_P95", "PM10", "PM10", 95, "24h"),
+    ("PM2.5_mean", "PM2.5", "PM2.5", None, "annual"),
+    ("PM2.5_P95", "PM2.5", "PM2.5", 95, "24h"),
+    ("CO_P95", "CO", "CO", 95, "24h"),
+    ("O3_8h_P90", "O3_8h_max", "O3", 90, "8h_max"),
+)
+POLLUTANT_COLUMN = {"SO2": "SO2", "NO2": "NO2", "CO": "CO", "O3": "O3_8h_max", "PM10": "PM10", "PM2.5": "PM2.5"}
+#: 2018 ranking rule: Cᵢ and Sᵢ (class-2 annual limits; CO 24-hour and O3 8-hour limits of GB 3095-2012)
+COMPOSITE_STATISTIC = {"SO2": "SO2_mean", "NO2": "NO2_mean", "PM10": "PM10_mean", "PM2.5": "PM2.5_mean",
+                       "CO": "CO_P95", "O3": "O3_8h_P90"}
+COMPOSITE_LIMITS_2018 = {"SO2": 60.0, "NO2": 40.0, "PM10": 70.0, "PM2.5": 35.0, "CO": 4.0, "O3": 160.0}
+COMPOSITE_WEIGHTS_2018 = {p: 1.0 for p in COMPOSITE_LIMITS_2018}
+MIN_DAYS_YEAR = 324
+MIN_DAYS_MONTH = 27
+MIN_DAYS_FEBRUARY = 25
+
+
+def percentile(values: Sequence[float], p: int | Fraction) -> Fraction | None:
+    """HJ 663-2013 Annex A percentile: k = 1 + (n − 1)·p/100, linear between X(s) and X(s+1); exact."""
+    xs = sorted(Fraction(str(v)) for v in values if v is not None)
+    if not xs:
+        return None
+    k = 1 + (len(xs) - 1) * Fraction(p) / 100
+    s = int(k)
+    if s >= len(xs):
+        return xs[-1]
+    return xs[s - 1] + (xs[s] - xs[s - 1]) * (k - s)
+
+
+def _percentile_expr(col: str, p: int) -> pl.Expr:
+    values = pl.col(col).drop_nulls().sort()
+    n = pl.col(col).count().cast(pl.Int64)
+    scaled = (n - 1) * p  # (k − 1)·100
+    lo = scaled // 100
+    frac = (scaled % 100).cast(pl.Float64) / 100.0
+    hi = pl.min_horizontal(lo + 1, n - 1)
+    x_lo = values.get(lo.clip(0))
+    x_hi = values.get(hi.clip(0))
+    return pl.when(n > 0).then(x_lo + (x_hi - x_lo) * frac)
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int, bool]]:
+    """(year, month, fully covered) for each calendar month touched by [start, end]."""
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        last = calendar.monthrange(y, m)[1]
+        full = start <= dt.date(y, m, 1) and end >= dt.date(y, m, last)
+        out.append((y, m, full))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zone_class: int = 2,
+           edition: str | Edition = "auto", phase: str | None = None, min_days_year: int = MIN_DAYS_YEAR,
+           min_days_month: int = MIN_DAYS_MONTH, min_days_february: int = MIN_DAYS_FEBRUARY,
+           composite_weights: Mapping[str, float] | None = None,
+           composite_limits: Mapping[str, float] | None = None) -> pl.DataFrame:
+    """One row per ``site`` with every HJ 663 statistic, its validity, compliance, good and heavy days and the
+    composite index for the days *start* … *end* (inclusive).
+
+    *daily* is the output of :func:`daily` / :func:`daily_index` (reported, GB/T 8170-rounded values). A
+    ``zone_class`` column in *daily* (1 or 2) overrides the *zone_class* argument per site. ``edition="auto"``
+    judges against the edition (and GB 3095-2026 phase, clause 4.4) in force on *end*; *phase* forces
+    ``transitional`` or ``final``. Statistics are rounded per GB/T 8170 (integers, CO one decimal) before
+    comparison with the limits; the composite index is rounded to two decimals.
+    """
+    start, end = _as_date(start), _as_date(end)
+    ed = resolve(edition, end)
+    phase = phase if phase is not None else ed.phase(end)
+    weights = dict(COMPOSITE_WEIGHTS_2018 | dict(composite_weights or {}))
+    comp_limits = dict(COMPOSITE_LIMITS_2018 | dict(composite_limits or {}))
+    frame = daily.filter(pl.col("date").is_between(start, end))
+    if "zone_class" not in frame.columns:
+        frame = frame.with_columns(pl.lit(zone_class).alias("zone_class"))
+    aggs: list[pl.Expr] = [pl.col("zone_class").first().cast(pl.Int8)]
+    for pollutant, col in POLLUTANT_COLUMN.items():
+        aggs.append(pl.col(col).count().cast(pl.Int64).alias(f"n_{pollutant}"))
+    for name, col, _, p, _ in STATISTICS:
+        aggs.append((pl.col(col).mean() if p is None else _percentile_expr(col, p)).alias(name))
+    aqi_ok = pl.col("AQI_valid").fill_null(False)
+    aggs += [aqi_ok.sum().cast(pl.Int64).alias("valid_days"),
+             (aqi_ok & (pl.col("AQI") <= 100)).sum().cast(pl.Int64).alias("good_days"),
+             (aqi_ok & (pl.col("AQI") > 200)).sum().cast(pl.Int64).alias("heavy_days")]
+    stats = frame.group_by("site").agg(aggs)
+    monthly = frame.group_by("site", pl.col("date").dt.year().alias("y"), pl.col("date").dt.month().alias("m")).agg(
+        [pl.col(col).count().cast(pl.Int64).alias(p) for p, col in POLLUTANT_COLUMN.items()])
+    months = _months(start, end)
+    whole_year = start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year
+    rules = []
+    for pollutant in POLLUTANT_COLUMN:
+        problems = []
+        if whole_year:
+            problems.append(pl.when(pl.col(f"n_{pollutant}") < min_days_year)
+                            .then(pl.format(f"≥{min_days_year} daily values in the year: {{}}", pl.col(f"n_{pollutant}"))))
+        for y, m, full in months:
+            if not full:
+                continue
+            need = min_days_february if m == 2 else min_days_month
+            count = pl.col(f"__{pollutant}_{y}_{m}").fill_null(0)
+            problems.append(pl.when(count < need).then(pl.format(f"≥{need} daily values in {y}-{m:02d}: {{}}", count)))
+        text = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit("")
+        rules.append(pl.when(text == "").then(None).otherwise(text).alias(f"rule_{pollutant}"))
+    wide_months = monthly.with_columns(pl.format("{}_{}", "y", "m").alias("ym")).unpivot(
+        index=["site", "ym"], on=list(POLLUTANT_COLUMN), variable_name="p", value_name="n")
+    wide_months = wide_months.with_columns(pl.format("__{}_{}", "p", "ym").alias("key")).pivot(
+        on="key", index="site", values="n") if wide_months.height else pl.DataFrame({"site": stats["site"]})
+    stats = stats.join(wide_months, on="site", how="left")
+    for pollutant in POLLUTANT_COLUMN:
+        for y, m, _ in months:
+            key = f"__{pollutant}_{y}_{m}"
+            if key not in stats.columns:
+                stats = stats.with_columns(pl.lit(None, dtype=pl.Int64).alias(key))
+    stats = stats.with_columns(rules)
+    stats = stats.with_columns([((pl.col(f"n_{p}") > 0) & pl.col(f"rule_{p}").is_null()).alias(f"valid_{p}")
+                                for p in POLLUTANT_COLUMN])
+    outputs = []
+    for name, _, pollutant, _, averaging in STATISTICS:
+        rounded = from_scaled_expr(round_gbt8170_expr(pl.col(name), DECIMALS[pollutant]), DECIMALS[pollutant])
+        limit1 = ed.limit(pollutant, averaging, 1, phase=phase)
+        limit2 = ed.limit(pollutant, averaging, 2, phase=phase)
+        limit = pl.when(pl.col("zone_class") == 1).then(pl.lit(limit1)).otherwise(pl.lit(limit2))
+        outputs += [rounded.alias(name), limit.alias(f"{name}_limit"),
+                    pl.when(pl.col(f"valid_{pollutant}")).then(rounded <= limit).alias(f"{name}_complies")]
+    stats = stats.with_columns(outputs)
+    per_pollutant = []
+    for pollutant in POLLUTANT_COLUMN:
+        checks = [pl.col(f"{n}_complies") for n, _, p, _, _ in STATISTICS if p == pollutant]
+        fails = pl.any_horizontal([c.not_().fill_null(False) for c in checks])
+        all_ok = pl.all_horizontal([c.fill_null(False) for c in checks])
+        per_pollutant.append(pl.when(fails).then(False).when(all_ok).then(True).alias(f"{pollutant}_complies"))
+    stats = stats.with_columns(per_pollutant)
+    checks = [pl.col(f"{p}_complies") for p in POLLUTANT_COLUMN]
+    composite = sum((pl.col(COMPOSITE_STATISTIC[p]) * (weights[p] / comp_limits[p]) for p in COMPOSITE_STATISTIC),
+                    pl.lit(0.0))
+    composite_valid = pl.all_horizontal([pl.col(f"valid_{p}") for p in COMPOSITE_STATISTIC])
+    stats = stats.with_columns(
+        pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in checks])).then(False)
+        .when(pl.all_horizontal([c.fill_null(False) for c in checks])).then(True).alias("complies"),
+        from_scaled_expr(round_gbt8170_expr(pl.col("good_days") * 100.0 / pl.col("valid_days"), 1), 1).alias("good_days_ratio"),
+        from_scaled_expr(round_gbt8170_expr(composite, 2), 2).alias("composite_index"),
+        composite_valid.alias("composite_valid"),
+        pl.lit(start).alias("start"), pl.lit(end).alias("end"),
+        pl.lit(ed.limits_standard + (f" ({phase})" if phase else "")).alias("standard"),
+        pl.lit(ed.assessment_standard).alias("method"),
+    )
+    columns = ["site", "start", "end", "zone_class"]
+    for name, _, _, _, _ in STATISTICS:
+        columns += [name, f"{name}_limit", f"{name}_complies"]
+    for p in POLLUTANT_COLUMN:
+        columns += [f"n_{p}", f"valid_{p}", f"rule_{p}", f"{p}_complies"]
+    columns += ["complies", "valid_days", "good_days", "good_days_ratio", "heavy_days", "composite_index",
+                "composite_valid", "standard", "method"]
+    return stats.select(columns).sort("site")
