@@ -253,7 +253,7 @@ def _widths(header: list[str], rows: list[list[str]]) -> list[float]:
     need = []
     for j, head in enumerate(header):
         longest = max([length(head) * 0.7] + [length(r[j]) for r in rows if j < len(r)])
-        need.append(min(max(longest, 3.0), 22.0))
+        need.append(min(max(longest, 4.0), 16.0))
     total = sum(need)
     return [TEXT_WIDTH_MM * n / total for n in need]
 
