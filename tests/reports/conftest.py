@@ -38,3 +38,28 @@ def docx_tables(doc) -> list[list[list[str]]]:
 
 def headings(doc) -> list[str]:
     return [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+
+
+def assert_xlsx_matches(document) -> None:
+    """Every table of the .xlsx equals the .docx's: header, text cells, and numbers as printed."""
+    from openpyxl import load_workbook
+
+    from meili.reports import render_docx, render_xlsx
+    from meili.reports.document import Num, format_number
+
+    tables = docx_tables(read_docx(render_docx.render(document)))
+    wb = load_workbook(io.BytesIO(render_xlsx.render(document)))
+    sheets = wb.sheetnames[1:]
+    assert len(sheets) == len(tables) == len(document.tables())
+    for name, table, source in zip(sheets, tables, document.tables()):
+        ws = wb[name]
+        assert ws.cell(2, 1).value == f"时段：{source.period}"
+        rows = list(ws.iter_rows(min_row=render_xlsx.HEADER_ROW, max_row=render_xlsx.HEADER_ROW + len(source.rows),
+                                 values_only=True))
+        assert list(rows[0]) == table[0]
+        for xrow, drow, cells in zip(rows[1:], table[1:], source.rows):
+            for x, d, cell in zip(xrow, drow, cells):
+                if isinstance(cell, Num) and cell.value is not None:
+                    assert format_number(x, cell.digits) == d
+                else:
+                    assert x == d

@@ -66,6 +66,7 @@ def render(document: Document) -> bytes:
 
 
 def _value(cell):
+    """A figure as the number printed (a missing one as "—", as in the document); text as it is."""
     if isinstance(cell, Num):
-        return cell.rounded
+        return "—" if cell.rounded is None else cell.rounded
     return "—" if cell is None else cell
