@@ -245,17 +245,39 @@ class _Writer:
         self.doc.add_paragraph(note, style="Figure Note")
 
 
+#: width of one CJK character of table text (10.5 pt) and the cell's left and right padding, in mm
+CHAR_MM = 3.75
+PADDING_MM = 4.2
+#: a column whose longest text is at most this many characters keeps its natural width
+SHORT_CHARS = 7.5
+
+
 def _widths(header: list[str], rows: list[list[str]]) -> list[float]:
-    """Column widths (mm) in proportion to the longest text of each column, filling the 版心 width."""
+    """Column widths (mm) filling the 版心 width: short columns at their natural width, long ones share the rest
+    in proportion to their text (a header may wrap onto two lines)."""
     def length(text: str) -> float:
         return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
-    need = []
+    natural = []
     for j, head in enumerate(header):
-        longest = max([length(head) * 0.7] + [length(r[j]) for r in rows if j < len(r)])
-        need.append(min(max(longest, 4.0), 16.0))
-    total = sum(need)
-    return [TEXT_WIDTH_MM * n / total for n in need]
+        longest = max([0.0] + [length(r[j]) for r in rows if j < len(r)])
+        natural.append(max(longest, length(head) / 2, 2.0))
+    short = [n <= SHORT_CHARS for n in natural]
+    fixed = sum(n * CHAR_MM + PADDING_MM for n, s in zip(natural, short) if s)
+    flexible = [min(n, 18.0) for n, s in zip(natural, short) if not s]
+    room = TEXT_WIDTH_MM - fixed
+    if not flexible or room < 20 * len(flexible):
+        total = sum(natural)
+        return [TEXT_WIDTH_MM * n / total for n in natural]
+    total = sum(flexible)
+    out, k = [], 0
+    for n, s in zip(natural, short):
+        if s:
+            out.append(n * CHAR_MM + PADDING_MM)
+        else:
+            out.append(room * flexible[k] / total)
+            k += 1
+    return out
 
 
 def render(document: Document, fonts: FontSet | None = None) -> bytes:
