@@ -95,3 +95,14 @@ def test_cli_writes_docx_and_xlsx(tmp_path, demo_values):
     assert out.read_bytes()[:2] == b"PK" and xlsx.read_bytes()[:2] == b"PK"
     bad = CliRunner().invoke(main, ["report", "air-monthly", "--month", "2025-13", "-o", str(out)])
     assert bad.exit_code != 0 and "月份" in bad.output
+
+
+def test_without_libreoffice_the_report_fails_with_a_reason(users, plan, media, monkeypatch):
+    from meili.audit.models import AuditEntry
+    from meili.reports.models import State
+
+    monkeypatch.setenv("PATH", str(media))
+    report = services.request_report(users["analyst"], "progress", "2019", background=False)
+    assert report.state == State.FAILED and "LibreOffice" in report.error
+    assert not report.docx
+    assert AuditEntry.objects.filter(object_type="reports.Report", object_id=str(report.pk), action="report.fail").exists()

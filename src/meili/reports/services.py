@@ -22,6 +22,7 @@ from meili.reports import render_docx, render_xlsx
 from meili.reports.document import Document
 from meili.reports.fonts import fontset
 from meili.reports.models import Kind, Report, State
+from meili.reports.pdf import PdfUnavailable, docx_to_pdf
 
 _YEAR = re.compile(r"^(20\d\d|2100)$")
 _MONTH = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -65,8 +66,6 @@ def build(kind: str, period: str, parameters: dict | None = None, today: dt.date
 
 def render_files(document: Document, pdf: bool = True, xlsx: bool = True) -> dict[str, bytes]:
     """``{"docx": …, "xlsx": …, "pdf": …}`` for *document*."""
-    from meili.reports.pdf import docx_to_pdf
-
     fonts = fontset()
     document.provenance.setdefault("fonts", fonts.as_dict())
     out = {"docx": render_docx.render(document, fonts)}
@@ -138,8 +137,6 @@ def _generate(pk: int) -> None:
         _step(pk, 55, "生成Excel文件")
         xlsx = render_xlsx.render(document)
         _step(pk, 65, "转换PDF")
-        from meili.reports.pdf import docx_to_pdf
-
         pdf = docx_to_pdf(docx)
         _step(pk, 95, "保存文件")
         stem = f"{report.pk}-{report.kind}-{report.period}"
@@ -162,5 +159,5 @@ def _generate(pk: int) -> None:
         Report.objects.filter(pk=pk).update(state=State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         report.refresh_from_db()
         log.record(report.created_by, "report.fail", report, {"state": [None, State.FAILED]}, reason=str(exc)[:500])
-        if not isinstance(exc, (ValidationError, LookupError)) and not exc.__class__.__name__ == "PdfUnavailable":
+        if not isinstance(exc, (ValidationError, LookupError, PdfUnavailable)):
             raise
