@@ -76,9 +76,12 @@ def test_unfinished_rows_poll_and_bad_input_is_shown(client, users, plan):
     from meili.reports.models import Report
 
     client.force_login(users["analyst"])
-    pending = Report.objects.create(kind="progress", period="2025", created_by=users["analyst"])
+    pending = Report.objects.create(kind="progress", period="2025", created_by=users["analyst"], state="running",
+                                    progress=65, phase=services.PHASES["pdf"])
     row = client.get(f"/reports/{pending.pk}/row/").content.decode()
-    assert 'hx-trigger="every 1s"' in row and "<progress" in row
+    assert 'hx-trigger="every 1s"' in row and '<progress max="100" value="65"' in row and "转换PDF" in row
+    english = client.get(f"/reports/{pending.pk}/row/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Converting to PDF" in english
     bad = client.post("/reports/new/", {"kind": "air_monthly", "period": "2025"})
     assert bad.status_code == 400 and "月报的期间须为月份" in bad.content.decode()
     assert client.post("/api/reports/", data=json.dumps({"kind": "progress", "period": "20x5"}),

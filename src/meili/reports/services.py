@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from meili.accounts.permissions import Action, require
 from meili.audit import log
@@ -121,6 +122,11 @@ def regenerate(actor, report: Report, *, background: bool = True) -> Report:
                           regenerated_from=report)
 
 
+#: the phases a generation goes through (stored as source text, shown translated on the page)
+PHASES = {"data": gettext_noop("汇总数据"), "docx": gettext_noop("生成Word文件"), "xlsx": gettext_noop("生成Excel文件"),
+          "pdf": gettext_noop("转换PDF"), "save": gettext_noop("保存文件")}
+
+
 def _step(pk: int, progress: int, phase: str) -> None:
     Report.objects.filter(pk=pk).update(state=State.RUNNING, progress=progress, phase=phase[:80])
 
@@ -128,17 +134,17 @@ def _step(pk: int, progress: int, phase: str) -> None:
 def _generate(pk: int) -> None:
     report = Report.objects.get(pk=pk)
     try:
-        _step(pk, 5, "汇总数据")
+        _step(pk, 5, PHASES["data"])
         document = build(report.kind, report.period, report.parameters)
-        _step(pk, 30, "生成Word文件")
+        _step(pk, 30, PHASES["docx"])
         fonts = fontset()
         document.provenance["fonts"] = fonts.as_dict()
         docx = render_docx.render(document, fonts)
-        _step(pk, 55, "生成Excel文件")
+        _step(pk, 55, PHASES["xlsx"])
         xlsx = render_xlsx.render(document)
-        _step(pk, 65, "转换PDF")
+        _step(pk, 65, PHASES["pdf"])
         pdf = docx_to_pdf(docx)
-        _step(pk, 95, "保存文件")
+        _step(pk, 95, PHASES["save"])
         stem = f"{report.pk}-{report.kind}-{report.period}"
         report.refresh_from_db()
         report.title = document.title
