@@ -141,3 +141,42 @@ def test_cli_writes_the_air_bulletin_with_a_pdf_in_chinese(air, tmp_path):
     assert "优良天数比例为83.9%" in first and "\ufffd" not in first
     bad = CliRunner().invoke(main, ["report", "water-monthly", "--month", "2025-13", "-o", str(out)])
     assert bad.exit_code != 0 and "月份" in bad.output
+
+
+def test_air_bulletin_equals_the_monitoring_api(client, users, air):
+    from meili.reports.document import format_number
+
+    client.force_login(users["analyst"])
+    periods = {(p["scope"], p["code"]): p for p in client.get("/api/monitoring/air/periods?period=2025-10").json()}
+    daily = client.get("/api/monitoring/air/daily?scope=city&code=weihai&start=2025-10-01&end=2025-10-31").json()
+    document = services.build("air_monthly", "2025-10")
+    tables = docx_tables(read_docx(render_docx.render(document)))
+    main = {r[0]: r for r in tables[0][1:]}
+    city = periods[("city", "weihai")]
+    assert main["优良天数比例"][2] == format_number(city["good_days_ratio"], 1)
+    assert main["环境空气质量综合指数"][2] == format_number(city["composite_index"], 2)
+    assert main["细颗粒物（PM2.5）平均浓度"][2] == format_number(city["pm25"], 0)
+    ranking = next(t for t in tables if t[0][0] == "区市")
+    by_name = {"文登区": "wendeng", "环翠区": "huancui"}
+    for row in ranking[1:]:
+        assert row[1] == format_number(periods[("district", by_name[row[0]])]["composite_index"], 2)
+    days = next(t for t in tables if t[0][0] == "日期")
+    assert [(r[0], int(r[1])) for r in days[1:]] == [(d["date"], d["aqi"]) for d in daily]
+    ytd = client.get("/api/monitoring/indicators/air.good_days_ratio?year=2025&ytd=true").json()
+    assert main["优良天数比例"][5] == format_number(ytd["value"], 1)
+
+
+def test_water_bulletin_equals_the_monitoring_api(client, users, water):
+    from meili.monitoring.models import Site
+
+    client.force_login(users["analyst"])
+    api = {r["site"]: r for r in client.get("/api/monitoring/results/water?period=2025-10").json()}
+    names = {s.name: s.code for s in Site.objects.all()}
+    tables = docx_tables(read_docx(render_docx.render(services.build("water_monthly", "2025-10"))))
+    sections = next(t for t in tables if t[0][0] == "断面")
+    assert len(sections) - 1 == len(api)
+    for row in sections[1:]:
+        result = api[names[row[0]]]
+        assert row[4] == result["label"]
+        assert row[5] == ("达标" if result["target_met"] else "未达标")
+        assert row[7] == (result["main_pollutants"] or "—")
