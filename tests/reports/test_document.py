@@ -76,3 +76,12 @@ def test_the_installed_faces_cover_every_role():
     from meili.reports.fonts import missing_cjk
 
     assert missing_cjk() == [], "install fonts-noto-cjk and fonts-arphic-ukai (make system-packages)"
+
+
+def test_the_report_title_follows_the_plan_title():
+    from types import SimpleNamespace
+
+    from meili.reports.builders.progress import report_title
+
+    assert report_title(SimpleNamespace(title="美丽威海建设规划纲要（2024—2035年）")) == "美丽威海建设进程评估报告"
+    assert report_title(SimpleNamespace(title="烟台市生态环境保护规划")) == "烟台市生态环境保护规划进程评估报告"

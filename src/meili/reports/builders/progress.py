@@ -8,6 +8,7 @@ table, late and returned reports) and from the plan file (targets, clauses). See
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from meili.accounts.models import OrgUnit
 from meili.plans import Indicator, Plan
@@ -47,6 +48,12 @@ def target_text(indicator: Indicator, target) -> str:
     return f"{methods.sym(target.comparator)}{Num(target.value, '', '', digits_for(target.value)).text}{indicator.unit}"
 
 
+def report_title(plan: Plan) -> str:
+    """美丽威海建设规划纲要（…） → 美丽威海建设进程评估报告; another plan's title + 进程评估报告."""
+    match = re.match(r"^《?(.+?建设)规划", plan.title)
+    return f"{match.group(1) if match else plan.title}进程评估报告"
+
+
 def due_date(year: int) -> dt.date:
     return dt.date(year + 1, *DUE_MONTH_DAY)
 
@@ -69,10 +76,8 @@ def build(year: int, method: str = "escap", plan: Plan | None = None, today: dt.
                             .values_list("indicator_code", "year", "value")))
     standards = sorted({str(v.details["standard"]) for r in rows for v in r.series.values()
                         if v.details.get("standard")})
-    doc = Document(kind=KIND, title=f"{plan.region}美丽城市建设进程评估报告" if plan.region else "美丽城市建设进程评估报告",
-                   period=f"{year}年度", issuer=f"{plan.region}生态环境局", date=chinese_date(stamp.date()))
-    if plan.code.startswith("weihai"):
-        doc.title = "美丽威海建设进程评估报告"
+    doc = Document(kind=KIND, title=report_title(plan), period=f"{year}年度", issuer=f"{plan.region}生态环境局",
+                   date=chinese_date(stamp.date()))
     has_data = any(r.latest is not None and r.latest.year <= year for r in rows) or any(
         r.manual_row is not None and r.manual_row.year == year for r in rows)
     doc.empty = not has_data
