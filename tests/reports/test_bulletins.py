@@ -180,3 +180,19 @@ def test_water_bulletin_equals_the_monitoring_api(client, users, water):
         assert row[4] == result["label"]
         assert row[5] == ("达标" if result["target_met"] else "未达标")
         assert row[7] == (result["main_pollutants"] or "—")
+
+
+def test_progress_report_draws_the_years_water_classes_from_monitoring(plan, water):
+    from meili.monitoring.models import MediaResult, Site
+    from meili.progress import demo
+
+    for site, klass in zip(Site.objects.filter(medium="water").order_by("code"), (2, 2, 3, 4, 6, 3)):
+        MediaResult.objects.create(medium="water", site=site, period="2025", klass=klass, standard="GB 3838-2002")
+    demo.load(plan, lambda obj: obj)
+    document = services.build("progress", "2025")
+    chart = next(c for c in document.charts() if c.title == "2025年地表水断面水质类别")
+    assert chart.series[0].y == [0, 2, 2, 1, 0, 1]
+    text = "\n".join(p.text for p in read_docx(render_docx.render(document)).paragraphs)
+    assert "2025年全市地表水监测断面6个，其中Ⅰ—Ⅲ类断面4个，占66.7%" in text
+    MediaResult.objects.filter(medium="water", period="2025", klass=6).update(klass=5)
+    assert services.build("progress", "2025").provenance["data_version"] != document.provenance["data_version"]

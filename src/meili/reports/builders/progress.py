@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.apps import apps
+
 from meili.accounts.models import OrgUnit
 from meili.plans import Indicator, Plan
 from meili.plans import progress as methods
@@ -84,7 +86,7 @@ def build(year: int, method: str = "escap", plan: Plan | None = None, today: dt.
     _summary(doc, plan, rows, year, has_data)
     if has_data:
         _chapters(doc, plan, rows, year)
-        _charts(doc, plan, rows, year)
+        _charts(doc, plan, rows, year, water_classes(year, fp))
     _districts(doc, plan, year, year_rows, stamp.date())
     _annex(doc, plan, rows, year, method, standards)
     doc.provenance = {"kind": KIND, "year": year, "method": method, "plan_code": plan.code,
@@ -183,10 +185,36 @@ def _key_chart(r: IndicatorProgress, year: int) -> Chart | None:
                  note="含基准年数值" if i.baseline is not None else "")
 
 
-def _charts(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int) -> None:
+def water_classes(year: int, fp: Fingerprint) -> dict[int, int]:
+    """Sections per water class in *year* from the monitoring app's stored yearly results (when installed)."""
+    if not apps.is_installed("meili.monitoring"):
+        return {}
+    from meili.monitoring.models import MediaResult, Medium
+
+    rows = list(MediaResult.objects.filter(medium=Medium.WATER, period=str(year), klass__isnull=False)
+                .order_by("site_id").values_list("site_id", "klass"))
+    fp.add("water classes", rows)
+    counts: dict[int, int] = {}
+    for _site, klass in rows:
+        counts[klass] = counts.get(klass, 0) + 1
+    return counts
+
+
+def _charts(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int, classes: dict[int, int]) -> None:
     s = doc.section("重点指标变化趋势")
     by_code = {r.indicator.code: r for r in rows}
     drawn = 0
+    if classes:
+        drawn += 1
+        labels = ["Ⅰ类", "Ⅱ类", "Ⅲ类", "Ⅳ类", "Ⅴ类", "劣Ⅴ类"]
+        total = sum(classes.values())
+        good = sum(n for k, n in classes.items() if k <= 3)
+        period = f"{year}年"
+        sub = s.section("地表水断面水质类别")
+        sub.para(f"{year}年全市地表水监测断面", Num(total, "个", period, 0), "，其中Ⅰ—Ⅲ类断面", Num(good, "个", period, 0),
+                 "，占", Num(100 * good / total, "%", period, 1), "（监测评价结果，年度类别）。")
+        sub.add(Chart(f"{year}年地表水断面水质类别", "bar", "个", period,
+                      [Series("断面数", labels, [classes.get(k, 0) for k in range(1, 7)])], categories=labels))
     for code in KEY_SERIES:
         r = by_code.get(code)
         chart = _key_chart(r, year) if r is not None else None
