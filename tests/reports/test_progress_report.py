@@ -8,7 +8,6 @@ import pytest
 from openpyxl import load_workbook
 
 from meili.reports import render_docx, render_xlsx, services
-from meili.reports.document import format_number
 from tests.reports.conftest import assert_xlsx_matches, docx_tables, headings, read_docx
 
 pytestmark = pytest.mark.django_db

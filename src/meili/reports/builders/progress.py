@@ -104,7 +104,7 @@ def _summary(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int
     if not has_data:
         s.para(f"{year}年度暂无数据：平台中尚无该年度及以前经审核的指标填报值，也无可用的监测评价结果，",
                "本报告无法评估各项指标进展。请各责任单位按期填报并经市生态环境局审核后重新生成本报告。")
-        s.para(f"规划共设指标", Num(total, "项", period, 0), "，均为“数据不足”。")
+        s.para("规划共设指标", Num(total, "项", period, 0), "，均为“数据不足”。")
         return
     s.para(f"{year}年度纳入评估的规划指标共", Num(total, "项", period, 0), "。其中，",
            *_count_runs(counts, period), "（评估方法见附件）。")
