@@ -63,7 +63,7 @@ def python_aqi_per_value(values: dict[str, np.ndarray], sample: int) -> float:
     items = []
     for p, array in values.items():
         ok = array[~np.isnan(array)][: sample // len(values)]
-        items += [(names[p], str(int(v)) if p != "CO" else str(int(v))) for v in ok]
+        items += [(names[p], f"{v:.1f}" if p == "CO" else str(int(v))) for v in ok]
     done = 0
     t0 = time.perf_counter()
     for name, text in items:

@@ -93,13 +93,22 @@ def test_bad_target_class_in_sites(tmp_path):
 def test_sea_classify_with_shares(tmp_path):
     samples = write(tmp_path, "sea.csv", "site,time,parameter,value\nM1,2024-05-01,ph,8.1\nM1,2024-05-01,no3n,0.10\n"
                     "M1,2024-05-01,no2n,0.01\nM1,2024-05-01,nh4n,0.05\nM4,2024-05-01,din,0.62\nM4,2024-05-01,活性磷酸盐,0.050\n")
-    sites = write(tmp_path, "st.csv", "site,area,sea\nM1,30,黄海\nM4,10,黄海\n")
+    sites = write(tmp_path, "st.csv", "site,area,sea,target_class\nM1,30,黄海,二类\nM4,10,黄海,四类\n")
     shares = tmp_path / "shares.csv"
     result = run("sea", "classify", samples, "--sites", sites, "--by", "sea", "--shares", shares)
     assert result.exit_code == 0, result.output
-    assert [r["class_label"] for r in table(result.output)] == ["一类", "劣四类"]
+    rows = table(result.output)
+    assert [r["class_label"] for r in rows] == ["一类", "劣四类"]
+    assert [r["target_met"] for r in rows] == ["true", "false"]
+    assert rows[1]["target_exceedances"] == "无机氮(0.24)、活性磷酸盐(0.11)"
     row = table(shares.read_text(encoding="utf-8"))[0]
     assert (row["share_good"], row["area_share_good"]) == ("50.0", "75.0")
+
+
+def test_text_values_only_for_qualitative_groundwater_items(tmp_path):
+    path = write(tmp_path, "w.csv", "site,time,parameter,value\nA,2024-01-01,tp,无\n")
+    result = run("water", "classify", path)
+    assert result.exit_code == 2 and "'无' is not a number" in result.output
 
 
 def test_groundwater_classify(tmp_path):
@@ -107,6 +116,12 @@ def test_groundwater_classify(tmp_path):
                     "G1,2024-05-01,las,0.05L,\nG1,2024-05-01,嗅和味,无,\n")
     row = table(run("groundwater", "classify", samples).output)[0]
     assert (row["class_label"], row["deciding_items"]) == ("Ⅴ", "cl,pce")
+    sites = write(tmp_path, "gs.csv", "site,target_class\nG1,Ⅲ\n")
+    row = table(run("groundwater", "classify", samples, "--sites", sites).output)[0]
+    assert row["target_met"] == "false" and row["target_exceedances"] == "四氯乙烯(7.75)、氯化物(0.60)"
+    bad = write(tmp_path, "gb.csv", "site,target_class\nG1,Ⅵ\n")
+    result = run("groundwater", "classify", samples, "--sites", bad)
+    assert result.exit_code == 2 and "gb.csv, row 2, column target_class" in result.output
 
 
 def test_soil_farmland_and_construction(tmp_path):
@@ -140,3 +155,19 @@ def test_noise_assess_from_hours_and_given_levels(tmp_path):
     bad = write(tmp_path, "nb.csv", "site,zone_class\nE6,5\nE1,1\n")
     result = run("noise", "assess", samples, "--sites", bad)
     assert result.exit_code == 2 and "nb.csv, row 2, column zone_class" in result.output
+
+
+def test_excel_and_parquet_inputs(tmp_path):
+    import openpyxl
+    import polars as pl
+
+    rows = [("site", "time", "parameter", "value"), ("A", "2024-01-05 10:00", "tp", "0.25"), ("A", "2024-01-05 10:00", "cod", "12")]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "w.xlsx")
+    pl.DataFrame(rows[1:], schema=list(rows[0]), orient="row").write_parquet(tmp_path / "w.parquet")
+    for name in ("w.xlsx", "w.parquet"):
+        result = run("water", "classify", tmp_path / name)
+        assert result.exit_code == 0, result.output
+        assert table(result.output)[0]["class_label"] == "Ⅳ"

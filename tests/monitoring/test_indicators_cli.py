@@ -86,3 +86,19 @@ def test_cli_full_reevaluation(air_sites, write):
     result = CliRunner().invoke(main, ["import", "evaluate", "--medium", "air"])
     assert result.exit_code == 0, result.output
     assert AirDaily.objects.filter(scope="city", code="weihai").count() == 2
+
+
+def test_reevaluation_job_reports_progress_and_is_audited(users, air_sites, write):
+    from meili.audit.models import AuditEntry
+    from meili.monitoring.importing import run_import
+    from meili.monitoring.models import AirPeriod
+    from meili.monitoring.services import start_evaluation
+    from tests.monitoring.conftest import archive_text
+
+    run_import("air", [write("a.csv", archive_text(days=1))], evaluate=False)
+    job = start_evaluation(users["analyst"], ["air"], background=False)
+    assert (job.state, job.progress) == ("done", 100)
+    assert AirPeriod.objects.filter(scope="city", period="2025").exists()
+    assert AuditEntry.objects.filter(action="monitoring.evaluate", object_id=str(job.pk)).exists()
+    with pytest.raises(Exception, match="import_data"):
+        start_evaluation(users["reporter"], ["air"], background=False)

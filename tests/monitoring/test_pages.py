@@ -137,3 +137,19 @@ def test_templates_download(client, users):
     for medium in ("air", "water", "sea", "groundwater", "soil", "noise", "sites"):
         sheet = load_workbook(io.BytesIO(c.get(f"/monitoring/templates/{medium}.xlsx").content)).active
         assert sheet.max_row == 2, medium
+
+
+def test_water_and_sea_pages_show_classes_trends_and_good_share(client, users, org, write):
+    from meili.monitoring.models import MediaResult
+
+    w = Site.objects.create(medium="water", code="W1", name="断面一", target_class=3, water_body="母猪河", lon=122.0, lat=37.1)
+    s = Site.objects.create(medium="sea", code="S1", name="海一", area_weight=10, lon=122.2, lat=37.5)
+    run_import("water", [write("w.csv", "site,time,parameter,value\nW1,2025-03-10,氨氮,1.2\nW1,2025-04-10,氨氮,0.4\n")])
+    run_import("sea", [write("s.csv", "site,time,parameter,value\nS1,2025-05-10,无机氮,0.15\n")])
+    c = _client(client, users["leader"])
+    html = c.get("/monitoring/water/?year=2025").content.decode()
+    assert "opt-trend" in html and "母猪河" in html
+    assert MediaResult.objects.get(site=w, period="2025").label in html
+    html = c.get("/monitoring/sea/?year=2025").content.decode()
+    assert 'data-testid="sea-good-share">100.0<' in html
+    assert MediaResult.objects.get(site=s, period="2025").label == "一类"

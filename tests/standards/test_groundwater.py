@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
 
 from meili.standards import groundwater as g
 
@@ -100,3 +100,10 @@ def test_class_is_monotonic(key, a, b):
     low, high = sorted((a, b))
     got = classes([(key, low), (key, high)])
     assert got[0] <= got[1]
+
+
+def test_well_against_its_target_class():
+    r = g.classify_values({"cl": 400, "pce": 350}, {"pce": "ug/L"}, target_class="Ⅲ")
+    assert r["target_met"] is False and r["target_exceedances"] == "四氯乙烯(7.75)、氯化物(0.60)"
+    assert g.classify_values({"no3n": 20}, target_class=3)["target_met"] is True
+    assert g.classify_values({"no3n": 20.5}, target_class="III")["target_exceedances"] == "硝酸盐(0.03)"

@@ -59,3 +59,28 @@ def test_period_means_rejects_unknown_method():
     with pytest.raises(ValueError):
         period_means(frame, ["k"], nondetect="third")
     assert period_means(frame, ["k"])["n"].to_list() == [1]
+
+
+def test_period_means_single_values_and_duplicates_agree():
+    single = pl.DataFrame({"s": ["a", "a", "b"], "k": ["x", "y", "x"], "value": [1.0, 2.0, 3.0], "below_dl": [False, True, False]})
+    out = period_means(single, ["s", "k"]).sort("s", "k")
+    assert out["value"].to_list() == [1.0, 2.0, 3.0] and out["below_dl"].to_list() == [False, True, False]
+    assert out["n"].to_list() == [1, 1, 1]
+    doubled = pl.concat([single, pl.DataFrame({"s": ["a"], "k": ["x"], "value": [2.0], "below_dl": [False]})])
+    out = period_means(doubled, ["s", "k"]).sort("s", "k")
+    assert out["value"].to_list() == [1.5, 2.0, 3.0] and out["n"].to_list() == [2, 1, 1]
+
+
+@pytest.mark.parametrize("text, value", [("Ⅲ", 3), ("III", 3), ("3", 3), ("Ⅲ类", 3), ("三类", 3), ("二类", 2), ("iv", 4), ("", None), (None, None)])
+def test_parse_class(text, value):
+    from meili.standards.media import parse_class
+
+    assert parse_class(text, 5, "x") == value
+
+
+@pytest.mark.parametrize("text", ["Ⅵ", "6", "0", "A"])
+def test_parse_class_rejects(text):
+    from meili.standards.media import parse_class
+
+    with pytest.raises(ValueError):
+        parse_class(text, 5, "x")

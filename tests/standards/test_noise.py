@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import PACKAGED, SHARED, above, rows
+from media_reference import PACKAGED, SHARED, above, rows
 
 from meili.standards import noise
 

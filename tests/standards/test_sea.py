@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
 
 from meili.standards import sea
 
@@ -109,3 +109,14 @@ def test_class_is_monotonic(key, a, b):
     low, high = sorted((a, b))
     got = classes([(key, low), (key, high)])
     assert got[0] <= got[1]
+
+
+def test_station_against_its_functional_class():
+    r = sea.classify_values(M["M4"][0], target_class="二类")
+    assert r["target_met"] is False and r["target_class"] == "二类"
+    # DIN and PO4 are 劣四类, then the 三类 items: oil 1.00 before COD 0.17, DO and pH without a multiple
+    assert r["target_exceedances"] == "无机氮(1.07)、活性磷酸盐(0.67)、石油类(1.00)、化学需氧量(COD)(0.17)、pH、溶解氧"
+    assert sea.classify_values(M["M2"][0], target_class=2)["target_met"] is True
+    assert sea.classify_values(M["M2"][0])["target_met"] is None
+    with pytest.raises(ValueError):
+        sea.classify_values(M["M2"][0], target_class="五类")

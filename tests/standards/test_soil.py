@@ -1,6 +1,8 @@
 import polars as pl
 import pytest
-from reference import PACKAGED, SHARED, above, rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from media_reference import PACKAGED, SHARED, above, rows
 
 from meili.standards import soil
 
@@ -179,3 +181,16 @@ def test_micrograms_per_kilogram_convert():
     samples = pl.DataFrame({"site": ["a"], "parameter": ["苯并[a]芘"], "value": [600.0], "unit": ["µg/kg"]})
     items = soil.construction_items(samples, pl.DataFrame({"site": ["a"], "land_class": ["1"]}))
     assert items["value"][0] == pytest.approx(0.6) and items["result"][0] == "＞筛选值"
+
+
+RANK = {"≤筛选值": 0, "＞筛选值": 1, "＞管制值": 2}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["cd", "hg", "as", "pb", "cr", "cu", "ni", "zn"]), st.floats(0, 2000), st.floats(0, 2000),
+       st.floats(4, 9), st.sampled_from(["paddy", "dryland", "orchard", "rotation"]))
+def test_farmland_result_is_monotonic_in_concentration(key, a, b, ph, use):
+    low, high = sorted((a, b))
+    items = _farm([("p1", key, low), ("p2", key, high)], ph, use).sort("site")
+    ranks = [RANK[r] for r in items["result"]]
+    assert ranks[0] <= ranks[1]

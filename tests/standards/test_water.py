@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
 
 from meili.standards import water as w
 from meili.standards.media import UnknownItemError, UnknownUnitError
@@ -128,7 +128,9 @@ def test_worked_item_classes_s2_s5_s6_s8():
 
 def test_s4_target_gap_and_deciding_items():
     r = w.classify_values(S["S4"], target_class="III")
-    assert r["target_met"] is False and r["classes_off"] == 1
+    assert r["target_met"] is False and r["classes_off"] == 1 and r["target_status"] == "不达标"
+    assert w.classify_values(S["S3"], target_class="III")["target_status"] == "达标"
+    assert w.classify_values(S["S3"])["target_status"] is None
     assert r["deciding_items"] == "do,codmn,cod,bod5,nh3n,tp"
     # DO has no multiple and comes after the items that have one
     assert r["target_exceedances"].endswith("氨氮(0.10)、溶解氧")
@@ -346,3 +348,46 @@ def test_site_class_is_worst_item_class():
     values = dict(do=6.5, cod=26, hg=0.00005)
     assert w.classify_values(values)["class"] == max(classes([(k, v) for k, v in values.items()])) == 4
     assert not math.isnan(w.tli(1, 1, 1, 1, 1))
+
+
+def test_item_class_plain_value():
+    assert w.item_class("tp", 0.06) == 2 and w.item_class("tp", 0.06, lake=True) == 4
+    assert w.item_class("总磷", 60, unit="µg/L", lake=True) == 4
+    assert w.item_class("cn", 0.004, below_dl=True) == 1
+
+
+def test_lake_with_several_points_averages_over_time_then_points():
+    samples = pl.DataFrame({
+        "site": ["p1", "p1", "p2"], "time": ["2024-01-01 00:00", "2024-02-01 00:00", "2024-01-01 00:00"],
+        "parameter": "tp", "value": [0.02, 0.04, 0.09],
+    })
+    sites = pl.DataFrame({"site": ["p1", "p2"], "type": "lake", "lake": "L"})
+    r = w.water_body_status(samples, sites, by="lake").row(0, named=True)
+    # point means 0.03 and 0.09 → lake mean 0.06 (a pooled mean of the three values would be 0.05, class Ⅲ)
+    assert (r["method"], r["class_label"]) == ("average", "Ⅳ")
+
+
+def test_periods_month_quarter_year_all():
+    samples = pl.DataFrame({"site": "A", "time": ["2024-01-15 00:00", "2024-02-15 00:00", "2024-05-15 00:00"],
+                            "parameter": "cod", "value": [10.0, 20.0, 30.0]})
+    assert w.classify(samples, period="month")["period"].to_list() == ["2024-01", "2024-02", "2024-05"]
+    assert w.classify(samples, period="quarter")["class_label"].to_list() == ["Ⅰ", "Ⅳ"]  # Q1 mean 15 = Ⅰ/Ⅱ limit
+    assert w.classify(samples, period="all")["class_label"].to_list() == ["Ⅲ"]
+
+
+def test_unknown_period_is_an_error():
+    with pytest.raises(ValueError):
+        w.classify(pl.DataFrame({"site": "A", "time": "t", "parameter": "cod", "value": [1.0]}), period="week")
+
+
+def test_a_site_listed_twice_counts_once():
+    samples = pl.DataFrame({"site": "A", "time": "t", "parameter": "cod", "value": [10.0]})
+    sites = pl.DataFrame({"site": ["A", "A"], "type": ["river", "lake"]})
+    assert w.item_classes(samples, sites).height == 1
+
+
+@pytest.mark.parametrize("do, sat, cls", [(7.0, 92.0, 1), (7.0, 90.0, 1), (7.0, 89.9, 2), (5.5, 95.0, 1), (7.6, 50.0, 1)])
+def test_do_class_i_by_saturation(do, sat, cls):
+    frame = pl.DataFrame({"site": "a", "time": "t", "parameter": ["do", "do_sat"], "value": [do, sat], "unit": ["mg/L", "%"]})
+    assert dict(w.item_classes(frame).select("key", "class").iter_rows())["do"] == cls
+    assert w.item_classes(frame, do_saturation=False).filter(pl.col("key") == "do")["class"][0] == (1 if do >= 7.5 else 2 if do >= 6 else 3)

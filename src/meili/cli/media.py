@@ -36,15 +36,17 @@ def _handle_errors(command: Callable) -> Callable:
     return wrapper
 
 
-def _read_samples(path: Path, *, time: bool = True) -> pl.DataFrame:
+def _read_samples(path: Path, *, time: bool = True, text_items: tuple[str, ...] = ()) -> pl.DataFrame:
     frame = read_table(path)
     require_columns(frame, path, ["site", "parameter", "value"] + (["time"] if time else []))
     text = pl.col("value").str.strip_chars()
     detection = text.str.extract(_ND.pattern, 1).fill_null(text.str.extract(_ND.pattern, 2))
+    qualitative = pl.col("parameter").str.strip_chars().is_in(list(text_items))
     frame = frame.with_columns(
         detection.is_not_null().alias("below_dl"),
         pl.when(detection.is_not_null()).then(detection)
-        .otherwise(text.replace(_TEXT_VALUES))
+        .when(qualitative).then(text.replace(_TEXT_VALUES))
+        .otherwise(text)
         .alias("value"),
     )
     frame = parse_number(frame, path, "value", allow_missing=True)
@@ -206,7 +208,8 @@ def sea() -> None:
 
 @sea.command("classify")
 @_input
-@click.option("--sites", type=click.Path(path_type=Path), help="site,area[,sea_area] for the good-water shares.")
+@click.option("--sites", type=click.Path(path_type=Path),
+              help="site[,target_class][,area][,sea_area]: targets and the good-water shares.")
 @click.option("--by", default=None, help="Column of the sites table naming the sea area.")
 @click.option("--shares", type=click.Path(path_type=Path), help="Also write the 一、二类 shares here.")
 @_period
@@ -219,7 +222,9 @@ def sea_classify(samples: Path, sites: Path | None, by: str | None, shares: Path
     from meili.standards import sea as s
 
     frame = _read_samples(samples)
-    classes = _located(frame, samples, lambda: s.classify(frame.drop(ROW), period=period, nondetect=nondetect))
+    site_frame = _target_sites(sites, 4, s.STANDARD)
+    classes = _located(frame, samples, lambda: s.classify(frame.drop(ROW), site_frame, period=period,
+                                                          nondetect=nondetect))
     _write(classes, output)
     if shares is not None:
         areas = None
@@ -227,6 +232,17 @@ def sea_classify(samples: Path, sites: Path | None, by: str | None, shares: Path
             site_frame = _read_sites(sites, ("site", "area") + ((by,) if by else ()))
             areas = parse_number(site_frame, sites, "area", allow_missing=False)
         _write(s.good_share(classes, areas, by=by), shares)
+
+
+def _target_sites(path: Path | None, n_max: int, standard: str) -> pl.DataFrame | None:
+    """The sites table with ``target_class`` checked row by row (None without a table or a target column)."""
+    from meili.standards.media import parse_class
+
+    sites = _read_sites(path)
+    if sites is None or "target_class" not in sites.columns:
+        return None
+    parsed = _check_each(sites, path, "target_class", lambda v: parse_class(v, n_max, standard))
+    return sites.select(pl.col("site"), pl.Series("target_class", parsed, dtype=pl.Int8))
 
 
 # ------------------------------------------------------------------------------------- groundwater
@@ -239,18 +255,22 @@ def groundwater() -> None:
 
 @groundwater.command("classify")
 @_input
+@click.option("--sites", type=click.Path(path_type=Path), help="site,target_class (e.g. Ⅲ).")
 @click.option("--items", type=click.Choice(["all", "routine"]), default="all", show_default=True,
               help="Evaluate every item present, or 表1 routine items only.")
 @_period
 @_nondetect
 @_output
 @_handle_errors
-def groundwater_classify(samples: Path, items: str, period: str, nondetect: str, output: Path | None) -> None:
+def groundwater_classify(samples: Path, sites: Path | None, items: str, period: str, nondetect: str,
+                         output: Path | None) -> None:
     """Class Ⅰ–Ⅴ and the items in that class per well and period."""
     from meili.standards import groundwater as g
 
-    frame = _read_samples(samples)
-    _write(_located(frame, samples, lambda: g.classify(frame.drop(ROW), period=period, items=items,
+    text_items = tuple(name for key in g.TEXT_ITEMS for name in (key, g.registry()[key].name_cn))
+    frame = _read_samples(samples, text_items=text_items)
+    site_frame = _target_sites(sites, 5, g.STANDARD)
+    _write(_located(frame, samples, lambda: g.classify(frame.drop(ROW), site_frame, period=period, items=items,
                                                        nondetect=nondetect)), output)
 
 

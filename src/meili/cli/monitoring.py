@@ -32,7 +32,8 @@ def _print_report(job) -> None:
 
 
 def _import_command(medium: str) -> click.Command:
-    @click.command(name=medium, help=f"Import {medium} observations from FILE(s) (CSV, Excel, national layout).")
+    layouts = "national daily files, long table or the bureau's sheet" if medium == "air" else "long table or the bureau's sheet"
+    @click.command(name=medium, help=f"Import {medium} observations from FILE(s): CSV, Excel or Parquet; {layouts}.")
     @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--no-evaluate", is_flag=True, help="Store the values only; evaluate later with `meili import evaluate`.")
     @click.option("--quiet", is_flag=True, help="No progress lines.")

@@ -12,6 +12,7 @@ import polars as pl
 from django.db import connection
 
 CHUNK = 100_000
+SQLITE_CACHE_KIB = 512 * 1024
 
 
 def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
@@ -21,6 +22,9 @@ def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
         return
     cols = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # a large page cache keeps the indexes' B-trees in memory while millions of rows go in
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         for start in range(0, frame.height, CHUNK):
             chunk = frame.slice(start, CHUNK)
             if connection.vendor == "postgresql":
@@ -30,7 +34,22 @@ def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
                 with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
                     copy.write(buffer.getvalue())
             else:
-                marks = ", ".join(["%s"] * len(frame.columns))
-                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", chunk.rows())
+                # columns with one value in the chunk are written as SQL literals: fewer values to bind per row
+                constant = {c: chunk[c][0] for c in chunk.columns
+                            if chunk[c].n_unique() == 1 and _literal(chunk[c][0]) is not None}
+                marks = ", ".join(_literal(constant[c]) if c in constant else "%s" for c in chunk.columns)
+                bound = chunk.select([c for c in chunk.columns if c not in constant])
+                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", bound.rows())
             if progress:
                 progress(min(start + CHUNK, frame.height))
+
+
+def _literal(value) -> str | None:
+    """*value* as an SQL literal for the constant columns (None when it is not a plain value)."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    return None

@@ -419,12 +419,20 @@ def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None =
 
 
 def _site_years(medium: str) -> list[tuple[str, int]]:
-    rows = (Observation.objects.filter(site__medium=medium, current=True)
-            .values_list("site__code", "time__year").distinct())
+    """(site code, year) for every year between each site's first and last stored value (local time).
+
+    For air the hour ending 1 January 00:00 belongs to the previous year's last natural day, so the span
+    starts one hour earlier.
+    """
+    from django.db.models import Max, Min
+
+    spans = (Observation.objects.filter(site__medium=medium, current=True).values("site__code")
+             .annotate(first=Min("time"), last=Max("time")))
+    shift = dt.timedelta(hours=1) if medium == Medium.AIR else dt.timedelta(0)
+    local = dt.timezone(dt.timedelta(hours=8))
     out = set()
-    for code, year in rows:
-        out.add((code, year))
-    if medium == Medium.AIR:  # the hour ending 1 January 00:00 belongs to the previous year's last day
-        out |= {(c, y - 1) for c, y in list(out) if Observation.objects.filter(
-            site__code=c, site__medium=medium, current=True, time=_utc(dt.date(y, 1, 1))).exists()}
+    for row in spans:
+        first = (row["first"].astimezone(local) - shift).year
+        last = (row["last"].astimezone(local) - shift).year
+        out |= {(row["site__code"], y) for y in range(first, last + 1)}
     return sorted(out)

@@ -145,9 +145,10 @@ class Observation(models.Model):
     class Meta:
         verbose_name = _("监测数据")
         verbose_name_plural = _("监测数据")
-        constraints = [models.UniqueConstraint(fields=["site", "parameter", "time", "version"],
+        # one index serves uniqueness, the (site, time range) reads of the evaluation and the bulk loads
+        # (rows arrive in this order, so every insert appends to the B-tree)
+        constraints = [models.UniqueConstraint(fields=["site", "time", "parameter", "version"],
                                                name="monitoring_observation_version")]
-        indexes = [models.Index(fields=["site", "current", "time"], name="monitoring_obs_site_time")]
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.parameter} {self.time:%Y-%m-%d %H:%M} = {self.raw}"

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import polars as pl
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from meili.accounts.models import OrgUnit
@@ -204,7 +204,7 @@ def _run(job: ImportJob, body, background: bool) -> ImportJob:
             ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, error=str(exc)[:2000])
             raise
         finally:
-            close_old_connections()
+            connection.close()  # the thread's own connection; nothing may keep the database open
 
     threading.Thread(target=target, name=f"meili-job-{job.pk}", daemon=True).start()
     return job

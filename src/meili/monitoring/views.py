@@ -291,7 +291,15 @@ def media(request, medium: str, public: bool = False):
     else:
         points = [{**p, "value": p["value"][:2] + [0]} for p in points]
         pieces = [{"value": 0, "label": title, "color": "#1f4e8c"}]
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    trend = {r["site"].name: [next((m.klass for m in r["months"] if m.period == month), None) for month in months]
+             for r in rows if r["months"]}
+    trend_option = charts.line(months, trend, _("各月类别（1=Ⅰ类 … 6=劣Ⅴ类）")) if labels and trend else None
+    share = None
+    if medium == Medium.SEA:
+        share = indicators.compute("sea.good_water_share", year)
     context = {
+        "trend_option": trend_option, "share": share,
         "breadcrumbs": ([(_("信息公开"), None)] if public else _crumbs()) + [(title, None)],
         "medium": medium, "title": title, "year": year, "rows": rows, "public": public,
         "map_option": charts.site_map(points, pieces, f"{title} {year}"),
@@ -352,15 +360,20 @@ def public_water(request):
 def observations(request):
     """Stored values with their raw text, flags and versions (filtered, paged)."""
     _internal(request)
-    qs = Observation.objects.select_related("site").order_by("site__code", "parameter", "time", "version")
     site = request.GET.get("site", "")
     parameter = request.GET.get("parameter", "")
+    qs = Observation.objects.none()
     if site:
-        qs = qs.filter(site__code=site)
-    if parameter:
-        qs = qs.filter(parameter=parameter)
-    if request.GET.get("versions") != "all":
-        qs = qs.filter(current=True)
+        from meili.monitoring.api import window
+
+        ids = list(Site.objects.filter(code=site).values_list("id", flat=True))
+        qs = Observation.objects.filter(site_id__in=ids).select_related("site")
+        if parameter:
+            qs = qs.filter(parameter=parameter)
+        start, end = window(qs, None, None)
+        qs = qs.filter(time__gte=start, time__lte=end).order_by("site_id", "time", "parameter", "version")
+        if request.GET.get("versions") != "all":
+            qs = qs.filter(current=True)
     if (fmt := wants_export(request)):
         return table_response(fmt, "observations", [_("点位"), _("时间"), _("项目"), _("数值"), _("原始值"), _("标识"),
                                                    _("单位"), _("版本"), _("现行")],

@@ -22,7 +22,9 @@ from meili.standards.media import (
     parse_number_or_none,
     period_means,
     period_text,
+    add_targets,
     read_table_text,
+    target_columns,
     with_period,
 )
 
@@ -80,34 +82,49 @@ def class_label(value: int | None) -> str | None:
 
 
 def item_classes(
-    samples: pl.DataFrame, *, period: str = "sample", items: str = "all", nondetect: str = "half"
+    samples: pl.DataFrame,
+    sites: pl.DataFrame | None = None,
+    *,
+    period: str = "sample",
+    items: str = "all",
+    nondetect: str = "half",
 ) -> pl.DataFrame:
     """Each item's period-mean value and class (GB/T 14848-2017 §6.2) per well and period.
 
     *items*: ``all`` (表1 and 表2 items present in the data, the default) or ``routine`` (表1 only).
-    Output: ``site, period, key, table, value, below_dl, n, class, dl_uncertain, nuclide_analysis``.
+    *sites* (optional ``site, target_class``) adds ``target_class`` and ``multiple_target``.
+    Output: ``site, period, key, table, value, below_dl, n, class, dl_uncertain, nuclide_analysis,
+    target_class, multiple_target``.
     """
     if items not in ("all", "routine"):
         raise ValueError("items must be 'all' or 'routine'")
     frame = with_period(normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String)), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
-    out = classify_items(means, limits(), N_CLASSES)
+    out = add_targets(classify_items(means, limits(), N_CLASSES), sites, N_CLASSES + 1, STANDARD)
     if items == "routine":
         out = out.filter(pl.col("table") == 1)
     out = out.with_columns((pl.col("key").is_in(list(RADIOACTIVITY)) & (pl.col("class") >= 4)).alias("nuclide_analysis"))
     return out.select("site", "period", "key", "table", "value", "below_dl", "n", "class", "dl_uncertain",
-                      "nuclide_analysis")
+                      "nuclide_analysis", "target_class", "multiple_target")
 
 
 def classify(
-    samples: pl.DataFrame, *, period: str = "sample", items: str = "all", nondetect: str = "half"
+    samples: pl.DataFrame,
+    sites: pl.DataFrame | None = None,
+    *,
+    period: str = "sample",
+    items: str = "all",
+    nondetect: str = "half",
+    digits: int = 2,
 ) -> pl.DataFrame:
     """Class of each well per period: the worst single-item class, naming the items in it (§6.3).
 
+    With a ``target_class`` per well in *sites* (e.g. Ⅲ for a drinking-water source), ``target_met`` and
+    the items worse than it with exceedance multiples over the target limit.
     Output: ``site, period, n_items, class, class_label, deciding_items, deciding_items_cn,
-    dl_uncertain_items, nuclide_analysis, standard``.
+    target_class, target_met, target_exceedances, dl_uncertain_items, nuclide_analysis, standard``.
     """
-    frame = item_classes(samples, period=period, items=items, nondetect=nondetect)
+    frame = item_classes(samples, sites, period=period, items=items, nondetect=nondetect)
     reg = registry()
     order = {k: i for i, k in enumerate(reg.items)}
     frame = frame.with_columns(
@@ -123,17 +140,22 @@ def classify(
         pl.col("__cn").filter(decides).str.join("、").alias("deciding_items_cn"),
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
         pl.col("nuclide_analysis").any(),
+        *target_columns(CLASS_LABELS, digits),
     )
     return period_text(out.sort("site", "period")).with_columns(
         pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
         pl.lit(STANDARD).alias("standard"),
     ).select("site", "period", "n_items", "class", "class_label", "deciding_items", "deciding_items_cn",
-             "dl_uncertain_items", "nuclide_analysis", "standard")
+             "target_class", "target_met", "target_exceedances", "dl_uncertain_items", "nuclide_analysis", "standard")
 
 
-def classify_values(values: dict[str, float], units: dict[str, str] | None = None) -> dict[str, object]:
+def classify_values(
+    values: dict[str, float], units: dict[str, str] | None = None, target_class: int | str | None = None
+) -> dict[str, object]:
     """The :func:`classify` row for one sample ``{item: value}`` (units per item optional)."""
     units = units or {}
     frame = pl.DataFrame({"site": ["-"] * len(values), "time": ["-"] * len(values), "parameter": list(values),
                           "value": [float(v) for v in values.values()], "unit": [units.get(k, "") for k in values]})
-    return classify(frame).row(0, named=True)
+    sites = pl.DataFrame({"site": ["-"], "target_class": [None if target_class is None else str(target_class)]},
+                         schema={"site": pl.String, "target_class": pl.String})
+    return classify(frame, sites).row(0, named=True)

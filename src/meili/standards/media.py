@@ -227,6 +227,17 @@ def normalise(samples: pl.DataFrame, registry: ItemRegistry) -> pl.DataFrame:
     return frame.with_columns(pl.col("value").cast(pl.Float64), pl.col("below_dl").fill_null(False).cast(pl.Boolean))
 
 
+def _one_value_per_group(frame: pl.DataFrame, by: list[str]) -> bool:
+    """True when no group of *by* holds two rows (typical of per-sample evaluation): the mean is the value.
+
+    Checked per outer group (all keys but the last) by comparing row counts with distinct last keys,
+    which is much cheaper than building one group per row.
+    """
+    *outer, last = by
+    counts = frame.group_by(outer).agg(pl.len().alias("__rows"), pl.col(last).n_unique().alias("__distinct"))
+    return bool((counts["__rows"] == counts["__distinct"]).all())
+
+
 def period_means(
     frame: pl.DataFrame, by: list[str], *, nondetect: str = "half", sig_digits: int = 10
 ) -> pl.DataFrame:
@@ -242,6 +253,8 @@ def period_means(
         raise ValueError(f"nondetect must be one of {NONDETECT_MEAN}, not {nondetect!r}")
     factor = {"half": 0.5, "limit": 1.0, "zero": 0.0}[nondetect]
     valid = frame.filter(pl.col("value").is_not_null())
+    if len(by) > 1 and _one_value_per_group(valid, by):
+        return valid.select(*by, "value", "below_dl", pl.lit(1, pl.UInt32).alias("n"))
     if not valid["below_dl"].any():
         out = valid.group_by(by).agg(
             pl.col("value").mean().alias("__mean"), pl.len().alias("n")
@@ -371,6 +384,59 @@ def multiple_over(limit: pl.Expr) -> pl.Expr:
         .then((pl.col("value") - limit) / limit)
         .otherwise(None)
     )
+
+
+_CLASS_WORDS = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
+                "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def parse_class(text: object, n_max: int, standard: str) -> int | None:
+    """A class written ``Ⅲ``, ``III``, ``3``, ``Ⅲ类`` or ``三类`` as 1..*n_max*; None for blank."""
+    if text is None:
+        return None
+    raw = str(text).strip().removesuffix("类").strip().upper()
+    if not raw:
+        return None
+    value = _CLASS_WORDS.get(raw)
+    if value is None and raw.isdigit():
+        value = int(raw)
+    if value is None or not 1 <= value <= n_max:
+        raise ValueError(f"{text!r} is not a {standard} class (1–{n_max})")
+    return value
+
+
+def add_targets(items: pl.DataFrame, sites: pl.DataFrame | None, n_max: int, standard: str) -> pl.DataFrame:
+    """Join each site's ``target_class`` (parsed, Int8) and add ``multiple_target`` over that class's limit.
+
+    *items* must still carry the bound columns ``up_1…``; sites without a target get nulls.
+    """
+    if sites is None or "target_class" not in sites.columns:
+        return items.with_columns(pl.lit(None, pl.Int8).alias("target_class"), pl.lit(None, pl.Float64).alias("multiple_target"))
+    targets = sites.select(pl.col("site").cast(pl.String), "target_class").unique("site", keep="first")
+    if targets.schema["target_class"] != pl.Int8:
+        parsed = [parse_class(v, n_max, standard) for v in targets["target_class"].to_list()]
+        targets = targets.with_columns(pl.Series("target_class", parsed, dtype=pl.Int8))
+    out = items.join(targets, on="site", how="left")
+    ups = [c for c in out.columns if c.startswith("up_")]
+    limit = pl.coalesce([pl.when(pl.col("target_class") == int(c[3:])).then(pl.col(c)) for c in ups])
+    return out.with_columns(multiple_over(limit).alias("multiple_target"))
+
+
+def target_columns(labels: tuple[str, ...], digits: int) -> list[pl.Expr]:
+    """Aggregations per site and period (inside ``group_by``) over items carrying ``class``, ``target_class``,
+    ``multiple_target`` and ``__cn`` (sorted in table order): ``target_class`` (label), ``target_met``
+    (worst class ≤ target) and ``target_exceedances`` (items worse than the target, multiple over its limit)."""
+    worse = pl.col("class") > pl.col("target_class")
+    text = pl.when(pl.col("multiple_target").is_null()).then(pl.col("__cn")).otherwise(
+        pl.col("__cn") + "(" + fmt_multiple_expr(pl.col("multiple_target"), digits) + ")")
+    score = -(pl.col("class").cast(pl.Float64) * 1e9 + pl.col("multiple_target").fill_null(-1.0))
+    return [
+        pl.col("target_class").first().replace_strict(dict(enumerate(labels, 1)), default=None, return_dtype=pl.String)
+        .alias("target_class"),
+        pl.when(pl.col("target_class").first().is_null()).then(None)
+        .otherwise(pl.col("class").max() <= pl.col("target_class").first()).alias("target_met"),
+        text.filter(worse).sort_by(score.filter(worse), maintain_order=True).str.join("、").alias("target_exceedances"),
+    ]
 
 
 def fmt_multiple(value: float | None, digits: int) -> str:

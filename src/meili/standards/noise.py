@@ -41,8 +41,7 @@ def zone(text: object, rail_approved: dt.date | str | None = None) -> str:
     A 4b zone beside a railway approved before 2011-01-01 (*rail_approved*) takes the §5.3 background
     limits (70/55): GB 3096-2008 §5.2–5.3.
     """
-    raw = str(text).strip().lower().removesuffix("类").removesuffix("类区")
-    raw = {"0类": "0", "4a类": "4a", "4b类": "4b"}.get(raw, raw)
+    raw = str(text).strip().lower().removesuffix("类区").removesuffix("类")
     if raw.endswith(".0"):
         raw = raw[:-2]
     if raw not in ZONES:
@@ -166,14 +165,14 @@ def compliance_rates(assessed: pl.DataFrame, *, by: str | None = "zone_class", d
         frames.append(assessed.select(aggs))
     out = pl.concat(frames, how="diagonal_relaxed")
 
-    def rate(met: int, points: int) -> float | None:
+    def _rate(met: int, points: int) -> float | None:
         return None if points == 0 else round_half_up(100 * met / points, digits)
 
     out = out.with_columns(
         pl.struct("day_met_points", "day_points").map_elements(
-            lambda s: rate(s["day_met_points"], s["day_points"]), return_dtype=pl.Float64).alias("day_rate"),
+            lambda s: _rate(s["day_met_points"], s["day_points"]), return_dtype=pl.Float64).alias("day_rate"),
         pl.struct("night_met_points", "night_points").map_elements(
-            lambda s: rate(s["night_met_points"], s["night_points"]), return_dtype=pl.Float64).alias("night_rate"),
+            lambda s: _rate(s["night_met_points"], s["night_points"]), return_dtype=pl.Float64).alias("night_rate"),
     )
     cols = ([by] if by else []) + ["day_points", "day_met_points", "day_rate", "night_points", "night_met_points", "night_rate"]
     return out.select(cols)

@@ -23,7 +23,9 @@ from meili.standards.media import (
     parse_number_or_none,
     period_means,
     period_text,
+    add_targets,
     read_table_text,
+    target_columns,
     with_period,
 )
 
@@ -85,28 +87,42 @@ def class_label(value: int | None) -> str | None:
     return None if value is None else CLASS_LABELS[int(value) - 1]
 
 
-def item_classes(samples: pl.DataFrame, *, period: str = "sample", nondetect: str = "half") -> pl.DataFrame:
+def item_classes(
+    samples: pl.DataFrame, sites: pl.DataFrame | None = None, *, period: str = "sample", nondetect: str = "half"
+) -> pl.DataFrame:
     """Each numeric item's period-mean value and GB 3097-1997 表1 class per station and period.
 
     DIN is computed as NO3-N + NO2-N + NH4-N when the three components are given for a sampling and DIN
     itself is not (表1 第12项). DO must be strictly above its limit (DO = 5.0 is 三类). Items that are
     not numeric single-factor items (qualitative, coliforms, radionuclides, water temperature) get no class.
-    Output: ``site, period, key, value, below_dl, n, class, dl_uncertain``.
+    *sites* (optional ``site, target_class``): the station's functional class (一类…四类) for
+    ``multiple_target`` = (C − L_target)/L_target.
+    Output: ``site, period, key, value, below_dl, n, class, dl_uncertain, target_class, multiple_target``.
     """
     frame = normalise(samples, registry()).with_columns(pl.col("site").cast(pl.String))
     frame = with_period(_with_din(frame), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
-    out = classify_items(means, limits(), N_CLASSES)
-    return out.select("site", "period", "key", "value", "below_dl", "n", "class", "dl_uncertain")
+    out = add_targets(classify_items(means, limits(), N_CLASSES), sites, N_CLASSES, STANDARD)
+    return out.select("site", "period", "key", "value", "below_dl", "n", "class", "dl_uncertain", "target_class",
+                      "multiple_target")
 
 
-def classify(samples: pl.DataFrame, *, period: str = "sample", nondetect: str = "half") -> pl.DataFrame:
+def classify(
+    samples: pl.DataFrame,
+    sites: pl.DataFrame | None = None,
+    *,
+    period: str = "sample",
+    nondetect: str = "half",
+    digits: int = 2,
+) -> pl.DataFrame:
     """Class of each station per period: the worst numeric item (GB 3097-1997 表1; HJ 442 single factor).
 
+    With a ``target_class`` per station in *sites* (its 海洋功能区 class), ``target_met`` and the items
+    worse than it with their exceedance multiples over the target limit.
     Output: ``site, period, n_items, class, class_label, good (一、二类), deciding_items,
-    deciding_items_cn, dl_uncertain_items, standard``.
+    deciding_items_cn, target_class, target_met, target_exceedances, dl_uncertain_items, standard``.
     """
-    items = item_classes(samples, period=period, nondetect=nondetect).filter(pl.col("class").is_not_null())
+    items = item_classes(samples, sites, period=period, nondetect=nondetect).filter(pl.col("class").is_not_null())
     reg = registry()
     order = {k: i for i, k in enumerate(reg.items)}
     items = items.with_columns(
@@ -122,13 +138,14 @@ def classify(samples: pl.DataFrame, *, period: str = "sample", nondetect: str = 
         pl.col("__cn").filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1)).str.join("、")
         .alias("deciding_items_cn"),
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
+        *target_columns(CLASS_LABELS, digits),
     )
     return period_text(out.sort("site", "period")).with_columns(
         pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
         (pl.col("class") <= 2).alias("good"),
         pl.lit(STANDARD).alias("standard"),
     ).select("site", "period", "n_items", "class", "class_label", "good", "deciding_items", "deciding_items_cn",
-             "dl_uncertain_items", "standard")
+             "target_class", "target_met", "target_exceedances", "dl_uncertain_items", "standard")
 
 
 def good_share(classes: pl.DataFrame, areas: pl.DataFrame | None = None, *, by: str | None = None) -> pl.DataFrame:
@@ -183,8 +200,10 @@ def area_level(share_class1: float, share_good: float, share_worse_iv: float) ->
     return "差"
 
 
-def classify_values(values: dict[str, float]) -> dict[str, object]:
+def classify_values(values: dict[str, float], target_class: int | str | None = None) -> dict[str, object]:
     """The :func:`classify` row for one sample given as ``{item: value}`` in the standard's units."""
     frame = pl.DataFrame({"site": ["-"] * len(values), "time": ["-"] * len(values),
                           "parameter": list(values), "value": [float(v) for v in values.values()]})
-    return classify(frame).row(0, named=True)
+    sites = pl.DataFrame({"site": ["-"], "target_class": [None if target_class is None else str(target_class)]},
+                         schema={"site": pl.String, "target_class": pl.String})
+    return classify(frame, sites).row(0, named=True)

@@ -32,9 +32,10 @@ from meili.standards.media import (
     parse_number_or_none,
     period_means,
     period_text,
-    with_period,
     read_table_text,
+    with_period,
 )
+from meili.standards.media import parse_class as media_parse_class
 
 STANDARD = "GB 3838-2002; 环办〔2011〕22号"
 N_CLASSES = 5
@@ -55,10 +56,12 @@ _ALIASES = {
 
 @cache
 def registry() -> ItemRegistry:
-    """Items of GB 3838-2002 Tables 1–3, plus chlorophyll a and transparency for TLI (总站生字〔2001〕090号)."""
+    """Items of GB 3838-2002 Tables 1–3, DO saturation (表1 第3项 Ⅰ类 饱和率 90%), and chlorophyll a and
+    transparency for TLI (总站生字〔2001〕090号)."""
     reg = ItemRegistry("GB 3838-2002")
     for row in read_table_text("gb3838_surface.csv"):
         reg.add(Item(row["key"], row["item_cn"], row["item_en"], row["unit"], _ALIASES.get(row["key"], ())))
+    reg.add(Item("do_sat", "溶解氧饱和率", "dissolved oxygen saturation", "%", ("DO饱和度", "饱和率")))
     reg.add(Item("chla", "叶绿素a", "chlorophyll a", "mg/m3", _ALIASES["chla"]))
     reg.add(Item("sd", "透明度", "Secchi depth", "m", _ALIASES["sd"]))
     return reg
@@ -90,7 +93,7 @@ def _table() -> tuple[dict[str, dict[str, str]], pl.DataFrame, pl.DataFrame]:
         pl.col("key").str.replace("@lake", "")
     )
     lake = pl.concat([river.filter(~pl.col("key").is_in(lake_rows["key"].to_list())), lake_rows])
-    both = pl.concat([river.with_columns(pl.lit(False).alias("lake")), lake.with_columns(pl.lit(True).alias("lake"))])
+    both = pl.concat([river.with_columns(pl.lit(False).alias("is_lake")), lake.with_columns(pl.lit(True).alias("is_lake"))])
     meta = pl.DataFrame(
         {
             "key": list(rows),
@@ -103,9 +106,9 @@ def _table() -> tuple[dict[str, dict[str, str]], pl.DataFrame, pl.DataFrame]:
 
 
 def limits() -> pl.DataFrame:
-    """GB 3838-2002 表1 as class bounds: ``key, lake, direction, up_1..up_5, low_1..low_5, in_class``.
+    """GB 3838-2002 表1 as class bounds: ``key, is_lake, direction, up_1..up_5, low_1..low_5, in_class``.
 
-    ``lake`` true rows carry the lake/reservoir TP limits (表1 第8项 湖、库); all other items are the same.
+    ``is_lake`` true rows carry the lake/reservoir TP limits (表1 第8项 湖、库); all other items are the same.
     """
     return _table()[1]
 
@@ -121,24 +124,15 @@ def class_label(value: int | None) -> str | None:
 
 
 def parse_class(text: object) -> int | None:
-    """A target class written ``Ⅲ``, ``III``, ``3`` or ``Ⅲ类`` as 1..5; None for blank."""
-    if text is None:
-        return None
-    raw = str(text).strip().removesuffix("类").strip().upper()
-    if not raw:
-        return None
-    table = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
-    if raw in table:
-        return table[raw]
-    if raw.isdigit() and 1 <= int(raw) <= 5:
-        return int(raw)
-    raise ValueError(f"{text!r} is not a GB 3838 class (Ⅰ–Ⅴ)")
+    """A target class written ``Ⅲ``, ``III``, ``3`` or ``Ⅲ类`` as 1..5; None for blank (GB 3838 §3)."""
+    return media_parse_class(text, 5, "GB 3838")
 
 
 def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
     ids = samples.select(pl.col("site").cast(pl.String)).unique()
     if sites is None:
         sites = ids
+    sites = sites.select([c for c in ("site", "type", "target_class") if c in sites.columns]).unique("site", keep="first")
     sites = sites.with_columns(pl.col("site").cast(pl.String))
     for column, dtype in (("type", pl.String), ("target_class", pl.Int8)):
         if column not in sites.columns:
@@ -147,8 +141,8 @@ def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
         parsed = [parse_class(v) for v in sites["target_class"].to_list()]
         sites = sites.with_columns(pl.Series("target_class", parsed, dtype=pl.Int8))
     lake = pl.col("type").cast(pl.String).str.strip_chars().str.to_lowercase().is_in(list(LAKE_TYPES))
-    sites = sites.with_columns(lake.fill_null(False).alias("lake"))
-    return ids.join(sites, on="site", how="left").with_columns(pl.col("lake").fill_null(False))
+    sites = sites.with_columns(lake.fill_null(False).alias("is_lake"))
+    return ids.join(sites, on="site", how="left").with_columns(pl.col("is_lake").fill_null(False))
 
 
 def item_classes(
@@ -157,24 +151,34 @@ def item_classes(
     *,
     period: str = "sample",
     nondetect: str = "half",
+    do_saturation: bool = True,
     normalised: bool = False,
 ) -> pl.DataFrame:
     """Each item's period-mean value and GB 3838-2002 表1 class, per site and period.
+
+    表1 第3项 gives class Ⅰ DO as "饱和率 90%（或 7.5）": with *do_saturation* (default) a period-mean
+    ``do_sat`` (%) ≥ 90 makes DO class Ⅰ whatever its mg/L value; without ``do_sat`` only 7.5 mg/L counts.
 
     环办〔2011〕22号 §R2.2: concentrations are averaged over the period first (non-detects as *nondetect*,
     see :func:`meili.standards.media.period_means`), then classified; lakes/reservoirs (``sites.type``)
     use the 表1 lake TP limits. Output per ``site, period, key``: ``value``, ``below_dl``, ``n``,
     ``class`` (1..6, null for water temperature and 表2/表3 items), ``in_class`` (the 21 routine items
     of §R2.1), ``multiple_iii`` ((C − C_Ⅲ)/C_Ⅲ, §R2.5), ``multiple_target`` (over the target class limit,
-    GB 3838 §5.1), ``single_limit``/``single_met`` for 表2/表3 items, ``dl_uncertain``, ``lake``,
+    GB 3838 §5.1), ``single_limit``/``single_met`` for 表2/表3 items, ``dl_uncertain``, ``is_lake``,
     ``target_class``.
     """
     frame = samples if normalised else normalise(samples, registry())
     frame = with_period(frame.with_columns(pl.col("site").cast(pl.String)), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
-    site_info = _sites(frame, sites).select("site", "lake", "target_class")
+    site_info = _sites(frame, sites).select("site", "is_lake", "target_class")
     means = means.join(site_info, on="site", how="left")
-    out = classify_items(means, limits(), N_CLASSES, on=["key", "lake"])
+    out = classify_items(means, limits(), N_CLASSES, on=["key", "is_lake"])
+    if do_saturation and (out["key"] == "do_sat").any():
+        saturation = out.filter(pl.col("key") == "do_sat").select("site", "period", pl.col("value").alias("__sat"))
+        out = out.join(saturation, on=["site", "period"], how="left").with_columns(
+            pl.when((pl.col("key") == "do") & (pl.col("__sat") >= 90)).then(pl.lit(1, pl.Int8))
+            .otherwise(pl.col("class")).alias("class")
+        ).drop("__sat")
     out = out.join(supplementary_limits(), on="key", how="left")
     target_limit = pl.coalesce([pl.when(pl.col("target_class") == k).then(pl.col(f"up_{k}")) for k in range(1, 6)])
     out = out.with_columns(
@@ -187,7 +191,7 @@ def item_classes(
         .alias("single_multiple"),
     )
     return out.select(
-        "site", "period", "key", "value", "below_dl", "n", "lake", "target_class", "direction", "in_class",
+        "site", "period", "key", "value", "below_dl", "n", "is_lake", "target_class", "direction", "in_class",
         "class", "multiple_iii", "multiple_target", "single_limit", "single_met", "single_multiple", "dl_uncertain",
     )
 
@@ -232,15 +236,17 @@ def summarise(
       ``target_exceedances`` (items worse than the target, multiple over the target limit);
     * ``reference_classes`` (TN, fecal coliform: not in the class, §R2.1) and the 表2/表3 check.
     """
-    it = _with_names(items).lazy()
-    routine = it.filter(pl.col("in_class") & pl.col("class").is_not_null())
-    base = routine.group_by("site", "period").agg(
-        pl.len().alias("n_items"),
-        pl.col("class").max().alias("class"),
-        pl.col("lake").first(),
+    routine_class = pl.when(pl.col("in_class")).then(pl.col("class"))
+    it = _with_names(items).lazy().with_columns(routine_class.alias("__routine_class"))
+    base = it.group_by("site", "period").agg(
+        pl.col("__routine_class").count().cast(pl.UInt32).alias("n_items"),
+        pl.col("__routine_class").max().alias("class"),
+        pl.col("is_lake").first(),
         pl.col("target_class").first(),
     )
-    worst = routine.join(base.select("site", "period", pl.col("class").alias("__worst")), on=["site", "period"])
+    worst = it.filter(pl.col("__routine_class").is_not_null()).with_columns(
+        pl.col("class").max().over("site", "period").alias("__worst")
+    )
     deciding = (
         worst.filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1))
         .sort("__order")
@@ -295,7 +301,7 @@ def summarise(
         .group_by("site", "period")
         .agg(pl.col("key").str.join(",").alias("dl_uncertain_items"))
     )
-    out = it.select("site", "period").unique().join(base, on=["site", "period"], how="left")
+    out = base
     for part in (deciding, main, target, reference, single, uncertain):
         out = out.join(part, on=["site", "period"], how="left")
     labels = dict(enumerate(CLASS_LABELS, 1))
@@ -303,12 +309,15 @@ def summarise(
     out = out.with_columns(
         pl.col("class").replace_strict(labels, default=None, return_dtype=pl.String).alias("class_label"),
         pl.col("class").replace_strict(dict(enumerate(LEVELS, 1)), default=None, return_dtype=pl.String).alias("level"),
-        pl.when(pl.col("lake")).then(pl.lit("lake")).otherwise(pl.lit("river")).alias("water_type"),
+        pl.when(pl.col("is_lake")).then(pl.lit("lake")).otherwise(pl.lit("river")).alias("water_type"),
         pl.col("target_class").replace_strict(labels, default=None, return_dtype=pl.String).alias("target_class"),
         pl.when(pl.col("target_class").is_null() | pl.col("class").is_null()).then(None)
         .otherwise(pl.col("class") <= pl.col("target_class")).alias("target_met"),
         pl.when(off > 0).then(off).when(off.is_not_null()).then(0).alias("classes_off"),
         pl.lit(STANDARD).alias("standard"),
+    ).with_columns(
+        pl.when(pl.col("target_met")).then(pl.lit("达标")).when(~pl.col("target_met")).then(pl.lit("不达标"))
+        .alias("target_status")
     )
     for column in ("deciding_items", "deciding_items_cn", "main_pollutants", "main_pollutant_keys",
                    "target_exceedances", "reference_classes", "supplementary_exceedances", "dl_uncertain_items"):
@@ -316,7 +325,7 @@ def summarise(
     return period_text(out.sort("site", "period").collect()).select(
         "site", "period", "water_type", "n_items", "class", "class_label", "level", "deciding_items",
         "deciding_items_cn", "main_pollutants", "main_pollutant_keys", "target_class", "target_met",
-        "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
+        "target_status", "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
         "supplementary_exceedances", "dl_uncertain_items", "standard",
     )
 
@@ -327,6 +336,7 @@ def classify(
     *,
     period: str = "sample",
     nondetect: str = "half",
+    do_saturation: bool = True,
     always_listed: tuple[str, ...] = ALWAYS_LISTED,
     digits: int = 2,
 ) -> pl.DataFrame:
@@ -337,7 +347,7 @@ def classify(
     *period*: ``sample`` (each sampling time), ``month``, ``quarter``, ``year`` or ``all``.
     Output columns: see :func:`summarise` and docs/formats.md.
     """
-    items = item_classes(samples, sites, period=period, nondetect=nondetect)
+    items = item_classes(samples, sites, period=period, nondetect=nondetect, do_saturation=do_saturation)
     return summarise(items, always_listed=always_listed, digits=digits)
 
 
@@ -433,14 +443,14 @@ def water_body_status(
                        main_pollutants=main)
         else:
             part = items.filter((pl.col(by) == group) & (pl.col("period") == per))
-            lake = bool(part["lake"].all())
+            lake = bool(part["is_lake"].all())
             pooled = (
                 part.group_by("key", maintain_order=True)
                 .agg(pl.col("value").mean().round_sig_figs(10), pl.col("below_dl").all())
-                .with_columns(pl.lit(group).alias("site"), pl.lit(per).alias("period"), pl.lit(lake).alias("lake"),
+                .with_columns(pl.lit(group).alias("site"), pl.lit(per).alias("period"), pl.lit(lake).alias("is_lake"),
                               pl.lit(None, pl.Int8).alias("target_class"), pl.lit(1, pl.UInt32).alias("n"))
             )
-            pooled = classify_items(pooled, limits(), N_CLASSES, on=["key", "lake"]).join(
+            pooled = classify_items(pooled, limits(), N_CLASSES, on=["key", "is_lake"]).join(
                 supplementary_limits(), on="key", how="left")
             pooled = pooled.with_columns(
                 pl.col("in_class").fill_null(False),

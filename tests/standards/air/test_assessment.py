@@ -115,6 +115,42 @@ def test_zone_class_and_2026_phases():
     assert forced["PM10_mean_limit"] == 60.0  # 2025 under the 2026 transitional limits
 
 
+def test_exceptional_event_days_are_excluded_from_numerators_and_denominators():
+    daily = year_of_days(**{"PM2.5": lambda i, d: 300 if d.month == 3 and d.day <= 2 else 20})
+    plain = air.assess(daily, "2019-03-01", "2019-03-31").row(0, named=True)
+    assert plain["heavy_days"] == 2 and plain["excluded_days"] == 0 and plain["valid_days"] == 31
+    events = [dt.date(2019, 3, 1), dt.date(2019, 3, 2)]
+    out = air.assess(daily, "2019-03-01", "2019-03-31", excluded=events).row(0, named=True)
+    assert out["heavy_days"] == 0 and out["valid_days"] == 29 and out["excluded_days"] == 2
+    assert out["PM2.5_mean"] == 20.0 and out["n_PM2.5"] == 29 and out["valid_PM2.5"]
+    per_site = pl.DataFrame({"site": ["A"], "date": [dt.date(2019, 3, 1)]})
+    assert air.assess(daily, "2019-03-01", "2019-03-31", excluded=per_site)["excluded_days"][0] == 1
+
+
+def test_three_year_moving_average_reading():
+    frames = [year_of_days(y, **{"PM2.5": v}) for y, v in ((2017, 30.0), (2018, 36.0), (2019, 40.0))]
+    daily = pl.concat(frames)
+    out = air.assess_three_year(daily, 2019).row(0, named=True)
+    assert out["PM2.5_mean"] == 35.0 and out["PM2.5_mean_complies"] is True  # (30 + 36 + 40)/3 = 35.33 → 35
+    assert out["start"] == dt.date(2017, 1, 1) and out["end"] == dt.date(2019, 12, 31)
+    assert out["n_PM2.5"] == 365 * 3 and out["valid_PM2.5"]
+    short = pl.concat([frames[0].filter(pl.col("date").dt.month() != 5), frames[1], frames[2]])
+    bad = air.assess_three_year(short, 2019).row(0, named=True)
+    assert not bad["valid_PM2.5"] and bad["rule_PM2.5"].startswith("2017: ")
+
+
+def test_rankings_use_valid_statistics_and_share_places():
+    frame = pl.DataFrame({"site": list("ABCDE"), "composite_index": [3.2, 2.9, 3.2, 2.1, 1.0],
+                          "composite_valid": [True, True, True, True, False], "PM2.5_mean": [30.0, 28, 35, 20, 10],
+                          "valid_PM2.5": [True, True, True, True, False], "good_days_ratio": [80.0, 85, 80, 90, 99],
+                          "valid_days": [300, 300, 300, 300, 0]})
+    assert air.rank(frame)["rank_composite_index"].to_list() == [3, 2, 3, 1, None]
+    assert air.rank(frame, "PM2.5_mean")["rank_PM2.5_mean"].to_list() == [3, 2, 4, 1, None]
+    assert air.rank(frame, "good_days_ratio")["rank_good_days_ratio"].to_list() == [3, 2, 3, 1, None]
+    with pytest.raises(ValueError):
+        air.rank(frame, "SO2_mean")
+
+
 def test_city_value_is_the_mean_of_valid_sites_and_its_index_is_recomputed():
     day = dt.date(2026, 5, 1)
     conc = pl.DataFrame({"site": ["A", "B", "C"], "date": [day] * 3, "SO2": [10.0, 20.0, None],

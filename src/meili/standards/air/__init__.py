@@ -5,7 +5,7 @@ the data unless the caller forces one. See docs/standards/air.md for every rule,
 """
 
 from .alerts import ALERT_SCHEMES, AlertRule, alert_level, alert_levels
-from .assessment import assess, percentile
+from .assessment import assess, assess_three_year, percentile, rank
 from .daily import daily, daily_concentrations, daily_index
 from .editions import EDITIONS, POLLUTANTS, SWITCH_DATE, Edition, edition_for, get_edition, resolve, sensitive_groups
 from .hourly import hourly
@@ -14,6 +14,6 @@ from .regions import aggregate
 
 __all__ = [
     "ALERT_SCHEMES", "AlertRule", "EDITIONS", "Edition", "IAQI", "POLLUTANTS", "SWITCH_DATE", "aggregate", "alert_level",
-    "alert_levels", "aqi", "assess", "daily", "daily_concentrations", "daily_index", "edition_for", "get_edition",
-    "hourly", "iaqi", "percentile", "resolve", "round_gbt8170", "sensitive_groups",
+    "alert_levels", "aqi", "assess", "assess_three_year", "daily", "daily_concentrations", "daily_index", "edition_for", "get_edition",
+    "hourly", "iaqi", "percentile", "rank", "resolve", "round_gbt8170", "sensitive_groups",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from fractions import Fraction
 
 import polars as pl
@@ -92,7 +92,8 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
            edition: str | Edition = "auto", phase: str | None = None, min_days_year: int = MIN_DAYS_YEAR,
            min_days_month: int = MIN_DAYS_MONTH, min_days_february: int = MIN_DAYS_FEBRUARY,
            composite_weights: Mapping[str, float] | None = None,
-           composite_limits: Mapping[str, float] | None = None) -> pl.DataFrame:
+           composite_limits: Mapping[str, float] | None = None,
+           excluded: pl.DataFrame | Collection[dt.date] | None = None) -> pl.DataFrame:
     """One row per ``site`` with every HJ 663 statistic, its validity, compliance, good and heavy days and the
     composite index for the days *start* … *end* (inclusive).
 
@@ -101,6 +102,10 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     judges against the edition (and GB 3095-2026 phase, clause 4.4) in force on *end*; *phase* forces
     ``transitional`` or ``final``. Statistics are rounded per GB/T 8170 (integers, CO one decimal) before
     comparison with the limits; the composite index is rounded to two decimals.
+
+    *excluded* — exceptional events (例外事件, HJ 663-2026; text not obtained): days (all sites) or a frame of
+    ``site,date`` removed before any statistic, so they leave numerators and denominators alike (documented
+    reading); ``excluded_days`` counts them per site. Default: nothing excluded.
     """
     start, end = _as_date(start), _as_date(end)
     ed = resolve(edition, end)
@@ -108,6 +113,11 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     weights = dict(COMPOSITE_WEIGHTS_2018 | dict(composite_weights or {}))
     comp_limits = dict(COMPOSITE_LIMITS_2018 | dict(composite_limits or {}))
     frame = daily.filter(pl.col("date").is_between(start, end))
+    before = frame.group_by("site").agg(pl.len().cast(pl.Int64).alias("__all"))
+    if isinstance(excluded, pl.DataFrame):
+        frame = frame.join(excluded.select("site", "date"), on=["site", "date"], how="anti")
+    elif excluded:
+        frame = frame.filter(~pl.col("date").is_in(list(excluded)))
     if "zone_class" not in frame.columns:
         frame = frame.with_columns(pl.lit(zone_class).alias("zone_class"))
     aggs: list[pl.Expr] = [pl.col("zone_class").first().cast(pl.Int8)]
@@ -119,7 +129,9 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     aggs += [aqi_ok.sum().cast(pl.Int64).alias("valid_days"),
              (aqi_ok & (pl.col("AQI") <= 100)).sum().cast(pl.Int64).alias("good_days"),
              (aqi_ok & (pl.col("AQI") > 200)).sum().cast(pl.Int64).alias("heavy_days")]
-    stats = frame.group_by("site").agg(aggs)
+    aggs.append(pl.len().cast(pl.Int64).alias("__kept"))
+    stats = before.join(frame.group_by("site").agg(aggs), on="site", how="left").with_columns(
+        (pl.col("__all") - pl.col("__kept").fill_null(0)).alias("excluded_days"))
     monthly = frame.group_by("site", pl.col("date").dt.year().alias("y"), pl.col("date").dt.month().alias("m")).agg(
         [pl.col(col).count().cast(pl.Int64).alias(p) for p, col in POLLUTANT_COLUMN.items()])
     months = _months(start, end)
@@ -151,6 +163,14 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     stats = stats.with_columns(rules)
     stats = stats.with_columns([((pl.col(f"n_{p}") > 0) & pl.col(f"rule_{p}").is_null()).alias(f"valid_{p}")
                                 for p in POLLUTANT_COLUMN])
+    return _judge(stats, ed, phase, weights, comp_limits, start, end)
+
+
+def _judge(stats: pl.DataFrame, ed: Edition, phase: str, weights: dict[str, float], comp_limits: dict[str, float],
+           start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Rounding, limits, compliance, good-days ratio and composite index from raw period statistics."""
+    for p in POLLUTANT_COLUMN:
+        stats = stats.with_columns(pl.col(f"n_{p}").fill_null(0), pl.col(f"valid_{p}").fill_null(False))
     outputs = []
     for name, _, pollutant, _, averaging in STATISTICS:
         rounded = from_scaled_expr(round_gbt8170_expr(pl.col(name), DECIMALS[pollutant]), DECIMALS[pollutant])
@@ -186,6 +206,52 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
         columns += [name, f"{name}_limit", f"{name}_complies"]
     for p in POLLUTANT_COLUMN:
         columns += [f"n_{p}", f"valid_{p}", f"rule_{p}", f"{p}_complies"]
-    columns += ["complies", "valid_days", "good_days", "good_days_ratio", "heavy_days", "composite_index",
-                "composite_valid", "standard", "method"]
+    columns += ["complies", "valid_days", "good_days", "good_days_ratio", "heavy_days", "excluded_days",
+                "composite_index", "composite_valid", "standard", "method"]
     return stats.select(columns).sort("site")
+
+
+#: ranking statistic -> (validity column, larger is better)
+RANKINGS = {"composite_index": ("composite_valid", False), "PM2.5_mean": ("valid_PM2.5", False),
+            "good_days_ratio": ("valid_days", True)}
+
+
+def rank(assessment: pl.DataFrame, by: str = "composite_index") -> pl.DataFrame:
+    """Rank the rows of :func:`assess` by the composite index (worse air = larger index = lower place), the
+    PM2.5 mean or the good-days ratio (城市环境空气质量排名技术规定, 2018: ties share a place). Only valid
+    statistics are ranked; the others get NA in ``rank_<by>``.
+    """
+    if by not in RANKINGS:
+        raise ValueError(f"cannot rank by {by!r}; expected one of {', '.join(RANKINGS)}")
+    valid_col, larger_better = RANKINGS[by]
+    valid = pl.col(valid_col).cast(pl.Boolean) & pl.col(by).is_not_null()
+    key = pl.when(valid).then(pl.col(by))
+    ranked = key.rank(method="min", descending=larger_better).cast(pl.Int64)
+    return assessment.with_columns(ranked.alias(f"rank_{by}"))
+
+
+def assess_three_year(daily: pl.DataFrame, year: int, **options) -> pl.DataFrame:
+    """Three-year moving-average assessment ending with *year* (HJ 663-2026 introduces it; its text was not
+    obtained). Documented reading: each statistic is the mean of the three annual statistics of :func:`assess`
+    for *year*−2 … *year*, valid only when all three are valid, judged against the limits in force at the end
+    of *year*; day counts are summed. *options* are passed to :func:`assess`.
+    """
+    years = [assess(daily, dt.date(y, 1, 1), dt.date(y, 12, 31), **options) for y in (year - 2, year - 1, year)]
+    rows = pl.concat([frame.with_columns(pl.lit(i).alias("__year")) for i, frame in enumerate(years)])
+    aggs: list[pl.Expr] = [pl.col("zone_class").first()]
+    aggs += [pl.col(name).mean().alias(name) for name, *_ in STATISTICS]
+    for p in POLLUTANT_COLUMN:
+        aggs += [pl.col(f"n_{p}").sum().alias(f"n_{p}"),
+                 (pl.col(f"valid_{p}").all() & (pl.len() == 3)).alias(f"valid_{p}"),
+                 pl.concat_str([pl.col("start").dt.year().cast(pl.String), pl.col(f"rule_{p}")], separator=": ")
+                 .drop_nulls().str.join("; ").alias(f"rule_{p}")]
+    aggs += [pl.col(c).sum() for c in ("valid_days", "good_days", "heavy_days", "excluded_days")]
+    stats = rows.group_by("site").agg(aggs).with_columns(
+        *[pl.when(pl.col(f"rule_{p}") == "").then(None).otherwise(pl.col(f"rule_{p}")).alias(f"rule_{p}")
+          for p in POLLUTANT_COLUMN])
+    end = dt.date(year, 12, 31)
+    ed = resolve(options.get("edition", "auto"), end)
+    phase = options.get("phase") or ed.phase(end)
+    weights = dict(COMPOSITE_WEIGHTS_2018 | dict(options.get("composite_weights") or {}))
+    comp_limits = dict(COMPOSITE_LIMITS_2018 | dict(options.get("composite_limits") or {}))
+    return _judge(stats, ed, phase, weights, comp_limits, dt.date(year - 2, 1, 1), end)

@@ -82,14 +82,14 @@ def daily_concentrations(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS,
     o3_8h, _ = o3_8h_expr(o3_8h_min_hours)
     end = pl.col("time")
     in_day = (end - HOUR).dt.hour() >= 7  # windows ending 08:00 … 24:00 of the natural day
-    frame = wide.with_columns(natural_day(end).alias("date"), pl.when(in_day).then(o3_8h).alias("__o3_8h"))
+    frame = wide.lazy().with_columns(natural_day(end).alias("date"), pl.when(in_day).then(o3_8h).alias("__o3_8h"))
     aggs = []
     for p in (*MEANS, "O3"):
         aggs += [pl.col(p).count().alias(f"n_{p}"), pl.col(p).mean().alias(p)]
     aggs += [pl.col("O3").max().alias("O3_1h_max"),
              pl.col("__o3_8h").count().cast(pl.UInt32).alias("n_O3_8h"),
              pl.col("__o3_8h").max().alias("O3_8h_max")]
-    daily = frame.lazy().group_by("site", "date").agg(aggs).sort("site", "date").collect()
+    daily = frame.group_by("site", "date").agg(aggs).sort("site", "date").collect()
     mda8_rounded = round_gbt8170_expr(pl.col("O3_8h_max"), 0)
     keep_mda8 = pl.col("n_O3_8h") >= mda8_min_windows
     if mda8_exceedance_limit is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .daily import CONCENTRATION_COLUMNS, daily_index
+from .daily import CONCENTRATION_COLUMNS, MEANS, daily_index
 from .editions import POLLUTANTS, Edition
 from .frames import to_wide
 from .hourly import hourly as hourly_report
@@ -37,8 +37,7 @@ def aggregate(frame: pl.DataFrame, sites: pl.DataFrame, *, scale: str = "daily",
             *[pl.col(c).count().cast(pl.UInt32).alias(f"__n_{c}") for c in cols])
         means = means.with_columns(
             *[pl.when(pl.col(f"__n_{c}") >= min_sites).then(pl.col(c)).alias(c) for c in cols],
-            *[pl.col(f"__n_{c}").alias(f"n_{c.split('_')[0] if c in POLLUTANTS else c}") for c in cols
-              if c in POLLUTANTS],
+            *[pl.col(f"__n_{c}").alias(f"n_{c}") for c in MEANS],
             pl.col("__n_O3_1h_max").alias("n_O3"), pl.col("__n_O3_8h_max").alias("n_O3_8h"),
         ).drop([f"__n_{c}" for c in cols]).rename({"group": "site"})
         return daily_index(means, edition)
