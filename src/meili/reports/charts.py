@@ -21,6 +21,7 @@ CHART_FACES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "Si
                "AR PL UKai CN", "DejaVu Sans")
 #: HJ 633 colours of the six AQI levels (优 … 严重)
 AQI_COLOURS = ("#00e400", "#ffff00", "#ff7e00", "#ff0000", "#99004c", "#7e0023")
+AQI_LEVELS = ("优", "良", "轻度污染", "中度污染", "重度污染", "严重污染")
 PALETTE = ("#1f4e79", "#c0504d", "#4f81bd", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 WIDTH_CM, HEIGHT_CM = 15.5, 8.0
 DPI = 160
@@ -161,6 +162,10 @@ def _calendar(ax, chart: Chart) -> None:
         ax.text(col + 0.5, row + 0.7, "—" if aqi is None else f"{aqi:g}", ha="center", va="center", fontsize=7,
                 color=text_colour)
         day += dt.timedelta(days=1)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=c, label=label) for c, label in zip(AQI_COLOURS, AQI_LEVELS)], loc="upper center",
+              bbox_to_anchor=(0.5, 0.02), ncol=6, fontsize=7, frameon=False, handlelength=1.2)
     ax.set_xlim(0, 7)
     ax.set_ylim(n_weeks, -0.6)
     ax.set_aspect("equal")

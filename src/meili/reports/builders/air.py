@@ -209,7 +209,7 @@ def _calendar(doc: Document, days, period: str) -> None:
     s.para("全市逐日空气质量指数（AQI）及级别见下图，逐日数值见附件。")
     s.add(Chart(f"{period}全市空气质量日历", "calendar", "", period,
                 [Series("AQI", [d.date.isoformat() for d in days], [d.aqi for d in days])],
-                note="颜色按HJ 633-2012空气质量指数级别：优、良、轻度、中度、重度、严重污染"))
+                note="颜色为HJ 633-2012空气质量指数级别，格中上为日期、下为AQI"))
 
 
 def _annex(doc: Document, days, standards: list[str]) -> None:
