@@ -3,7 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium fonts-noto-cjk gettext
+APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils
 
 .PHONY: run test setup test-setup system-packages messages clean-demo help
 
@@ -46,7 +46,8 @@ messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || $(MAKE) system-packages
 	cd src/meili && ../../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
 
-# Headless Chromium for the end-to-end tests, CJK fonts for reports, gettext for the catalogues.
+# Headless Chromium for the end-to-end tests, CJK fonts (Noto Serif/Sans CJK SC, AR PL UKai) and LibreOffice
+# for the reports (.docx → PDF), poppler-utils to look at PDF pages, gettext for the catalogues.
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -10,6 +10,7 @@ import meili
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
 from meili.progress.api import router as progress_router
+from meili.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Meili API",
@@ -37,5 +38,5 @@ def health(request):
 
 api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)
-
 api.add_router("/monitoring/", monitoring_router)
+api.add_router("/reports/", reports_router)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "meili.progress",
     "meili.governance",
     "meili.monitoring",
+    "meili.reports",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("public/", include("meili.governance.public_urls")),
     path("", include("meili.accounts.urls")),
     path("progress/", include("meili.progress.urls")),
+    path("reports/", include("meili.reports.urls")),
     path("", include("meili.web.urls")),
     path("", include("meili.monitoring.urls")),
 ]

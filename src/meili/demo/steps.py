@@ -32,4 +32,12 @@ def monitoring(remember) -> None:
     load(remember)
 
 
-STEPS = [plan, progress_values, monitoring, governance]
+def reports(remember) -> None:
+    """The progress assessment of the demo year, so the reports page has a report to download."""
+    from meili.progress.demo import ASSESSED
+    from meili.reports.services import generate_for_demo
+
+    remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
+
+
+STEPS = [plan, progress_values, monitoring, governance, reports]

@@ -1,0 +1,329 @@
+"""A :class:`~meili.reports.document.Document` as a Word file in the 公文 look of GB/T 9704-2012.
+
+A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (版心 156 mm × 225 mm); title in the 小标宋
+face at 22 pt (二号); body in the 仿宋 face at 16 pt (三号) with a fixed line pitch of 28.95 pt (22 lines a
+page); headings 一、 (黑体), （一） (楷体), 1. (仿宋, bold), （1） (仿宋); page numbers “— 1 —” in 14 pt (四号),
+right on odd pages and left on even pages, one character in from the edge (GB/T 9704 §7.5). Faces come from
+:mod:`meili.reports.fonts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document as new_docx
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from meili.reports import charts
+from meili.reports.document import Chart, Document, Paragraph, Section, Table
+from meili.reports.fonts import FontSet, fontset
+
+BODY_PT = 16
+TITLE_PT = 22
+TABLE_PT = 10.5
+LINE_PITCH_PT = 28.95
+PAGE_NUMBER_PT = 14
+TEXT_WIDTH_MM = 210 - 28 - 26
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (headings of level 一、)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def heading_number(level: int, n: int) -> str:
+    return {1: f"{chinese_number(n)}、", 2: f"（{chinese_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+
+
+def _fonts(element, east_asia: str, latin: str) -> None:
+    rpr = element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:cs"), latin)
+
+
+def _style(doc, name: str, east_asia: str, latin: str, size: float, bold: bool = False, base: str | None = None,
+           align=None, indent: bool = True, exact: bool = True):
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base or "Normal"]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    _fonts(style.element, east_asia, latin)
+    pf = style.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.first_line_indent = Pt(2 * size) if indent else Pt(0)
+    pf.left_indent = Pt(0)
+    if exact:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(LINE_PITCH_PT)
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if align is not None:
+        pf.alignment = align
+    pf.keep_with_next = name.startswith("Heading")
+    return style
+
+
+def _setup(doc, f: FontSet) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(20)
+    just = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _style(doc, "Normal", f.body, f.latin, BODY_PT, align=just)
+    _style(doc, "Title", f.title, f.latin, TITLE_PT, bold=f.title_bold, align=WD_ALIGN_PARAGRAPH.CENTER,
+           indent=False, exact=False)
+    title = doc.styles["Title"]
+    title.paragraph_format.space_after = Pt(LINE_PITCH_PT)
+    title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    title.paragraph_format.line_spacing = Pt(TITLE_PT * 1.6)
+    for tag in ("w:pBdr",):
+        for el in title.element.pPr.findall(qn(tag)):
+            title.element.pPr.remove(el)
+    _style(doc, "Subtitle", f.heading2, f.latin, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _style(doc, "Heading 1", f.heading1, f.latin, BODY_PT, align=just)
+    _style(doc, "Heading 2", f.heading2, f.latin, BODY_PT, align=just)
+    _style(doc, "Heading 3", f.body, f.latin, BODY_PT, bold=True, align=just)
+    _style(doc, "Heading 4", f.body, f.latin, BODY_PT, align=just)
+    _style(doc, "Caption", f.heading1, f.latin, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False)
+    doc.styles["Caption"].paragraph_format.space_before = Pt(6)
+    doc.styles["Caption"].paragraph_format.space_after = Pt(3)
+    _style(doc, "Table Text", f.body, f.latin, TABLE_PT, indent=False, exact=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "Figure Note", f.body, f.latin, TABLE_PT, indent=False, exact=False, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "Note", f.body, f.latin, 14, exact=False, align=just)
+    _style(doc, "Annex Label", f.heading1, f.latin, BODY_PT, indent=False, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _page_numbers(doc, f)
+
+
+def _field(paragraph, instruction: str, size: float, f: FontSet) -> None:
+    def run(text: str = ""):
+        r = paragraph.add_run(text)
+        r.font.size = Pt(size)
+        _fonts(r._element, f.body, f.latin)
+        return r
+
+    run("— ")
+    begin = run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "begin")
+    begin._element.append(fld)
+    instr = run()
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    instr._element.append(text)
+    sep = run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "separate")
+    sep._element.append(fld)
+    run("1")
+    end = run()
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), "end")
+    end._element.append(fld)
+    run(" —")
+
+
+def _page_numbers(doc, f: FontSet) -> None:
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+                          (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.alignment = align
+        pf = p.paragraph_format
+        pf.first_line_indent = Pt(0)
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            pf.right_indent = Pt(PAGE_NUMBER_PT)
+        else:
+            pf.left_indent = Pt(PAGE_NUMBER_PT)
+        _field(p, "PAGE", PAGE_NUMBER_PT, f)
+
+
+class _Writer:
+    def __init__(self, doc, fonts: FontSet):
+        self.doc = doc
+        self.fonts = fonts
+        self.n_tables = 0
+        self.n_figures = 0
+        self.table_style = doc.styles["Table Text"]
+
+    def paragraph(self, block: Paragraph) -> None:
+        style = {"body": "Normal", "note": "Note", "center": "Subtitle"}.get(block.style, "Normal")
+        self.doc.add_paragraph(block.text, style=style)
+
+    def section(self, section: Section, level: int, number: int | None) -> None:
+        if section.title:
+            label = heading_number(level, number) if number is not None else ""
+            self.doc.add_paragraph(f"{label}{section.title}", style=f"Heading {level}")
+        n = 0
+        for block in section.blocks:
+            if isinstance(block, Section):
+                if block.numbered:
+                    n += 1
+                self.section(block, level + 1, n if block.numbered else None)
+            elif isinstance(block, Paragraph):
+                self.paragraph(block)
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Chart):
+                self.chart(block)
+
+    def table(self, block: Table) -> None:
+        self.n_tables += 1
+        self.doc.add_paragraph(f"表{self.n_tables}　{block.title}", style="Caption")
+        self.doc.add_paragraph(f"时段：{block.period}", style="Figure Note")
+        header = block.header()
+        table = self.doc.add_table(rows=1 + len(block.rows), cols=len(header))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        widths = _widths(header, [[block.cell_text(c) for c in row] for row in block.rows])
+        table.autofit = False
+        for j, width in enumerate(widths):
+            table.columns[j].width = Mm(width)
+        rows = list(table.rows)
+        for j, (cell, text) in enumerate(zip(rows[0].cells, header)):
+            self._cell(cell, text, bold=True, width=widths[j])
+        tr_pr = rows[0]._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        tr_pr.append(repeat)
+        for row, line in zip(block.rows, rows[1:]):
+            cells = line.cells
+            for j, cell in enumerate(row):
+                left = j == 0 and isinstance(cell, str) and len(cell) > 8
+                self._cell(cells[j], block.cell_text(cell), width=widths[j], left=left)
+        if block.note:
+            self.doc.add_paragraph(block.note, style="Figure Note")
+
+    def _cell(self, cell, text: str, bold: bool = False, width: float = 20, left: bool = False) -> None:
+        cell.width = Mm(width)
+        p = cell.paragraphs[0]
+        p._p.style = self.table_style.style_id
+        if left:
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        run = p.add_run(text)
+        run.bold = bold
+
+    def chart(self, block: Chart) -> None:
+        self.n_figures += 1
+        png = charts.render(block)
+        p = self.doc.add_paragraph(style="Figure Note")
+        p.add_run().add_picture(io.BytesIO(png), width=Cm(charts.WIDTH_CM))
+        self.doc.add_paragraph(f"图{self.n_figures}　{block.title}", style="Caption")
+        unit = f"单位：{block.unit}；" if block.unit else ""
+        note = f"{unit}时段：{block.period}" + (f"。{block.note}" if block.note else "")
+        self.doc.add_paragraph(note, style="Figure Note")
+
+
+#: width of one CJK character of table text (10.5 pt) and the cell's left and right padding, in mm
+CHAR_MM = 3.75
+PADDING_MM = 4.2
+#: a column whose longest text is at most this many characters keeps its natural width
+SHORT_CHARS = 7.5
+
+
+def _widths(header: list[str], rows: list[list[str]]) -> list[float]:
+    """Column widths (mm) filling the 版心 width: short columns at their natural width, long ones share the rest
+    in proportion to their text (a header may wrap onto two lines)."""
+    def length(text: str) -> float:
+        return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+    natural = []
+    for j, head in enumerate(header):
+        longest = max([0.0] + [length(r[j]) for r in rows if j < len(r)])
+        natural.append(max(longest, length(head) / 2, 2.0))
+    short = [n <= SHORT_CHARS for n in natural]
+    fixed = sum(n * CHAR_MM + PADDING_MM for n, s in zip(natural, short) if s)
+    flexible = [min(n, 18.0) for n, s in zip(natural, short) if not s]
+    room = TEXT_WIDTH_MM - fixed
+    if not flexible or room < 20 * len(flexible):
+        total = sum(natural)
+        return [TEXT_WIDTH_MM * n / total for n in natural]
+    total = sum(flexible)
+    out, k = [], 0
+    for n, s in zip(natural, short):
+        if s:
+            out.append(n * CHAR_MM + PADDING_MM)
+        else:
+            out.append(room * flexible[k] / total)
+            k += 1
+    return out
+
+
+def render(document: Document, fonts: FontSet | None = None) -> bytes:
+    """The .docx bytes of *document*."""
+    document.check()
+    fonts = fonts or fontset()
+    doc = new_docx()
+    _setup(doc, fonts)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    doc.add_paragraph(document.title, style="Title")
+    doc.add_paragraph(f"（{document.period}）", style="Subtitle")
+    doc.add_paragraph(f"{document.issuer}　{document.date}", style="Subtitle")
+    doc.add_paragraph("", style="Normal")
+    writer = _Writer(doc, fonts)
+    n = 0
+    for section in document.sections:
+        n += 1
+        writer.section(section, 1, n)
+    for k, annex in enumerate(document.annexes, start=1):
+        br = doc.add_paragraph("", style="Normal")
+        br.add_run().add_break(WD_BREAK.PAGE)
+        doc.add_paragraph(f"附件{k}", style="Annex Label")
+        doc.add_paragraph(annex.title, style="Title")
+        m = 0
+        for block in annex.blocks:
+            if isinstance(block, Section):
+                m += 1
+                writer.section(block, 1, m)
+            elif isinstance(block, Paragraph):
+                writer.paragraph(block)
+            elif isinstance(block, Table):
+                writer.table(block)
+            elif isinstance(block, Chart):
+                writer.chart(block)
+    props = doc.core_properties
+    props.title = document.title
+    props.author = document.issuer
+    props.last_modified_by = document.issuer
+    props.subject = document.period
+    props.comments = f"Meili {document.kind} · data {document.provenance.get('data_version', '')}"
+    stamp = dt.datetime.fromisoformat(document.provenance.get("generated_at", "2000-01-01T00:00:00"))
+    props.created = props.modified = stamp.replace(tzinfo=None)
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+

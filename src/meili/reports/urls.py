@@ -1,0 +1,12 @@
+from django.urls import path
+
+from meili.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/row/", views.row, name="row"),
+    path("<int:pk>/regenerate/", views.regenerate_view, name="regenerate"),
+    path("<int:pk>/<str:fmt>/", views.download, name="download"),
+]
