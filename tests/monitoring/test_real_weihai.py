@@ -52,3 +52,19 @@ def test_weihai_2019_city_figures_match_the_engine(air_sites):
 
     again = run_import("air", [path])
     assert (again.added, again.changed, again.unchanged) == (0, 0, job.added)
+
+    # the progress assessment takes the plan's monitoring-derived indicators from these stored results
+    from meili.progress.assessment import indicator_progress
+    from meili.progress.plans import current_plan, load_packaged_plan
+
+    load_packaged_plan()
+    plan = current_plan()
+    good_days = plan.indicator(next(i.code for i in plan.indicators if i.monitoring == "air.good_days_ratio"))
+    progress = indicator_progress(plan, good_days, 2019)
+    assert progress.series[2019].value == annual["good_days_ratio"]
+    assert progress.series[2019].how.startswith("监测数据")
+    assert progress.series[2019].details["good_days"] == annual["good_days"]
+    assert progress.assessment.latest_year == 2019 and progress.assessment.latest_value == annual["good_days_ratio"]
+    pm25 = plan.indicator(next(i.code for i in plan.indicators if i.monitoring == "air.pm25.annual_mean"))
+    # an annual mean that misses the validity rule is shown but does not count in the assessment
+    assert indicator_progress(plan, pm25, 2019).series[2019].valid is False

@@ -10,3 +10,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         from meili.monitoring import signals  # noqa: F401  (connects the receivers)
+        from meili.monitoring.plan_source import monitoring_values
+        from meili.progress.sources import register
+
+        register("monitoring", monitoring_values)
