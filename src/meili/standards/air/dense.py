@@ -29,8 +29,7 @@ import polars as pl
 
 from ._arrow import buffers
 from .editions import DECIMALS, SWITCH_DATE, Edition, get_edition
-from .frames import by_edition
-from .iaqi import TIE_TOLERANCE, _above_top, from_scaled_expr, label_names, level_exprs
+from .iaqi import TIE_TOLERANCE, from_scaled_expr, iaqi_scaled_expr, label_names, level_exprs
 
 try:  # pragma: no cover - exercised by whichever environment runs the tests
     if os.environ.get("MEILI_AIR_DENSE", "1") == "0":
@@ -61,27 +60,25 @@ _SCALE = np.array([float(10 ** DECIMALS[p]) for p, _ in _TABLE_OF])
 _MEAN_INPUTS = ("SO2", "NO2", "CO", "PM10", "PM2.5")
 
 
-def _edition_tables() -> tuple[np.ndarray, ...]:
-    """IAQI tables of both editions as arrays: segments [e, column, k, (iaqi_lo, iaqi_hi, conc_lo, conc_hi)],
-    their count, the value above the top (NULL = none), whether that is flagged, whether the column is used."""
+def _edition_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The seven daily IAQIs of both editions as lookup tables over the rounded concentration, evaluated by the
+    general path's own expression (:func:`.iaqi.iaqi_scaled_expr`): ``lut[e, column, c]`` (−1 = none) and
+    ``beyond[e, column, c]`` for c = 0 … top; the last entry stands for every concentration above the highest
+    breakpoint of all tables. ``used[e, column]``: whether the edition's daily report has that indicator."""
     eds = (get_edition("2012"), get_edition("2026"))
-    width = max(len(ed.breakpoints[key]) for ed in eds for key in _TABLE_OF)
-    seg = np.zeros((2, 7, width, 4), dtype=np.int64)
-    nseg = np.zeros((2, 7), dtype=np.int64)
-    above = np.full((2, 7), NULL, dtype=np.int64)
-    flagged = np.zeros((2, 7), dtype=np.bool_)
+    top = max(s.conc_hi for ed in eds for key in _TABLE_OF for s in ed.breakpoints[key])
+    frame = pl.DataFrame({"c": np.arange(top + 2, dtype=np.int64)})
+    lut = np.full((2, 7, top + 2), -1, dtype=np.int16)
+    beyond = np.zeros((2, 7, top + 2), dtype=np.bool_)
     used = np.ones((2, 7), dtype=np.bool_)
     for e, ed in enumerate(eds):
         for c, (pollutant, averaging) in enumerate(_TABLE_OF):
-            segments = ed.breakpoints[(pollutant, averaging)]
-            nseg[e, c] = len(segments)
-            for k, s in enumerate(segments):
-                seg[e, c, k] = (s.iaqi_lo, s.iaqi_hi, s.conc_lo, s.conc_hi)
-            value, flag = _above_top(ed, pollutant, averaging)
-            above[e, c] = NULL if value is None else value
-            flagged[e, c] = flag
+            value, flag = iaqi_scaled_expr(pl.col("c"), pollutant, averaging, ed)
+            out = frame.select(value.fill_null(-1).alias("v"), flag.alias("f"))
+            lut[e, c] = out["v"].to_numpy()
+            beyond[e, c] = out["f"].to_numpy()
         used[e, 5] = ed.daily_o3_1h
-    return seg, nseg, above, flagged, used
+    return lut, beyond, used
 
 
 # --------------------------------------------------------------------------------------------- kernels
@@ -104,43 +101,46 @@ def _gbt8170(x, scale):
 
 
 @njit(cache=True, inline="always")
-def _iaqi(c, seg, nseg, above):
-    """iaqi.iaqi_scaled_expr for one rounded concentration: eq. (1) with the integer ceiling."""
-    for k in range(nseg):
-        if c <= seg[k, 3]:
-            den = seg[k, 3] - seg[k, 2]
-            num = (c - seg[k, 2]) * (seg[k, 1] - seg[k, 0])
-            return (num + (den - 1)) // den + seg[k, 0]
-    return above
+def _bit(bitmap, j):
+    """Validity bit *j* (unsigned) of an Arrow bitmap, least significant bit first."""
+    return (bitmap[j >> np.uint64(3)] >> (j & np.uint64(7))) & np.uint8(1)
 
 
-@njit(cache=True, inline="always")
-def _valid(bitmap, offset, has_bitmap, i):
-    if not has_bitmap:
-        return True
-    j = offset + i
-    return (bitmap[j >> 3] >> (j & 7)) & 1 == 1
+@njit(cache=True)
+def _scan_runs(codes, t, step, lo, hi, starts, k):
+    """Rows lo … hi−1 (lo ≥ 1): count the rows where *codes* changes (and write them to starts[k…] when
+    *starts* is long enough); bad if *t* does not advance by *step* within a run."""
+    count = 0
+    bad = False
+    write = starts.shape[0] > 0
+    for u in range(lo, hi):
+        i = np.uint64(u)
+        j = i - np.uint64(1)
+        if codes[i] != codes[j]:
+            if write:
+                starts[np.uint64(k + count)] = u
+            count += 1
+        elif t[i] - t[j] != step:
+            bad = True
+    return count, bad
 
 
 @njit(cache=True, parallel=True)
 def _blocks(codes, t, step):
-    """Start rows of the runs of equal *codes*; ok is False if within a run *t* does not advance by *step*."""
+    """Start rows of the runs of equal *codes* (plus the end); ok is False if within a run *t* does not
+    advance by *step*."""
     n = codes.shape[0]
-    chunks = 64 if n > 64 else 1
+    chunks = 16 if n > 1 << 16 else 1
+    bounds = np.empty(chunks + 1, dtype=np.int64)
+    for c in range(chunks + 1):
+        bounds[c] = 1 + (n - 1) * c // chunks
     counts = np.zeros(chunks, dtype=np.int64)
     bad = np.zeros(chunks, dtype=np.bool_)
+    none = np.zeros(0, dtype=np.int64)
     for c in prange(chunks):
-        lo = 1 + (n - 1) * c // chunks
-        hi = 1 + (n - 1) * (c + 1) // chunks
-        k = 0
-        for i in range(lo, hi):
-            if codes[i] != codes[i - 1]:
-                k += 1
-            elif t[i] - t[i - 1] != step:
-                bad[c] = True
-        counts[c] = k
+        counts[c], bad[c] = _scan_runs(codes, t, step, bounds[c], bounds[c + 1], none, 0)
     if bad.any():
-        return False, np.zeros(0, dtype=np.int64)
+        return False, none
     first = np.zeros(chunks, dtype=np.int64)
     for c in range(1, chunks):
         first[c] = first[c - 1] + counts[c - 1]
@@ -148,207 +148,248 @@ def _blocks(codes, t, step):
     starts[0] = 0
     starts[-1] = n
     for c in prange(chunks):
-        lo = 1 + (n - 1) * c // chunks
-        hi = 1 + (n - 1) * (c + 1) // chunks
-        k = first[c] + 1
-        for i in range(lo, hi):
-            if codes[i] != codes[i - 1]:
-                starts[k] = i
-                k += 1
+        _scan_runs(codes, t, step, bounds[c], bounds[c + 1], starts, first[c] + 1)
     return True, starts
 
 
+@njit(cache=True)
+def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
+               conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+    """daily._daily_index_one for one row: GB/T 8170 rounding, IAQIs, AQI, the label masks; False if a
+    value is out of the range the general path handles alike (then the caller falls back)."""
+    top = NULL
+    any_beyond = False
+    miss = 0
+    fine = True
+    for c in range(7):
+        conc_ok[c, r] = ok[c]
+        v = NULL
+        if ok[c]:
+            if abs(conc[c]) > 1e12:
+                fine = False
+            else:
+                v = _gbt8170(conc[c], scale[c])
+        scaled[c, r] = v
+        value = NULL
+        if used[e, c]:
+            if not ok[c]:
+                miss |= 1 << (c if c < 5 else 11 - c)  # bits ordered as MISSING_TERMS
+            if v != NULL:
+                k = min(v, lut.shape[2] - 1)
+                if lut[e, c, k] >= 0:
+                    value = lut[e, c, k]
+                any_beyond |= beyond_lut[e, c, k]
+        iaqi[c, r] = value
+        if value != NULL and (top == NULL or value > top):
+            top = value
+    aqi[r] = top
+    prim = 0
+    exc = 0
+    for c in range(7):
+        value = iaqi[c, r]
+        if value != NULL:
+            if top > 50 and value == top:
+                prim |= 1 << c
+            if value > 100:
+                exc |= 1 << c
+    primary[r] = prim
+    exceeding[r] = exc
+    missing[r] = miss
+    beyond[r] = any_beyond
+    return fine
+
+
+@njit(cache=True)
+def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours, lead, out_start,
+                n_days, first_day, min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance,
+                switch_day, forced, lut, beyond_lut, used, scale,
+                counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date):
+    """One site's days (daily.daily_concentrations + daily._daily_index_one). Inputs v0…v5 / m0…m5: values and
+    validity bitmaps of SO2, NO2, CO, PM10, PM2.5, O3; outputs indexed [column, row]. False = fall back."""
+    fine = True
+    rs = row_start[s]
+    nh = n_hours[s]
+    o0, o1, o2, o3, o4, o5 = (np.uint64(offsets[0]), np.uint64(offsets[1]), np.uint64(offsets[2]),
+                              np.uint64(offsets[3]), np.uint64(offsets[4]), np.uint64(offsets[5]))
+    cum = np.zeros(25, dtype=np.int64)
+    cnt = np.zeros(25, dtype=np.int64)
+    conc = np.empty(7, dtype=np.float64)
+    ok = np.zeros(7, dtype=np.bool_)
+    for k in range(n_days[s]):
+        r = out_start[s] + k
+        base = k * 24 - lead[s]
+        jlo = max(0, -base)
+        jhi = min(24, nh - base)
+        day = first_day[s] + k
+        date[r] = day
+        e = 1 if forced == 1 or (forced == -1 and day >= switch_day) else 0
+        is_new[r] = e == 1
+        t0 = t1 = t2 = t3 = t4 = 0.0
+        n0 = n1 = n2 = n3 = n4 = n5 = 0
+        top = -np.inf
+        for j in range(jlo):
+            cum[j + 1] = 0
+            cnt[j + 1] = 0
+        for j in range(jlo, jhi):
+            i = np.uint64(rs + base + j)
+            b = _bit(m0, o0 + i)
+            t0 += v0[i] if b else 0.0
+            n0 += b
+            b = _bit(m1, o1 + i)
+            t1 += v1[i] if b else 0.0
+            n1 += b
+            b = _bit(m2, o2 + i)
+            t2 += v2[i] if b else 0.0
+            n2 += b
+            b = _bit(m3, o3 + i)
+            t3 += v3[i] if b else 0.0
+            n3 += b
+            b = _bit(m4, o4 + i)
+            t4 += v4[i] if b else 0.0
+            n4 += b
+            b = _bit(m5, o5 + i)
+            x = v5[i] if b else 0.0
+            if b and x > top:
+                top = x
+            if not (abs(x) < 1e12):  # NaN, inf or absurd: the general path handles those
+                fine = False
+                x = 0.0
+            n5 += b
+            cum[j + 1] = cum[j] + np.int64(np.rint(x * 1000.0))  # daily.O3_RESOLUTION
+            cnt[j + 1] = cnt[j] + b
+        for j in range(jhi, 24):
+            cum[j + 1] = cum[j]
+            cnt[j + 1] = cnt[j]
+        if not (np.isfinite(t0) and np.isfinite(t1) and np.isfinite(t2) and np.isfinite(t3) and np.isfinite(t4)):
+            fine = False
+        counts[0, r] = n0
+        counts[1, r] = n1
+        counts[2, r] = n2
+        counts[3, r] = n3
+        counts[4, r] = n4
+        counts[5, r] = n5
+        ok[0] = n0 > 0 and n0 >= min_hours
+        conc[0] = t0 / n0 if ok[0] else 0.0
+        ok[1] = n1 > 0 and n1 >= min_hours
+        conc[1] = t1 / n1 if ok[1] else 0.0
+        ok[2] = n2 > 0 and n2 >= min_hours
+        conc[2] = t2 / n2 if ok[2] else 0.0
+        ok[3] = n3 > 0 and n3 >= min_hours
+        conc[3] = t3 / n3 if ok[3] else 0.0
+        ok[4] = n4 > 0 and n4 >= min_hours
+        conc[4] = t4 / n4 if ok[4] else 0.0
+        ok[5] = n5 > 0 and n5 >= min_hours
+        conc[5] = top
+        # O3 8-hour windows ending 08:00 … 24:00 (slots 7 … 23): exact integer sums, ≥ o3_min_hours values
+        windows = 0
+        best = -np.inf
+        for j in range(7, 24):
+            n8 = cnt[j + 1] - cnt[j - 7]
+            if n8 >= o3_min_hours and n8 > 0:
+                mean8 = np.float64(cum[j + 1] - cum[j - 7]) / np.float64(n8 * 1000)
+                windows += 1
+                if mean8 > best:
+                    best = mean8
+        counts[6, r] = windows
+        keep = False
+        if windows > 0:
+            keep = windows >= mda8_min_windows
+            if not keep and use_exceedance:
+                rounded = _gbt8170(best, 1.0)
+                keep = rounded != NULL and rounded > exceedance_limit
+        ok[6] = keep
+        conc[6] = best
+        if not _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
+                          conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+            fine = False
+    return fine
+
+
 @njit(cache=True, parallel=True)
-def _daily_kernel(values, bitmaps, offsets, has_bitmaps, row_start, n_hours, lead, out_start, n_days, first_day,
-                  min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance, switch_day, forced,
-                  seg, nseg, above, flagged, used, scale,
+def _daily_kernel(v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours, lead, out_start,
+                  n_days, first_day, min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance,
+                  switch_day, forced, lut, beyond_lut, used, scale,
                   counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad):
-    """One pass per site over its hours (daily._daily_concentrations and daily._daily_index_one, per row).
-
-    values/bitmaps/offsets/has_bitmaps: SO2, NO2, CO, PM10, PM2.5, O3. Outputs are indexed [column, row]
-    (counts: n_SO2 … n_O3, n_O3_8h; conc_ok/scaled/iaqi: the seven daily indicators).
-    """
-    o3v = values[5]
-    o3b = bitmaps[5]
-    o3off = offsets[5]
-    o3has = has_bitmaps[5]
     for s in prange(row_start.shape[0]):
-        rs = row_start[s]
-        nh = n_hours[s]
-        slot_vals = np.zeros(24, dtype=np.int64)
-        slot_ok = np.zeros(24, dtype=np.bool_)
-        for k in range(n_days[s]):
-            r = out_start[s] + k
-            base = k * 24 - lead[s]
-            jlo = max(0, -base)
-            jhi = min(24, nh - base)
-            day = first_day[s] + k
-            date[r] = day
-            e = 1 if forced == 1 or (forced == -1 and day >= switch_day) else 0
-            is_new[r] = e == 1
-            conc = np.empty(7, dtype=np.float64)
-            ok = np.zeros(7, dtype=np.bool_)
-            # the five daily means
-            for q in range(5):
-                vals = values[q]
-                bm = bitmaps[q]
-                off = offsets[q]
-                hb = has_bitmaps[q]
-                total = 0.0
-                n = 0
-                for j in range(jlo, jhi):
-                    i = rs + base + j
-                    if _valid(bm, off, hb, i):
-                        total += vals[i]
-                        n += 1
-                if not np.isfinite(total):
-                    bad[s] = True
-                counts[q, r] = n
-                if n > 0 and n >= min_hours:
-                    conc[q] = total / n
-                    ok[q] = True
-            # O3: hourly values at 0.001 µg/m³ (daily.O3_RESOLUTION), 1-hour maximum, 8-hour windows, MDA8
-            n = 0
-            top = -np.inf
-            for j in range(24):
-                slot_ok[j] = False
-                slot_vals[j] = 0
-            for j in range(jlo, jhi):
-                i = rs + base + j
-                if _valid(o3b, o3off, o3has, i):
-                    x = o3v[i]
-                    if not np.isfinite(x) or abs(x) > 1e12:
-                        bad[s] = True
-                        x = 0.0
-                    slot_ok[j] = True
-                    slot_vals[j] = np.int64(np.rint(x * 1000.0))
-                    if x > top:
-                        top = x
-                    n += 1
-            counts[5, r] = n
-            if n > 0 and n >= min_hours:
-                conc[5] = top
-                ok[5] = True
-            windows = 0
-            best = -np.inf
-            for j in range(7, 24):
-                total8 = np.int64(0)
-                n8 = 0
-                for m in range(j - 7, j + 1):
-                    if slot_ok[m]:
-                        total8 += slot_vals[m]
-                        n8 += 1
-                if n8 >= o3_min_hours and n8 > 0:
-                    mean8 = np.float64(total8) / np.float64(n8 * 1000)
-                    windows += 1
-                    if mean8 > best:
-                        best = mean8
-            counts[6, r] = windows
-            if windows > 0:
-                keep = windows >= mda8_min_windows
-                if not keep and use_exceedance:
-                    rounded = _gbt8170(best, 1.0)
-                    keep = rounded != NULL and rounded > exceedance_limit
-                if keep:
-                    conc[6] = best
-                    ok[6] = True
-            # rounding, IAQIs, AQI and the label masks
-            top_iaqi = NULL
-            any_beyond = False
-            miss = 0
-            for c in range(7):
-                conc_ok[c, r] = ok[c]
-                v = NULL
-                if ok[c]:
-                    if abs(conc[c]) > 1e12:
-                        bad[s] = True
-                    else:
-                        v = _gbt8170(conc[c], scale[c])
-                scaled[c, r] = v
-                value = NULL
-                if used[e, c]:
-                    if not ok[c]:
-                        miss |= 1 << (c if c < 5 else 11 - c)  # bits ordered as MISSING_TERMS
-                    if v != NULL:
-                        value = _iaqi(v, seg[e, c], nseg[e, c], above[e, c])
-                        if flagged[e, c] and v > seg[e, c, nseg[e, c] - 1, 3]:
-                            any_beyond = True
-                iaqi[c, r] = value
-                if value != NULL and (top_iaqi == NULL or value > top_iaqi):
-                    top_iaqi = value
-            aqi[r] = top_iaqi
-            prim = 0
-            exc = 0
-            for c in range(7):
-                value = iaqi[c, r]
-                if value != NULL:
-                    if top_iaqi > 50 and value == top_iaqi:
-                        prim |= 1 << c
-                    if value > 100:
-                        exc |= 1 << c
-            primary[r] = prim
-            exceeding[r] = exc
-            missing[r] = miss
-            beyond[r] = any_beyond
+        bad[s] = not _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours,
+                                 lead, out_start, n_days, first_day, min_hours, o3_min_hours, mda8_min_windows,
+                                 exceedance_limit, use_exceedance, switch_day, forced, lut, beyond_lut,
+                                 used, scale, counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing,
+                                 beyond, is_new, date)
+
+
+@njit(cache=True)
+def _percentile_of(buf, n, p):
+    """assessment._percentile_expr on the first *n* values of *buf* (reordered in place)."""
+    scaled = (n - 1) * p
+    k_lo = scaled // 100
+    frac = np.float64(scaled % 100) / 100.0
+    k_hi = min(k_lo + 1, n - 1)
+    part = np.partition(buf[:n], k_lo)
+    x_lo = part[k_lo]
+    x_hi = x_lo
+    if k_hi > k_lo:
+        x_hi = part[k_lo + 1]
+        for m in range(k_lo + 2, n):
+            if part[m] < x_hi:
+                x_hi = part[m]
+    return x_lo + (x_hi - x_lo) * frac
+
+
+@njit(cache=True)
+def _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset, aqi_valid,
+                 row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly):
+    lo = row_lo[s]
+    hi = row_hi[s]
+    buf = np.empty(hi - lo, dtype=np.float64)
+    fine = True
+    for q in range(len(values)):
+        vals = values[q]
+        bitmap = bitmaps[q]
+        off = np.uint64(offsets[q])
+        n = 0
+        total = 0.0
+        for u in range(lo, hi):
+            i = np.uint64(u)
+            if _bit(bitmap, off + i):
+                x = vals[i]
+                if x != x:
+                    fine = False
+                buf[n] = x
+                total += x
+                n += 1
+                monthly[q, s, month_of_day[day_of_row[i]]] += 1
+        counts[q, s] = n
+        if n > 0:
+            if with_mean[q]:
+                means[q, s] = total / n
+            stats[q, s] = _percentile_of(buf, n, percentiles[q])
+    valid = 0
+    good = 0
+    heavy = 0
+    off = np.uint64(aqi_offset)
+    for u in range(lo, hi):
+        i = np.uint64(u)
+        if aqi_valid[i]:
+            valid += 1
+            if _bit(aqi_bitmap, off + i):
+                good += aqi[i] <= 100
+                heavy += aqi[i] > 200
+    days[0, s] = valid
+    days[1, s] = good
+    days[2, s] = heavy
+    return fine
 
 
 @njit(cache=True, parallel=True)
-def _assess_kernel(values, bitmaps, offsets, has_bitmaps, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset,
-                   aqi_has_bitmap, aqi_valid, row_lo, row_hi, day_of_row, month_of_day, n_months,
-                   counts, means, stats, days, monthly, bad):
+def _assess_kernel(values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset, aqi_valid,
+                   row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly, bad):
     """Per site (rows row_lo … row_hi−1): counts, means and HJ 663 percentiles of the six daily columns, valid /
     good / heavy days, and the daily values per month (assessment.assess, per site)."""
-    n_sites = row_lo.shape[0]
-    n_cols = len(values)
-    for s in prange(n_sites):
-        lo = row_lo[s]
-        hi = row_hi[s]
-        buf = np.empty(hi - lo, dtype=np.float64)
-        for q in range(n_cols):
-            vals = values[q]
-            n = 0
-            total = 0.0
-            for i in range(lo, hi):
-                if _valid(bitmaps[q], offsets[q], has_bitmaps[q], i):
-                    x = vals[i]
-                    if x != x:
-                        bad[s] = True
-                    buf[n] = x
-                    total += x
-                    n += 1
-                    monthly[q, s, month_of_day[day_of_row[i]]] += 1
-            counts[q, s] = n
-            if with_mean[q] and n > 0:
-                means[q, s] = total / n
-            p = percentiles[q]
-            if n > 0:
-                scaled = (n - 1) * p
-                k_lo = scaled // 100
-                frac = np.float64(scaled % 100) / 100.0
-                k_hi = min(k_lo + 1, n - 1)
-                part = np.partition(buf[:n], k_lo)
-                x_lo = part[k_lo]
-                x_hi = x_lo
-                if k_hi > k_lo:
-                    x_hi = part[k_lo + 1]
-                    for m in range(k_lo + 2, n):
-                        if part[m] < x_hi:
-                            x_hi = part[m]
-                stats[q, s] = x_lo + (x_hi - x_lo) * frac
-        valid = 0
-        good = 0
-        heavy = 0
-        for i in range(lo, hi):
-            if aqi_valid[i]:
-                valid += 1
-                if _valid(aqi_bitmap, aqi_offset, aqi_has_bitmap, i):
-                    if aqi[i] <= 100:
-                        good += 1
-                    if aqi[i] > 200:
-                        heavy += 1
-        days[0, s] = valid
-        days[1, s] = good
-        days[2, s] = heavy
+    for s in prange(row_lo.shape[0]):
+        bad[s] = not _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset,
+                                  aqi_valid, row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days,
+                                  monthly)
 
 
 # --------------------------------------------------------------------------------------------- layout
@@ -398,6 +439,21 @@ def _time_step(frame: pl.DataFrame, col: str, hours: int) -> int | None:
     if dtype == pl.Date and hours == 24:
         return 1
     return None
+
+
+def _uniform(views):
+    """Values, bitmaps and bit offsets of :func:`._arrow.buffers` views, with an all-valid bitmap standing in
+    where a column has none, so that the kernels test every row the same way."""
+    values, bitmaps, offsets = [], [], []
+    for data, bitmap, offset, has_bitmap in views:
+        values.append(data)
+        if has_bitmap:
+            bitmaps.append(bitmap)
+            offsets.append(offset)
+        else:
+            bitmaps.append(np.full(data.shape[0] // 8 + 1, 0xFF, dtype=np.uint8))
+            offsets.append(0)
+    return values, bitmaps, np.array(offsets, dtype=np.int64)
 
 
 def _nullable(arrays: dict[str, tuple[np.ndarray, np.ndarray | None]], dtypes: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -466,33 +522,29 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
     is_new = np.zeros(rows, dtype=np.bool_)
     date = np.zeros(rows, dtype=np.int64)
     bad = np.zeros(n_sites, dtype=np.bool_)
-    seg, nseg, above, flagged, used = _TABLES
+    lut, beyond_lut, used = _TABLES
     columns = [wide[p].rechunk() for p in (*_MEAN_INPUTS, "O3")]
-    views = []
     with ExitStack() as stack:
-        for column in columns:
-            view = stack.enter_context(buffers(column))
-            if view is None or view[0].dtype != np.float64:
-                return None
-            views.append(view)
-        switch_day = (SWITCH_DATE - EPOCH).days
-        _daily_kernel(tuple(v[0] for v in views), tuple(v[1] for v in views),
-                      np.array([v[2] for v in views], dtype=np.int64), np.array([v[3] for v in views]),
+        views = [stack.enter_context(buffers(column)) for column in columns]
+        if any(v is None or v[0].dtype != np.float64 for v in views):
+            return None
+        values, bitmaps, offsets = _uniform(views)
+        _daily_kernel(*values, *bitmaps, offsets,
                       starts[:-1].astype(np.int64), n_hours.astype(np.int64), lead.astype(np.int64), out_start,
                       n_days.astype(np.int64), first_day.astype(np.int64),
                       min_hours, o3_8h_min_hours, mda8_min_windows,
                       float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
-                      mda8_exceedance_limit is not None, switch_day, forced,
-                      seg, nseg, above, flagged, used, _SCALE,
+                      mda8_exceedance_limit is not None, (SWITCH_DATE - EPOCH).days, forced,
+                      lut, beyond_lut, used, _SCALE,
                       counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad)
     if bad.any():
         return None
-    return _daily_frame(layout.keys, order, n_days, edition, counts, conc_ok, scaled, iaqi, aqi, primary, exceeding,
-                        missing, beyond, date)
+    return _daily_frame(layout.keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond,
+                        is_new, date)
 
 
-def _daily_frame(keys, order, n_days, edition, counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing,
-                 beyond, date) -> pl.DataFrame:
+def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new,
+                 date) -> pl.DataFrame:
     from .daily import CONCENTRATION_COLUMNS, COUNT_COLUMNS, DAILY_COLUMNS, IAQI_COLUMNS
 
     site = keys.gather(pl.Series(np.repeat(order, n_days[order]), dtype=pl.Int64)).alias("site")
@@ -523,24 +575,30 @@ def _daily_frame(keys, order, n_days, edition, counts, conc_ok, scaled, iaqi, aq
         (pl.col("__missing") == 0).alias("complete"),
     ).with_columns(
         (pl.col("AQI").is_not_null() & (pl.col("complete") | (pl.col("AQI") > 100))).alias("AQI_valid"))
-
+    # Strings by lookup: the general path's own expressions evaluated once per possible key, then gathered
+    # (row edition e: 0 = 2012, 1 = 2026).
+    eds = (get_edition("2012"), get_edition("2026"))
+    e = is_new.astype(np.int64)
+    top = int(max(500, aqi.max(initial=0)))
+    keys_aqi = pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)})
+    levels = pl.concat([keys_aqi.select(**level_exprs(pl.col("AQI"), ed)) for ed in eds])
+    level_index = pl.Series(np.where(aqi != NULL, e * (top + 1) + aqi, 0)).set(pl.Series(aqi == NULL), None)
     primary_names = label_names(IAQI_TERMS)
     missing_names = label_names(MISSING_TERMS)
-
-    def finish(part: pl.DataFrame, ed: Edition) -> pl.DataFrame:
-        exceeding_expr = (pl.col("__exceeding").replace_strict(primary_names, default=None, return_dtype=pl.String)
-                          if ed.exceeding_pollutants else pl.lit(None, dtype=pl.String))
-        return part.with_columns(
-            pl.col("__primary").replace_strict(primary_names, default=None, return_dtype=pl.String)
-            .alias("primary_pollutants"),
-            exceeding_expr.alias("exceeding_pollutants"),
-            pl.col("__missing").replace_strict(missing_names, default=None, return_dtype=pl.String).alias("missing"),
-            pl.lit(ed.aqi_standard).alias("standard"),
-            **level_exprs(pl.col("AQI"), ed),
-        )
-
-    out = by_edition(frame, pl.col("date"), edition, finish, sort_by=("site", "date"))
-    return out.select(DAILY_COLUMNS)
+    size = 1 << len(IAQI_TERMS)
+    primary_lut = pl.Series([primary_names[m] for m in range(size)], dtype=pl.String)
+    exceeding_lut = pl.Series([primary_names[m] if ed.exceeding_pollutants else None for ed in eds
+                               for m in range(size)], dtype=pl.String)
+    missing_lut = pl.Series([missing_names[m] for m in range(size)], dtype=pl.String)
+    standard_lut = pl.Series([ed.aqi_standard for ed in eds], dtype=pl.String)
+    frame = frame.with_columns(
+        *levels.select(pl.all().gather(level_index)).get_columns(),
+        primary_lut.gather(primary).alias("primary_pollutants"),
+        exceeding_lut.gather(e * size + exceeding).alias("exceeding_pollutants"),
+        missing_lut.gather(missing).alias("missing"),
+        standard_lut.gather(e).alias("standard"),
+    )
+    return frame.select(DAILY_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------- assessment
@@ -601,13 +659,13 @@ def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: lis
         aqi_view = stack.enter_context(buffers(aqi_col))
         if any(v is None for v in views) or aqi_view is None:
             return None
-        _assess_kernel(tuple(v[0] for v in views), tuple(v[1] for v in views),
-                       np.array([v[2] for v in views], dtype=np.int64), np.array([v[3] for v in views]),
+        values, bitmaps, offsets = _uniform(views)
+        (aqi_values,), (aqi_bitmap,), aqi_offsets = _uniform([aqi_view])
+        _assess_kernel(tuple(values), tuple(bitmaps), offsets,
                        np.array([percent[p] for p in pollutants], dtype=np.int64),
                        np.array([mean_of[p] for p in pollutants]),
-                       aqi_view[0], aqi_view[1], aqi_view[2], aqi_view[3], aqi_valid,
-                       row_lo, row_hi, day_of_row, month_of_day, len(months),
-                       counts, means, stats, days, monthly, bad)
+                       aqi_values, aqi_bitmap, aqi_offsets[0], aqi_valid,
+                       row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly, bad)
     if bad.any():
         return None
     arrays: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
