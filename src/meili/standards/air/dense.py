@@ -152,7 +152,7 @@ def _blocks(codes, t, step):
     return True, starts
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
                conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
     """daily._daily_index_one for one row: GB/T 8170 rounding, IAQIs, AQI, the label masks; False if a
