@@ -68,8 +68,8 @@ def _percentile_expr(col: str, p: int) -> pl.Expr:
     lo = scaled // 100
     frac = (scaled % 100).cast(pl.Float64) / 100.0
     hi = pl.min_horizontal(lo + 1, n - 1)
-    x_lo = values.get(lo.clip(0))
-    x_hi = values.get(hi.clip(0))
+    x_lo = values.get(lo.clip(0), null_on_oob=True)  # evaluated for empty groups too (then discarded)
+    x_hi = values.get(hi.clip(0), null_on_oob=True)
     return pl.when(n > 0).then(x_lo + (x_hi - x_lo) * frac)
 
 
@@ -181,7 +181,9 @@ def _judge(stats: pl.DataFrame, ed: Edition, phase: str, weights: dict[str, floa
     stats = stats.with_columns(
         pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in checks])).then(False)
         .when(pl.all_horizontal([c.fill_null(False) for c in checks])).then(True).alias("complies"),
-        from_scaled_expr(round_gbt8170_expr(pl.col("good_days") * 100.0 / pl.col("valid_days"), 1), 1).alias("good_days_ratio"),
+        from_scaled_expr(round_gbt8170_expr(pl.when(pl.col("valid_days") > 0)
+                                            .then(pl.col("good_days") * 100.0 / pl.col("valid_days")), 1), 1)
+        .alias("good_days_ratio"),
         from_scaled_expr(round_gbt8170_expr(composite, 2), 2).alias("composite_index"),
         composite_valid.alias("composite_valid"),
         pl.lit(start).alias("start"), pl.lit(end).alias("end"),

@@ -280,10 +280,11 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
         conc[4] = t4 / n4 if ok[4] else 0.0
         ok[5] = n5 > 0 and n5 >= min_hours
         conc[5] = top
-        # O3 8-hour windows ending 08:00 … 24:00 (slots 7 … 23): exact integer sums, ≥ o3_min_hours values
+        # O3 8-hour windows ending 08:00 … 24:00 (slots 7 … 23) at the hours the site has (the general path
+        # evaluates a window at an existing row only): exact integer sums, ≥ o3_min_hours values
         windows = 0
         best = -np.inf
-        for j in range(7, 24):
+        for j in range(max(7, jlo), jhi):
             n8 = cnt[j + 1] - cnt[j - 7]
             if n8 >= o3_min_hours and n8 > 0:
                 mean8 = np.float64(cum[j + 1] - cum[j - 7]) / np.float64(n8 * 1000)
@@ -476,7 +477,7 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
           mda8_exceedance_limit: float | None, complete_grid) -> pl.DataFrame | None:
     """The daily report from a wide hourly frame (see :func:`.daily.daily`), or None if the dense path does
     not apply (then the caller takes the general path). *complete_grid* is ``daily._complete_grid``."""
-    if not AVAILABLE or wide.height == 0:
+    if not AVAILABLE or wide.height == 0 or o3_8h_min_hours < 1:  # an empty 8-hour window is the general path's NaN
         return None
     step = _time_step(wide, "time", 1)
     if step is None:
