@@ -96,7 +96,7 @@ def _gbt8170(x, scale):
     elif frac < TIE_LO:
         r = f
     else:
-        r = f + (f % 2.0)
+        r = f + (f - 2.0 * np.floor(f / 2.0))  # f % 2.0 for an integral f ≥ 0, exactly, without a libm call
     return np.int64(r)
 
 
@@ -104,6 +104,16 @@ def _gbt8170(x, scale):
 def _bit(bitmap, j):
     """Validity bit *j* (unsigned) of an Arrow bitmap, least significant bit first."""
     return (bitmap[j >> np.uint64(3)] >> (j & np.uint64(7))) & np.uint8(1)
+
+
+@njit(cache=True, inline="always")
+def _word(bitmap, j):
+    """Validity bits j … j+24 (at least) of an Arrow bitmap as the low bits of an integer (bitmap padded by
+    4 bytes, see _uniform)."""
+    k = j >> np.uint64(3)
+    w = (np.uint64(bitmap[k]) | (np.uint64(bitmap[k + np.uint64(1)]) << np.uint64(8))
+         | (np.uint64(bitmap[k + np.uint64(2)]) << np.uint64(16)) | (np.uint64(bitmap[k + np.uint64(3)]) << np.uint64(24)))
+    return w >> (j & np.uint64(7))
 
 
 @njit(cache=True)
@@ -227,27 +237,36 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
         t0 = t1 = t2 = t3 = t4 = 0.0
         n0 = n1 = n2 = n3 = n4 = n5 = 0
         top = -np.inf
-        for j in range(jlo):
-            cum[j + 1] = 0
-            cnt[j + 1] = 0
+        run = np.int64(0)
+        for j in range(jlo + 1):
+            cum[j] = 0
+            cnt[j] = 0
+        first = np.uint64(rs + base + jlo)
+        w0 = _word(m0, o0 + first)
+        w1 = _word(m1, o1 + first)
+        w2 = _word(m2, o2 + first)
+        w3 = _word(m3, o3 + first)
+        w4 = _word(m4, o4 + first)
+        w5 = _word(m5, o5 + first)
         for j in range(jlo, jhi):
-            i = np.uint64(rs + base + j)
-            b = _bit(m0, o0 + i)
+            u = np.uint64(j - jlo)
+            i = first + u
+            b = np.int64((w0 >> u) & np.uint64(1))
             t0 += v0[i] if b else 0.0
             n0 += b
-            b = _bit(m1, o1 + i)
+            b = np.int64((w1 >> u) & np.uint64(1))
             t1 += v1[i] if b else 0.0
             n1 += b
-            b = _bit(m2, o2 + i)
+            b = np.int64((w2 >> u) & np.uint64(1))
             t2 += v2[i] if b else 0.0
             n2 += b
-            b = _bit(m3, o3 + i)
+            b = np.int64((w3 >> u) & np.uint64(1))
             t3 += v3[i] if b else 0.0
             n3 += b
-            b = _bit(m4, o4 + i)
+            b = np.int64((w4 >> u) & np.uint64(1))
             t4 += v4[i] if b else 0.0
             n4 += b
-            b = _bit(m5, o5 + i)
+            b = np.int64((w5 >> u) & np.uint64(1))
             x = v5[i] if b else 0.0
             if b and x > top:
                 top = x
@@ -255,11 +274,12 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
                 fine = False
                 x = 0.0
             n5 += b
-            cum[j + 1] = cum[j] + np.int64(np.rint(x * 1000.0))  # daily.O3_RESOLUTION
-            cnt[j + 1] = cnt[j] + b
+            run += np.int64(np.rint(x * 1000.0))  # daily.O3_RESOLUTION
+            cum[j + 1] = run
+            cnt[j + 1] = n5
         for j in range(jhi, 24):
-            cum[j + 1] = cum[j]
-            cnt[j + 1] = cnt[j]
+            cum[j + 1] = run
+            cnt[j + 1] = n5
         if not (np.isfinite(t0) and np.isfinite(t1) and np.isfinite(t2) and np.isfinite(t3) and np.isfinite(t4)):
             fine = False
         counts[0, r] = n0
@@ -320,20 +340,50 @@ def _daily_kernel(v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_s
 
 
 @njit(cache=True)
+def _select(a, n, k):
+    """Reorder a[0 … n−1] in place so that a[k] is the k-th smallest, nothing smaller after it and nothing larger
+    before it (quickselect, Hoare partition around a median of three); returns a[k]."""
+    lo = 0
+    hi = n - 1
+    while hi > lo:
+        mid = (lo + hi) >> 1
+        x, y, z = a[lo], a[mid], a[hi]
+        pivot = max(min(x, y), min(max(x, y), z))
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                a[i], a[j] = a[j], a[i]
+                i += 1
+                j -= 1
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            break
+    return a[k]
+
+
+@njit(cache=True)
 def _percentile_of(buf, n, p):
-    """assessment._percentile_expr on the first *n* values of *buf* (reordered in place)."""
+    """assessment._percentile_expr on the first *n* values of *buf* (reordered in place): the values of rank
+    k_lo and k_hi of the sorted values, interpolated with the same floating-point operations."""
     scaled = (n - 1) * p
     k_lo = scaled // 100
     frac = np.float64(scaled % 100) / 100.0
     k_hi = min(k_lo + 1, n - 1)
-    part = np.partition(buf[:n], k_lo)
-    x_lo = part[k_lo]
+    x_lo = _select(buf, n, k_lo)
     x_hi = x_lo
     if k_hi > k_lo:
-        x_hi = part[k_lo + 1]
+        x_hi = buf[k_lo + 1]
         for m in range(k_lo + 2, n):
-            if part[m] < x_hi:
-                x_hi = part[m]
+            if buf[m] < x_hi:
+                x_hi = buf[m]
     return x_lo + (x_hi - x_lo) * frac
 
 
@@ -449,10 +499,13 @@ def _uniform(views):
     for data, bitmap, offset, has_bitmap in views:
         values.append(data)
         if has_bitmap:
+            need = (offset + data.shape[0]) // 8 + 4  # _word reads up to 4 bytes from any row's byte
+            if bitmap.shape[0] < need:
+                bitmap = np.concatenate((bitmap, np.zeros(need - bitmap.shape[0], dtype=np.uint8)))
             bitmaps.append(bitmap)
             offsets.append(offset)
         else:
-            bitmaps.append(np.full(data.shape[0] // 8 + 1, 0xFF, dtype=np.uint8))
+            bitmaps.append(np.full(data.shape[0] // 8 + 4, 0xFF, dtype=np.uint8))
             offsets.append(0)
     return values, bitmaps, np.array(offsets, dtype=np.int64)
 
