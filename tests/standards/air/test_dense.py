@@ -184,3 +184,14 @@ def test_a_pollutant_without_values_and_a_period_without_valid_days():
     none_valid = daily.with_columns(pl.lit(False).alias("AQI_valid"))
     row = both_assess(none_valid, dt.date(2025, 1, 1), dt.date(2025, 1, 2)).row(0, named=True)
     assert row["valid_days"] == 0 and row["good_days_ratio"] is None
+
+
+def test_reported_values_are_the_general_paths_from_scaled_expr():
+    """The kernel reports v / 10^d for a rounded concentration v; the general path's from_scaled_expr adds a
+    round(d), which must leave every such quotient unchanged (checked over a wide domain)."""
+    from meili.standards.air.iaqi import from_scaled_expr
+
+    k = np.arange(0, 3_000_001, dtype=np.int64)
+    for d in (0, 1, 2):
+        expected = pl.select(from_scaled_expr(pl.lit(pl.Series(k)), d)).to_series().to_numpy()
+        assert np.array_equal(expected, k.astype(np.float64) / float(10**d))

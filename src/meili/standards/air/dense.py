@@ -46,7 +46,10 @@ except ImportError:  # pragma: no cover
 
     prange = range
 
-NULL = np.iinfo(np.int64).min
+#: "no value" in the kernels' integer outputs; larger than any lookup table, so a gather of it gives null
+NULL = np.int64(1 << 62)
+#: lookup tables of reported concentrations are built up to this scaled value; beyond it, arithmetic in Polars
+MAX_TABLE = 1 << 22
 TIE_HI = 0.5 + TIE_TOLERANCE
 TIE_LO = 0.5 - TIE_TOLERANCE
 EPOCH = dt.date(1970, 1, 1)
@@ -135,30 +138,19 @@ def _scan_runs(codes, t, step, lo, hi, starts, k):
     return count, bad
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _blocks(codes, t, step):
     """Start rows of the runs of equal *codes* (plus the end); ok is False if within a run *t* does not
-    advance by *step*."""
+    advance by *step*. Serial: a plain scan runs at memory speed, and threads only add waiting under load."""
     n = codes.shape[0]
-    chunks = 16 if n > 1 << 16 else 1
-    bounds = np.empty(chunks + 1, dtype=np.int64)
-    for c in range(chunks + 1):
-        bounds[c] = 1 + (n - 1) * c // chunks
-    counts = np.zeros(chunks, dtype=np.int64)
-    bad = np.zeros(chunks, dtype=np.bool_)
     none = np.zeros(0, dtype=np.int64)
-    for c in prange(chunks):
-        counts[c], bad[c] = _scan_runs(codes, t, step, bounds[c], bounds[c + 1], none, 0)
-    if bad.any():
+    count, bad = _scan_runs(codes, t, step, 1, n, none, 0)
+    if bad:
         return False, none
-    first = np.zeros(chunks, dtype=np.int64)
-    for c in range(1, chunks):
-        first[c] = first[c - 1] + counts[c - 1]
-    starts = np.empty(counts.sum() + 2, dtype=np.int64)
+    starts = np.empty(count + 2, dtype=np.int64)
     starts[0] = 0
     starts[-1] = n
-    for c in prange(chunks):
-        _scan_runs(codes, t, step, bounds[c], bounds[c + 1], starts, first[c] + 1)
+    _scan_runs(codes, t, step, 1, n, starts, 1)
     return True, starts
 
 
@@ -179,7 +171,8 @@ def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
                 fine = False
             else:
                 v = _gbt8170(conc[c], scale[c])
-        scaled[c, r] = v
+        # reported value = from_scaled_expr: v / 10^d, whose round(d) is itself (test_dense checks the domain)
+        scaled[c, r] = np.float64(v) / scale[c] if v != NULL else np.nan
         value = NULL
         if used[e, c]:
             if not ok[c]:
@@ -566,7 +559,7 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
 
     counts = np.zeros((7, rows), dtype=np.uint32)
     conc_ok = np.zeros((7, rows), dtype=np.bool_)
-    scaled = np.zeros((7, rows), dtype=np.int64)
+    scaled = np.zeros((7, rows), dtype=np.float64)  # reported concentrations, NaN = none
     iaqi = np.zeros((7, rows), dtype=np.int64)
     aqi = np.zeros(rows, dtype=np.int64)
     primary = np.zeros(rows, dtype=np.int64)
@@ -574,7 +567,7 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
     missing = np.zeros(rows, dtype=np.int64)
     beyond = np.zeros(rows, dtype=np.bool_)
     is_new = np.zeros(rows, dtype=np.bool_)
-    date = np.zeros(rows, dtype=np.int64)
+    date = np.zeros(rows, dtype=np.int32)
     bad = np.zeros(n_sites, dtype=np.bool_)
     lut, beyond_lut, used = _TABLES
     columns = [wide[p].rechunk() for p in (*_MEAN_INPUTS, "O3")]
@@ -599,44 +592,37 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
 
 def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new,
                  date) -> pl.DataFrame:
+    """The output frame of :func:`.daily.daily` from the kernel's arrays. Every value that has a Polars
+    expression in the general path (reported concentration, level texts, pollutant lists) is that expression
+    evaluated once per possible key and gathered by the row's key (NULL gathers null)."""
     from .daily import CONCENTRATION_COLUMNS, COUNT_COLUMNS, DAILY_COLUMNS, IAQI_COLUMNS
 
-    site = keys.gather(pl.Series(np.repeat(order, n_days[order]), dtype=pl.Int64)).alias("site")
-    arrays: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
-    dtypes: dict[str, pl.DataType] = {}
-    for c, name in enumerate(CONCENTRATION_COLUMNS):
-        arrays[f"__s_{name}"] = (scaled[c], scaled[c] != NULL)
-        dtypes[f"__s_{name}"] = pl.Int64
-    for c, name in enumerate(IAQI_COLUMNS):
-        arrays[name] = (iaqi[c], iaqi[c] != NULL)
-        dtypes[name] = pl.Int64
-    arrays["AQI"] = (aqi, aqi != NULL)
-    dtypes["AQI"] = pl.Int64
-    for name, values in (("__primary", primary), ("__exceeding", exceeding), ("__missing", missing)):
-        arrays[name] = (values, None)
-        dtypes[name] = pl.Int64
-    arrays["beyond_table"] = (beyond, None)
-    dtypes["beyond_table"] = pl.Boolean
-    arrays["date"] = (date.astype(np.int32), None)
-    dtypes["date"] = pl.Date
-    for c, name in enumerate(COUNT_COLUMNS):
-        arrays[name] = (counts[c], None)
-        dtypes[name] = pl.UInt32
-    frame = _nullable(arrays, dtypes).with_columns(site)
-    decimals = {name: DECIMALS[name.split("_")[0]] for name in CONCENTRATION_COLUMNS}
-    frame = frame.with_columns(
-        *[from_scaled_expr(pl.col(f"__s_{c}"), d).alias(c) for c, d in decimals.items()],
-        (pl.col("__missing") == 0).alias("complete"),
-    ).with_columns(
-        (pl.col("AQI").is_not_null() & (pl.col("complete") | (pl.col("AQI") > 100))).alias("AQI_valid"))
-    # Strings by lookup: the general path's own expressions evaluated once per possible key, then gathered
-    # (row edition e: 0 = 2012, 1 = 2026).
+    none = np.uint32(0xFFFFFFFF)  # gathers null
+
+    def nullable(values: np.ndarray, keys: np.ndarray) -> pl.Series:
+        return pl.Series(values).set(pl.Series(keys == NULL), None)
+
+    def index(keys: np.ndarray, offset: np.ndarray | int = 0) -> pl.Series:
+        out = (keys + offset).astype(np.uint32)
+        out[keys == NULL] = none
+        return pl.Series(out)
+
     eds = (get_edition("2012"), get_edition("2026"))
     e = is_new.astype(np.int64)
-    top = int(max(500, aqi.max(initial=0)))
-    keys_aqi = pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)})
-    levels = pl.concat([keys_aqi.select(**level_exprs(pl.col("AQI"), ed)) for ed in eds])
-    level_index = pl.Series(np.where(aqi != NULL, e * (top + 1) + aqi, 0)).set(pl.Series(aqi == NULL), None)
+    rows = np.repeat(order, n_days[order])
+    site = keys.to_numpy()[rows] if keys.dtype.is_numeric() else keys.gather(rows.astype(np.uint32))
+    columns: dict[str, pl.Series] = {"site": pl.Series(site, dtype=keys.dtype), "date": pl.Series(date).cast(pl.Date)}
+    for c, name in enumerate(CONCENTRATION_COLUMNS):
+        columns[name] = pl.Series(scaled[c], nan_to_null=True)
+    for c, name in enumerate(IAQI_COLUMNS):
+        columns[name] = nullable(iaqi[c], iaqi[c])
+    columns["AQI"] = nullable(aqi, aqi)
+    top = int(max(500, aqi.max(initial=0, where=aqi != NULL)))
+    levels = pl.concat([pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)})
+                        .select(**level_exprs(pl.col("AQI"), ed)) for ed in eds]).rechunk()
+    level_index = index(aqi, e * (top + 1))
+    for name in ("level", "category", "category_en", "color", "advice"):
+        columns[name] = levels[name].gather(level_index, null_on_oob=True)
     primary_names = label_names(IAQI_TERMS)
     missing_names = label_names(MISSING_TERMS)
     size = 1 << len(IAQI_TERMS)
@@ -645,14 +631,17 @@ def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceed
                                for m in range(size)], dtype=pl.String)
     missing_lut = pl.Series([missing_names[m] for m in range(size)], dtype=pl.String)
     standard_lut = pl.Series([ed.aqi_standard for ed in eds], dtype=pl.String)
-    frame = frame.with_columns(
-        *levels.select(pl.all().gather(level_index)).get_columns(),
-        primary_lut.gather(primary).alias("primary_pollutants"),
-        exceeding_lut.gather(e * size + exceeding).alias("exceeding_pollutants"),
-        missing_lut.gather(missing).alias("missing"),
-        standard_lut.gather(e).alias("standard"),
-    )
-    return frame.select(DAILY_COLUMNS)
+    columns["primary_pollutants"] = primary_lut.gather(primary.astype(np.uint32))
+    columns["exceeding_pollutants"] = exceeding_lut.gather((e * size + exceeding).astype(np.uint32))
+    columns["missing"] = missing_lut.gather(missing.astype(np.uint32))
+    columns["standard"] = standard_lut.gather(is_new.astype(np.uint32))
+    complete = missing == 0
+    columns["complete"] = pl.Series(complete)
+    columns["AQI_valid"] = pl.Series((aqi != NULL) & (complete | ((aqi > 100) & (aqi != NULL))))
+    columns["beyond_table"] = pl.Series(beyond)
+    for c, name in enumerate(COUNT_COLUMNS):
+        columns[name] = pl.Series(counts[c])
+    return pl.DataFrame([columns[name].alias(name) for name in DAILY_COLUMNS])
 
 
 # --------------------------------------------------------------------------------------------- assessment
