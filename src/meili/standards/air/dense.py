@@ -34,6 +34,9 @@ from .iaqi import TIE_TOLERANCE, from_scaled_expr, iaqi_scaled_expr, label_names
 try:  # pragma: no cover - exercised by whichever environment runs the tests
     if os.environ.get("MEILI_AIR_DENSE", "1") == "0":
         raise ImportError("disabled by MEILI_AIR_DENSE=0")
+    # Idle OpenMP workers spin by default; on a shared 2-core machine that spinning takes the CPU from the
+    # thread still working (measured: parallel slower than one thread). Passive waiting, unless set already.
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     import numba
     from numba import njit, prange
     AVAILABLE = True
@@ -438,6 +441,8 @@ def _assess_kernel(values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bi
 
 # --------------------------------------------------------------------------------------------- layout
 
+#: sites per work item of the parallel kernels (numba's dynamic scheduling)
+_CHUNK = 16
 _UNIT = {"ns": 1_000_000_000, "us": 1_000_000, "ms": 1_000}
 
 
@@ -576,14 +581,18 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
         if any(v is None or v[0].dtype != np.float64 for v in views):
             return None
         values, bitmaps, offsets = _uniform(views)
-        _daily_kernel(*values, *bitmaps, offsets,
-                      starts[:-1].astype(np.int64), n_hours.astype(np.int64), lead.astype(np.int64), out_start,
-                      n_days.astype(np.int64), first_day.astype(np.int64),
-                      min_hours, o3_8h_min_hours, mda8_min_windows,
-                      float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
-                      mda8_exceedance_limit is not None, (SWITCH_DATE - EPOCH).days, forced,
-                      lut, beyond_lut, used, _SCALE,
-                      counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad)
+        previous = numba.set_parallel_chunksize(_CHUNK)  # dynamic: a thread starved by other jobs holds little
+        try:
+            _daily_kernel(*values, *bitmaps, offsets,
+                          starts[:-1].astype(np.int64), n_hours.astype(np.int64), lead.astype(np.int64), out_start,
+                          n_days.astype(np.int64), first_day.astype(np.int64),
+                          min_hours, o3_8h_min_hours, mda8_min_windows,
+                          float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
+                          mda8_exceedance_limit is not None, (SWITCH_DATE - EPOCH).days, forced,
+                          lut, beyond_lut, used, _SCALE,
+                          counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad)
+        finally:
+            numba.set_parallel_chunksize(previous)
     if bad.any():
         return None
     return _daily_frame(layout.keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond,
@@ -704,11 +713,15 @@ def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: lis
             return None
         values, bitmaps, offsets = _uniform(views)
         (aqi_values,), (aqi_bitmap,), aqi_offsets = _uniform([aqi_view])
-        _assess_kernel(tuple(values), tuple(bitmaps), offsets,
-                       np.array([percent[p] for p in pollutants], dtype=np.int64),
-                       np.array([mean_of[p] for p in pollutants]),
-                       aqi_values, aqi_bitmap, aqi_offsets[0], aqi_valid,
-                       row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly, bad)
+        previous = numba.set_parallel_chunksize(_CHUNK)
+        try:
+            _assess_kernel(tuple(values), tuple(bitmaps), offsets,
+                           np.array([percent[p] for p in pollutants], dtype=np.int64),
+                           np.array([mean_of[p] for p in pollutants]),
+                           aqi_values, aqi_bitmap, aqi_offsets[0], aqi_valid,
+                           row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly, bad)
+        finally:
+            numba.set_parallel_chunksize(previous)
     if bad.any():
         return None
     arrays: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
