@@ -159,7 +159,7 @@ def _blocks(codes, t, step):
 
 @njit(cache=True, inline="always")
 def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
-               conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+               scaled, iaqi, aqi, primary, exceeding, missing, beyond):
     """daily._daily_index_one for one row: GB/T 8170 rounding, IAQIs, AQI, the label masks; False if a
     value is out of the range the general path handles alike (then the caller falls back)."""
     top = NULL
@@ -167,7 +167,6 @@ def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
     miss = 0
     fine = True
     for c in range(7):
-        conc_ok[c, r] = ok[c]
         v = NULL
         if ok[c]:
             if abs(conc[c]) > 1e12:
@@ -209,7 +208,7 @@ def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
 def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours, lead, out_start,
                 n_days, first_day, min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance,
                 switch_day, forced, lut, beyond_lut, used, scale,
-                counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date):
+                counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date):
     """One site's days (daily.daily_concentrations + daily._daily_index_one). Inputs v0…v5 / m0…m5: values and
     validity bitmaps of SO2, NO2, CO, PM10, PM2.5, O3; outputs indexed [column, row]. False = fall back."""
     fine = True
@@ -233,6 +232,7 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
         t0 = t1 = t2 = t3 = t4 = 0.0
         n0 = n1 = n2 = n3 = n4 = n5 = 0
         top = -np.inf
+        odd = False
         run = np.int64(0)
         for j in range(jlo + 1):
             cum[j] = 0
@@ -264,18 +264,17 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
             n4 += b
             b = np.int64((w5 >> u) & np.uint64(1))
             x = v5[i] if b else 0.0
-            if b and x > top:
-                top = x
-            if not (abs(x) < 1e12):  # NaN, inf or absurd: the general path handles those
-                fine = False
-                x = 0.0
+            top = max(top, x if b else -np.inf)
+            odd |= not (abs(x) < 1e12)  # NaN, inf or absurd: the general path handles those
             n5 += b
-            run += np.int64(np.rint(x * 1000.0))  # daily.O3_RESOLUTION
-            cum[j + 1] = run
-            cnt[j + 1] = n5
+            run += np.int64(np.rint(x * 1000.0)) if abs(x) < 1e12 else 0  # daily.O3_RESOLUTION
+            cum[np.uint64(j + 1)] = run
+            cnt[np.uint64(j + 1)] = n5
         for j in range(jhi, 24):
             cum[j + 1] = run
             cnt[j + 1] = n5
+        if odd:
+            fine = False
         if not (np.isfinite(t0) and np.isfinite(t1) and np.isfinite(t2) and np.isfinite(t3) and np.isfinite(t4)):
             fine = False
         counts[0, r] = n0
@@ -317,7 +316,7 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
         ok[6] = keep
         conc[6] = best
         if not _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
-                          conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+                          scaled, iaqi, aqi, primary, exceeding, missing, beyond):
             fine = False
     return fine
 
@@ -326,12 +325,12 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
 def _daily_kernel(v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours, lead, out_start,
                   n_days, first_day, min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance,
                   switch_day, forced, lut, beyond_lut, used, scale,
-                  counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad):
+                  counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad):
     for s in prange(row_start.shape[0]):
         bad[s] = not _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours,
                                  lead, out_start, n_days, first_day, min_hours, o3_min_hours, mda8_min_windows,
                                  exceedance_limit, use_exceedance, switch_day, forced, lut, beyond_lut,
-                                 used, scale, counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing,
+                                 used, scale, counts, scaled, iaqi, aqi, primary, exceeding, missing,
                                  beyond, is_new, date)
 
 
@@ -563,7 +562,6 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
     rows = int(n_days.sum())
 
     counts = np.zeros((7, rows), dtype=np.uint32)
-    conc_ok = np.zeros((7, rows), dtype=np.bool_)
     scaled = np.zeros((7, rows), dtype=np.float64)  # reported concentrations, NaN = none
     iaqi = np.zeros((7, rows), dtype=np.int64)
     aqi = np.zeros(rows, dtype=np.int64)
@@ -590,7 +588,7 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
                           float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
                           mda8_exceedance_limit is not None, (SWITCH_DATE - EPOCH).days, forced,
                           lut, beyond_lut, used, _SCALE,
-                          counts, conc_ok, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad)
+                          counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad)
         finally:
             numba.set_parallel_chunksize(previous)
     if bad.any():
