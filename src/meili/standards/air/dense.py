@@ -395,8 +395,15 @@ def _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_b
         off = np.uint64(offsets[q])
         n = 0
         total = 0.0
+        month = month_of_day[day_of_row[np.uint64(lo)]]
+        since = 0  # values counted before the current month began
         for u in range(lo, hi):
             i = np.uint64(u)
+            m = month_of_day[day_of_row[i]]
+            if m != month:  # rows are consecutive dates: flush the month just ended
+                monthly[q, s, month] += n - since
+                month = m
+                since = n
             if _bit(bitmap, off + i):
                 x = vals[i]
                 if x != x:
@@ -404,7 +411,7 @@ def _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_b
                 buf[n] = x
                 total += x
                 n += 1
-                monthly[q, s, month_of_day[day_of_row[i]]] += 1
+        monthly[q, s, month] += n - since
         counts[q, s] = n
         if n > 0:
             if with_mean[q]:
