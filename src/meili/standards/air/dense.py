@@ -114,11 +114,18 @@ def _bit(bitmap, j):
 
 @njit(cache=True, inline="always")
 def _word(bitmap, j):
-    """Validity bits j … j+24 (at least) of an Arrow bitmap as the low bits of an integer (bitmap padded by
-    4 bytes, see _uniform)."""
+    """Validity bits j … j+24 (at least) of an Arrow bitmap as the low bits of an integer (bits past the end
+    of the bitmap read as 0)."""
     k = j >> np.uint64(3)
-    w = (np.uint64(bitmap[k]) | (np.uint64(bitmap[k + np.uint64(1)]) << np.uint64(8))
-         | (np.uint64(bitmap[k + np.uint64(2)]) << np.uint64(16)) | (np.uint64(bitmap[k + np.uint64(3)]) << np.uint64(24)))
+    if k + np.uint64(3) < np.uint64(bitmap.shape[0]):
+        w = (np.uint64(bitmap[k]) | (np.uint64(bitmap[k + np.uint64(1)]) << np.uint64(8))
+             | (np.uint64(bitmap[k + np.uint64(2)]) << np.uint64(16))
+             | (np.uint64(bitmap[k + np.uint64(3)]) << np.uint64(24)))
+    else:  # the last bytes of the bitmap
+        w = np.uint64(0)
+        for m in range(4):
+            if k + np.uint64(m) < np.uint64(bitmap.shape[0]):
+                w |= np.uint64(bitmap[k + np.uint64(m)]) << np.uint64(8 * m)
     return w >> (j & np.uint64(7))
 
 
@@ -503,9 +510,6 @@ def _uniform(views):
     for data, bitmap, offset, has_bitmap in views:
         values.append(data)
         if has_bitmap:
-            need = (offset + data.shape[0]) // 8 + 4  # _word reads up to 4 bytes from any row's byte
-            if bitmap.shape[0] < need:
-                bitmap = np.concatenate((bitmap, np.zeros(need - bitmap.shape[0], dtype=np.uint8)))
             bitmaps.append(bitmap)
             offsets.append(offset)
         else:
