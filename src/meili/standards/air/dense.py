@@ -4,15 +4,17 @@ The general path (:mod:`.daily`, :mod:`.assessment`) is a Polars group-by over e
 When the hourly frame is — or is made into, by the same ``_complete_grid`` the general path uses — blocks of
 consecutive hours per site, each site's hours map to slots ``(day, 0…23)`` by arithmetic alone (slot 0 = the
 hour ending 01:00), and one pass over the Arrow buffers of the six columns (read in place, nulls from the
-validity bitmap) yields the daily means and counts, the O3 1-hour maximum, the O3 8-hour windows ending
-08:00 … 24:00 and MDA8, the GB/T 8170 rounding, the exact integer IAQIs and the AQI. Strings (level texts,
-pollutant lists) come from the same Polars lookups as the general path.
+validity bitmaps) yields the daily means and counts, the O3 1-hour maximum, the O3 8-hour windows ending
+08:00 … 24:00 and MDA8, the GB/T 8170 rounding, the exact IAQIs and the AQI.
 
-The rules are those of :mod:`.daily`, :mod:`.iaqi` and :mod:`.assessment` and use their constants and
-tables; the few arithmetic steps that a compiled kernel cannot borrow from a Polars expression (the GB/T 8170
-tie test, the integer ceiling, the percentile interpolation) are written here in the same floating-point and
-integer operations, in the same order, so the output is identical — the test suite compares both paths
-column by column (random grids with gaps, the edition switch, the Weihai 2019 data).
+The rules are those of :mod:`.daily`, :mod:`.iaqi` and :mod:`.assessment`, with their constants. What has a
+Polars expression there is not restated: the IAQI of every rounded concentration, the level texts of every
+AQI and the pollutant lists of every bit mask are tables built once by evaluating those expressions. The few
+steps a compiled kernel cannot borrow (the sums and means, the GB/T 8170 tie test, the O3 windows, the
+percentile interpolation) use the same floating-point and integer operations, so the output is identical
+(daily sums run in hour order: exact for values on the reporting grid, see "Two paths, one result" in
+docs/standards/air.md) — tests/standards/air/test_dense.py compares both paths column by column (random grids
+with gaps, the edition switch, the Weihai 2019 data).
 
 Needs numba; without it (or for input it does not cover: time zones, NaN values, duplicate hours …) the
 callers take the general path.
@@ -29,7 +31,7 @@ import polars as pl
 
 from ._arrow import buffers
 from .editions import DECIMALS, SWITCH_DATE, Edition, get_edition
-from .iaqi import TIE_TOLERANCE, from_scaled_expr, iaqi_scaled_expr, label_names, level_exprs
+from .iaqi import TIE_TOLERANCE, iaqi_scaled_expr, label_names, level_exprs
 
 try:  # pragma: no cover - exercised by whichever environment runs the tests
     if os.environ.get("MEILI_AIR_DENSE", "1") == "0":
@@ -51,8 +53,6 @@ except ImportError:  # pragma: no cover
 
 #: "no value" in the kernels' integer outputs; larger than any lookup table, so a gather of it gives null
 NULL = np.int64(1 << 62)
-#: lookup tables of reported concentrations are built up to this scaled value; beyond it, arithmetic in Polars
-MAX_TABLE = 1 << 22
 TIE_HI = 0.5 + TIE_TOLERANCE
 TIE_LO = 0.5 - TIE_TOLERANCE
 EPOCH = dt.date(1970, 1, 1)
