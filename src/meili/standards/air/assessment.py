@@ -68,8 +68,8 @@ def _percentile_expr(col: str, p: int) -> pl.Expr:
     lo = scaled // 100
     frac = (scaled % 100).cast(pl.Float64) / 100.0
     hi = pl.min_horizontal(lo + 1, n - 1)
-    x_lo = values.get(lo.clip(0))
-    x_hi = values.get(hi.clip(0))
+    x_lo = values.get(lo.clip(0), null_on_oob=True)  # evaluated for empty groups too (then discarded)
+    x_hi = values.get(hi.clip(0), null_on_oob=True)
     return pl.when(n > 0).then(x_lo + (x_hi - x_lo) * frac)
 
 
@@ -93,7 +93,7 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
            min_days_month: int = MIN_DAYS_MONTH, min_days_february: int = MIN_DAYS_FEBRUARY,
            composite_weights: Mapping[str, float] | None = None,
            composite_limits: Mapping[str, float] | None = None,
-           excluded: pl.DataFrame | Collection[dt.date] | None = None) -> pl.DataFrame:
+           excluded: pl.DataFrame | Collection[dt.date] | None = None, engine: str = "auto") -> pl.DataFrame:
     """One row per ``site`` with every HJ 663 statistic, its validity, compliance, good and heavy days and the
     composite index for the days *start* … *end* (inclusive).
 
@@ -106,36 +106,28 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
     *excluded* — exceptional events (例外事件, HJ 663-2026; text not obtained): days (all sites) or a frame of
     ``site,date`` removed before any statistic, so they leave numerators and denominators alike (documented
     reading); ``excluded_days`` counts them per site. Default: nothing excluded.
+
+    *engine* as in :func:`.daily.daily`: ``"auto"`` uses the dense compiled path when *daily* is one run of
+    consecutive dates per site and nothing is excluded, the general Polars path otherwise (identical output).
     """
     start, end = _as_date(start), _as_date(end)
     ed = resolve(edition, end)
     phase = phase if phase is not None else ed.phase(end)
     weights = dict(COMPOSITE_WEIGHTS_2018 | dict(composite_weights or {}))
     comp_limits = dict(COMPOSITE_LIMITS_2018 | dict(composite_limits or {}))
-    frame = daily.filter(pl.col("date").is_between(start, end))
-    before = frame.group_by("site").agg(pl.len().cast(pl.Int64).alias("__all"))
-    if isinstance(excluded, pl.DataFrame):
-        frame = frame.join(excluded.select("site", "date"), on=["site", "date"], how="anti")
-    elif excluded:
-        frame = frame.filter(~pl.col("date").is_in(list(excluded)))
-    if "zone_class" not in frame.columns:
-        frame = frame.with_columns(pl.lit(zone_class).alias("zone_class"))
-    aggs: list[pl.Expr] = [pl.col("zone_class").first().cast(pl.Int8)]
-    for pollutant, col in POLLUTANT_COLUMN.items():
-        aggs.append(pl.col(col).count().cast(pl.Int64).alias(f"n_{pollutant}"))
-    for name, col, _, p, _ in STATISTICS:
-        aggs.append((pl.col(col).mean() if p is None else _percentile_expr(col, p)).alias(name))
-    aqi_ok = pl.col("AQI_valid").fill_null(False)
-    aggs += [aqi_ok.sum().cast(pl.Int64).alias("valid_days"),
-             (aqi_ok & (pl.col("AQI") <= 100)).sum().cast(pl.Int64).alias("good_days"),
-             (aqi_ok & (pl.col("AQI") > 200)).sum().cast(pl.Int64).alias("heavy_days")]
-    aggs.append(pl.len().cast(pl.Int64).alias("__kept"))
-    stats = before.join(frame.group_by("site").agg(aggs), on="site", how="left").with_columns(
-        (pl.col("__all") - pl.col("__kept").fill_null(0)).alias("excluded_days"))
-    monthly = frame.group_by("site", pl.col("date").dt.year().alias("y"), pl.col("date").dt.month().alias("m")).agg(
-        [pl.col(col).count().cast(pl.Int64).alias(p) for p, col in POLLUTANT_COLUMN.items()])
     months = _months(start, end)
     whole_year = start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31 and start.year == end.year
+    stats = None
+    if engine not in ("auto", "dense", "polars"):
+        raise ValueError(f"unknown engine {engine!r}; expected auto, dense or polars")
+    if engine != "polars" and excluded is None:
+        from . import dense
+
+        stats = dense.assess_counts(daily, start, end, months, POLLUTANT_COLUMN, STATISTICS, zone_class)
+    if stats is None:
+        if engine == "dense":
+            raise ValueError("the dense path does not apply to this input (see meili.standards.air.dense)")
+        stats = _period_counts(daily, start, end, months, zone_class, excluded)
     rules = []
     for pollutant in POLLUTANT_COLUMN:
         problems = []
@@ -150,11 +142,6 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
             problems.append(pl.when(count < need).then(pl.format(f"≥{need} daily values in {y}-{m:02d}: {{}}", count)))
         text = pl.concat_str(problems, separator="; ", ignore_nulls=True) if problems else pl.lit("")
         rules.append(pl.when(text == "").then(None).otherwise(text).alias(f"rule_{pollutant}"))
-    wide_months = monthly.with_columns(pl.format("{}_{}", "y", "m").alias("ym")).unpivot(
-        index=["site", "ym"], on=list(POLLUTANT_COLUMN), variable_name="p", value_name="n")
-    wide_months = wide_months.with_columns(pl.format("__{}_{}", "p", "ym").alias("key")).pivot(
-        on="key", index="site", values="n") if wide_months.height else pl.DataFrame({"site": stats["site"]})
-    stats = stats.join(wide_months, on="site", how="left")
     for pollutant in POLLUTANT_COLUMN:
         for y, m, _ in months:
             key = f"__{pollutant}_{y}_{m}"
@@ -194,7 +181,9 @@ def _judge(stats: pl.DataFrame, ed: Edition, phase: str, weights: dict[str, floa
     stats = stats.with_columns(
         pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in checks])).then(False)
         .when(pl.all_horizontal([c.fill_null(False) for c in checks])).then(True).alias("complies"),
-        from_scaled_expr(round_gbt8170_expr(pl.col("good_days") * 100.0 / pl.col("valid_days"), 1), 1).alias("good_days_ratio"),
+        from_scaled_expr(round_gbt8170_expr(pl.when(pl.col("valid_days") > 0)
+                                            .then(pl.col("good_days") * 100.0 / pl.col("valid_days")), 1), 1)
+        .alias("good_days_ratio"),
         from_scaled_expr(round_gbt8170_expr(composite, 2), 2).alias("composite_index"),
         composite_valid.alias("composite_valid"),
         pl.lit(start).alias("start"), pl.lit(end).alias("end"),
@@ -255,3 +244,37 @@ def assess_three_year(daily: pl.DataFrame, year: int, **options) -> pl.DataFrame
     weights = dict(COMPOSITE_WEIGHTS_2018 | dict(options.get("composite_weights") or {}))
     comp_limits = dict(COMPOSITE_LIMITS_2018 | dict(options.get("composite_limits") or {}))
     return _judge(stats, ed, phase, weights, comp_limits, dt.date(year - 2, 1, 1), end)
+
+
+def _period_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: list[tuple[int, int, bool]],
+                   zone_class: int, excluded: pl.DataFrame | Collection[dt.date] | None) -> pl.DataFrame:
+    """Per site: counts, raw (unrounded) statistics, valid/good/heavy/excluded days and the daily values per
+    month (``__<pollutant>_<y>_<m>``) — the general path; :func:`.dense.assess_counts` is the dense one."""
+    frame = daily.filter(pl.col("date").is_between(start, end))
+    before = frame.group_by("site").agg(pl.len().cast(pl.Int64).alias("__all"))
+    if isinstance(excluded, pl.DataFrame):
+        frame = frame.join(excluded.select("site", "date"), on=["site", "date"], how="anti")
+    elif excluded:
+        frame = frame.filter(~pl.col("date").is_in(list(excluded)))
+    if "zone_class" not in frame.columns:
+        frame = frame.with_columns(pl.lit(zone_class).alias("zone_class"))
+    aggs: list[pl.Expr] = [pl.col("zone_class").first().cast(pl.Int8)]
+    for pollutant, col in POLLUTANT_COLUMN.items():
+        aggs.append(pl.col(col).count().cast(pl.Int64).alias(f"n_{pollutant}"))
+    for name, col, _, p, _ in STATISTICS:
+        aggs.append((pl.col(col).mean() if p is None else _percentile_expr(col, p)).alias(name))
+    aqi_ok = pl.col("AQI_valid").fill_null(False)
+    aggs += [aqi_ok.sum().cast(pl.Int64).alias("valid_days"),
+             (aqi_ok & (pl.col("AQI") <= 100)).sum().cast(pl.Int64).alias("good_days"),
+             (aqi_ok & (pl.col("AQI") > 200)).sum().cast(pl.Int64).alias("heavy_days")]
+    aggs.append(pl.len().cast(pl.Int64).alias("__kept"))
+    stats = before.join(frame.group_by("site").agg(aggs), on="site", how="left").with_columns(
+        (pl.col("__all") - pl.col("__kept").fill_null(0)).alias("excluded_days"))
+    monthly = frame.group_by("site", pl.col("date").dt.year().alias("y"), pl.col("date").dt.month().alias("m")).agg(
+        [pl.col(col).count().cast(pl.Int64).alias(p) for p, col in POLLUTANT_COLUMN.items()])
+    wide_months = monthly.with_columns(pl.format("{}_{}", "y", "m").alias("ym")).unpivot(
+        index=["site", "ym"], on=list(POLLUTANT_COLUMN), variable_name="p", value_name="n")
+    wide_months = wide_months.with_columns(pl.format("__{}_{}", "p", "ym").alias("key")).pivot(
+        on="key", index="site", values="n") if wide_months.height else pl.DataFrame({"site": stats["site"]})
+    stats = stats.join(wide_months, on="site", how="left")
+    return stats

@@ -157,8 +157,12 @@ def label_set_expr(flags: list[pl.Expr], labels: list[str]) -> pl.Expr:
     mask = pl.lit(0, dtype=pl.Int64)
     for k, flag in enumerate(flags):
         mask = mask + pl.when(flag.fill_null(False)).then(pl.lit(1 << k, dtype=pl.Int64)).otherwise(0)
-    names = {m: ",".join(label for k, label in enumerate(labels) if m >> k & 1) or None for m in range(1 << len(labels))}
-    return mask.replace_strict(names, default=None, return_dtype=pl.String)
+    return mask.replace_strict(label_names(labels), default=None, return_dtype=pl.String)
+
+
+def label_names(labels: list[str] | tuple[str, ...]) -> dict[int, str | None]:
+    """Bit mask -> comma-separated labels of its set bits (bit k = ``labels[k]``), None for the empty mask."""
+    return {m: ",".join(label for k, label in enumerate(labels) if m >> k & 1) or None for m in range(1 << len(labels))}
 
 
 def summary_exprs(terms: dict[str, str], edition: Edition) -> dict[str, pl.Expr]:

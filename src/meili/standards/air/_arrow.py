@@ -1,0 +1,81 @@
+"""Zero-copy access to the values and validity bitmap of a numeric Polars Series (Arrow C data interface).
+
+``Series.to_numpy()`` on a column with nulls writes a NaN-filled copy (≈ 55 ms for 15.8 M Float64 values);
+the dense air kernels read the Arrow buffers in place instead. Only for single-chunk primitive columns; any
+other layout makes :func:`buffers` return None and the caller takes another route.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from contextlib import contextmanager
+
+import numpy as np
+import polars as pl
+
+
+class _ArrowSchema(ctypes.Structure):
+    pass
+
+
+_ArrowSchema._fields_ = [("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
+                         ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64),
+                         ("children", ctypes.c_void_p), ("dictionary", ctypes.c_void_p),
+                         ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
+
+
+class _ArrowArray(ctypes.Structure):
+    pass
+
+
+_ArrowArray._fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
+                        ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64),
+                        ("buffers", ctypes.POINTER(ctypes.c_void_p)), ("children", ctypes.c_void_p),
+                        ("dictionary", ctypes.c_void_p), ("release", ctypes.c_void_p),
+                        ("private_data", ctypes.c_void_p)]
+
+_RELEASE_ARRAY = ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArray))
+_RELEASE_SCHEMA = ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowSchema))
+_FORMATS = {b"g": np.float64, b"f": np.float32, b"l": np.int64, b"i": np.int32, b"s": np.int16, b"c": np.int8,
+            b"L": np.uint64, b"I": np.uint32, b"S": np.uint16, b"C": np.uint8}
+#: stands in for an absent validity bitmap (no nulls)
+NO_BITMAP = np.zeros(1, dtype=np.uint8)
+
+
+@contextmanager
+def buffers(series: pl.Series):
+    """Yield ``(values, bitmap, bit_offset, has_bitmap)`` viewing *series* in place, or None if not possible.
+
+    ``values[i]`` is row *i* (undefined where null); row *i* is valid iff bit ``bit_offset + i`` of
+    ``bitmap`` is set (least significant bit first), or always when ``has_bitmap`` is false. The views are
+    valid inside the ``with`` block only.
+    """
+    if series.n_chunks() != 1 or not series.dtype.is_numeric():
+        yield None
+        return
+    array, schema = _ArrowArray(), _ArrowSchema()
+    try:
+        series._s._export_arrow_to_c(ctypes.addressof(array), ctypes.addressof(schema))
+    except Exception:  # noqa: BLE001 - any export problem means: take the copying route
+        yield None
+        return
+    try:
+        dtype = _FORMATS.get(schema.format)
+        if dtype is None or array.n_buffers != 2 or array.n_children != 0:
+            yield None
+            return
+        n, offset = array.length, array.offset
+        values = np.empty(0, dtype=dtype)
+        if n:
+            raw = (ctypes.c_char * ((offset + n) * np.dtype(dtype).itemsize)).from_address(array.buffers[1])
+            values = np.frombuffer(raw, dtype=dtype)[offset:offset + n]
+        bitmap, has_bitmap = NO_BITMAP, False
+        if array.null_count != 0 and array.buffers[0]:
+            raw = (ctypes.c_char * ((offset + n + 7) // 8)).from_address(array.buffers[0])
+            bitmap, has_bitmap = np.frombuffer(raw, dtype=np.uint8), True
+        yield values, bitmap, offset, has_bitmap
+    finally:
+        if array.release:
+            _RELEASE_ARRAY(array.release)(ctypes.byref(array))
+        if schema.release:
+            _RELEASE_SCHEMA(schema.release)(ctypes.byref(schema))
