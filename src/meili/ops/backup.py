@@ -7,20 +7,23 @@ PostgreSQL and back. A restore is one transaction: it either brings back everyth
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import gzip
 import io
 import json
 import tarfile
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.duration import duration_string
 
 import meili
 
@@ -51,6 +54,17 @@ def is_empty() -> bool:
     return not (User.objects.exists() or OrgUnit.objects.exists())
 
 
+def _plain(value):
+    """JSON for the column types Django returns, without losing precision (microseconds, decimals)."""
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return duration_string(value)
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    raise TypeError(f"cannot back up a value of type {type(value).__name__}")
+
+
 def _dump(out) -> int:
     """Write a header line per model, then one JSON array per row; returns the number of rows."""
     rows = 0
@@ -58,7 +72,7 @@ def _dump(out) -> int:
         names = [f.attname for f in model._meta.concrete_fields]
         out.write(json.dumps({"model": model._meta.label, "fields": names}) + "\n")
         for row in model._base_manager.order_by("pk").values_list(*names).iterator(chunk_size=CHUNK):
-            out.write(json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n")
+            out.write(json.dumps(row, default=_plain, ensure_ascii=False) + "\n")
             rows += 1
     return rows
 
