@@ -24,10 +24,10 @@ def is_archive(columns: list[str]) -> bool:
     return names[:3] == list(HEADER)
 
 
-def archive_to_long(frame: pl.DataFrame, path: str | Path, types: tuple[str, ...] = INPUT_TYPES) -> pl.DataFrame:
-    """Long ``site,time,parameter,value`` (value Float64) from an archive-layout frame of strings (with ``__row``).
+def archive_cells(frame: pl.DataFrame, path: str | Path, types: tuple[str, ...] = INPUT_TYPES) -> pl.DataFrame:
+    """The non-empty cells of *types* as ``site,time,parameter,text`` plus ``__row``, text kept as written.
 
-    Raises :class:`InputError` naming the row and column of a bad date, hour or number.
+    Raises :class:`InputError` naming the row and column of a bad date or hour.
     """
     sites = [c for c in frame.columns if c not in (*HEADER, ROW)]
     date = pl.col("date").str.strip_chars().str.strptime(pl.Date, "%Y%m%d", strict=False)
@@ -43,13 +43,22 @@ def archive_to_long(frame: pl.DataFrame, path: str | Path, types: tuple[str, ...
     long = rows.unpivot(index=[ROW, "__d", "__h", "type"], on=sites, variable_name="site", value_name="text")
     long = long.with_columns(pl.col("text").str.strip_chars().alias("text"))
     long = long.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
+    time = pl.col("__d").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("__h"))
+    return long.select(pl.col("site"), time.alias("time"), pl.col("type").str.strip_chars().alias("parameter"),
+                       pl.col("text"), pl.col(ROW))
+
+
+def archive_to_long(frame: pl.DataFrame, path: str | Path, types: tuple[str, ...] = INPUT_TYPES) -> pl.DataFrame:
+    """Long ``site,time,parameter,value`` (value Float64) from an archive-layout frame of strings (with ``__row``).
+
+    Raises :class:`InputError` naming the row and column of a bad date, hour or number.
+    """
+    long = archive_cells(frame, path, types)
     value = pl.col("text").cast(pl.Float64, strict=False)
     bad = long.filter(value.is_null() & ~pl.col("text").is_in(["NA", "—", "-", "/"]))
     if bad.height:
         raise InputError(path, f"{bad['text'][0]!r} is not a number", row=bad[ROW][0], column=bad["site"][0])
-    time = pl.col("__d").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("__h"))
-    return long.select(pl.col("site"), time.alias("time"), pl.col("type").str.strip_chars().alias("parameter"),
-                       value.alias("value")).filter(pl.col("value").is_not_null())
+    return long.select("site", "time", "parameter", value.alias("value")).filter(pl.col("value").is_not_null())
 
 
 def read_archive(path: str | Path, types: tuple[str, ...] = INPUT_TYPES) -> pl.DataFrame:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from meili.audit.admin import ReadOnlyAdmin
 from meili.governance.models import Case, HolidayOverride, LedgerBatch, LedgerItem
 
 
@@ -13,22 +14,13 @@ class HolidayOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only overview; cases change only through the workflow (and never show the reporter here)."""
 
     list_display = ("number", "kind", "state", "assigned_unit", "submitted_at", "finish_due")
     list_filter = ("state", "kind", "channel")
     search_fields = ("number",)
     exclude = ("tracking_code",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LedgerBatch)

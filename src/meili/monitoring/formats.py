@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from meili.formats.cnemc import HEADER, INPUT_TYPES, is_archive
+from meili.formats.cnemc import INPUT_TYPES, archive_cells, is_archive
 from meili.tabular import ROW, InputError, parse_time, read_table
 
 LONG_COLUMNS = ("site", "time", "parameter", "value")
@@ -58,22 +58,9 @@ def _check_numbers(frame: pl.DataFrame, path: Path, column_of: pl.Expr | str) ->
 
 def read_archive(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
     """The national network's daily files ``date,hour,type,<site codes…>`` (hour = end of the hour)."""
-    sites = [c for c in frame.columns if c not in (*HEADER, ROW)]
-    date = pl.col("date").str.strip_chars().str.strptime(pl.Date, "%Y%m%d", strict=False)
-    hour = pl.col("hour").str.strip_chars().cast(pl.Int32, strict=False)
-    checked = frame.with_columns(date.alias("__d"), hour.alias("__h"))
-    bad = checked.filter(pl.col("__d").is_null())
-    if bad.height:
-        raise InputError(path, f"{bad['date'][0]!r} is not a date like 20190101", row=bad[ROW][0], column="date")
-    bad = checked.filter(pl.col("__h").is_null() | ~pl.col("__h").is_between(0, 23))
-    if bad.height:
-        raise InputError(path, f"{bad['hour'][0]!r} is not an hour 0-23", row=bad[ROW][0], column="hour")
-    rows = checked.filter(pl.col("type").str.strip_chars().is_in(list(INPUT_TYPES)))
-    long = rows.unpivot(index=[ROW, "__d", "__h", "type"], on=sites, variable_name="site", value_name="raw")
-    long = long.filter(pl.col("raw").is_not_null()).with_columns(pl.col("raw").str.strip_chars())
-    time = pl.col("__d").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("__h"))
-    long = long.select(pl.col("site"), time.alias("time"), pl.col("type").str.strip_chars().alias("parameter"),
-                       pl.col("raw"), pl.lit("").alias("flag"), pl.lit("").alias("unit"), pl.col(ROW))
+    long = archive_cells(frame, path, INPUT_TYPES).rename({"text": "raw"})
+    long = long.select("site", "time", "parameter", "raw", pl.lit("").alias("flag"), pl.lit("").alias("unit"),
+                       pl.col(ROW))
     return _check_numbers(long, path, "site")
 
 
