@@ -23,6 +23,7 @@ callers take the general path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from contextlib import ExitStack
 
@@ -371,14 +372,45 @@ def _select(a, n, k):
     return a[k]
 
 
+#: up to this many kept values a percentile is taken by :func:`_largest` (HJ 663's 90th–98th: 8–37 of 365)
+_TOP_MAX = 64
+
+
+@njit(cache=True)
+def _largest(buf, n, m):
+    """The m-th and (m−1)-th largest of buf[0 … n−1] (1 ≤ m ≤ n; the m-th twice when m = 1), i.e. the values
+    of rank n−m and n−m+1 of the sorted values: one pass keeping the m largest in ascending order."""
+    top = np.empty(m, dtype=np.float64)
+    for i in range(m):
+        x = buf[i]
+        j = i
+        while j > 0 and top[j - 1] > x:
+            top[j] = top[j - 1]
+            j -= 1
+        top[j] = x
+    for i in range(m, n):
+        x = buf[i]
+        if x > top[0]:
+            j = 0
+            while j + 1 < m and top[j + 1] < x:
+                top[j] = top[j + 1]
+                j += 1
+            top[j] = x
+    return top[0], top[1] if m > 1 else top[0]
+
+
 @njit(cache=True)
 def _percentile_of(buf, n, p):
-    """assessment._percentile_expr on the first *n* values of *buf* (reordered in place): the values of rank
-    k_lo and k_hi of the sorted values, interpolated with the same floating-point operations."""
+    """assessment._percentile_expr on the first *n* values of *buf* (may be reordered in place): the values of
+    rank k_lo and k_hi of the sorted values, interpolated with the same floating-point operations."""
     scaled = (n - 1) * p
     k_lo = scaled // 100
     frac = np.float64(scaled % 100) / 100.0
     k_hi = min(k_lo + 1, n - 1)
+    m = n - k_lo
+    if m <= _TOP_MAX:  # the high percentiles: one pass keeping the m largest values
+        x_lo, x_next = _largest(buf, n, m)
+        return x_lo + ((x_next if k_hi > k_lo else x_lo) - x_lo) * frac
     x_lo = _select(buf, n, k_lo)
     x_hi = x_lo
     if k_hi > k_lo:
@@ -608,24 +640,42 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
                         is_new, date)
 
 
+@functools.lru_cache(maxsize=4)
+def _levels(top: int) -> pl.DataFrame:
+    """Level, category (zh/en), colour and advice of AQI 0 … *top* by :func:`.iaqi.level_exprs`, edition 2012
+    then 2026 (row ``e * (top + 1) + AQI``), as one chunk."""
+    eds = (get_edition("2012"), get_edition("2026"))
+    return pl.concat([pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)})
+                      .select(**level_exprs(pl.col("AQI"), ed)) for ed in eds]).rechunk()
+
+
+def _label_tables() -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
+    """Primary pollutants, exceeding pollutants (row ``e * 128 + mask``), missing indicators by bit mask and the
+    AQI standard by edition, as one-chunk String tables."""
+    eds = (get_edition("2012"), get_edition("2026"))
+    primary_names = label_names(IAQI_TERMS)
+    missing_names = label_names(MISSING_TERMS)
+    size = 1 << len(IAQI_TERMS)
+    return (pl.Series([primary_names[m] for m in range(size)], dtype=pl.String),
+            pl.Series([primary_names[m] if ed.exceeding_pollutants else None for ed in eds for m in range(size)],
+                      dtype=pl.String),
+            pl.Series([missing_names[m] for m in range(size)], dtype=pl.String),
+            pl.Series([ed.aqi_standard for ed in eds], dtype=pl.String))
+
+
 def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new,
                  date) -> pl.DataFrame:
     """The output frame of :func:`.daily.daily` from the kernel's arrays. Every value that has a Polars
     expression in the general path (reported concentration, level texts, pollutant lists) is that expression
-    evaluated once per possible key and gathered by the row's key (NULL gathers null)."""
+    evaluated once per possible key and gathered by the row's key (NULL keys give null)."""
     from .daily import CONCENTRATION_COLUMNS, COUNT_COLUMNS, DAILY_COLUMNS, IAQI_COLUMNS
-
-    none = np.uint32(0xFFFFFFFF)  # gathers null
 
     def nullable(values: np.ndarray, keys: np.ndarray) -> pl.Series:
         return pl.Series(values).set(pl.Series(keys == NULL), None)
 
-    def index(keys: np.ndarray, offset: np.ndarray | int = 0) -> pl.Series:
-        out = (keys + offset).astype(np.uint32)
-        out[keys == NULL] = none
-        return pl.Series(out)
+    def codes(keys: np.ndarray) -> pl.Series:
+        return pl.Series(keys.astype(np.uint32))
 
-    eds = (get_edition("2012"), get_edition("2026"))
     e = is_new.astype(np.int64)
     rows = np.repeat(order, n_days[order])
     site = keys.to_numpy()[rows] if keys.dtype.is_numeric() else keys.gather(rows.astype(np.uint32))
@@ -635,24 +685,22 @@ def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceed
     for c, name in enumerate(IAQI_COLUMNS):
         columns[name] = nullable(iaqi[c], iaqi[c])
     columns["AQI"] = nullable(aqi, aqi)
-    top = int(max(500, aqi.max(initial=0, where=aqi != NULL)))
-    levels = pl.concat([pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)})
-                        .select(**level_exprs(pl.col("AQI"), ed)) for ed in eds]).rechunk()
-    level_index = index(aqi, e * (top + 1))
+    no_aqi = aqi == NULL
+    top = int(max(500, aqi.max(initial=0, where=~no_aqi)))
+    levels = _levels(top)
+    # gather with in-range indices from single-chunk tables (a gather that yields nulls, by null_on_oob or from
+    # a table with a null row, takes a slower route in Polars), then null the rows without an AQI
+    level_index = codes(np.where(no_aqi, 0, aqi + e * (top + 1)))
+    null_rows = pl.Series(no_aqi) if no_aqi.any() else None
     for name in ("level", "category", "category_en", "color", "advice"):
-        columns[name] = levels[name].gather(level_index, null_on_oob=True)
-    primary_names = label_names(IAQI_TERMS)
-    missing_names = label_names(MISSING_TERMS)
+        column = levels[name][level_index]
+        columns[name] = column.set(null_rows, None) if null_rows is not None else column
+    primary_lut, exceeding_lut, missing_lut, standard_lut = _LABEL_TABLES
     size = 1 << len(IAQI_TERMS)
-    primary_lut = pl.Series([primary_names[m] for m in range(size)], dtype=pl.String)
-    exceeding_lut = pl.Series([primary_names[m] if ed.exceeding_pollutants else None for ed in eds
-                               for m in range(size)], dtype=pl.String)
-    missing_lut = pl.Series([missing_names[m] for m in range(size)], dtype=pl.String)
-    standard_lut = pl.Series([ed.aqi_standard for ed in eds], dtype=pl.String)
-    columns["primary_pollutants"] = primary_lut.gather(primary.astype(np.uint32))
-    columns["exceeding_pollutants"] = exceeding_lut.gather((e * size + exceeding).astype(np.uint32))
-    columns["missing"] = missing_lut.gather(missing.astype(np.uint32))
-    columns["standard"] = standard_lut.gather(is_new.astype(np.uint32))
+    columns["primary_pollutants"] = primary_lut[codes(primary)]
+    columns["exceeding_pollutants"] = exceeding_lut[codes(e * size + exceeding)]
+    columns["missing"] = missing_lut[codes(missing)]
+    columns["standard"] = standard_lut[codes(is_new)]
     complete = missing == 0
     columns["complete"] = pl.Series(complete)
     columns["AQI_valid"] = pl.Series((aqi != NULL) & (complete | ((aqi > 100) & (aqi != NULL))))
@@ -759,4 +807,5 @@ def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: lis
 
 
 _TABLES = _edition_tables() if AVAILABLE else None
+_LABEL_TABLES = _label_tables() if AVAILABLE else None
 __all__ = ["AVAILABLE", "assess_counts", "daily"]
