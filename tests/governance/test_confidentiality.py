@@ -10,9 +10,8 @@ import io
 import pytest
 from django.urls import URLPattern, get_resolver, reverse
 
-from meili.governance import services, workflow as wf
-from meili.governance.models import Attachment, Case, Extension, LedgerItem, LedgerUpdate, Supervision
-from tests.conftest import PASSWORD
+from meili.governance import services
+from meili.governance.models import Attachment, LedgerUpdate
 from tests.governance.conftest import REPORTER_EMAIL, REPORTER_NAME, REPORTER_PHONE
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 """The rectification ledger: Excel import (errors, all-or-nothing, idempotent), progress, closing round trip."""
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -1,8 +1,6 @@
 """The progress API against its OpenAPI document, and the CLI."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from openapi_spec_validator import validate

@@ -57,7 +57,9 @@ def test_reporter_cannot_pick_another_unit_in_the_form(client, users, plan, draf
     assert page.status_code == 200 and "环翠区" in page.content.decode() and "文登区报告" not in page.content.decode()
     response = client.post(f"/progress/report/2025/{CODE}/?unit=wendeng", {
         "unit": "wendeng", "value": "99", "weight": "1", "source_document": "伪造", "submit": "1"})
-    # the reporter's own unit is used whatever the form says: 文登区's draft is untouched
+    # the reporter's own unit is used whatever the form says: its own value is submitted and locked,
+    # so the form comes back with that error, and 文登区's draft is untouched
+    assert response.status_code == 200 and "审核前不能修改" in response.content.decode()
     assert IndicatorValue.objects.get(pk=drafts["wendeng"].pk).value == Decimal("31")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meili.accounts.models import OrgUnit, Role
-from meili.accounts.permissions import Action, can, may_ever, require
+from meili.accounts.permissions import Action, may_ever, require
 from meili.audit.models import AuditEntry
 from meili.plans.progress import METHODS, STATUSES
 from meili.progress import excel
