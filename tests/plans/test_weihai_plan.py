@@ -19,7 +19,7 @@ def plan():
 @pytest.fixture(scope="module")
 def seed_text():
     if not SEED.is_file():
-        pytest.skip("the plan text is not beside this checkout")
+        pytest.fail(f"the plan text {SEED} is not beside this checkout")
     # The text was extracted from a document with page breaks inside sentences; join the lines.
     return SEED.read_text(encoding="utf-8").replace("\n", "")
 
