@@ -6,7 +6,6 @@ Closing is application → verification by the bureau → closed, or sent back t
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,17 +190,11 @@ class LedgerImportFailed(Exception):
 
 def template_bytes() -> bytes:
     """The import template: one sheet with the header, an example row and a sheet of unit names."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+    from meili.xlsx import to_bytes, workbook
+
+    wb, ws = workbook(SHEET, COLUMNS)
     ws.append(["第三轮中央生态环境保护督察反馈问题", "1", "（示例）某河段沿岸存在生活污水直排问题",
                "环翠区", "完成截污纳管，开展入河排污口排查整治", dt.date(2027, 6, 30)])
     ws["F2"].number_format = "yyyy-mm-dd"
@@ -214,9 +207,7 @@ def template_bytes() -> bytes:
     dv = DataValidation(type="list", formula1=f"=单位!$A$2:$A${units.max_row}", allow_blank=False)
     ws.add_data_validation(dv)
     dv.add("D2:D1000")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def _parse_date(text: str) -> dt.date | None:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from meili.audit.admin import ReadOnlyAdmin
 from meili.monitoring import services
 from meili.monitoring.models import ImportJob, Observation, Site
 
@@ -38,17 +39,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(ReadOnlyAdmin):
     list_display = ("site", "time", "parameter", "value", "raw", "flag", "version", "current")
     list_filter = ("site__medium", "current")
     search_fields = ("site__code", "parameter")
-    readonly_fields = [f.name for f in Observation._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

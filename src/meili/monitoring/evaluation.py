@@ -28,7 +28,6 @@ from meili.monitoring.importing import utc_text
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Scope, Site
 from meili.standards import air as engine
 from meili.standards import groundwater, noise, sea, soil, water
-from meili.standards.air.assessment import POLLUTANT_COLUMN, STATISTICS
 from meili.standards.air.editions import POLLUTANTS
 
 log = logging.getLogger(__name__)
@@ -231,7 +230,7 @@ def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
         daily = engine.daily_index(frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(
             pl.lit(code).alias("site")))
         for period, start, end in periods:
-            result = assess(daily, start, end, zone_class=zone)
+            result = engine.assess(daily, start, end, zone_class=zone)
             AirPeriod.objects.filter(scope=scope, code=code, period=period).delete()
             if not result.height:
                 continue
@@ -243,43 +242,6 @@ def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
                                      composite_index=row["composite_index"], stats=stats, standard=row["standard"])
             written += 1
     return written
-
-
-def assess(daily: pl.DataFrame, start: dt.date, end: dt.date, *, zone_class: int) -> pl.DataFrame:
-    """:func:`meili.standards.air.assess`, also for a period in which a pollutant has no daily value at all.
-
-    The engine fails on an empty column (percentile) and on a period without a valid AQI day (0/0 in the
-    good-days ratio) — both reported to the engine's owner. Such a pollutant (or the AQI validity) is given a
-    placeholder so the engine can run, and the affected outputs are then set to no value, not valid and not
-    judged — what the engine returns for a pollutant with too few values.
-    """
-    period = daily.filter(pl.col("date").is_between(start, end))
-    empty = [p for p, col in POLLUTANT_COLUMN.items() if period.height and period[col].null_count() == period.height]
-    no_valid_day = period.height > 0 and not period["AQI_valid"].fill_null(False).any()
-    if not empty and not no_valid_day:
-        return engine.assess(daily, start, end, zone_class=zone_class)
-    filled = period.with_columns([pl.lit(1.0).alias(POLLUTANT_COLUMN[p]) for p in empty])
-    if no_valid_day:
-        filled = filled.with_columns((pl.int_range(pl.len()) == 0).alias("AQI_valid"))
-    result = engine.assess(filled, start, end, zone_class=zone_class)
-    fixes = []
-    if no_valid_day:
-        fixes += [pl.lit(0, pl.Int64).alias("valid_days"), pl.lit(0, pl.Int64).alias("good_days"),
-                  pl.lit(0, pl.Int64).alias("heavy_days"), pl.lit(None, pl.Float64).alias("good_days_ratio")]
-    if not empty:
-        return result.with_columns(fixes)
-    for p in empty:
-        for name, _, pollutant, _, _ in STATISTICS:
-            if pollutant == p:
-                fixes += [pl.lit(None, pl.Float64).alias(name), pl.lit(None, pl.Boolean).alias(f"{name}_complies")]
-        fixes += [pl.lit(0, pl.Int64).alias(f"n_{p}"), pl.lit(False).alias(f"valid_{p}"),
-                  pl.lit("no daily values").alias(f"rule_{p}"), pl.lit(None, pl.Boolean).alias(f"{p}_complies")]
-    result = result.with_columns(fixes)
-    others = [pl.col(f"{p}_complies") for p in POLLUTANT_COLUMN]
-    return result.with_columns(
-        pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in others])).then(False).otherwise(None)
-        .alias("complies"),
-        pl.lit(None, pl.Float64).alias("composite_index"), pl.lit(False).alias("composite_valid"))
 
 
 # --------------------------------------------------------------------------------------- other media

@@ -56,7 +56,7 @@ def _members(scope: str, code: str, year: int) -> list[Site]:
 
 def _air_period(year: int, unit: str | None, year_to_date: bool) -> tuple[dict | None, dict]:
     """The HJ 663 statistics row of the year (or year to date) and the provenance of the chain."""
-    from meili.monitoring.evaluation import DAILY_FIELD, assess
+    from meili.monitoring.evaluation import DAILY_FIELD
     from meili.standards import air as engine
 
     scope, code = _air_scope(unit)
@@ -70,7 +70,7 @@ def _air_period(year: int, unit: str | None, year_to_date: bool) -> tuple[dict |
             last = frame["date"].max()
             daily = engine.daily_index(frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(
                 pl.lit(code).alias("site")))
-            result = assess(daily, dt.date(year, 1, 1), last, zone_class=2)
+            result = engine.assess(daily, dt.date(year, 1, 1), last, zone_class=2)
             row = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in result.row(0, named=True).items()}
             period = f"{year}-01-01…{last.isoformat()}"
     else:

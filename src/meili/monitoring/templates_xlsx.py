@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from meili.monitoring.services import SITE_HEADERS
+from meili.xlsx import to_bytes, workbook
 
 COLUMNS = {
     "air": (["点位编码", "时间", "SO2", "NO2", "CO", "O3", "PM10", "PM2.5"],
@@ -29,13 +25,6 @@ COLUMNS = {
 def template(medium: str) -> bytes:
     """An .xlsx with the header row and one example row (delete it before importing)."""
     headers, example = COLUMNS[medium]
-    book = Workbook()
-    sheet = book.active
-    sheet.title = medium
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    book, sheet = workbook(medium, headers)
     sheet.append(example)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return to_bytes(book)

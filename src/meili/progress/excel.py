@@ -7,15 +7,13 @@ row, column and rule. Uploading the same valid file twice changes nothing the se
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from meili.accounts.models import OrgUnit
@@ -23,6 +21,7 @@ from meili.plans import Plan
 from meili.progress.models import IndicatorValue, ManualStatusChoice, ValueState
 from meili.progress.values import Entry, assigned_indicators, save_draft, validate_entry
 from meili.tabular import InputError, read_table
+from meili.xlsx import to_bytes, workbook
 
 SHEET = "填报"
 #: column header -> Entry field (None: shown for reference only)
@@ -44,15 +43,7 @@ STATUS_BY_LABEL = {str(label): code for code, label in ManualStatusChoice.choice
 
 def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
     """The .xlsx template for *unit* and *year*."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
-    sheet.append([c for c, _ in COLUMNS])
-    header = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE7F3")
-    for cell in sheet[1]:
-        cell.font, cell.fill = header, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    book, sheet = workbook(SHEET, [c for c, _ in COLUMNS])
     previous = {(r.indicator_code): r for r in IndicatorValue.objects.filter(
         plan_code=plan.code, unit=unit, year=year - 1, state=ValueState.APPROVED)}
     current = {r.indicator_code: r for r in IndicatorValue.objects.filter(
@@ -88,9 +79,7 @@ def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
         "上传后保存为草稿，在平台中确认并提交审核。文件有任何错误时不保存任何内容。",
     ):
         notes.append([line])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return to_bytes(book)
 
 
 @dataclass(frozen=True)

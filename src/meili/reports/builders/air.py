@@ -3,7 +3,7 @@
 Sources (``meili.monitoring.models``): ``AirPeriod`` (HJ 663 statistics of the city and each district for
 the month and the same month last year), ``AirDaily`` (the city's daily AQI, level and primary pollutants).
 The year-to-date statistics are not stored by monitoring; they are computed here from the stored daily values
-with the same engine call monitoring uses for its periods (``meili.monitoring.evaluation.assess``).
+with the same engine call monitoring uses for its periods (``meili.standards.air.assess``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def _city() -> OrgUnit | None:
 
 def year_to_date(code: str, scope: str, year: int, month: int) -> dict | None:
     """HJ 663 statistics from 1 January to the end of *month*, from the stored daily values."""
-    from meili.monitoring.evaluation import DAILY_FIELD, assess
+    from meili.monitoring.evaluation import DAILY_FIELD
+    from meili.standards.air import assess
     from meili.monitoring.models import AirDaily
     from meili.standards import air as engine
 
