@@ -37,6 +37,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # deleting a job would delete the values it brought, without a trace in the audit trail
+        return False
+
 
 @admin.register(Observation)
 class ObservationAdmin(ReadOnlyAdmin):
