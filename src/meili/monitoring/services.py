@@ -53,9 +53,12 @@ def _save(user, site: Site, reason: str = "") -> Site:
 def delete_site(user, site: Site, reason: str = "") -> None:
     """Delete a site without observations (a site with data is ended with an ``active_to`` date instead)."""
     require(user, Action.MANAGE_SITES)
-    record(user, "monitoring.site.delete", site,
-           {k: [v, None] for k, v in snapshot(site, ("code", "name")).items()}, reason)
-    site.delete()
+    with transaction.atomic():
+        # waits for an import holding the site (importing.hold_references), then PROTECT sees its values
+        list(Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True))
+        record(user, "monitoring.site.delete", site,
+               {k: [v, None] for k, v in snapshot(site, ("code", "name")).items()}, reason)
+        site.delete()
 
 
 def _bool(text: str | None) -> bool:
