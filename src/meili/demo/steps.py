@@ -26,7 +26,7 @@ def governance(remember) -> None:
 
 
 def monitoring(remember) -> None:
-    """A generated year of monitoring data for every medium (演示数据), through the import path."""
+    """Two generated years (2024, 2025) of monitoring data for every medium (演示数据), through the import path."""
     from meili.monitoring.demo import load
 
     load(remember)

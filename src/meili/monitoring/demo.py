@@ -1,11 +1,12 @@
-"""Generated demo monitoring data (演示数据): one plausible year for every medium.
+"""Generated demo monitoring data (演示数据): two plausible years (2024, 2025) for every medium.
 
 The values are synthetic (seeded random numbers shaped like Weihai's seasons), never real measurements. They
 enter through the ordinary import path (files → import → evaluation), so every page shows something. The
 air stations are the real registry seed (kept by ``meili demo remove``); the water sections, sea stations,
 wells, soil and noise points are invented demo sites (codes ``DEMO-…``). Removing the demo deletes its
 import jobs (and with them their values), the demo sites, and the results derived from them
-(see :mod:`meili.monitoring.signals`).
+(see :mod:`meili.monitoring.signals`). The earlier year is a little more polluted, so that year-on-year
+comparisons (bulletins, trends, indicators) show a change.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from meili.monitoring.importing import run_import
 from meili.monitoring.models import Medium, Site
 from meili.monitoring.services import seed_air_stations
 
-YEAR = 2025
+YEARS = (2024, 2025)
+#: how much higher the levels of each year are than the last one's (a slow improvement)
+LEVEL = {2024: 1.08, 2025: 1.0}
 SEED = 20250101
 
 #: (code, name, river, district, lon, lat, target class, estuary, provincial key river, type)
@@ -76,8 +79,12 @@ def _sites(remember) -> None:
                                      zone_class=zone, control_level="city", note="演示数据"))
 
 
-def air_frame(codes: list[str], start: dt.date, days: int, rng: np.random.Generator) -> pl.DataFrame:
-    """Hourly SO2, NO2, CO, O3, PM10, PM2.5 for *codes*: seasonal and daily cycles, episodes, a few gaps."""
+def air_frame(codes: list[str], start: dt.date, days: int, rng: np.random.Generator,
+              level: float = 1.0) -> pl.DataFrame:
+    """Hourly SO2, NO2, CO, O3, PM10, PM2.5 for *codes*: seasonal and daily cycles, episodes, a few gaps.
+
+    *level* scales the particulate, SO2 and NO2 baselines (1.0: Weihai-like levels of the mid-2020s).
+    """
     hours = days * 24
     t = np.arange(1, hours + 1)
     doy = (start.timetuple().tm_yday + t / 24.0) % 365.25
@@ -89,16 +96,16 @@ def air_frame(codes: list[str], start: dt.date, days: int, rng: np.random.Genera
     times = [dt.datetime(start.year, start.month, start.day) + dt.timedelta(hours=int(h)) for h in t]
     parts = []
     for i, code in enumerate(codes):
-        offset = 1.0 + 0.06 * (i % 5) - 0.1 * (i % 2)
+        offset = (1.0 + 0.06 * (i % 5) - 0.1 * (i % 2)) * level
         noise = rng.lognormal(0, 0.25, (6, hours))
         pm25 = np.clip((13 + 8 * winter + 5 * episodes) * offset * noise[0], 2, None)
         values = {
             "PM2.5": pm25,
             "PM10": np.clip(pm25 * (1.55 + 0.2 * rng.random(hours)) + 6 * noise[1], 3, None),
-            "SO2": np.clip((6 + 3 * winter) * noise[2], 1, None),
+            "SO2": np.clip((6 + 3 * winter) * level * noise[2], 1, None),
             "NO2": np.clip((20 + 8 * winter + 10 * rush) * offset * noise[3], 2, None),
             "CO": np.clip((0.55 + 0.25 * winter + 0.15 * rush) * noise[4], 0.1, None),
-            "O3": np.clip((65 - 25 * winter + 55 * afternoon * (1 - 0.5 * winter)) * noise[5], 2, None),
+            "O3": np.clip((63 - 23 * winter + 44 * afternoon * (1 - 0.5 * winter)) * level ** 0.5 * noise[5], 2, None),
         }
         gaps = rng.random(hours) < 0.03
         for parameter, v in values.items():
@@ -115,12 +122,13 @@ def _samples(rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["site", "time", "parameter", "value"], orient="row")
 
 
-def media_frames(rng: np.random.Generator) -> dict[str, pl.DataFrame]:
+def media_frames(rng: np.random.Generator, year: int, level: float = 1.0) -> dict[str, pl.DataFrame]:
+    """Monthly river samples, three sea surveys, two groundwater and one soil campaign, four noise days of *year*."""
     water = []
     for code, _, _, _, _, _, target, estuary, _, kind in WATER_SITES:
-        worse = 1.8 if estuary else 1.0
+        worse = (1.8 if estuary else 1.0) * level
         for month in range(1, 13):
-            when = f"{YEAR}-{month:02d}-10 09:00"
+            when = f"{year}-{month:02d}-10 09:00"
             season = 1 + 0.3 * math.sin(2 * math.pi * (month - 4) / 12)
             water += [(code, when, "pH", round(7.4 + 0.4 * rng.random(), 2)),
                       (code, when, "溶解氧", round(max(3.0, 9.5 - 2.5 * season * worse * rng.random()), 2)),
@@ -134,7 +142,7 @@ def media_frames(rng: np.random.Generator) -> dict[str, pl.DataFrame]:
     sea_rows = []
     for code, *_ in SEA_SITES:
         for month in (5, 8, 10):
-            when = f"{YEAR}-{month:02d}-15 10:00"
+            when = f"{year}-{month:02d}-15 10:00"
             sea_rows += [(code, when, "pH", round(8.05 + 0.15 * rng.random(), 2)),
                          (code, when, "溶解氧", round(6.4 + 1.5 * rng.random(), 2)),
                          (code, when, "COD", round(1.1 * rng.lognormal(0, 0.3), 2)),
@@ -144,7 +152,7 @@ def media_frames(rng: np.random.Generator) -> dict[str, pl.DataFrame]:
     ground = []
     for code, *_ in GROUND_SITES:
         for month in (4, 10):
-            when = f"{YEAR}-{month:02d}-20 10:00"
+            when = f"{year}-{month:02d}-20 10:00"
             ground += [(code, when, "pH", round(7.0 + 0.5 * rng.random(), 2)),
                        (code, when, "总硬度", round(260 * rng.lognormal(0, 0.25), 0)),
                        (code, when, "溶解性总固体", round(520 * rng.lognormal(0, 0.25), 0)),
@@ -153,7 +161,7 @@ def media_frames(rng: np.random.Generator) -> dict[str, pl.DataFrame]:
                        (code, when, "氟化物", round(0.5 * rng.lognormal(0, 0.3), 2))]
     soil_rows = []
     for code, *_ in SOIL_SITES:
-        when = f"{YEAR}-09-01"
+        when = f"{year}-09-01"
         soil_rows += [(code, when, "镉", round(0.16 * rng.lognormal(0, 0.5), 3)),
                       (code, when, "汞", round(0.05 * rng.lognormal(0, 0.4), 3)),
                       (code, when, "砷", round(8.5 * rng.lognormal(0, 0.3), 2)),
@@ -163,7 +171,7 @@ def media_frames(rng: np.random.Generator) -> dict[str, pl.DataFrame]:
     base = {"1": 48, "2": 53, "3": 58, "4a": 64}
     for code, _, _, _, _, zone in NOISE_SITES:
         for month in (2, 5, 8, 11):
-            start = dt.datetime(YEAR, month, 15, 1)
+            start = dt.datetime(year, month, 15, 1)
             for h in range(24):
                 when = start + dt.timedelta(hours=h)
                 hour = (when - dt.timedelta(hours=1)).hour
@@ -175,15 +183,18 @@ def media_frames(rng: np.random.Generator) -> dict[str, pl.DataFrame]:
 
 
 def load(remember) -> None:
-    """Demo step: the air stations, the demo sites and a generated year of every medium (演示数据)."""
+    """Demo step: the air stations, the demo sites and two generated years of every medium (演示数据)."""
     seed_air_stations()  # the real registry seed: kept when the demo is removed
     _sites(remember)
     rng = np.random.default_rng(SEED)
     codes = list(Site.objects.filter(medium=Medium.AIR, active_to__isnull=True).values_list("code", flat=True))
-    frames = {"air": air_frame(codes, dt.date(YEAR, 1, 1), 365, rng), **media_frames(rng)}
     with tempfile.TemporaryDirectory(prefix="meili-demo-") as folder:
-        for medium, frame in frames.items():
-            path = Path(folder) / f"demo-{medium}-{YEAR}.csv"
-            frame.with_columns(pl.col("time").cast(pl.String).str.slice(0, 16) if frame.schema["time"] != pl.String
-                               else pl.col("time")).write_csv(path)
-            remember(run_import(medium, [path]))
+        for year in YEARS:
+            days = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+            frames = {"air": air_frame(codes, dt.date(year, 1, 1), days, rng, LEVEL[year]),
+                      **media_frames(rng, year, LEVEL[year])}
+            for medium, frame in frames.items():
+                path = Path(folder) / f"demo-{medium}-{year}.csv"
+                frame.with_columns(pl.col("time").cast(pl.String).str.slice(0, 16) if frame.schema["time"] != pl.String
+                                   else pl.col("time")).write_csv(path)
+                remember(run_import(medium, [path]))
