@@ -39,6 +39,14 @@ def org(db):
 PASSWORD = "Test-passw0rd-!"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def empty_cache():
+    """The cache lives in files under the test state folder: no rate-limit count survives from an earlier run."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 costs a third of a second a user; tests that are not about hashing use a fast hasher."""

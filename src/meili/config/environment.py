@@ -62,6 +62,25 @@ def database(var: Path) -> dict:
     return config
 
 
+def cache(var: Path) -> dict:
+    """The ``default`` cache from ``MEILI_CACHE_URL``: shared by every worker process, never per process.
+
+    It holds the public pages' rate-limit counters and the progress of running imports, which any worker may
+    be asked for. Unset: files in ``var/cache`` (the workers of one machine); ``redis://host:port/db``: Redis
+    (several machines); ``locmem://``: this process only (one worker).
+    """
+    url = os.environ.get("MEILI_CACHE_URL", "").strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(var / "cache")}
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "meili"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ConfigurationError(f"MEILI_CACHE_URL scheme not supported: {scheme or url!r} "
+                             "(use redis://host:port/db, or leave it unset for files in the state folder)")
+
+
 def flag(name: str, default: bool = False) -> bool:
     """A boolean environment variable: 1/true/yes/on."""
     value = os.environ.get(name)

@@ -74,6 +74,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": environment.database(VAR_DIR)}
+CACHES = {"default": environment.cache(VAR_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -32,8 +33,6 @@ from meili.tabular import ROW, InputError
 log = logging.getLogger(__name__)
 LOCAL_TZ = "Asia/Shanghai"
 Progress = Callable[[int, str], None]
-#: job id → (percent, phase) while a job writes inside its transaction (other connections cannot see the row)
-LIVE: dict[int, tuple[int, str]] = {}
 
 _COLUMNS = ("site_id", "time", "parameter", "value", "raw", "flag", "unit", "version", "current", "job_id")
 
@@ -44,6 +43,25 @@ class ImportFailed(Exception):
     def __init__(self, job: ImportJob, message: str):
         self.job = job
         super().__init__(message)
+
+
+def live_progress(job_id: int) -> tuple[int, str] | None:
+    """(percent, phase) of a running job, from the shared cache: its row cannot show it while the job writes
+    inside its transaction, and the progress bar may be asked of another worker process than the one importing."""
+    value = cache.get(_live_key(job_id))
+    return tuple(value) if value else None
+
+
+def _set_live(job_id: int, percent: int, phase: str) -> None:
+    cache.set(_live_key(job_id), (percent, phase), timeout=6 * 3600)
+
+
+def _clear_live(job_id: int) -> None:
+    cache.delete(_live_key(job_id))
+
+
+def _live_key(job_id: int) -> str:
+    return f"monitoring:job:{job_id}:progress"
 
 
 def utc_text(expr: pl.Expr) -> pl.Expr:
@@ -235,7 +253,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
 
     def step(percent: int, phase: str) -> None:
         job.progress, job.phase = percent, phase
-        LIVE[job.pk] = (percent, phase)
+        _set_live(job.pk, percent, phase)
         if progress:
             progress(percent, phase)
         ImportJob.objects.filter(pk=job.pk).update(progress=percent, phase=phase)
@@ -251,7 +269,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
         def written(n: int, text: str) -> None:
             percent = 30 + int(50 * n / max(total, 1))
             job.progress, job.phase = percent, text
-            LIVE[job.pk] = (percent, text)
+            _set_live(job.pk, percent, text)
             if progress:
                 progress(percent, text)
 
@@ -261,7 +279,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
             # in index order: each B-tree page is filled once instead of revisited
             _insert(rows.sort("site_id", "time", "parameter").select(_COLUMNS), written, 0, total)
     except (InputError, ReferenceGone) as exc:
-        LIVE.pop(job.pk, None)
+        _clear_live(job.pk)
         _fail(job, str(exc))
         raise ImportFailed(job, str(exc)) from exc
     affected = counts.pop("affected")
@@ -281,7 +299,7 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
         job.report["evaluated"] = summary
     job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
     job.save()
-    LIVE.pop(job.pk, None)
+    _clear_live(job.pk)
     return job
 
 

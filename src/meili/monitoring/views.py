@@ -483,7 +483,7 @@ def job_progress(request, pk: int):
 
 
 def _live(item: ImportJob) -> dict:
-    live = importing.LIVE.get(item.pk)
+    live = importing.live_progress(item.pk)
     if live and item.state == ImportJob.State.RUNNING:
         return {"percent": live[0], "phase": live[1]}
     return {"percent": item.progress, "phase": item.phase}
