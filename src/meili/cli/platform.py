@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -39,6 +40,9 @@ def _serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     from meili.config.wsgi import application
+    from meili.monitoring.importing import settle_interrupted
+
+    settle_interrupted()  # imports that a stopped server left "running"
 
     class Server(BaseApplication):
         def load_config(self):
@@ -53,6 +57,18 @@ def _serve(host: str, port: int, workers: int) -> None:
             return application
 
     Server().run()
+
+
+def _load_demo_in_child() -> None:
+    """``meili demo load`` in a child process, so that the server's own process never runs Polars.
+
+    Loading starts Polars' thread pool; a gunicorn worker forked from a process that has one inherits its
+    state without its threads, and the worker's first import then waited forever.
+    """
+    done = subprocess.run([sys.executable, "-m", "meili", "demo", "load"], capture_output=True, text=True,
+                          check=False)
+    if done.returncode:
+        raise SetupError("loading the demo data failed: " + (done.stderr or done.stdout).strip()[-2000:])
 
 
 @click.command()
@@ -71,7 +87,7 @@ def run(host: str, port: int) -> None:
 
     if not loader.is_loaded():
         click.echo("首次启动：载入规划与演示数据（演示数据）… / first start: loading the plan and demo data …")
-        loader.load()
+        _load_demo_in_child()
     click.echo(loader.accounts_text())
     click.echo(f"Meili: http://{host}:{port}/  (Ctrl+C to stop)")
     _serve(host, port, workers=2)
