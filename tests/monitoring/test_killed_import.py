@@ -45,3 +45,13 @@ def test_killed_import_leaves_nothing(tmp_path):
     assert db.execute("SELECT count(*) FROM monitoring_observation").fetchone() == (0,)
     assert db.execute("SELECT count(*) FROM monitoring_airdaily").fetchone() == (0,)
     assert db.execute("SELECT state FROM monitoring_importjob").fetchall() == [("running",)]
+    db.close()
+    # the next import (or the job's page, or a server start) sees that the job's process is gone
+    again = _meili(var, "import", "air", "--no-evaluate", "--quiet", str(SHARED.joinpath(*WEIHAI_2019)))
+    out, _ = again.communicate(timeout=300)
+    assert again.returncode == 0, out
+    db = sqlite3.connect(var / "meili.sqlite3")
+    jobs = db.execute("SELECT state, error FROM monitoring_importjob ORDER BY id").fetchall()
+    assert jobs[0][0] == "failed" and jobs[0][1].startswith("interrupted: the process running this job stopped")
+    assert jobs[1][0] == "done"
+    assert db.execute("SELECT count(*) FROM monitoring_observation").fetchone()[0] > 400_000

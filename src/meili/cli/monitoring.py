@@ -39,7 +39,9 @@ def _import_command(medium: str) -> click.Command:
     @click.option("--quiet", is_flag=True, help="No progress lines.")
     def command(files: tuple[Path, ...], no_evaluate: bool, quiet: bool) -> None:
         _prepare()
-        from meili.monitoring.importing import ImportFailed, run_import
+        from meili.monitoring.importing import ImportFailed, run_import, settle_interrupted
+
+        settle_interrupted()
 
         def progress(percent: int, phase: str) -> None:
             if not quiet:

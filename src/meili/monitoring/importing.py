@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,6 +45,45 @@ class ImportFailed(Exception):
     def __init__(self, job: ImportJob, message: str):
         self.job = job
         super().__init__(message)
+
+
+def runner() -> str:
+    """``host:pid`` of this process, kept on a running job so that a job whose process died can be told."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def settle_interrupted(jobs=None) -> int:
+    """Mark failed the running jobs whose process, on this host, is gone (killed, or the server restarted).
+
+    Their transaction died with the process, so nothing was written: the job says so. Jobs of another host
+    are left alone (their process cannot be seen from here). Returns how many were settled.
+    """
+    host = socket.gethostname()
+    settled = 0
+    for job in (jobs if jobs is not None else ImportJob.objects.filter(state=ImportJob.State.RUNNING)):
+        name, _, pid = str(job.report.get("runner", "")).rpartition(":")
+        if job.state != ImportJob.State.RUNNING or name != host or not pid.isdigit() or _alive(int(pid)):
+            continue
+        ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(
+            state=ImportJob.State.FAILED, finished=timezone.now(), phase="failed",
+            error=INTERRUPTED)
+        _clear_live(job.pk)
+        settled += 1
+    return settled
+
+
+INTERRUPTED = ("interrupted: the process running this job stopped (killed, or the server restarted); "
+               "nothing was written — import again")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def live_progress(job_id: int) -> tuple[int, str] | None:
@@ -249,7 +290,8 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
     if job is None:
         job = ImportJob.objects.create(medium=medium, files=[p.name for p in paths], user=user)
     job.state, job.phase, job.progress = ImportJob.State.RUNNING, "parse", 2
-    job.save(update_fields=["state", "phase", "progress"])
+    job.report = {**job.report, "runner": runner()}
+    job.save(update_fields=["state", "phase", "progress", "report"])
 
     def step(percent: int, phase: str) -> None:
         job.progress, job.phase = percent, phase

@@ -179,8 +179,10 @@ def start_evaluation(user, media: list[str] | None = None, *, background: bool =
 def _evaluate_body(job: ImportJob, user, media: list[str] | None) -> None:
     from meili.monitoring.evaluation import evaluate_all
 
-    job.state = ImportJob.State.RUNNING
-    job.save(update_fields=["state"])
+    from meili.monitoring.importing import runner
+
+    job.state, job.report = ImportJob.State.RUNNING, {"runner": runner()}
+    job.save(update_fields=["state", "report"])
 
     def progress(percent: int, phase: str) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99), phase=phase[:80])

@@ -460,6 +460,7 @@ def imports(request):
         paths = [_save_upload(f) for f in request.FILES.getlist("files")]
         job = services.start_import(request.user, form.cleaned_data["medium"], paths)
         return redirect("monitoring:job", pk=job.pk)
+    importing.settle_interrupted()
     return render(request, "monitoring/imports.html", {
         "breadcrumbs": _crumbs((_("数据导入"), None)), "form": form, "jobs": ImportJob.objects.all()[:30],
         "media": Medium.choices})
@@ -483,6 +484,8 @@ def job_progress(request, pk: int):
 
 
 def _live(item: ImportJob) -> dict:
+    if importing.settle_interrupted([item]):
+        item.refresh_from_db()
     live = importing.live_progress(item.pk)
     if live and item.state == ImportJob.State.RUNNING:
         return {"percent": live[0], "phase": live[1]}
