@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from meili.monitoring.importing import INTERRUPTED, settle_interrupted
+from meili.monitoring.importing import INTERRUPTED, LEFT, settle_interrupted
 from meili.monitoring.models import ImportJob
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,15 @@ def test_only_jobs_of_a_dead_process_on_this_host_are_settled():
     states = dict(ImportJob.objects.values_list("pk", "state"))
     assert (states[dead.pk], states[alive.pk], states[elsewhere.pk]) == ("failed", "running", "running")
     dead.refresh_from_db()
-    assert dead.error == INTERRUPTED and dead.finished is not None
+    assert dead.error == INTERRUPTED + LEFT["import"] and dead.finished is not None
+
+
+def test_an_interrupted_evaluation_says_what_it_left():
+    job = ImportJob.objects.create(medium="air", kind=ImportJob.Kind.EVALUATE, state=ImportJob.State.RUNNING,
+                                   report={"runner": f"{socket.gethostname()}:{_dead_pid()}"})
+    settle_interrupted()
+    job.refresh_from_db()
+    assert job.state == "failed" and job.error.endswith("run the evaluation again")
 
 
 def test_the_progress_bar_of_an_interrupted_job_says_so(client, users):

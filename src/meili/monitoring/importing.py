@@ -52,10 +52,17 @@ def runner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+INTERRUPTED = "interrupted: the process running this job stopped (killed, or the server restarted); "
+#: what an interrupted job of each kind left behind (an import is one transaction; an evaluation one per site-year)
+LEFT = {ImportJob.Kind.IMPORT: "nothing was written — import again",
+        ImportJob.Kind.EVALUATE: "the sites and years evaluated before it stopped keep their new results — "
+                                 "run the evaluation again"}
+
+
 def settle_interrupted(jobs=None) -> int:
     """Mark failed the running jobs whose process, on this host, is gone (killed, or the server restarted).
 
-    Their transaction died with the process, so nothing was written: the job says so. Jobs of another host
+    Their transaction died with the process; the job says what that left (:data:`LEFT`). Jobs of another host
     are left alone (their process cannot be seen from here). Returns how many were settled.
     """
     host = socket.gethostname()
@@ -66,14 +73,10 @@ def settle_interrupted(jobs=None) -> int:
             continue
         ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(
             state=ImportJob.State.FAILED, finished=timezone.now(), phase="failed",
-            error=INTERRUPTED)
+            error=INTERRUPTED + LEFT[job.kind])
         _clear_live(job.pk)
         settled += 1
     return settled
-
-
-INTERRUPTED = ("interrupted: the process running this job stopped (killed, or the server restarted); "
-               "nothing was written — import again")
 
 
 def _alive(pid: int) -> bool:

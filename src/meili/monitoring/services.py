@@ -178,7 +178,6 @@ def start_evaluation(user, media: list[str] | None = None, *, background: bool =
 
 def _evaluate_body(job: ImportJob, user, media: list[str] | None) -> None:
     from meili.monitoring.evaluation import evaluate_all
-
     from meili.monitoring.importing import runner
 
     job.state, job.report = ImportJob.State.RUNNING, {"runner": runner()}
