@@ -42,6 +42,21 @@ def _error_messages(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _submit(request, form, call, saved=None, incomplete=None) -> None:
+    """Run ``call(cleaned_data)`` for a valid *form*; say *saved*, the service's refusal, or *incomplete*."""
+    if not form.is_valid():
+        if incomplete:
+            messages.error(request, incomplete)
+        return
+    try:
+        call(form.cleaned_data)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return
+    if saved:
+        messages.success(request, saved)
+
+
 def _require_cases(user):
     if not (services.may_view_cases(user) or can(user, Action.UPDATE_ASSIGNED_CASE, user.unit_id)):
         raise PermissionDenied("cases")
@@ -165,15 +180,8 @@ def transition(request, pk: int, name: str):
 @require_POST
 def supervise(request, pk: int):
     case = services.get_visible_case(request.user, pk)
-    form = SuperviseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.supervise(request.user, case, **form.cleaned_data)
-            messages.success(request, _("已记录督办。"))
-        except ValidationError as exc:
-            _error_messages(request, exc)
-    else:
-        messages.error(request, _("督办信息不完整。"))
+    _submit(request, SuperviseForm(request.POST), lambda d: services.supervise(request.user, case, **d),
+            _("已记录督办。"), _("督办信息不完整。"))
     return redirect("governance:case", pk)
 
 
@@ -182,12 +190,8 @@ def supervise(request, pk: int):
 def supervision_result(request, pk: int):
     supervision = get_object_or_404(Supervision, pk=pk)
     services.get_visible_case(request.user, supervision.case_id)
-    form = SupervisionResultForm(request.POST)
-    if form.is_valid():
-        try:
-            services.supervision_result(request.user, supervision, form.cleaned_data["result"])
-        except ValidationError as exc:
-            _error_messages(request, exc)
+    _submit(request, SupervisionResultForm(request.POST),
+            lambda d: services.supervision_result(request.user, supervision, d["result"]))
     return redirect("governance:case", supervision.case_id)
 
 
@@ -195,15 +199,9 @@ def supervision_result(request, pk: int):
 @require_POST
 def extend(request, pk: int):
     case = services.get_visible_case(request.user, pk)
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_extension(request.user, case, form.cleaned_data["days"], form.cleaned_data["reason"])
-            messages.success(request, _("延期申请已提交，待领导审批。"))
-        except ValidationError as exc:
-            _error_messages(request, exc)
-    else:
-        messages.error(request, _("请填写延期天数和理由。"))
+    _submit(request, ExtensionForm(request.POST),
+            lambda d: services.request_extension(request.user, case, d["days"], d["reason"]),
+            _("延期申请已提交，待领导审批。"), _("请填写延期天数和理由。"))
     return redirect("governance:case", pk)
 
 
@@ -405,15 +403,8 @@ def ledger_item(request, pk: int):
 
 def _ledger_post(request, pk, form_class, call):
     item = ledger.get_visible_item(request.user, pk)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            call(item, form.cleaned_data)
-            messages.success(request, _("已保存。"))
-        except ValidationError as exc:
-            _error_messages(request, exc)
-    else:
-        messages.error(request, _("请完整填写。"))
+    _submit(request, form_class(request.POST, request.FILES), lambda d: call(item, d), _("已保存。"),
+            _("请完整填写。"))
     return redirect("governance:ledger_item", pk)
 
 
