@@ -185,12 +185,16 @@ class _Writer:
         if section.title:
             label = heading_number(level, number) if number is not None else ""
             self.doc.add_paragraph(f"{label}{section.title}", style=f"Heading {level}")
+        self.blocks(section.blocks, level + 1)
+
+    def blocks(self, blocks, level: int) -> None:
+        """*blocks* in order; their sections at heading *level*, numbered among themselves."""
         n = 0
-        for block in section.blocks:
+        for block in blocks:
             if isinstance(block, Section):
                 if block.numbered:
                     n += 1
-                self.section(block, level + 1, n if block.numbered else None)
+                self.section(block, level, n if block.numbered else None)
             elif isinstance(block, Paragraph):
                 self.paragraph(block)
             elif isinstance(block, Table):
@@ -294,26 +298,13 @@ def render(document: Document, fonts: FontSet | None = None) -> bytes:
     doc.add_paragraph(f"{document.issuer}　{document.date}", style="Subtitle")
     doc.add_paragraph("", style="Normal")
     writer = _Writer(doc, fonts)
-    n = 0
-    for section in document.sections:
-        n += 1
-        writer.section(section, 1, n)
+    writer.blocks(document.sections, 1)
     for k, annex in enumerate(document.annexes, start=1):
         br = doc.add_paragraph("", style="Normal")
         br.add_run().add_break(WD_BREAK.PAGE)
         doc.add_paragraph(f"附件{k}", style="Annex Label")
         doc.add_paragraph(annex.title, style="Title")
-        m = 0
-        for block in annex.blocks:
-            if isinstance(block, Section):
-                m += 1
-                writer.section(block, 1, m)
-            elif isinstance(block, Paragraph):
-                writer.paragraph(block)
-            elif isinstance(block, Table):
-                writer.table(block)
-            elif isinstance(block, Chart):
-                writer.chart(block)
+        writer.blocks(annex.blocks, 1)
     props = doc.core_properties
     props.title = document.title
     props.author = document.issuer
