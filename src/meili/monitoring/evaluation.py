@@ -54,8 +54,9 @@ def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datet
         return pl.DataFrame(schema=schema)
     obs, site = Observation._meta.db_table, Site._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
-    sql = (f"SELECT s.code, o.time, o.parameter, o.value, o.unit, o.flag FROM {obs} o JOIN {site} s ON s.id = o.site_id "
-           f"WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s AND o.time <= %s")
+    sql = (f"SELECT s.code, {bulk.utc_text_sql('o.time')}, o.parameter, o.value, o.unit, o.flag FROM {obs} o "
+           f"JOIN {site} s ON s.id = o.site_id WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s "
+           f"AND o.time <= %s")
     params = [*ids, True, start, end]
     if connection.vendor == "sqlite":
         params[-2:] = [start.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
@@ -65,11 +66,9 @@ def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datet
         rows = cursor.fetchall()
     if not rows:
         return pl.DataFrame(schema=schema)
-    frame = pl.DataFrame(rows, schema=["site", "time", "parameter", "value", "unit", "flag"], orient="row")
-    if frame.schema["time"] == pl.String:
-        time = pl.col("time").str.slice(0, 19).str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("UTC")
-    else:
-        time = pl.col("time").dt.convert_time_zone("UTC")
+    frame = pl.DataFrame(rows, schema={"site": pl.String, "time": pl.String, "parameter": pl.String,
+                                       "value": pl.Float64, "unit": pl.String, "flag": pl.String}, orient="row")
+    time = pl.col("time").str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("UTC")
     return frame.with_columns(
         time.dt.convert_time_zone(LOCAL_TZ).dt.replace_time_zone(None).cast(pl.Datetime("us")).alias("time"),
         (pl.col("flag") == "below_dl").alias("below_dl"),

@@ -175,22 +175,16 @@ def _site_table(medium: str) -> pl.DataFrame:
 
 
 def _stored(site_ids: list[int], start: str, end: str) -> pl.DataFrame:
-    """The current stored values of *site_ids* between the UTC texts *start* and *end*, times as UTC text.
-
-    Times come back as text, the way the frame holds them: converting millions of them to ``datetime`` and back
-    cost more than the rest of the comparison.
-    """
+    """The current stored values of *site_ids* between the UTC texts *start* and *end*, times as UTC text."""
     schema = {"site_id": pl.Int64, "parameter": pl.String, "t": pl.String, "old_id": pl.Int64, "old_value": pl.Float64,
               "old_flag": pl.String, "old_version": pl.Int64}
     if not site_ids:
         return pl.DataFrame(schema=schema)
-    if connection.vendor == "postgresql":
-        t, bounds = "to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')", [_aware(start), _aware(end)]
-    else:
-        t, bounds = "substr(time, 1, 19)", [start, end]
+    bounds = [_aware(start), _aware(end)] if connection.vendor == "postgresql" else [start, end]
     marks = ", ".join(["%s"] * len(site_ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT site_id, parameter, {t}, id, value, flag, version FROM {Observation._meta.db_table} "
+        cursor.execute(f"SELECT site_id, parameter, {bulk.utc_text_sql('time')}, id, value, flag, version "
+                       f"FROM {Observation._meta.db_table} "
                        f"WHERE site_id IN ({marks}) AND current AND time >= %s AND time <= %s", [*site_ids, *bounds])
         rows = cursor.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
