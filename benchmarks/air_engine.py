@@ -42,7 +42,7 @@ def generate(sites: int, hours: int, seed: int) -> pl.DataFrame:
     outage = np.zeros(n, dtype=bool)
     for s in rng.choice(sites, size=max(1, sites // 10), replace=False):
         start = int(rng.integers(0, hours - 120))
-        outage[s * hours + start: s * hours + start + int(rng.integers(24, 120))] = True
+        outage[s * hours + start : s * hours + start + int(rng.integers(24, 120))] = True
     for p in POLLUTANTS:
         site_level = np.repeat(level[p] * rng.lognormal(0, 0.35, sites), hours)
         values = site_level * rng.lognormal(0, spread[p], n)
@@ -60,8 +60,14 @@ def generate(sites: int, hours: int, seed: int) -> pl.DataFrame:
 def python_aqi_per_value(values: dict[str, np.ndarray], sample: int) -> float:
     import aqi
 
-    names = {"PM2.5": aqi.POLLUTANT_PM25, "PM10": aqi.POLLUTANT_PM10, "SO2": "so2_24h", "NO2": "no2_24h",
-             "CO": "co_24h", "O3": "o3_8h"}
+    names = {
+        "PM2.5": aqi.POLLUTANT_PM25,
+        "PM10": aqi.POLLUTANT_PM10,
+        "SO2": "so2_24h",
+        "NO2": "no2_24h",
+        "CO": "co_24h",
+        "O3": "o3_8h",
+    }
     items = []
     for p, array in values.items():
         ok = array[~np.isnan(array)][: sample // len(values)]
@@ -71,7 +77,7 @@ def python_aqi_per_value(values: dict[str, np.ndarray], sample: int) -> float:
     for name, text in items:
         try:
             aqi.to_iaqi(name, text, algo=aqi.ALGO_MEP)
-        except Exception:  # noqa: BLE001 - the library raises above its table; counted like any call
+        except Exception:
             pass
         done += 1
     return (time.perf_counter() - t0) / done
@@ -83,8 +89,12 @@ def main() -> None:
     parser.add_argument("--hours", type=int, default=8760)
     parser.add_argument("--seed", type=int, default=20260301)
     parser.add_argument("--sample", type=int, default=60_000, help="values for the python-aqi measurement")
-    parser.add_argument("--engine", choices=("auto", "dense", "polars"), default="auto",
-                        help="air.daily / air.assess path: dense compiled path when it applies (auto), or forced")
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "dense", "polars"),
+        default="auto",
+        help="air.daily / air.assess path: dense compiled path when it applies (auto), or forced",
+    )
     args = parser.parse_args()
     load = os.getloadavg()
 
@@ -118,19 +128,31 @@ def main() -> None:
     per_value_ours = total_s / values
 
     print(f"engine: {args.engine}; load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"input: {args.sites} sites x {args.hours} h x 6 pollutants = {values:,} values "
-          f"({hourly['PM2.5'].null_count() / hourly.height:.1%} PM2.5 gaps); generated in {gen_s:.1f} s")
-    print(f"daily AQI: {daily_s:.2f} s ({daily.height:,} site-days); annual assessment: {assess_s:.2f} s "
-          f"({annual.height:,} sites)")
+    print(
+        f"input: {args.sites} sites x {args.hours} h x 6 pollutants = {values:,} values "
+        f"({hourly['PM2.5'].null_count() / hourly.height:.1%} PM2.5 gaps); generated in {gen_s:.1f} s"
+    )
+    print(
+        f"daily AQI: {daily_s:.2f} s ({daily.height:,} site-days); annual assessment: {assess_s:.2f} s "
+        f"({annual.height:,} sites)"
+    )
     print(f"total: {total_s:.2f} s = {values / total_s / 1e6:.1f} M values/s (best of {len(runs)})")
-    print(f"peak RSS: {rss_after:,.0f} MB (input frame and generation: {rss_before:,.0f} MB; "
-          f"engine adds {rss_after - rss_before:,.0f} MB)")
-    print(f"python-aqi (MEP) per value: {per_value_lib * 1e6:.2f} us on {args.sample:,} values; ours: "
-          f"{per_value_ours * 1e9:.1f} ns -> {per_value_lib / per_value_ours:,.0f}x faster")
-    print(f"NumPy single pass (sum of {flat.size:,} values): {numpy_s:.3f} s -> engine is "
-          f"{total_s / numpy_s:.1f}x the memory-scan floor")
-    print(f"valid daily AQI: {daily['AQI_valid'].sum():,} of {daily.height:,}; valid PM2.5 annual means: "
-          f"{annual['valid_PM2.5'].sum():,} of {annual.height:,}")
+    print(
+        f"peak RSS: {rss_after:,.0f} MB (input frame and generation: {rss_before:,.0f} MB; "
+        f"engine adds {rss_after - rss_before:,.0f} MB)"
+    )
+    print(
+        f"python-aqi (MEP) per value: {per_value_lib * 1e6:.2f} us on {args.sample:,} values; ours: "
+        f"{per_value_ours * 1e9:.1f} ns -> {per_value_lib / per_value_ours:,.0f}x faster"
+    )
+    print(
+        f"NumPy single pass (sum of {flat.size:,} values): {numpy_s:.3f} s -> engine is "
+        f"{total_s / numpy_s:.1f}x the memory-scan floor"
+    )
+    print(
+        f"valid daily AQI: {daily['AQI_valid'].sum():,} of {daily.height:,}; valid PM2.5 annual means: "
+        f"{annual['valid_PM2.5'].sum():,} of {annual.height:,}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,10 +45,19 @@ def main() -> None:
     with (SHARED / "cnemc_station_list" / "cnemc_national_station_list.csv").open(encoding="utf-8") as f:
         stations = [r for r in csv.DictReader(f) if r["省级行政区"] == "山东省"]
     existing = set(Site.objects.filter(medium="air").values_list("code", flat=True))
-    Site.objects.bulk_create([Site(medium="air", code=r["监测点编码"], name=r["监测点名称"][:120],
-                                   lon=float(r["经度"]) if r["经度"] else None,
-                                   lat=float(r["纬度"]) if r["纬度"] else None)
-                              for r in stations if r["监测点编码"] not in existing])
+    Site.objects.bulk_create(
+        [
+            Site(
+                medium="air",
+                code=r["监测点编码"],
+                name=r["监测点名称"][:120],
+                lon=float(r["经度"]) if r["经度"] else None,
+                lat=float(r["纬度"]) if r["纬度"] else None,
+            )
+            for r in stations
+            if r["监测点编码"] not in existing
+        ]
+    )
     name = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else "china_sites_shandong_2019.csv.gz"
     path = SHARED / "cnemc_air_hourly_shandong_2019" / name
     if Observation.objects.exists():
@@ -57,24 +66,32 @@ def main() -> None:
     t0 = time.perf_counter()
     job = run_import("air", [path], evaluate=False)
     t_import = time.perf_counter() - t0
-    print(f"{connection.vendor}: import {job.added} values in {t_import:.1f} s = {job.added / t_import:,.0f} values/s "
-          f"(skipped {job.skipped})")
+    print(
+        f"{connection.vendor}: import {job.added} values in {t_import:.1f} s = {job.added / t_import:,.0f} values/s "
+        f"(skipped {job.skipped})"
+    )
     t0 = time.perf_counter()
     again = run_import("air", [path], evaluate=False)
     t_again = time.perf_counter() - t0
     print(f"{connection.vendor}: same file again: {again.unchanged} unchanged, {again.added} added in {t_again:.1f} s")
     floor = write_floor(rows)
-    print(f"{connection.vendor}: floor (same rows, bare write into an unindexed temporary table): {floor:.1f} s; "
-          f"import ÷ floor = {t_import / floor:.2f}")
+    print(
+        f"{connection.vendor}: floor (same rows, bare write into an unindexed temporary table): {floor:.1f} s; "
+        f"import ÷ floor = {t_import / floor:.2f}"
+    )
     per_value = orm_per_value(rows)
     orm = per_value * job.added
-    print(f"{connection.vendor}: Django bulk_create: {per_value * 1e6:.1f} µs per value = {orm:.0f} s for the year; "
-          f"import is {orm / t_import:.1f}× faster")
+    print(
+        f"{connection.vendor}: Django bulk_create: {per_value * 1e6:.1f} µs per value = {orm:.0f} s for the year; "
+        f"import is {orm / t_import:.1f}× faster"
+    )
     if "--evaluate" in sys.argv:
         t0 = time.perf_counter()
         evaluate_all(["air"])
-        print(f"{connection.vendor}: full evaluation of the stations, city/district groups, periods in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"{connection.vendor}: full evaluation of the stations, city/district groups, periods in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
 
 
 def planned_rows(path: Path):
@@ -85,8 +102,9 @@ def planned_rows(path: Path):
 
     data, skipped = parse("air", [path])
     rows, _, _ = stage("air", data, skipped)
-    return rows.with_columns(pl.lit(None, pl.Int64).alias("job_id")).sort("site_id", "time", "parameter").select(
-        _COLUMNS)
+    return (
+        rows.with_columns(pl.lit(None, pl.Int64).alias("job_id")).sort("site_id", "time", "parameter").select(_COLUMNS)
+    )
 
 
 def write_floor(rows) -> float:
@@ -96,9 +114,11 @@ def write_floor(rows) -> float:
     from meili.monitoring import bulk
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE floor_observation (site_id bigint, time timestamp with time zone, "
-                       "parameter varchar(24), value double precision, raw varchar(40), flag varchar(40), "
-                       "unit varchar(16), version smallint, current boolean, job_id bigint)")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE floor_observation (site_id bigint, time timestamp with time zone, "
+            "parameter varchar(24), value double precision, raw varchar(40), flag varchar(40), "
+            "unit varchar(16), version smallint, current boolean, job_id bigint)"
+        )
         t0 = time.perf_counter()
         bulk.insert("floor_observation", rows, ("time",))
         elapsed = time.perf_counter() - t0
@@ -114,9 +134,20 @@ def orm_per_value(rows, sample: int = 200_000) -> float:
 
     from meili.monitoring.models import Observation
 
-    objects = [Observation(site_id=r[0], time=dt.datetime.fromisoformat(r[1] + "+00:00"), parameter=r[2], value=r[3],
-                           raw=r[4], flag=r[5], unit=r[6], version=r[7] + 1, current=True)
-               for r in rows.head(sample).iter_rows()]
+    objects = [
+        Observation(
+            site_id=r[0],
+            time=dt.datetime.fromisoformat(r[1] + "+00:00"),
+            parameter=r[2],
+            value=r[3],
+            raw=r[4],
+            flag=r[5],
+            unit=r[6],
+            version=r[7] + 1,
+            current=True,
+        )
+        for r in rows.head(sample).iter_rows()
+    ]
     t0 = time.perf_counter()
     with transaction.atomic():
         Observation.objects.bulk_create(objects, batch_size=5_000)

@@ -67,17 +67,26 @@ def measure(repeat: int, year: int) -> list[tuple[str, float, float]]:
     from meili.accounts.services import create_user
 
     user = User.objects.filter(username="bench-analyst").first() or create_user(
-        "bench-analyst", "Bench-passw0rd-!", "analyst", "sthjj")
+        "bench-analyst", "Bench-passw0rd-!", "analyst", "sthjj"
+    )
     client = Client()
     client.force_login(user)
     urls = [
-        "/monitoring/air/", f"/monitoring/air/?year={year - 5}", "/monitoring/air/site/1664A/",
-        "/monitoring/air/site/weihai/?scope=city", "/monitoring/air/calendar/", "/monitoring/air/statistics/",
-        f"/monitoring/air/statistics/?year={year}&period={year}-07", "/monitoring/indicators/", "/public/air/",
+        "/monitoring/air/",
+        f"/monitoring/air/?year={year - 5}",
+        "/monitoring/air/site/1664A/",
+        "/monitoring/air/site/weihai/?scope=city",
+        "/monitoring/air/calendar/",
+        "/monitoring/air/statistics/",
+        f"/monitoring/air/statistics/?year={year}&period={year}-07",
+        "/monitoring/indicators/",
+        "/public/air/",
         "/monitoring/observations/?site=1664A&parameter=PM2.5",
-        "/api/monitoring/sites", "/api/monitoring/observations?site=1664A&parameter=PM2.5&page=50&page_size=200",
+        "/api/monitoring/sites",
+        "/api/monitoring/observations?site=1664A&parameter=PM2.5&page=50&page_size=200",
         f"/api/monitoring/air/daily?scope=city&code=weihai&start={year}-01-01&end={year}-12-31",
-        "/api/monitoring/air/hourly?scope=site&code=1664A", f"/api/monitoring/air/periods?period={year}",
+        "/api/monitoring/air/hourly?scope=site&code=1664A",
+        f"/api/monitoring/air/periods?period={year}",
         f"/api/monitoring/indicators/air.pm25.annual_mean?year={year}",
     ]
     out = []

@@ -26,12 +26,34 @@ from meili.standards import water
 
 #: a concentration scale per item (near the class Ⅲ limit); the generator draws log-normal values around
 #: ``factor`` × this scale so that, as in the national network, most samples are Ⅰ–Ⅲ and some are worse
-SCALE = {"ph": 7.5, "do": 7.0, "codmn": 4.0, "cod": 18.0, "bod5": 3.0, "nh3n": 0.6, "tp": 0.12, "cu": 0.01,
-         "zn": 0.04, "f": 0.6, "se": 0.002, "as": 0.005, "hg": 0.00004, "cd": 0.001, "cr6": 0.008, "pb": 0.006,
-         "cn": 0.004, "vphenol": 0.002, "oil": 0.03, "las": 0.08, "sulfide": 0.02}
+SCALE = {
+    "ph": 7.5,
+    "do": 7.0,
+    "codmn": 4.0,
+    "cod": 18.0,
+    "bod5": 3.0,
+    "nh3n": 0.6,
+    "tp": 0.12,
+    "cu": 0.01,
+    "zn": 0.04,
+    "f": 0.6,
+    "se": 0.002,
+    "as": 0.005,
+    "hg": 0.00004,
+    "cd": 0.001,
+    "cr6": 0.008,
+    "pb": 0.006,
+    "cn": 0.004,
+    "vphenol": 0.002,
+    "oil": 0.03,
+    "las": 0.08,
+    "sulfide": 0.02,
+}
 
 
-def generate(sections: int, weeks: int, seed: int, factor: float = 0.35, spread: float = 0.45) -> tuple[pl.DataFrame, pl.DataFrame]:
+def generate(
+    sections: int, weeks: int, seed: int, factor: float = 0.35, spread: float = 0.45
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Long samples frame ``site, time, parameter, value`` and a sites frame (10% lakes, targets Ⅱ–Ⅳ)."""
     rng = np.random.default_rng(seed)
     keys = list(SCALE)
@@ -48,11 +70,13 @@ def generate(sections: int, weeks: int, seed: int, factor: float = 0.35, spread:
     sigma = np.where(key_col == "ph", 0.08, np.where(key_col == "do", 0.2, spread))
     values = scale * rng.lognormal(0.0, sigma)
     samples = pl.DataFrame({"site": site_col, "time": time_col, "parameter": key_col, "value": values})
-    sites = pl.DataFrame({
-        "site": site_ids,
-        "type": np.where(rng.random(sections) < 0.1, "lake", "river"),
-        "target_class": rng.integers(2, 5, sections).astype(str),
-    })
+    sites = pl.DataFrame(
+        {
+            "site": site_ids,
+            "type": np.where(rng.random(sections) < 0.1, "lake", "river"),
+            "target_class": rng.integers(2, 5, sections).astype(str),
+        }
+    )
     return samples, sites
 
 
@@ -88,7 +112,7 @@ def plain_python(samples: pl.DataFrame, sites: pl.DataFrame, annual: bool = Fals
     for (site, _), values in grouped.items():
         classes, multiples = {}, {}
         for key, value in values.items():
-            direction, up, low, in_class = table[(key, lake[site])]
+            direction, up, low, _in_class = table[(key, lake[site])]
             cls = 6
             for k in range(5):
                 if (up[k] is None or value <= up[k]) and (low[k] is None or value >= low[k]):
@@ -100,8 +124,9 @@ def plain_python(samples: pl.DataFrame, sites: pl.DataFrame, annual: bool = Fals
         worst = max(classes.values())
         deciding = [k for k, c in classes.items() if c == worst and worst > 1]
         if worst > 3:
-            ranked = sorted((k for k, c in classes.items() if c > 3),
-                            key=lambda k: (-classes[k], -(multiples.get(k) or -1.0)))
+            ranked = sorted(
+                (k for k, c in classes.items() if c > 3), key=lambda k: (-classes[k], -(multiples.get(k) or -1.0))
+            )
             main = ranked[:3] + [k for k in ranked[3:] if k in water.ALWAYS_LISTED]
             "、".join(f"{k}({multiples[k]:.2f})" if k in multiples else k for k in main)
         _ = (deciding, worst <= target[site])
@@ -116,7 +141,9 @@ def main() -> None:
     args = parser.parse_args()
     samples, sites = generate(args.sections, args.weeks, args.seed)
     n_samples = args.sections * args.weeks
-    print(f"{args.sections} sections × {args.weeks} weeks = {n_samples:,} samples × {len(SCALE)} items = {samples.height:,} values")
+    print(
+        f"{args.sections} sections × {args.weeks} weeks = {n_samples:,} samples × {len(SCALE)} items = {samples.height:,} values"
+    )
 
     for period, rows in (("sample", n_samples), ("year", args.sections)):
         t0 = time.perf_counter()

@@ -6,7 +6,6 @@ import functools
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012

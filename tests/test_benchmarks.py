@@ -22,8 +22,14 @@ pytestmark = pytest.mark.slow
 def _run(tmp_path: Path, script: str, *args: str) -> str:
     env = {**os.environ, "MEILI_VAR_DIR": str(tmp_path / "var"), "PYTHONPATH": str(REPO / "src")}
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / script), *args],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

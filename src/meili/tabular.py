@@ -92,8 +92,13 @@ def require_columns(frame: pl.DataFrame, path: str | Path, required: Iterable[st
     """Raise when a required column is absent from the header."""
     for column in required:
         if column not in frame.columns:
-            raise InputError(path, f"required column {column!r} is missing (header has: "
-                             f"{', '.join(c for c in frame.columns if c != ROW)})", row=1, column=column)
+            raise InputError(
+                path,
+                f"required column {column!r} is missing (header has: "
+                f"{', '.join(c for c in frame.columns if c != ROW)})",
+                row=1,
+                column=column,
+            )
 
 
 def _first_bad(frame: pl.DataFrame, mask: pl.Expr) -> dict | None:
@@ -101,8 +106,14 @@ def _first_bad(frame: pl.DataFrame, mask: pl.Expr) -> dict | None:
     return bad.row(0, named=True) if bad.height else None
 
 
-def parse_number(frame: pl.DataFrame, path: str | Path, column: str, *, allow_missing: bool = True,
-                 missing: Iterable[str] = ("", "NA", "N/A", "—", "-", "/")) -> pl.DataFrame:
+def parse_number(
+    frame: pl.DataFrame,
+    path: str | Path,
+    column: str,
+    *,
+    allow_missing: bool = True,
+    missing: Iterable[str] = ("", "NA", "N/A", "—", "-", "/"),
+) -> pl.DataFrame:
     """Turn *column* into Float64; blanks and NA markers become null (or an error if not allowed)."""
     text = pl.col(column).str.strip_chars()
     is_missing = text.is_null() | text.is_in(list(missing))
@@ -125,9 +136,7 @@ def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> p
     text = pl.col(column).str.strip_chars()
     is_2400 = text.str.contains(r"\s24:00(:00)?$")
     normalised = pl.when(is_2400).then(text.str.replace(r"\s24:00(:00)?$", " 00:00")).otherwise(text)
-    parsed = pl.coalesce(
-        [normalised.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS]
-    )
+    parsed = pl.coalesce([normalised.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS])
     parsed = pl.when(is_2400).then(parsed + pl.duration(days=1)).otherwise(parsed)
     out = frame.with_columns(parsed.alias("__parsed"))
     bad = _first_bad(out, pl.col("__parsed").is_null())

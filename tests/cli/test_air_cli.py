@@ -42,9 +42,11 @@ def test_daily_from_long_csv_with_24_00_labels(tmp_path):
     assert row["PM2.5"] == "80" and row["IAQI_PM2.5"] == "119" and row["AQI"] == "119"
     assert row["primary_pollutants"] == "PM2.5" and row["standard"] == "HJ 633-2026" and row["n_PM2.5"] == "24"
     assert row["CO"] == "0.6" and row["O3_8h_max"] == "120"
-    expected = ("site,date,SO2,NO2,CO,PM10,PM2.5,O3_1h_max,O3_8h_max,IAQI_SO2,IAQI_NO2,IAQI_CO,IAQI_PM10,"
-                "IAQI_PM2.5,IAQI_O3_1h,IAQI_O3_8h,AQI,level,category").split(",")
-    assert frame.columns[:len(expected)] == expected
+    expected = (
+        "site,date,SO2,NO2,CO,PM10,PM2.5,O3_1h_max,O3_8h_max,IAQI_SO2,IAQI_NO2,IAQI_CO,IAQI_PM10,"
+        "IAQI_PM2.5,IAQI_O3_1h,IAQI_O3_8h,AQI,level,category"
+    ).split(",")
+    assert frame.columns[: len(expected)] == expected
     assert "primary_pollutants" in frame.columns and "standard" in frame.columns
 
 
@@ -57,8 +59,14 @@ def test_standard_override(tmp_path):
 
 
 def test_hourly_from_excel_and_parquet(tmp_path):
-    frame = pl.DataFrame({"site": ["A", "A"], "time": ["2026-05-01 16:00", "2026-05-01 24:00"],
-                          "parameter": ["PM2.5", "PM2.5"], "value": ["81", "55"]})
+    frame = pl.DataFrame(
+        {
+            "site": ["A", "A"],
+            "time": ["2026-05-01 16:00", "2026-05-01 24:00"],
+            "parameter": ["PM2.5", "PM2.5"],
+            "value": ["81", "55"],
+        }
+    )
     xlsx, pq = tmp_path / "h.xlsx", tmp_path / "h.parquet"
     import openpyxl
 
@@ -82,8 +90,12 @@ def test_archive_layout_is_detected_and_groups_get_rows(tmp_path):
     path = tmp_path / "china_sites_20260415.csv"
     lines = ["date,hour,type,1001A,1002A"]
     for h in range(24):
-        lines += [f"20260415,{h},AQI,1,1", f"20260415,{h},PM2.5,81,41", f"20260415,{h},PM2.5_24h,900,900",
-                  f"20260415,{h},PM10,50,",]
+        lines += [
+            f"20260415,{h},AQI,1,1",
+            f"20260415,{h},PM2.5,81,41",
+            f"20260415,{h},PM2.5_24h,900,900",
+            f"20260415,{h},PM10,50,",
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     sites = tmp_path / "sites.csv"
     sites.write_text("site,group\n1001A,city\n1002A,city\n", encoding="utf-8")
@@ -117,17 +129,22 @@ def test_annual_writes_one_row_per_site_and_group(tmp_path):
     assert city["good_days"] is not None and city["composite_index"] is not None
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("site,time,parameter,value\nA,2026-05-01 16:00,PM25,3\n", "row 2, column parameter: unknown parameter 'PM25'"),
-    ("site,time,parameter,value\nA,2026-05-01 16:00,PM2.5,x\n", "row 2, column value: 'x' is not a number"),
-    ("site,time,parameter,value\nA,yesterday,PM2.5,3\n", "row 2, column time: 'yesterday' is not a time"),
-    ("site,time,parameter,value\nA,2026-05-01 16:00,PM2.5,-3\n", "row 2, column value: -3.0 is negative"),
-    ("site,time,parameter,value\nA,2026-05-01 16:00,PM2.5,3\nA,2026-05-01 16:00,PM2.5,4\n",
-     "row 3, column value: a second value for A PM2.5 at 2026-05-01 16:00"),
-    ("site,when,parameter,value\nA,2026-05-01 16:00,PM2.5,3\n", "row 1, column time: required column 'time'"),
-    ("date,hour,type,1001A\n20260415,25,PM2.5,3\n", "row 2, column hour: '25' is not an hour 0-23"),
-    ("date,hour,type,1001A\n20260415,3,PM2.5,abc\n", "row 2, column 1001A: 'abc' is not a number"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("site,time,parameter,value\nA,2026-05-01 16:00,PM25,3\n", "row 2, column parameter: unknown parameter 'PM25'"),
+        ("site,time,parameter,value\nA,2026-05-01 16:00,PM2.5,x\n", "row 2, column value: 'x' is not a number"),
+        ("site,time,parameter,value\nA,yesterday,PM2.5,3\n", "row 2, column time: 'yesterday' is not a time"),
+        ("site,time,parameter,value\nA,2026-05-01 16:00,PM2.5,-3\n", "row 2, column value: -3.0 is negative"),
+        (
+            "site,time,parameter,value\nA,2026-05-01 16:00,PM2.5,3\nA,2026-05-01 16:00,PM2.5,4\n",
+            "row 3, column value: a second value for A PM2.5 at 2026-05-01 16:00",
+        ),
+        ("site,when,parameter,value\nA,2026-05-01 16:00,PM2.5,3\n", "row 1, column time: required column 'time'"),
+        ("date,hour,type,1001A\n20260415,25,PM2.5,3\n", "row 2, column hour: '25' is not an hour 0-23"),
+        ("date,hour,type,1001A\n20260415,3,PM2.5,abc\n", "row 2, column 1001A: 'abc' is not a number"),
+    ],
+)
 def test_bad_file_one_line_and_exit_code_2(tmp_path, text, message):
     path = tmp_path / "bad.csv"
     path.write_text(text, encoding="utf-8")

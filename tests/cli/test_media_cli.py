@@ -42,23 +42,36 @@ def test_water_classify_writes_the_documented_columns(tmp_path):
     result = run("water", "classify", samples, "--sites", sites, "-o", out, "--items", items)
     assert result.exit_code == 0, result.output
     rows = {r["site"]: r for r in table(out.read_text(encoding="utf-8"))}
-    assert rows["A"]["class_label"] == "Ⅳ" and rows["A"]["main_pollutants"] == "化学需氧量(0.30)、总磷(0.25)、高锰酸盐指数(0.20)"
+    assert (
+        rows["A"]["class_label"] == "Ⅳ"
+        and rows["A"]["main_pollutants"] == "化学需氧量(0.30)、总磷(0.25)、高锰酸盐指数(0.20)"
+    )
     assert rows["A"]["target_met"] == "false" and rows["A"]["classes_off"] == "1"
-    assert rows["L"]["water_type"] == "lake" and rows["L"]["class_label"] == "Ⅳ" and rows["L"]["reference_classes"] == "总氮 Ⅳ"
-    hg = [r for r in table(items.read_text(encoding="utf-8")) if r["key"] == "hg"][0]
+    assert (
+        rows["L"]["water_type"] == "lake"
+        and rows["L"]["class_label"] == "Ⅳ"
+        and rows["L"]["reference_classes"] == "总氮 Ⅳ"
+    )
+    hg = next(r for r in table(items.read_text(encoding="utf-8")) if r["key"] == "hg")
     assert hg["below_dl"] == "true" and hg["class"] == "1"
 
 
 def test_water_annual_trophic_status(tmp_path):
-    lines = ["site,time,parameter,value"] + [f"A,2024-{m:02d}-10,tp,{v}" for m, v in enumerate(
-        [0.12, 0.15, 0.22, 0.31, 0.18, 0.16, 0.25, 0.19, 0.14, 0.11, 0.13, 0.17], 1)]
+    lines = ["site,time,parameter,value"] + [
+        f"A,2024-{m:02d}-10,tp,{v}"
+        for m, v in enumerate([0.12, 0.15, 0.22, 0.31, 0.18, 0.16, 0.25, 0.19, 0.14, 0.11, 0.13, 0.17], 1)
+    ]
     samples = write(tmp_path, "a.csv", "\n".join(lines) + "\n")
     result = run("water", "annual", samples, "--year", 2024)
     assert result.exit_code == 0, result.output
     row = table(result.output)[0]
     assert (row["period"], row["class_label"], row["n_months"], row["enough_months"]) == ("2024", "Ⅲ", "12", "true")
-    lake = write(tmp_path, "l.csv", "site,time,parameter,value\n" + "".join(
-        f"L1,2024-06-01,{k},{v}\n" for k, v in dict(chla=30, tp=0.15, tn=2.5, sd=0.8, codmn=6).items()))
+    lake = write(
+        tmp_path,
+        "l.csv",
+        "site,time,parameter,value\n"
+        + "".join(f"L1,2024-06-01,{k},{v}\n" for k, v in dict(chla=30, tp=0.15, tn=2.5, sd=0.8, codmn=6).items()),
+    )
     row = table(run("water", "trophic", lake).output)[0]
     assert round(float(row["tli"]), 2) == 60.10 and row["grade"] == "中度富营养"
     sites = write(tmp_path, "s.csv", "site,river\nA,R\n")
@@ -69,8 +82,14 @@ def test_water_annual_trophic_status(tmp_path):
 @pytest.mark.parametrize(
     "text, message",
     [
-        ("site,time,parameter,value\nA,2024-01-01,xx,1\n", "row 2, column parameter: unknown item 'xx' for GB 3838-2002"),
-        ("site,time,parameter,value,unit\nA,2024-01-01,tp,1,\nA,2024-01-01,tp,1,kg\n", "row 3, column unit: unit 'kg' cannot"),
+        (
+            "site,time,parameter,value\nA,2024-01-01,xx,1\n",
+            "row 2, column parameter: unknown item 'xx' for GB 3838-2002",
+        ),
+        (
+            "site,time,parameter,value,unit\nA,2024-01-01,tp,1,\nA,2024-01-01,tp,1,kg\n",
+            "row 3, column unit: unit 'kg' cannot",
+        ),
         ("site,time,parameter,value\nA,2024-01-01,tp,abc\n", "row 2, column value: 'abc' is not a number"),
         ("site,time,parameter,value\nA,yesterday,tp,1\n", "row 2, column time"),
         ("site,time,value\nA,2024-01-01,1\n", "row 1, column parameter: required column 'parameter' is missing"),
@@ -91,8 +110,12 @@ def test_bad_target_class_in_sites(tmp_path):
 
 
 def test_sea_classify_with_shares(tmp_path):
-    samples = write(tmp_path, "sea.csv", "site,time,parameter,value\nM1,2024-05-01,ph,8.1\nM1,2024-05-01,no3n,0.10\n"
-                    "M1,2024-05-01,no2n,0.01\nM1,2024-05-01,nh4n,0.05\nM4,2024-05-01,din,0.62\nM4,2024-05-01,活性磷酸盐,0.050\n")
+    samples = write(
+        tmp_path,
+        "sea.csv",
+        "site,time,parameter,value\nM1,2024-05-01,ph,8.1\nM1,2024-05-01,no3n,0.10\n"
+        "M1,2024-05-01,no2n,0.01\nM1,2024-05-01,nh4n,0.05\nM4,2024-05-01,din,0.62\nM4,2024-05-01,活性磷酸盐,0.050\n",
+    )
     sites = write(tmp_path, "st.csv", "site,area,sea,target_class\nM1,30,黄海,二类\nM4,10,黄海,四类\n")
     shares = tmp_path / "shares.csv"
     result = run("sea", "classify", samples, "--sites", sites, "--by", "sea", "--shares", shares)
@@ -112,8 +135,12 @@ def test_text_values_only_for_qualitative_groundwater_items(tmp_path):
 
 
 def test_groundwater_classify(tmp_path):
-    samples = write(tmp_path, "g.csv", "site,time,parameter,value,unit\nG1,2024-05-01,氯化物,400,\nG1,2024-05-01,pce,350,ug/L\n"
-                    "G1,2024-05-01,las,0.05L,\nG1,2024-05-01,嗅和味,无,\n")
+    samples = write(
+        tmp_path,
+        "g.csv",
+        "site,time,parameter,value,unit\nG1,2024-05-01,氯化物,400,\nG1,2024-05-01,pce,350,ug/L\n"
+        "G1,2024-05-01,las,0.05L,\nG1,2024-05-01,嗅和味,无,\n",
+    )
     row = table(run("groundwater", "classify", samples).output)[0]
     assert (row["class_label"], row["deciding_items"]) == ("Ⅴ", "cl,pce")
     sites = write(tmp_path, "gs.csv", "site,target_class\nG1,Ⅲ\n")
@@ -140,8 +167,14 @@ def test_soil_farmland_and_construction(tmp_path):
 
 def test_noise_assess_from_hours_and_given_levels(tmp_path):
     hours = [f"E6,2024-05-01 {h:02d}:00,leq,{55 if h <= 20 else 65}" for h in range(7, 23)]
-    hours += ["E6,2024-05-01 23:00,leq,48", "E6,2024-05-02 00:00,leq,48"] + [f"E6,2024-05-02 {h:02d}:00,leq,{48 if h <= 4 else 52}" for h in range(1, 7)]
-    text = "site,time,parameter,value\n" + "\n".join(hours) + "\nE1,2024-05-01 12:00,ld,53.2\nE1,2024-05-01 23:00,ln,46.1\n"
+    hours += ["E6,2024-05-01 23:00,leq,48", "E6,2024-05-02 00:00,leq,48"] + [
+        f"E6,2024-05-02 {h:02d}:00,leq,{48 if h <= 4 else 52}" for h in range(1, 7)
+    ]
+    text = (
+        "site,time,parameter,value\n"
+        + "\n".join(hours)
+        + "\nE1,2024-05-01 12:00,ld,53.2\nE1,2024-05-01 23:00,ln,46.1\n"
+    )
     samples = write(tmp_path, "n.csv", text)
     sites = write(tmp_path, "ns.csv", "site,zone_class\nE6,1\nE1,1\n")
     rates = tmp_path / "rates.csv"
@@ -161,7 +194,11 @@ def test_excel_and_parquet_inputs(tmp_path):
     import openpyxl
     import polars as pl
 
-    rows = [("site", "time", "parameter", "value"), ("A", "2024-01-05 10:00", "tp", "0.25"), ("A", "2024-01-05 10:00", "cod", "12")]
+    rows = [
+        ("site", "time", "parameter", "value"),
+        ("A", "2024-01-05 10:00", "tp", "0.25"),
+        ("A", "2024-01-05 10:00", "cod", "12"),
+    ]
     book = openpyxl.Workbook()
     for row in rows:
         book.active.append(row)

@@ -26,8 +26,15 @@ def test_submit_approve_and_see_the_cockpit_change(page, login, users, plan, org
     from meili.progress.models import IndicatorValue
 
     # 2023 baseline of the city: 32 %, approved earlier; the 2027 target is 40 %.
-    IndicatorValue.objects.create(plan_code=plan.code, indicator_code=CODE, unit=org["weihai"], year=2023,
-                                  value=Decimal("32"), source_document="2023年报", state="approved")
+    IndicatorValue.objects.create(
+        plan_code=plan.code,
+        indicator_code=CODE,
+        unit=org["weihai"],
+        year=2023,
+        value=Decimal("32"),
+        source_document="2023年报",
+        state="approved",
+    )
     login(users["analyst"])
     assert _status(page) == "insufficient_data"
     page.click("[data-testid=logout]")

@@ -52,9 +52,16 @@ def new_case(org):
     from meili.governance import services
 
     def make(**fields):
-        data = dict(kind="air", description="工厂夜间排放黑烟，气味刺鼻", address="环翠区海滨北路100号",
-                    district=org["huancui"], name=REPORTER_NAME, phone=REPORTER_PHONE, email=REPORTER_EMAIL,
-                    anonymous=False)
+        data = dict(
+            kind="air",
+            description="工厂夜间排放黑烟，气味刺鼻",
+            address="环翠区海滨北路100号",
+            district=org["huancui"],
+            name=REPORTER_NAME,
+            phone=REPORTER_PHONE,
+            email=REPORTER_EMAIL,
+            anonymous=False,
+        )
         data.update(fields)
         return services.submit(**data)
 

@@ -21,9 +21,13 @@ def test_openapi_schema_is_valid_and_lists_the_governance_paths(client):
     schema = client.get("/api/openapi.json").json()
     validate(schema)
     paths = schema["paths"]
-    for path in ("/api/governance/cases", "/api/governance/cases/{case_id}",
-                 "/api/governance/cases/{case_id}/transitions/{name}", "/api/governance/ledger/items",
-                 "/api/governance/ledger/items/{item_id}/progress"):
+    for path in (
+        "/api/governance/cases",
+        "/api/governance/cases/{case_id}",
+        "/api/governance/cases/{case_id}/transitions/{name}",
+        "/api/governance/ledger/items",
+        "/api/governance/ledger/items/{item_id}/progress",
+    ):
         assert path in paths, path
     text = json.dumps(schema, ensure_ascii=False)
     for word in ("reporter", "phone", "email", "tracking_code"):
@@ -46,14 +50,18 @@ def test_api_workflow_round_trip_and_refusals(client, new_case, gov_users, org):
     r = client.post(f"{url}/assign", {"unit": "huancui"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["assigned_unit"] == "huancui"
     client.force_login(gov_users["other_unit"])
-    assert client.post(f"{url}/report", {"findings": "x", "verdict": "true"},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(f"{url}/report", {"findings": "x", "verdict": "true"}, content_type="application/json").status_code
+        == 403
+    )
     client.force_login(gov_users["unit"])
     r = client.post(f"{url}/report", {"findings": "核查属实", "verdict": "bogus"}, content_type="application/json")
     assert r.status_code == 400
     r = client.post(f"{url}/report", {"findings": "核查属实", "verdict": "true"}, content_type="application/json")
     assert r.status_code == 200 and r.json()["state"] == "reported"
-    assert client.post(f"{url}/close", {"result": "x", "reply": "y"}, content_type="application/json").status_code == 403
+    assert (
+        client.post(f"{url}/close", {"result": "x", "reply": "y"}, content_type="application/json").status_code == 403
+    )
     client.force_login(gov_users["officer"])
     r = client.post(f"{url}/close", {"result": "处罚", "reply": "已处理"}, content_type="application/json")
     assert r.json()["state"] == "closed" and r.json()["reply"] == "已处理"
@@ -64,14 +72,30 @@ def test_api_workflow_round_trip_and_refusals(client, new_case, gov_users, org):
 def test_api_ledger_progress(client, gov_users, org):
     from meili.governance import ledger
 
-    item = ledger.create_item(gov_users["officer"], batch="省督察", seq="1", problem="问题", unit=org["huancui"],
-                              measures="措施", deadline=dt.date(2027, 1, 31))
+    item = ledger.create_item(
+        gov_users["officer"],
+        batch="省督察",
+        seq="1",
+        problem="问题",
+        unit=org["huancui"],
+        measures="措施",
+        deadline=dt.date(2027, 1, 31),
+    )
     client.force_login(gov_users["unit"])
-    r = client.post(f"/api/governance/ledger/items/{item.pk}/progress", {"text": "推进中", "progress": 30},
-                    content_type="application/json")
+    r = client.post(
+        f"/api/governance/ledger/items/{item.pk}/progress",
+        {"text": "推进中", "progress": 30},
+        content_type="application/json",
+    )
     assert r.status_code == 200 and r.json()["progress"] == 30
-    assert client.post(f"/api/governance/ledger/items/{item.pk}/progress", {"text": "x", "progress": 130},
-                       content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            f"/api/governance/ledger/items/{item.pk}/progress",
+            {"text": "x", "progress": 130},
+            content_type="application/json",
+        ).status_code
+        == 400
+    )
     client.force_login(gov_users["other_unit"])
     assert client.get(f"/api/governance/ledger/items/{item.pk}").status_code == 403
     assert client.get("/api/governance/ledger/items").json() == []
@@ -103,8 +127,11 @@ def test_cli_imports_the_ledger(tmp_path, gov_users):
     assert bad.exit_code != 0
 
 
-@override_settings(MEILI_SMTP_HOST="smtp.intranet", EMAIL_HOST="smtp.intranet",
-                   EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+@override_settings(
+    MEILI_SMTP_HOST="smtp.intranet",
+    EMAIL_HOST="smtp.intranet",
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+)
 def test_email_is_sent_only_when_smtp_is_configured(case_in, gov_users, django_capture_on_commit_callbacks):
     unit = gov_users["unit"]
     unit.email = "huancui@example.cn"
@@ -141,8 +168,13 @@ def test_officer_pages_render(client, case_in, gov_users):
 def test_pages_refuse_users_without_permission(client, case_in, gov_users):
     case = case_in("submitted")
     client.force_login(gov_users["analyst"])
-    for url in (reverse("governance:cases"), reverse("governance:case", args=[case.pk]),
-                reverse("governance:stats"), reverse("governance:ledger"), reverse("governance:due")):
+    for url in (
+        reverse("governance:cases"),
+        reverse("governance:case", args=[case.pk]),
+        reverse("governance:stats"),
+        reverse("governance:ledger"),
+        reverse("governance:due"),
+    ):
         assert client.get(url).status_code == 403, url
     client.force_login(gov_users["unit"])
     assert client.get(reverse("governance:stats")).status_code == 403
@@ -156,8 +188,11 @@ def test_transition_through_the_page_and_illegal_one_refused(client, case_in, go
     client.force_login(gov_users["officer"])
     client.post(reverse("governance:transition", args=[case.pk, "accept"]), {"accept-note": ""})
     assert Case.objects.get(pk=case.pk).state == State.ACCEPTED
-    response = client.post(reverse("governance:transition", args=[case.pk, "follow_up"]),
-                           {"follow_up-satisfaction": "satisfied"}, follow=True)
+    response = client.post(
+        reverse("governance:transition", args=[case.pk, "follow_up"]),
+        {"follow_up-satisfaction": "satisfied"},
+        follow=True,
+    )
     assert "当前状态下不能执行该操作" in response.content.decode()
     client.post(reverse("governance:transition", args=[case.pk, "assign"]), {"assign-unit": org["rushan"].pk})
     assert Case.objects.get(pk=case.pk).assigned_unit == org["rushan"]

@@ -4,6 +4,9 @@ import datetime as dt
 
 import pytest
 from django.test import override_settings
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from meili.governance import clock
 from meili.governance.models import HolidayOverride
@@ -93,8 +96,6 @@ def test_package_last_year_is_reported():
     assert clock.package_last_year() == 2026
 
 
-from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
-
 DAYS = st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31))
 FIXED = clock.Calendar(overrides={d("2027-01-01"): False, d("2027-02-06"): True})
 
@@ -116,10 +117,16 @@ def test_calendar_periods_end_on_a_workday_no_earlier_than_n_days(start, n):
 
 
 def test_inspection_transfers_finish_on_the_inspection_clock(gov_users):
-    from meili.governance import services, workflow as wf
+    from meili.governance import services
+    from meili.governance import workflow as wf
 
-    case = services.submit(kind="water", description="督察组转办：某河道黑臭", address="乳山市某河道",
-                           channel="inspection", user=gov_users["officer"])
+    case = services.submit(
+        kind="water",
+        description="督察组转办：某河道黑臭",
+        address="乳山市某河道",
+        channel="inspection",
+        user=gov_users["officer"],
+    )
     case = wf.accept(gov_users["officer"], case)
     accepted = case.accepted_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     assert case.finish_due == clock.Calendar().add(accepted, 7, working=False)

@@ -32,32 +32,62 @@ def text_of(response) -> str:
 @pytest.fixture
 def world(case_in, gov_users, org, photo, make_user):
     """Cases in every state with a named reporter and a photo, supervision, extension, ledger item."""
-    cases = [case_in(state) for state in
-             ("submitted", "accepted", "assigned", "investigating", "reported", "closed", "followed_up",
-              "reopened", "declined", "merged")]
+    cases = [
+        case_in(state)
+        for state in (
+            "submitted",
+            "accepted",
+            "assigned",
+            "investigating",
+            "reported",
+            "closed",
+            "followed_up",
+            "reopened",
+            "declined",
+            "merged",
+        )
+    ]
     services.save_attachments(cases[2], [photo()], "submission")
     services.supervise(gov_users["officer"], cases[3], unit=org["huancui"], method="phone", requirement="尽快")
     services.request_extension(gov_users["officer"], cases[3], 10, "复杂")
     item = __import__("meili.governance.ledger", fromlist=["x"]).create_item(
-        gov_users["officer"], batch="第三轮督察", seq="1", problem="污水直排", unit=org["huancui"],
-        measures="截污", deadline=cases[0].accept_due)
+        gov_users["officer"],
+        batch="第三轮督察",
+        seq="1",
+        problem="污水直排",
+        unit=org["huancui"],
+        measures="截污",
+        deadline=cases[0].accept_due,
+    )
     return {"cases": cases, "item": item}
 
 
 def every_url(world):
     """(url, description) for every GET-able route of the governance and public URL maps."""
     values = {
-        "pk": None, "fmt": ["csv", "xlsx"], "name": ["accept"],
+        "pk": None,
+        "fmt": ["csv", "xlsx"],
+        "name": ["accept"],
     }
     objects = {
-        "case": [c.pk for c in world["cases"]], "transition": [c.pk for c in world["cases"]],
-        "supervise": [], "extend": [], "supervision_result": [], "extension_decide": [],
+        "case": [c.pk for c in world["cases"]],
+        "transition": [c.pk for c in world["cases"]],
+        "supervise": [],
+        "extend": [],
+        "supervision_result": [],
+        "extension_decide": [],
         "attachment": list(Attachment.objects.values_list("pk", flat=True)),
-        "ledger_item": [world["item"].pk], "ledger_progress": [], "ledger_apply": [], "ledger_verify": [],
+        "ledger_item": [world["item"].pk],
+        "ledger_progress": [],
+        "ledger_apply": [],
+        "ledger_verify": [],
         "ledger_evidence": list(LedgerUpdate.objects.values_list("pk", flat=True)),
     }
     urls = []
-    for namespace, module in (("governance", "meili.governance.urls"), ("governance_public", "meili.governance.public_urls")):
+    for namespace, module in (
+        ("governance", "meili.governance.urls"),
+        ("governance_public", "meili.governance.public_urls"),
+    ):
         for pattern in get_resolver(module).url_patterns:
             assert isinstance(pattern, URLPattern)
             name = pattern.name
@@ -73,7 +103,11 @@ def every_url(world):
             else:
                 raise AssertionError(f"route {name} has parameters {params}: teach this test about them")
     urls += [reverse("governance_public:track") + f"?code={c.tracking_code}" for c in world["cases"]]
-    urls += ["/api/governance/cases", "/api/governance/ledger/items", f"/api/governance/ledger/items/{world['item'].pk}"]
+    urls += [
+        "/api/governance/cases",
+        "/api/governance/ledger/items",
+        f"/api/governance/ledger/items/{world['item'].pk}",
+    ]
     urls += [f"/api/governance/cases/{c.pk}" for c in world["cases"]]
     urls += ["/api/openapi.json", reverse("home"), reverse("login")]
     # the administrator's pages (only the admin reaches them; they must not show identities either)
@@ -130,8 +164,12 @@ def test_identity_is_shown_to_the_permitted_officer_and_the_view_is_audited(clie
     assert REPORTER_NAME in text and REPORTER_PHONE in text
     assert AuditEntry.objects.filter(action="case.view_identity", object_id=str(case.pk)).exists()
     # but never in exports or the API, even for them
-    for url in (reverse("governance:export_cases", args=["csv"]), reverse("governance:export_cases", args=["xlsx"]),
-                f"/api/governance/cases/{case.pk}", "/api/governance/cases"):
+    for url in (
+        reverse("governance:export_cases", args=["csv"]),
+        reverse("governance:export_cases", args=["xlsx"]),
+        f"/api/governance/cases/{case.pk}",
+        "/api/governance/cases",
+    ):
         body = text_of(client.get(url))
         assert all(s not in body for s in SECRETS), url
 
@@ -140,8 +178,11 @@ def test_identity_never_enters_the_audit_trail_or_events(world):
     from meili.audit.models import AuditEntry
     from meili.governance.models import CaseEvent, Notification
 
-    for model, fields in ((AuditEntry, ("changes", "reason", "object_repr")), (CaseEvent, ("note",)),
-                          (Notification, ("text",))):
+    for model, fields in (
+        (AuditEntry, ("changes", "reason", "object_repr")),
+        (CaseEvent, ("note",)),
+        (Notification, ("text",)),
+    ):
         for row in model.objects.all():
             for field in fields:
                 assert all(s not in str(getattr(row, field)) for s in SECRETS)

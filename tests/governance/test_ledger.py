@@ -37,7 +37,11 @@ def good_rows():
 
 def test_import_creates_items_and_is_idempotent(tmp_path, gov_users):
     path = workbook(tmp_path / "list.xlsx", good_rows())
-    assert ledger.import_workbook(gov_users["officer"], path, "中央督察") == {"created": 3, "updated": 0, "unchanged": 0}
+    assert ledger.import_workbook(gov_users["officer"], path, "中央督察") == {
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+    }
     assert ledger.import_workbook(gov_users["officer"], path) == {"created": 0, "updated": 0, "unchanged": 3}
     assert LedgerItem.objects.count() == 3
     item = LedgerItem.objects.get(seq="2")
@@ -48,18 +52,23 @@ def test_import_creates_items_and_is_idempotent(tmp_path, gov_users):
 
 
 def test_every_error_is_reported_with_sheet_row_column_and_nothing_is_written(tmp_path, gov_users):
-    rows = good_rows() + [
-        [BATCH, "4", "", "环翠区", "措施", "2027-01-01"],            # row 5: problem missing
-        [BATCH, "5", "问题", "不存在的局", "措施", "2027-01-01"],     # row 6: unknown unit
-        [BATCH, "6", "问题", "乳山市", "措施", "明年"],               # row 7: bad date
-        [BATCH, "1", "重复", "乳山市", "措施", "2027-01-01"],         # row 8: duplicate of row 2
+    rows = [
+        *good_rows(),
+        [BATCH, "4", "", "环翠区", "措施", "2027-01-01"],  # row 5: problem missing
+        [BATCH, "5", "问题", "不存在的局", "措施", "2027-01-01"],  # row 6: unknown unit
+        [BATCH, "6", "问题", "乳山市", "措施", "明年"],  # row 7: bad date
+        [BATCH, "1", "重复", "乳山市", "措施", "2027-01-01"],  # row 8: duplicate of row 2
     ]
     path = workbook(tmp_path / "bad.xlsx", rows)
     with pytest.raises(ledger.LedgerImportFailed) as failure:
         ledger.import_workbook(gov_users["officer"], path)
     found = {(e.sheet, e.row, e.column) for e in failure.value.errors}
-    assert found == {("整改台账", 5, "问题"), ("整改台账", 6, "责任单位"), ("整改台账", 7, "完成时限"),
-                     ("整改台账", 8, "序号")}
+    assert found == {
+        ("整改台账", 5, "问题"),
+        ("整改台账", 6, "责任单位"),
+        ("整改台账", 7, "完成时限"),
+        ("整改台账", 8, "序号"),
+    }
     assert "第 6 行" in str(failure.value.errors[1]) and "不存在的局" in str(failure.value.errors[1])
     assert not LedgerItem.objects.exists()
 
@@ -89,10 +98,12 @@ def test_only_officers_import(tmp_path, gov_users):
 def test_import_page_shows_errors_and_template_downloads(client, tmp_path, gov_users):
     client.force_login(gov_users["officer"])
     assert client.get(reverse("governance:ledger_template")).status_code == 200
-    rows = good_rows() + [[BATCH, "9", "问题", "火星", "措施", "2027-01-01"]]
+    rows = [*good_rows(), [BATCH, "9", "问题", "火星", "措施", "2027-01-01"]]
     with open(workbook(tmp_path / "bad.xlsx", rows), "rb") as fh:
         response = client.post(reverse("governance:ledger_import"), {"file": fh})
-    assert response.status_code == 400 and "第 5 行" in response.content.decode() and "火星" in response.content.decode()
+    assert (
+        response.status_code == 400 and "第 5 行" in response.content.decode() and "火星" in response.content.decode()
+    )
     with open(workbook(tmp_path / "good.xlsx", good_rows()), "rb") as fh:
         response = client.post(reverse("governance:ledger_import"), {"file": fh})
     assert response.status_code == 200 and LedgerItem.objects.count() == 3
@@ -100,8 +111,15 @@ def test_import_page_shows_errors_and_template_downloads(client, tmp_path, gov_u
 
 @pytest.fixture
 def item(gov_users, org):
-    return ledger.create_item(gov_users["officer"], batch=BATCH, seq="7", problem="某海湾岸线违规占用",
-                              unit=org["huancui"], measures="清理违规建筑并修复岸线", deadline=dt.date(2027, 5, 31))
+    return ledger.create_item(
+        gov_users["officer"],
+        batch=BATCH,
+        seq="7",
+        problem="某海湾岸线违规占用",
+        unit=org["huancui"],
+        measures="清理违规建筑并修复岸线",
+        deadline=dt.date(2027, 5, 31),
+    )
 
 
 def test_closing_round_trip_with_send_back(client, item, gov_users, pdf):
@@ -139,8 +157,15 @@ def test_applying_needs_evidence(item, gov_users):
 
 
 def test_overdue_and_at_risk_lists(item, gov_users, org):
-    late = ledger.create_item(gov_users["officer"], batch=BATCH, seq="8", problem="逾期事项", unit=org["wendeng"],
-                              measures="", deadline=dt.date(2026, 1, 31))
+    late = ledger.create_item(
+        gov_users["officer"],
+        batch=BATCH,
+        seq="8",
+        problem="逾期事项",
+        unit=org["wendeng"],
+        measures="",
+        deadline=dt.date(2026, 1, 31),
+    )
     lists = ledger.risk_lists(today=dt.date(2027, 5, 10))
     assert late in lists["overdue"] and item in lists["at_risk"]
     ledger.report_progress(gov_users["unit"], item, "基本完成", 90)
@@ -151,8 +176,9 @@ def test_overdue_and_at_risk_lists(item, gov_users, org):
 def test_ledger_pages_work_for_officer_and_unit(client, item, gov_users, pdf):
     client.force_login(gov_users["unit"])
     assert client.get(reverse("governance:ledger_item", args=[item.pk])).status_code == 200
-    response = client.post(reverse("governance:ledger_progress", args=[item.pk]),
-                           {"text": "进展", "progress": "40", "evidence": pdf()})
+    response = client.post(
+        reverse("governance:ledger_progress", args=[item.pk]), {"text": "进展", "progress": "40", "evidence": pdf()}
+    )
     assert response.status_code == 302
     assert LedgerUpdate.objects.filter(item=item, kind="progress").exists()
     assert client.get(reverse("governance:ledger_evidence", args=[LedgerUpdate.objects.last().pk])).status_code == 200

@@ -31,8 +31,15 @@ def answer_of(html: str) -> str:
 def form_data(client, **extra):
     page = client.get(reverse("governance_public:report"))
     assert page.status_code == 200
-    data = {"kind": "water", "description": "河道有白色泡沫和异味", "address": "文登区昆嵛路河段",
-            "anonymous": "", "name": REPORTER_NAME, "phone": REPORTER_PHONE, "answer": answer_of(page.content.decode())}
+    data = {
+        "kind": "water",
+        "description": "河道有白色泡沫和异味",
+        "address": "文登区昆嵛路河段",
+        "anonymous": "",
+        "name": REPORTER_NAME,
+        "phone": REPORTER_PHONE,
+        "answer": answer_of(page.content.decode()),
+    }
     data.update(extra)
     return data
 
@@ -85,11 +92,14 @@ def test_honeypot_field_rejects_bots(client, org):
     assert not Case.objects.exists()
 
 
-@pytest.mark.parametrize("name,content,message", [
-    ("virus.exe", b"MZ\x90\x00", "只接受"),
-    ("fake.jpg", b"%PDF-1.4 not a photo", "不符"),
-    ("empty.png", b"", "空"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("virus.exe", b"MZ\x90\x00", "只接受"),
+        ("fake.jpg", b"%PDF-1.4 not a photo", "不符"),
+        ("empty.png", b"", "空"),
+    ],
+)
 def test_uploads_are_checked_by_type_and_content(client, org, name, content, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -179,8 +189,17 @@ def test_only_officers_register_calls_letters_and_sensitive_cases(gov_users):
 
 def test_officer_registers_a_call_through_the_page(client, gov_users, org):
     client.force_login(gov_users["officer"])
-    response = client.post(reverse("governance:case_new"), {
-        "channel": "phone", "kind": "noise", "description": "夜间施工噪声", "address": "环翠区某工地",
-        "district": org["huancui"].pk, "anonymous": "on", "sensitive": "on"})
+    response = client.post(
+        reverse("governance:case_new"),
+        {
+            "channel": "phone",
+            "kind": "noise",
+            "description": "夜间施工噪声",
+            "address": "环翠区某工地",
+            "district": org["huancui"].pk,
+            "anonymous": "on",
+            "sensitive": "on",
+        },
+    )
     case = Case.objects.get()
     assert response.status_code == 302 and case.sensitive and case.channel == "phone"

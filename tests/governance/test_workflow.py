@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from meili.audit.models import AuditEntry
-from meili.governance import services, workflow as wf
+from meili.governance import services
+from meili.governance import workflow as wf
 from meili.governance.models import Case, CaseEvent, Extension, Notification, State
 
 pytestmark = pytest.mark.django_db
@@ -17,10 +18,16 @@ ALL_STATES = [s.value for s in State]
 
 def arguments(name, org, other_case):
     return {
-        "accept": {}, "start": {}, "decline": {"reason": "不属于职责范围"}, "send_back": {"reason": "核查不充分"},
-        "reopen": {"reason": "回访不满意"}, "assign": {"unit": org["huancui"]},
-        "report": {"findings": "已核查", "verdict": "partly"}, "close": {"result": "已整改", "reply": "已处理"},
-        "follow_up": {"satisfaction": "partly", "note": "部分解决"}, "merge": {"into": other_case},
+        "accept": {},
+        "start": {},
+        "decline": {"reason": "不属于职责范围"},
+        "send_back": {"reason": "核查不充分"},
+        "reopen": {"reason": "回访不满意"},
+        "assign": {"unit": org["huancui"]},
+        "report": {"findings": "已核查", "verdict": "partly"},
+        "close": {"result": "已整改", "reply": "已处理"},
+        "follow_up": {"satisfaction": "partly", "note": "部分解决"},
+        "merge": {"into": other_case},
     }[name]
 
 
@@ -44,16 +51,23 @@ def test_every_transition_from_every_state(state, name, case_in, new_case, gov_u
     events_before = CaseEvent.objects.filter(case=case).count()
     audits_before = AuditEntry.objects.filter(object_id=str(case.pk), object_type="governance.Case").count()
     transition = wf.TRANSITIONS[name]
-    call = lambda: wf.FUNCTIONS[name](actor_for(name, gov_users), case, **arguments(name, org, other))
+
+    def call():
+        return wf.FUNCTIONS[name](actor_for(name, gov_users), case, **arguments(name, org, other))
+
     if state in transition.sources:
         result = call()
         assert result.state == transition.target
         assert Case.objects.get(pk=case.pk).state == transition.target
         event = CaseEvent.objects.filter(case=case).last()
         assert (event.action, event.from_state, event.to_state) == (name, state, transition.target)
-        assert AuditEntry.objects.filter(object_id=str(case.pk), object_type="governance.Case",
-                                         action=f"case.{name}").exists()
-        assert AuditEntry.objects.filter(object_id=str(case.pk), object_type="governance.Case").count() == audits_before + 1
+        assert AuditEntry.objects.filter(
+            object_id=str(case.pk), object_type="governance.Case", action=f"case.{name}"
+        ).exists()
+        assert (
+            AuditEntry.objects.filter(object_id=str(case.pk), object_type="governance.Case").count()
+            == audits_before + 1
+        )
     else:
         with pytest.raises(wf.IllegalTransition):
             call()
@@ -134,7 +148,7 @@ def test_duplicates_are_suggested_by_kind_place_and_window(new_case, gov_users):
     other_kind = new_case(kind="noise", latitude=37.5100, longitude=122.1200)
     far = new_case(address="文登区米山镇", latitude=37.1900, longitude=122.0500)
     old = new_case(submitted_at=first.submitted_at - dt.timedelta(days=45))
-    found = set(c.pk for c in services.duplicates_of(first))
+    found = {c.pk for c in services.duplicates_of(first)}
     assert {near.pk, same_address.pk} <= found
     assert not found & {other_kind.pk, far.pk, old.pk}
 
@@ -155,8 +169,15 @@ def test_merging_a_duplicate_links_it_and_the_public_follows_the_main_case(new_c
 
 def test_supervision_records_who_pressed_whom_and_the_result(case_in, gov_users, org):
     case = case_in("investigating")
-    s = services.supervise(gov_users["officer"], case, unit=org["huancui"], method="written",
-                           requirement="三日内反馈", person="李科长", due=dt.date(2026, 12, 10))
+    s = services.supervise(
+        gov_users["officer"],
+        case,
+        unit=org["huancui"],
+        method="written",
+        requirement="三日内反馈",
+        person="李科长",
+        due=dt.date(2026, 12, 10),
+    )
     assert s.supervisor == gov_users["officer"] and s.unit == org["huancui"]
     assert Notification.objects.filter(user=gov_users["unit"], text__contains="督办").exists()
     services.supervision_result(gov_users["officer"], s, "已按期反馈")
@@ -165,8 +186,9 @@ def test_supervision_records_who_pressed_whom_and_the_result(case_in, gov_users,
     with pytest.raises(PermissionDenied):
         services.supervise(gov_users["unit"], case, unit=org["huancui"], method="phone", requirement="x")
     with pytest.raises(ValidationError):
-        services.supervise(gov_users["officer"], case_in("closed"), unit=org["huancui"], method="phone",
-                           requirement="x")
+        services.supervise(
+            gov_users["officer"], case_in("closed"), unit=org["huancui"], method="phone", requirement="x"
+        )
 
 
 def test_extension_needs_approval_and_is_capped(case_in, gov_users):

@@ -21,8 +21,9 @@ def air_sites(org):
     return {s.code: s for s in Site.objects.filter(medium="air")}
 
 
-def archive_text(days: int = 3, start: dt.date = dt.date(2025, 1, 1), sites=CITY_STATIONS + ("1981A",),
-                 bump: dict | None = None) -> str:
+def archive_text(
+    days: int = 3, start: dt.date = dt.date(2025, 1, 1), sites=(*CITY_STATIONS, "1981A"), bump: dict | None = None
+) -> str:
     """A national-layout file: *days* full days for *sites*; *bump* = {(site, date, hour, type): value}."""
     types = ("AQI", "PM2.5", "PM2.5_24h", "PM10", "SO2", "NO2", "O3", "CO")
     lines = ["date,hour,type," + ",".join(sites)]
@@ -32,8 +33,16 @@ def archive_text(days: int = 3, start: dt.date = dt.date(2025, 1, 1), sites=CITY
             for t in types:
                 row = []
                 for i, s in enumerate(sites):
-                    base = {"PM2.5": 30 + i + hour % 5, "PM10": 55 + i, "SO2": 7, "NO2": 20 + hour % 7, "O3": 40 + hour,
-                            "CO": 0.6, "AQI": 50, "PM2.5_24h": 31}[t]
+                    base = {
+                        "PM2.5": 30 + i + hour % 5,
+                        "PM10": 55 + i,
+                        "SO2": 7,
+                        "NO2": 20 + hour % 7,
+                        "O3": 40 + hour,
+                        "CO": 0.6,
+                        "AQI": 50,
+                        "PM2.5_24h": 31,
+                    }[t]
                     value = (bump or {}).get((s, day, hour, t), base)
                     row.append(str(value))
                 lines.append(f"{day:%Y%m%d},{hour},{t}," + ",".join(row))

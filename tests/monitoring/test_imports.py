@@ -18,11 +18,16 @@ def test_archive_import_stores_raw_values_and_evaluates(air_sites, write):
     assert job.state == "done"
     # 5 sites × 48 hours × 6 pollutants; AQI and the moving averages are not inputs
     assert job.added == Observation.objects.count() == 5 * 48 * 6
-    obs = Observation.objects.get(site__code="1664A", parameter="CO", time=dt.datetime(2025, 1, 1, 5, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    obs = Observation.objects.get(
+        site__code="1664A", parameter="CO", time=dt.datetime(2025, 1, 1, 5, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    )
     assert (obs.raw, obs.value, obs.version, obs.current) == ("0.6", 0.6, 1, True)
     # hour 0 of 1 January ends the natural day 31 December (hour-end labels): three natural days
     assert sorted(AirDaily.objects.filter(scope="site", code="1664A").values_list("date", flat=True)) == [
-        dt.date(2024, 12, 31), dt.date(2025, 1, 1), dt.date(2025, 1, 2)]
+        dt.date(2024, 12, 31),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 2),
+    ]
     assert AirDaily.objects.filter(scope="city", code="weihai").exists()
     assert AirDaily.objects.filter(scope="district", code="wendeng").exists()
     assert AirPeriod.objects.filter(scope="city", code="weihai", period="2025").exists()
@@ -54,15 +59,18 @@ def test_correction_is_a_new_version_and_the_old_value_is_kept(air_sites, write)
     corrected = archive_text(days=1, bump={("1664A", dt.date(2025, 1, 1), 10, "PM2.5"): "99"})
     job = run_import("air", [write("b.csv", corrected)])
     assert (job.added, job.changed) == (0, 1)
-    versions = Observation.objects.filter(site__code="1664A", parameter="PM2.5",
-                                          time=dt.datetime(2025, 1, 1, 2, tzinfo=dt.timezone.utc)).order_by("version")
+    versions = Observation.objects.filter(
+        site__code="1664A", parameter="PM2.5", time=dt.datetime(2025, 1, 1, 2, tzinfo=dt.UTC)
+    ).order_by("version")
     assert [(o.version, o.current, o.raw) for o in versions] == [(1, False, str(30 + 2 + 10 % 5)), (2, True, "99")]
     assert job.report["corrections"][0]["site"] == "1664A"
 
 
 def test_unknown_sites_and_parameters_are_reported_not_invented(air_sites, write):
-    text = "site,time,parameter,value\n1664A,2025-01-01 01:00,PM2.5,20\n9999A,2025-01-01 01:00,PM2.5,20\n" \
-           "1664A,2025-01-01 01:00,benzene,3\n"
+    text = (
+        "site,time,parameter,value\n1664A,2025-01-01 01:00,PM2.5,20\n9999A,2025-01-01 01:00,PM2.5,20\n"
+        "1664A,2025-01-01 01:00,benzene,3\n"
+    )
     job = run_import("air", [write("long.csv", text)])
     reasons = {(s["reason"], s["what"]) for s in job.report["skipped"]}
     assert reasons == {("unknown_site", "9999A"), ("unknown_parameter", "benzene")}
@@ -79,7 +87,7 @@ def test_values_outside_the_active_period_are_skipped(air_sites, write):
 
 def test_a_value_twice_in_one_import_is_an_error(air_sites, write):
     text = "site,time,parameter,value\n1664A,2025-01-01 01:00,PM2.5,20\n1664A,2025-01-01 01:00,PM2.5,21\n"
-    with pytest.raises(ImportFailed, match="row 3.*a second value"):
+    with pytest.raises(ImportFailed, match=r"row 3.*a second value"):
         run_import("air", [write("long.csv", text)])
     assert Observation.objects.count() == 0
 
@@ -100,12 +108,23 @@ def test_incremental_evaluation_touches_only_what_changed(air_sites, write):
 def test_water_long_table_with_nondetects_and_classes(org, write):
     from meili.monitoring.models import MediaResult, Site
 
-    Site.objects.create(medium="water", code="W1", name="测试断面", target_class=3, water_body="母猪河",
-                        estuary=True, provincial_key_river=True)
+    Site.objects.create(
+        medium="water",
+        code="W1",
+        name="测试断面",
+        target_class=3,
+        water_body="母猪河",
+        estuary=True,
+        provincial_key_river=True,
+    )
     rows = ["site,time,parameter,value,unit"]
     for month in (1, 2, 3):
-        rows += [f"W1,2025-{month:02d}-10,溶解氧,7.5,mg/L", f"W1,2025-{month:02d}-10,氨氮,1.2,mg/L",
-                 f"W1,2025-{month:02d}-10,总磷,0.05L,mg/L", f"W1,2025-{month:02d}-10,高锰酸盐指数,4.0,mg/L"]
+        rows += [
+            f"W1,2025-{month:02d}-10,溶解氧,7.5,mg/L",
+            f"W1,2025-{month:02d}-10,氨氮,1.2,mg/L",
+            f"W1,2025-{month:02d}-10,总磷,0.05L,mg/L",
+            f"W1,2025-{month:02d}-10,高锰酸盐指数,4.0,mg/L",
+        ]
     job = run_import("water", [write("w.csv", "\n".join(rows) + "\n")])
     assert job.added == 12
     tp = Observation.objects.filter(parameter="tp").first()

@@ -12,10 +12,16 @@ pytestmark = pytest.mark.django_db
 
 
 #: the ``monitoring:`` keys of the Weihai plan file (branch plans, data/weihai-2024-2035.yaml)
-PLAN_KEYS = {"eco.status_index", "air.grade_ii_attainment", "air.good_days_ratio",
-             "water.estuary_sections_no_inferior_v_share", "air.pm25.annual_mean",
-             "water.provincial_key_rivers_compliance_rate", "groundwater.national_points_compliance_rate",
-             "sea.good_water_share"}
+PLAN_KEYS = {
+    "eco.status_index",
+    "air.grade_ii_attainment",
+    "air.good_days_ratio",
+    "water.estuary_sections_no_inferior_v_share",
+    "air.pm25.annual_mean",
+    "water.provincial_key_rivers_compliance_rate",
+    "groundwater.national_points_compliance_rate",
+    "sea.good_water_share",
+}
 
 
 def test_registry_covers_the_plans_monitoring_keys():

@@ -39,8 +39,12 @@ def test_only_jobs_of_a_dead_process_on_this_host_are_settled():
 
 
 def test_an_interrupted_evaluation_says_what_it_left():
-    job = ImportJob.objects.create(medium="air", kind=ImportJob.Kind.EVALUATE, state=ImportJob.State.RUNNING,
-                                   report={"runner": f"{socket.gethostname()}:{_dead_pid()}"})
+    job = ImportJob.objects.create(
+        medium="air",
+        kind=ImportJob.Kind.EVALUATE,
+        state=ImportJob.State.RUNNING,
+        report={"runner": f"{socket.gethostname()}:{_dead_pid()}"},
+    )
     settle_interrupted()
     job.refresh_from_db()
     assert job.state == "failed" and job.error.endswith("run the evaluation again")

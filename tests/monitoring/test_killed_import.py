@@ -22,8 +22,14 @@ pytestmark = pytest.mark.slow
 def _meili(var: Path, *args: str, **kwargs):
     env = {**os.environ, "MEILI_VAR_DIR": str(var), "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
-    return subprocess.Popen([sys.executable, "-m", "meili", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "meili", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
+    )
 
 
 def test_killed_import_leaves_nothing(tmp_path):

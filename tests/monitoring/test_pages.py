@@ -14,10 +14,21 @@ from tests.monitoring.conftest import archive_text
 
 pytestmark = pytest.mark.django_db
 
-INTERNAL = ["/monitoring/air/", "/monitoring/air/site/1664A/", "/monitoring/air/site/weihai/?scope=city",
-            "/monitoring/air/calendar/", "/monitoring/air/statistics/", "/monitoring/water/", "/monitoring/sea/",
-            "/monitoring/groundwater/", "/monitoring/soil/", "/monitoring/noise/", "/monitoring/observations/",
-            "/monitoring/sites/", "/monitoring/indicators/"]
+INTERNAL = [
+    "/monitoring/air/",
+    "/monitoring/air/site/1664A/",
+    "/monitoring/air/site/weihai/?scope=city",
+    "/monitoring/air/calendar/",
+    "/monitoring/air/statistics/",
+    "/monitoring/water/",
+    "/monitoring/sea/",
+    "/monitoring/groundwater/",
+    "/monitoring/soil/",
+    "/monitoring/noise/",
+    "/monitoring/observations/",
+    "/monitoring/sites/",
+    "/monitoring/indicators/",
+]
 
 
 @pytest.fixture
@@ -66,8 +77,13 @@ def test_exports_csv_and_excel(client, users, loaded):
     xlsx = c.get("/monitoring/air/site/1664A/?year=2025&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(1, 2).value == "AQI" and sheet.max_row == 1 + 2  # 1 and 2 January 2025
-    for url in ("/monitoring/air/?format=csv", "/monitoring/water/?format=xlsx", "/monitoring/sites/?format=csv",
-                "/monitoring/observations/?format=csv&site=1664A", "/monitoring/indicators/?format=xlsx"):
+    for url in (
+        "/monitoring/air/?format=csv",
+        "/monitoring/water/?format=xlsx",
+        "/monitoring/sites/?format=csv",
+        "/monitoring/observations/?format=csv&site=1664A",
+        "/monitoring/indicators/?format=xlsx",
+    ):
         assert c.get(url).status_code == 200, url
 
 
@@ -84,9 +100,18 @@ def test_imports_and_site_edits_are_refused_to_other_roles(client, users, air_si
 def test_site_edit_is_audited(client, users, air_sites):
     site = air_sites["1664A"]
     c = _client(client, users["analyst"])
-    data = {"medium": "air", "code": "1664A", "name": "市监测站（新址）", "district": site.district_id,
-            "control_level": "national", "lon": "122.1", "lat": "37.5", "zone_class": "2",
-            "in_city_assessment": "on", "reason": "迁址"}
+    data = {
+        "medium": "air",
+        "code": "1664A",
+        "name": "市监测站（新址）",
+        "district": site.district_id,
+        "control_level": "national",
+        "lon": "122.1",
+        "lat": "37.5",
+        "zone_class": "2",
+        "in_city_assessment": "on",
+        "reason": "迁址",
+    }
     response = c.post(f"/monitoring/sites/{site.pk}/", data)
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(action="monitoring.site.update", object_id=str(site.pk)).get()
@@ -96,8 +121,10 @@ def test_site_edit_is_audited(client, users, air_sites):
 
 def test_site_sheet_import_is_all_or_nothing(client, users, org, tmp_path):
     good = tmp_path / "sites.csv"
-    good.write_text("要素,编码,名称,所属区市,目标类别,入海断面\nwater,W1,断面一,wendeng,3,是\nwater,W2,断面二,rushan,4,\n",
-                    encoding="utf-8")
+    good.write_text(
+        "要素,编码,名称,所属区市,目标类别,入海断面\nwater,W1,断面一,wendeng,3,是\nwater,W2,断面二,rushan,4,\n",
+        encoding="utf-8",
+    )
     c = _client(client, users["analyst"])
     with good.open("rb") as f:
         c.post("/monitoring/sites/import/", {"file": f})
@@ -127,8 +154,14 @@ def test_openapi_schema_is_valid_and_lists_the_monitoring_paths(client):
 
     schema = client.get("/api/openapi.json").json()
     validate(schema)
-    for path in ("/api/monitoring/sites", "/api/monitoring/observations", "/api/monitoring/air/daily",
-                 "/api/monitoring/air/periods", "/api/monitoring/results/{medium}", "/api/monitoring/indicators/{key}"):
+    for path in (
+        "/api/monitoring/sites",
+        "/api/monitoring/observations",
+        "/api/monitoring/air/daily",
+        "/api/monitoring/air/periods",
+        "/api/monitoring/results/{medium}",
+        "/api/monitoring/indicators/{key}",
+    ):
         assert path in schema["paths"], path
 
 
@@ -142,7 +175,9 @@ def test_templates_download(client, users):
 def test_water_and_sea_pages_show_classes_trends_and_good_share(client, users, org, write):
     from meili.monitoring.models import MediaResult
 
-    w = Site.objects.create(medium="water", code="W1", name="断面一", target_class=3, water_body="母猪河", lon=122.0, lat=37.1)
+    w = Site.objects.create(
+        medium="water", code="W1", name="断面一", target_class=3, water_body="母猪河", lon=122.0, lat=37.1
+    )
     s = Site.objects.create(medium="sea", code="S1", name="海一", area_weight=10, lon=122.2, lat=37.5)
     run_import("water", [write("w.csv", "site,time,parameter,value\nW1,2025-03-10,氨氮,1.2\nW1,2025-04-10,氨氮,0.4\n")])
     run_import("sea", [write("s.csv", "site,time,parameter,value\nS1,2025-05-10,无机氮,0.15\n")])

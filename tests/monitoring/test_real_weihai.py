@@ -29,7 +29,7 @@ def test_weihai_2019_city_figures_match_the_engine(air_sites):
     assert job.added == long.height == Observation.objects.count()
     conc = air.daily_concentrations(long)
     city = air.aggregate(conc, pl.DataFrame({"site": list(CITY_STATIONS), "group": ["weihai"] * 4}), scale="daily")
-    expected = {d: a for d, a in city.select("date", "AQI").iter_rows()}
+    expected = dict(city.select("date", "AQI").iter_rows())
     stored = dict(AirDaily.objects.filter(scope="city", code="weihai").values_list("date", "aqi"))
     assert stored == expected
 

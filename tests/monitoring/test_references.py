@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 from django.db.models import ProtectedError
 
 from meili.monitoring import importing, services
@@ -47,8 +47,10 @@ def test_a_site_with_values_cannot_be_deleted(air_sites, write, users):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif("connection.vendor != 'postgresql'",
-                    reason="SQLite runs one writing transaction at a time (IMMEDIATE): no deletion can interleave")
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="SQLite runs one writing transaction at a time (IMMEDIATE): no deletion can interleave",
+)
 def test_a_deletion_racing_an_import_waits_for_it_and_is_refused(air_sites, users):
     site, job = air_sites["1664A"], ImportJob.objects.create(medium="air")
     held, outcome = threading.Event(), {}
@@ -70,9 +72,9 @@ def test_a_deletion_racing_an_import_waits_for_it_and_is_refused(air_sites, user
         held.set()
         time.sleep(0.5)  # the deletion has started and waits for the site's lock
         assert "result" not in outcome
-        Observation.objects.create(site_id=site.pk, time="2025-01-01T00:00:00Z", parameter="PM2.5", value=1,
-                                   raw="1", job=job)
+        Observation.objects.create(
+            site_id=site.pk, time="2025-01-01T00:00:00Z", parameter="PM2.5", value=1, raw="1", job=job
+        )
     other.join(10)
     assert outcome == {"result": "refused"}
     assert Site.objects.filter(pk=site.pk).exists()
-

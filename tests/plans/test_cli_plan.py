@@ -22,8 +22,10 @@ def test_check_summarises_the_weihai_plan():
 
 def test_check_exits_2_with_the_error(tmp_path):
     bad = tmp_path / "weihai.yaml"
-    bad.write_text(plan_path("weihai-2024-2035").read_text(encoding="utf-8").replace("year: 2027", "year: 2207", 1),
-                   encoding="utf-8")
+    bad.write_text(
+        plan_path("weihai-2024-2035").read_text(encoding="utf-8").replace("year: 2027", "year: 2207", 1),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(plan, ["check", str(bad)])
     assert result.exit_code == 2
     lines = [line for line in result.output.splitlines() if line]
@@ -45,6 +47,7 @@ def test_check_of_a_missing_file_exits_2():
 def test_the_plan_group_imports_without_django():
     code = "import sys, meili.cli.plan, meili.plans.progress; print(any(m.startswith('django') for m in sys.modules))"
     src = str(Path(__file__).resolve().parents[2] / "src")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": src})
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONPATH": src}
+    )
     assert out.stdout.strip() == "False"

@@ -21,23 +21,50 @@ MINIMAL = {
     ],
     "chapters": [
         {"number": 1, "title": "总体要求", "sections": [{"clause": "一（一）", "title": "目标"}]},
-        {"number": 2, "title": "环境", "sections": [
-            {"clause": "二（一）", "title": "空气", "tasks": [{"clause": "二（一）1", "title": "减排", "units": ["bureau"]}]},
-        ]},
+        {
+            "number": 2,
+            "title": "环境",
+            "sections": [
+                {
+                    "clause": "二（一）",
+                    "title": "空气",
+                    "tasks": [{"clause": "二（一）1", "title": "减排", "units": ["bureau"]}],
+                },
+            ],
+        },
     ],
     "indicators": [
         {
-            "code": "air.pm25", "name": "PM2.5", "name_en": "PM2.5", "unit": "μg/m³", "direction": "decrease",
+            "code": "air.pm25",
+            "name": "PM2.5",
+            "name_en": "PM2.5",
+            "unit": "μg/m³",
+            "direction": "decrease",
             "baseline": {"year": 2023, "value": 22, "source": "公报"},
             "targets": [{"year": 2027, "value": 20}, {"year": 2035, "value": 18}],
-            "binding": True, "clause": "二（一）1", "chapter": 2, "quote": "下降", "units": ["bureau"],
-            "obtained": "monitoring", "monitoring": "air.pm25.annual_mean", "rollup": "none",
+            "binding": True,
+            "clause": "二（一）1",
+            "chapter": 2,
+            "quote": "下降",
+            "units": ["bureau"],
+            "obtained": "monitoring",
+            "monitoring": "air.pm25.annual_mean",
+            "rollup": "none",
         },
         {
-            "code": "eco.done", "name": "建成", "name_en": "Done", "unit": "", "direction": "milestone",
+            "code": "eco.done",
+            "name": "建成",
+            "name_en": "Done",
+            "unit": "",
+            "direction": "milestone",
             "targets": [{"year": 2035, "text": "基本建成"}],
-            "binding": None, "clause": "一（一）", "chapter": 1, "quote": "基本建成", "units": ["city"],
-            "obtained": "reported", "rollup": "none",
+            "binding": None,
+            "clause": "一（一）",
+            "chapter": 1,
+            "quote": "基本建成",
+            "units": ["city"],
+            "obtained": "reported",
+            "rollup": "none",
         },
     ],
 }
@@ -69,9 +96,15 @@ MS = ("indicators", 1)
 CASES = [
     # schema: types, ranges, enums, required and unknown keys, patterns
     ([((*IND, "targets", 0, "year"), 1999)], "indicators[0].targets[0].year: must be an integer between 2000 and 2100"),
-    ([((*IND, "targets", 0, "year"), "2027年")], "indicators[0].targets[0].year: must be an integer between 2000 and 2100"),
+    (
+        [((*IND, "targets", 0, "year"), "2027年")],
+        "indicators[0].targets[0].year: must be an integer between 2000 and 2100",
+    ),
     ([(("base_year",), 2101)], "base_year: must be an integer between 2000 and 2100"),
-    ([((*IND, "direction"), "down")], "indicators[0].direction: must be one of increase, decrease, range, milestone, qualitative"),
+    (
+        [((*IND, "direction"), "down")],
+        "indicators[0].direction: must be one of increase, decrease, range, milestone, qualitative",
+    ),
     ([((*IND, "obtained"), "guessed")], "indicators[0].obtained: must be one of reported, monitoring"),
     ([((*IND, "rollup"), "max")], "indicators[0].rollup: must be one of sum, mean, weighted_mean, none"),
     ([((*IND, "binding"), "yes")], "indicators[0].binding: must be true, false or null"),
@@ -80,21 +113,36 @@ CASES = [
     ([((*IND, "quote"), DELETE)], "indicators[0]: missing required key 'quote'"),
     ([(("indicators",), DELETE)], "missing required key 'indicators'"),
     ([((*IND, "colour"), "red")], "indicators[0]: unknown key 'colour'"),
-    ([((*IND, "code"), "Air PM2.5")], "indicators[0].code: must be a lowercase code of letters, digits, '_', '.' and '-', like air.pm25_annual_mean"),
+    (
+        [((*IND, "code"), "Air PM2.5")],
+        "indicators[0].code: must be a lowercase code of letters, digits, '_', '.' and '-', like air.pm25_annual_mean",
+    ),
     ([((*IND, "clause"), "4.2.1")], "indicators[0].clause: must be a clause like 四, 四（二） or 四（二）2"),
     ([((*IND, "units"), [])], "indicators[0].units: must have at least 1 item"),
     ([((*IND, "name"), "")], "indicators[0].name: must not be empty"),
     ([(("units", 1, "kind"), "agency")], "units[1].kind: must be one of city, district, department"),
-    ([((*IND, "targets", 0, "comparator"), ">")], "indicators[0].targets[0].comparator: must be one of >=, <=, =, range, trend"),
+    (
+        [((*IND, "targets", 0, "comparator"), ">")],
+        "indicators[0].targets[0].comparator: must be one of >=, <=, =, range, trend",
+    ),
     # organisation
     ([(("units", 1, "code"), "city")], "units[1].code: duplicate unit code 'city' (first at units[0])"),
     ([(("units", 1, "parent"), "province")], "units[1].parent: unknown unit 'province'"),
     ([(("units", 0, "parent"), "city")], "units[0].parent: a unit cannot be its own parent"),
     # structure
     ([(("chapters", 1, "number"), 3)], "chapters[1].number: chapters must be numbered 1, 2, 3 … in order (expected 2)"),
-    ([(("chapters", 1, "sections", 0, "clause"), "二（二）")], "chapters[1].sections[0].clause: must be 二（一） (sections are numbered in order)"),
-    ([(("chapters", 1, "sections", 0, "tasks", 0, "clause"), "二（一）2")], "chapters[1].sections[0].tasks[0].clause: must be 二（一）1 (tasks are numbered in order)"),
-    ([(("chapters", 1, "sections", 0, "tasks", 0, "units"), ["ghost"])], "chapters[1].sections[0].tasks[0].units[0]: unknown unit 'ghost'"),
+    (
+        [(("chapters", 1, "sections", 0, "clause"), "二（二）")],
+        "chapters[1].sections[0].clause: must be 二（一） (sections are numbered in order)",
+    ),
+    (
+        [(("chapters", 1, "sections", 0, "tasks", 0, "clause"), "二（一）2")],
+        "chapters[1].sections[0].tasks[0].clause: must be 二（一）1 (tasks are numbered in order)",
+    ),
+    (
+        [(("chapters", 1, "sections", 0, "tasks", 0, "units"), ["ghost"])],
+        "chapters[1].sections[0].tasks[0].units[0]: unknown unit 'ghost'",
+    ),
     # indicators
     ([((*MS, "code"), "air.pm25")], "indicators[1].code: duplicate indicator code 'air.pm25' (first at indicators[0])"),
     ([((*IND, "chapter"), 9)], "indicators[0].chapter: no chapter 9 in chapters"),
@@ -104,31 +152,80 @@ CASES = [
     ([((*IND, "monitoring"), DELETE)], "indicators[0]: missing required key 'monitoring' (obtained is monitoring)"),
     ([((*IND, "obtained"), "reported")], "indicators[0].monitoring: only allowed when obtained is monitoring"),
     # targets
-    ([((*IND, "targets", 1, "year"), 2027)], "indicators[0].targets[1].year: target years must be strictly ascending (2027 after 2027)"),
-    ([((*IND, "targets", 1, "year"), 2025)], "indicators[0].targets[1].year: target years must be strictly ascending (2025 after 2027)"),
-    ([((*IND, "baseline", "year"), 2027)], "indicators[0].baseline.year: baseline year 2027 must be before the first target year 2027"),
-    ([((*IND, "targets", 0, "comparator"), ">=")], "indicators[0].targets[0].comparator: comparator '>=' does not fit direction decrease"),
-    ([((*IND, "targets", 1, "value"), 21)], "indicators[0].targets[1].value: target values must not rise for direction decrease (21 after 20)"),
-    ([((*IND, "direction"), "increase"), ((*IND, "targets", 1, "value"), 19)], "indicators[0].targets[1].value: target values must not fall for direction increase (19 after 20)"),
-    ([((*IND, "targets", 0, "value"), DELETE)], "indicators[0].targets[0]: needs a value (or comparator trend, or target_source superior)"),
+    (
+        [((*IND, "targets", 1, "year"), 2027)],
+        "indicators[0].targets[1].year: target years must be strictly ascending (2027 after 2027)",
+    ),
+    (
+        [((*IND, "targets", 1, "year"), 2025)],
+        "indicators[0].targets[1].year: target years must be strictly ascending (2025 after 2027)",
+    ),
+    (
+        [((*IND, "baseline", "year"), 2027)],
+        "indicators[0].baseline.year: baseline year 2027 must be before the first target year 2027",
+    ),
+    (
+        [((*IND, "targets", 0, "comparator"), ">=")],
+        "indicators[0].targets[0].comparator: comparator '>=' does not fit direction decrease",
+    ),
+    (
+        [((*IND, "targets", 1, "value"), 21)],
+        "indicators[0].targets[1].value: target values must not rise for direction decrease (21 after 20)",
+    ),
+    (
+        [((*IND, "direction"), "increase"), ((*IND, "targets", 1, "value"), 19)],
+        "indicators[0].targets[1].value: target values must not fall for direction increase (19 after 20)",
+    ),
+    (
+        [((*IND, "targets", 0, "value"), DELETE)],
+        "indicators[0].targets[0]: needs a value (or comparator trend, or target_source superior)",
+    ),
     ([((*IND, "targets", 0, "comparator"), "trend")], "indicators[0].targets[0].value: a trend target has no value"),
-    ([((*IND, "targets", 0, "lower"), 1)], "indicators[0].targets[0]: lower/upper only fit direction range, not decrease"),
+    (
+        [((*IND, "targets", 0, "lower"), 1)],
+        "indicators[0].targets[0]: lower/upper only fit direction range, not decrease",
+    ),
     ([((*IND, "targets"), [])], "indicators[0].targets: must have at least 1 item (or target_source superior)"),
-    ([((*IND, "direction"), "range"), ((*IND, "targets"), [{"year": 2027, "lower": 5, "upper": 10}, {"year": 2035, "lower": 6}])],
-     "indicators[0].targets[1]: a range target needs lower and upper"),
-    ([((*IND, "direction"), "range"), ((*IND, "targets"), [{"year": 2027, "lower": 11, "upper": 10}])],
-     "indicators[0].targets[0].lower: lower 11 is above upper 10"),
-    ([((*IND, "direction"), "range"), ((*IND, "targets"), [{"year": 2027, "lower": 1, "upper": 10, "value": 5}])],
-     "indicators[0].targets[0].value: a range target takes lower and upper, not value"),
-    ([((*IND, "direction"), "range"), ((*IND, "targets"), [{"year": 2027, "lower": 1, "upper": 10, "comparator": "<="}])],
-     "indicators[0].targets[0].comparator: comparator '<=' does not fit direction range"),
-    ([((*MS, "targets", 0, "text"), DELETE)], "indicators[1].targets[0]: missing required key 'text' (direction milestone)"),
-    ([((*MS, "targets", 0, "comparator"), ">=")], "indicators[1].targets[0]: a milestone target takes only year, text and an optional value"),
-    ([((*MS, "baseline"), {"year": 2023, "value": 0, "source": "x"})], "indicators[1].baseline: a milestone indicator has no baseline value"),
+    (
+        [
+            ((*IND, "direction"), "range"),
+            ((*IND, "targets"), [{"year": 2027, "lower": 5, "upper": 10}, {"year": 2035, "lower": 6}]),
+        ],
+        "indicators[0].targets[1]: a range target needs lower and upper",
+    ),
+    (
+        [((*IND, "direction"), "range"), ((*IND, "targets"), [{"year": 2027, "lower": 11, "upper": 10}])],
+        "indicators[0].targets[0].lower: lower 11 is above upper 10",
+    ),
+    (
+        [((*IND, "direction"), "range"), ((*IND, "targets"), [{"year": 2027, "lower": 1, "upper": 10, "value": 5}])],
+        "indicators[0].targets[0].value: a range target takes lower and upper, not value",
+    ),
+    (
+        [
+            ((*IND, "direction"), "range"),
+            ((*IND, "targets"), [{"year": 2027, "lower": 1, "upper": 10, "comparator": "<="}]),
+        ],
+        "indicators[0].targets[0].comparator: comparator '<=' does not fit direction range",
+    ),
+    (
+        [((*MS, "targets", 0, "text"), DELETE)],
+        "indicators[1].targets[0]: missing required key 'text' (direction milestone)",
+    ),
+    (
+        [((*MS, "targets", 0, "comparator"), ">=")],
+        "indicators[1].targets[0]: a milestone target takes only year, text and an optional value",
+    ),
+    (
+        [((*MS, "baseline"), {"year": 2023, "value": 0, "source": "x"})],
+        "indicators[1].baseline: a milestone indicator has no baseline value",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("changes", "message"), CASES, ids=[m.split(":")[0] + f"#{n}" for n, (_, m) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("changes", "message"), CASES, ids=[m.split(":")[0] + f"#{n}" for n, (_, m) in enumerate(CASES)]
+)
 def test_each_rule_has_its_message(tmp_path, changes, message):
     path = write(tmp_path, edit(changes))
     with pytest.raises(PlanError) as err:

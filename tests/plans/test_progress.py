@@ -32,10 +32,21 @@ def indicator(direction="increase", baseline=(2020, 50.0), targets=((2030, 60.0)
         else:
             built.append(Target(t[0], value=t[1], comparator=comparator if t[1] is not None else None))
     return Indicator(
-        code="test.indicator", name="测试", name_en="test", unit=unit, direction=direction,
+        code="test.indicator",
+        name="测试",
+        name_en="test",
+        unit=unit,
+        direction=direction,
         baseline=Baseline(baseline[0], baseline[1], "公报") if baseline else None,
-        targets=tuple(built), binding=None, clause="一（四）", chapter=1, quote="测试", units=("sthjj",),
-        obtained="reported", rollup="none", target_source=target_source,
+        targets=tuple(built),
+        binding=None,
+        clause="一（四）",
+        chapter=1,
+        quote="测试",
+        units=("sthjj",),
+        obtained="reported",
+        rollup="none",
+        target_source=target_source,
     )
 
 
@@ -67,8 +78,9 @@ ESCAP_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "ind", "obs", "year", "status", "made", "elapsed", "ratio"), ESCAP_CASES,
-                         ids=[c[0] for c in ESCAP_CASES])
+@pytest.mark.parametrize(
+    ("name", "ind", "obs", "year", "status", "made", "elapsed", "ratio"), ESCAP_CASES, ids=[c[0] for c in ESCAP_CASES]
+)
 def test_escap(name, ind, obs, year, status, made, elapsed, ratio):
     result = assess(ind, obs, year)
     assert result.status == status
@@ -298,9 +310,15 @@ def test_a_third_method_can_be_registered():
 values = st.floats(min_value=1.0, max_value=1000.0, allow_nan=False)
 
 
-@given(base=values, gap=st.floats(min_value=1.0, max_value=500.0), a=values, b=values,
-       year=st.integers(min_value=2021, max_value=2035), direction=st.sampled_from(["increase", "decrease"]),
-       method=st.sampled_from(sorted(METHODS)))
+@given(
+    base=values,
+    gap=st.floats(min_value=1.0, max_value=500.0),
+    a=values,
+    b=values,
+    year=st.integers(min_value=2021, max_value=2035),
+    direction=st.sampled_from(["increase", "decrease"]),
+    method=st.sampled_from(sorted(METHODS)),
+)
 def test_status_is_monotone_in_the_latest_value(base, gap, a, b, year, direction, method):
     target = base + gap if direction == "increase" else max(base - gap, 0.5)
     if direction == "decrease" and target >= base:
@@ -312,10 +330,15 @@ def test_status_is_monotone_in_the_latest_value(base, gap, a, b, year, direction
     assert RANK[first.status] <= RANK[second.status]
 
 
-@given(obs=st.dictionaries(st.integers(min_value=2000, max_value=2040),
-                           st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False, width=32)),
-                           max_size=8),
-       year=st.integers(min_value=2015, max_value=2040), method=st.sampled_from(sorted(METHODS)))
+@given(
+    obs=st.dictionaries(
+        st.integers(min_value=2000, max_value=2040),
+        st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False, width=32)),
+        max_size=8,
+    ),
+    year=st.integers(min_value=2015, max_value=2040),
+    method=st.sampled_from(sorted(METHODS)),
+)
 def test_any_observations_give_a_known_status(obs, year, method):
     result = assess(UP, obs, year, method=method)
     assert isinstance(result, Assessment)
@@ -335,11 +358,20 @@ def test_escap_progress_made_is_the_share_of_the_required_change(base, latest, y
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 
-@given(obs=st.dictionaries(st.integers(min_value=2018, max_value=2032), finite, min_size=1, max_size=6),
-       target=finite, direction=st.sampled_from(["increase", "decrease"]),
-       year=st.integers(min_value=2019, max_value=2032), method=st.sampled_from(sorted(METHODS)))
-@example(obs={2018: -2.2604305988945357e-285, 2019: -1.0}, target=1.285288583314941e-157,
-         direction="increase", year=2019, method="growth_ratio")  # the product of the signs underflowed
+@given(
+    obs=st.dictionaries(st.integers(min_value=2018, max_value=2032), finite, min_size=1, max_size=6),
+    target=finite,
+    direction=st.sampled_from(["increase", "decrease"]),
+    year=st.integers(min_value=2019, max_value=2032),
+    method=st.sampled_from(sorted(METHODS)),
+)
+@example(
+    obs={2018: -2.2604305988945357e-285, 2019: -1.0},
+    target=1.285288583314941e-157,
+    direction="increase",
+    year=2019,
+    method="growth_ratio",
+)  # the product of the signs underflowed
 def test_no_baseline_any_signs_any_method(obs, target, direction, year, method):
     ind = indicator(direction, None, ((2030, target),))
     result = assess(ind, obs, year, method=method)

@@ -53,7 +53,11 @@ def test_indicator_counts_per_chapter(plan):
 
 def test_indicator_counts_per_direction_and_source(plan):
     assert Counter(i.direction for i in plan.indicators) == {
-        "increase": 37, "milestone": 18, "decrease": 6, "qualitative": 2}
+        "increase": 37,
+        "milestone": 18,
+        "decrease": 6,
+        "qualitative": 2,
+    }
     assert Counter(i.obtained for i in plan.indicators) == {"reported": 55, "monitoring": 8}
     assert sum(i.target_source == "superior" for i in plan.indicators) == 17
 
@@ -88,7 +92,13 @@ NUMERIC_TARGETS = [
     ("economy.marine_tech_smes", "三（一）1", 2027, 460, "涉海科技型中小企业发展到460家以上"),
     ("industry.green_factories", "三（一）3", 2025, 105, "到2025年，创建市级及以上绿色工厂105家"),
     ("industry.green_parks", "三（一）3", 2025, 4, "市级及以上绿色工业园区4家"),
-    ("water.long_term_clean_share", "四（二）2", 2025, 100, "到2025年，城市和县城建成区黑臭水体基本消除，城市建成区长制久清的水体比例达到100%"),
+    (
+        "water.long_term_clean_share",
+        "四（二）2",
+        2025,
+        100,
+        "到2025年，城市和县城建成区黑臭水体基本消除，城市建成区长制久清的水体比例达到100%",
+    ),
     ("water.urban_sewage_collection_rate", "四（二）2", 2027, 73, "到2027年，城市生活污水集中收集率达到73%"),
     ("water.wwtp_upgraded_share", "四（二）2", 2027, 70, "70%的城市污水处理厂完成提标改造"),
     ("water.key_rivers_compliance_rate", "四（二）2", 2027, 100, "重点河流水质达标率保持100%"),
@@ -120,7 +130,12 @@ MILESTONES = [
     ("water.black_odorous_eliminated", "四（二）2", 2025, "到2025年，城市和县城建成区黑臭水体基本消除"),
     ("sea.beautiful_bays", "四（五）2", 2027, "到2027年，全域建成美丽海湾"),
     ("transport.old_diesel_locomotives_phased_out", "三（三）2", 2027, "老旧内燃机车基本淘汰"),
-    ("risk.emergency_response_mechanism", "七（三）", 2027, "到2027年，建立健全协调联动、责权分明的突发环境事件应急响应机制"),
+    (
+        "risk.emergency_response_mechanism",
+        "七（三）",
+        2027,
+        "到2027年，建立健全协调联动、责权分明的突发环境事件应急响应机制",
+    ),
     ("water.beautiful_rivers_lakes_built", "四（二）3", 2035, "到2035年，美丽河湖基本建成"),
     ("soil.risk_controlled", "四（三）1", 2035, "到2035年，土壤环境风险得到全面管控"),
     ("climate.adaptive_society", "七（二）", 2035, "到2035年，基本建成气候适应型社会"),
@@ -182,7 +197,11 @@ def test_units_resolve_and_reporters_see_their_indicators(plan):
 
 def test_baselines_cite_a_published_figure(plan):
     with_baseline = [i for i in plan.indicators if i.baseline is not None]
-    assert {i.code for i in with_baseline} == {"eco.status_index", "air.good_days_ratio", "water.key_rivers_compliance_rate"}
+    assert {i.code for i in with_baseline} == {
+        "eco.status_index",
+        "air.good_days_ratio",
+        "water.key_rivers_compliance_rate",
+    }
     for indicator in with_baseline:
         assert indicator.baseline.source and indicator.baseline.year < indicator.targets[0].year
     assert plan.indicator("eco.status_index").baseline.value == 64.45

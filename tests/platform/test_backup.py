@@ -35,7 +35,8 @@ def test_round_trip_restores_the_same_rows_and_files(tmp_path, settings, users, 
     assert (tmp_path / "media" / "evidence" / "photo.jpg").read_bytes() == b"\xff\xd8jpeg"
     # new rows after a restore get fresh keys (sequences were reset on PostgreSQL)
     assert OrgUnit.objects.create(code="new", name="新单位", kind="department").pk > max(
-        u.pk for u in OrgUnit.objects.exclude(code="new"))
+        u.pk for u in OrgUnit.objects.exclude(code="new")
+    )
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):

@@ -12,8 +12,9 @@ from tests.conftest import REPO
 def meili(*args, env=None, cwd=None):
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MEILI_VAR_DIR", "DJANGO_SETTINGS_MODULE")}
     base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "meili", *args], capture_output=True, text=True,
-                          env=base, cwd=cwd or REPO, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "meili", *args], capture_output=True, text=True, env=base, cwd=cwd or REPO, timeout=300
+    )
 
 
 def test_help_lists_each_subcommand_on_one_line():
@@ -33,7 +34,9 @@ def test_bad_database_url_stops_with_one_line(tmp_path):
 
 
 def test_unreachable_database_stops_with_one_line(tmp_path):
-    result = meili("migrate", env={"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "MEILI_VAR_DIR": str(tmp_path)})
+    result = meili(
+        "migrate", env={"DATABASE_URL": "postgres://nobody@127.0.0.1:1/none", "MEILI_VAR_DIR": str(tmp_path)}
+    )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "unreachable" in result.stderr
     assert "Traceback" not in result.stderr
@@ -55,8 +58,9 @@ def test_fresh_install_demo_backup_and_restore_on_sqlite(tmp_path):
     assert loaded.returncode == 0, loaded.stderr
     assert "analyst" in loaded.stdout
     assert (tmp_path / "one" / "secret_key").exists()
-    created = meili("createuser", "zhang", "--role", "reporter", "--unit", "rushan", "--password", "Zh4ng-secret-pw",
-                    env=one)
+    created = meili(
+        "createuser", "zhang", "--role", "reporter", "--unit", "rushan", "--password", "Zh4ng-secret-pw", env=one
+    )
     assert created.returncode == 0, created.stderr
     archive = tmp_path / "meili.tar.gz"
     assert meili("backup", "-o", str(archive), env=one).returncode == 0

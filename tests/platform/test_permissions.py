@@ -10,8 +10,16 @@ A = Action
 # role -> the actions it may perform (for reporters: on their own unit)
 EXPECTED = {
     "admin": set(Action),
-    "analyst": {A.VIEW_INTERNAL, A.VIEW_UNIT_DATA, A.SUBMIT_VALUE, A.REVIEW_VALUE, A.MANAGE_PLAN, A.IMPORT_DATA,
-                A.MANAGE_SITES, A.GENERATE_REPORT},
+    "analyst": {
+        A.VIEW_INTERNAL,
+        A.VIEW_UNIT_DATA,
+        A.SUBMIT_VALUE,
+        A.REVIEW_VALUE,
+        A.MANAGE_PLAN,
+        A.IMPORT_DATA,
+        A.MANAGE_SITES,
+        A.GENERATE_REPORT,
+    },
     "reporter": {A.VIEW_INTERNAL, A.VIEW_UNIT_DATA, A.SUBMIT_VALUE, A.UPDATE_ASSIGNED_CASE},
     "officer": {A.VIEW_INTERNAL, A.HANDLE_CASE, A.UPDATE_ASSIGNED_CASE},
     "leader": {A.VIEW_INTERNAL, A.VIEW_UNIT_DATA, A.APPROVE_CASE_EXTENSION},
@@ -28,11 +36,11 @@ def test_role_times_action(users, org, role, action):
 
 @pytest.mark.parametrize("action", [A.VIEW_UNIT_DATA, A.SUBMIT_VALUE, A.UPDATE_ASSIGNED_CASE])
 def test_reporter_scope_stops_at_its_unit(users, org, action):
-    reporter = users["reporter"]                      # 环翠区
+    reporter = users["reporter"]  # 环翠区
     assert can(reporter, action, org["huancui"])
     assert not can(reporter, action, org["wendeng"])
-    assert not can(reporter, action, org["weihai"])   # not the city above it
-    assert not can(reporter, action)                  # nor "any unit"
+    assert not can(reporter, action, org["weihai"])  # not the city above it
+    assert not can(reporter, action)  # nor "any unit"
     assert may_ever(reporter, action)
 
 

@@ -42,8 +42,9 @@ class _Client:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  _NoRedirect())
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+        )
 
     def get(self, path: str) -> str:
         with self.opener.open(self.base + path, timeout=30) as response:
@@ -56,11 +57,21 @@ class _Client:
         for name, value in fields.items():
             body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n').encode()
         for name, (filename, content) in (files or {}).items():
-            body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     "Content-Type: text/csv\r\n\r\n").encode() + content + b"\r\n"
+            body += (
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                    "Content-Type: text/csv\r\n\r\n"
+                ).encode()
+                + content
+                + b"\r\n"
+            )
         body += f"--{boundary}--\r\n".encode()
-        request = urllib.request.Request(self.base + path, data=body, method="POST", headers={
-            "Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": self.base + path})
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            method="POST",
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Referer": self.base + path},
+        )
         try:
             with self.opener.open(request, timeout=30) as response:
                 return response.read().decode()
@@ -79,8 +90,15 @@ def test_first_start_then_an_import_through_the_page_finishes(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update({"MEILI_VAR_DIR": str(tmp_path / "var"), "PYTHONUNBUFFERED": "1"})
-    server = subprocess.Popen([sys.executable, "-m", "meili", "run", "--port", str(port)], env=env, cwd=REPO,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "meili", "run", "--port", str(port)],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         lines = []
         for line in server.stdout:
@@ -98,9 +116,11 @@ def test_first_start_then_an_import_through_the_page_finishes(tmp_path):
                 time.sleep(0.1)
         client.post("/login/", {"username": "analyst", "password": password, "csrfmiddlewaretoken": _token(login)})
         form = client.get("/monitoring/imports/")
-        location = client.post("/monitoring/imports/", {"csrfmiddlewaretoken": _token(form), "medium": "air"},
-                             files={"files": ("china_sites_20260301.csv",
-                                              archive_text(days=1, start=dt.date(2026, 3, 1)).encode())})
+        location = client.post(
+            "/monitoring/imports/",
+            {"csrfmiddlewaretoken": _token(form), "medium": "air"},
+            files={"files": ("china_sites_20260301.csv", archive_text(days=1, start=dt.date(2026, 3, 1)).encode())},
+        )
         assert re.fullmatch(r"/monitoring/imports/\d+/", location), location
         states = []
         deadline = time.time() + 90

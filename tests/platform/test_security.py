@@ -65,8 +65,8 @@ def test_health_reports_database_and_version(client):
 
 
 def test_templates_use_no_inline_script_or_style():
-    from pathlib import Path
     import re
+    from pathlib import Path
 
     import meili
 

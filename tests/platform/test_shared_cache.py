@@ -32,11 +32,15 @@ print([allow(request, "test", limit=5, window=60) for _ in range(3)])
 
 
 def _process(var, cache_url: str, which: str) -> list[str]:
-    env = {**os.environ, "MEILI_VAR_DIR": str(var), "PYTHONPATH": str(REPO / "src"),
-           "DJANGO_SETTINGS_MODULE": "meili.config.settings", "MEILI_CACHE_URL": cache_url}
+    env = {
+        **os.environ,
+        "MEILI_VAR_DIR": str(var),
+        "PYTHONPATH": str(REPO / "src"),
+        "DJANGO_SETTINGS_MODULE": "meili.config.settings",
+        "MEILI_CACHE_URL": cache_url,
+    }
     env.pop("DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-c", SNIPPET, which], env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run([sys.executable, "-c", SNIPPET, which], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip().splitlines()
 
@@ -50,7 +54,8 @@ def test_rate_limit_and_import_progress_hold_across_processes(tmp_path, cache_ur
 def test_an_unsupported_cache_url_stops_with_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update({"MEILI_VAR_DIR": str(tmp_path), "MEILI_CACHE_URL": "memcached://127.0.0.1:11211"})
-    done = subprocess.run([sys.executable, "-m", "meili", "migrate"], env=env, capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "meili", "migrate"], env=env, capture_output=True, text=True, cwd=REPO, timeout=120
+    )
     assert done.returncode == 2
     assert "MEILI_CACHE_URL" in done.stderr and "Traceback" not in done.stderr

@@ -17,9 +17,20 @@ def test_openapi_document_is_valid():
 
 def test_responses_match_the_schema(client, users, plan, org):
     client.force_login(users["reporter"])
-    created = client.post("/api/progress/values", data=json.dumps({
-        "indicator_code": "water.beautiful_rivers_lakes_rate", "unit": "huancui", "year": 2025, "value": "36.5",
-        "weight": 3, "source_document": "报告"}), content_type="application/json")
+    created = client.post(
+        "/api/progress/values",
+        data=json.dumps(
+            {
+                "indicator_code": "water.beautiful_rivers_lakes_rate",
+                "unit": "huancui",
+                "year": 2025,
+                "value": "36.5",
+                "weight": 3,
+                "source_document": "报告",
+            }
+        ),
+        content_type="application/json",
+    )
     assert created.status_code == 201
     validate_response("post", "/api/progress/values", 201, created.json())
     pk = created.json()["id"]
@@ -40,7 +51,17 @@ def test_responses_match_the_schema(client, users, plan, org):
 
 def test_invalid_value_is_a_422_with_the_rule(client, users, plan):
     client.force_login(users["reporter"])
-    response = client.post("/api/progress/values", data=json.dumps({
-        "indicator_code": "water.beautiful_rivers_lakes_rate", "unit": "huancui", "year": 2025, "value": "36.5",
-        "source_document": "报告"}), content_type="application/json")
+    response = client.post(
+        "/api/progress/values",
+        data=json.dumps(
+            {
+                "indicator_code": "water.beautiful_rivers_lakes_rate",
+                "unit": "huancui",
+                "year": 2025,
+                "value": "36.5",
+                "source_document": "报告",
+            }
+        ),
+        content_type="application/json",
+    )
     assert response.status_code == 422 and "权重" in response.json()["detail"]

@@ -12,10 +12,17 @@ pytestmark = pytest.mark.django_db
 
 
 def approved(plan, org, code, unit, year, value, weight=None, **kw):
-    return IndicatorValue.objects.create(plan_code=plan.code, indicator_code=code, unit=org[unit], year=year,
-                                         value=None if value is None else Decimal(str(value)),
-                                         weight=None if weight is None else Decimal(str(weight)),
-                                         source_document="test", state=ValueState.APPROVED, **kw)
+    return IndicatorValue.objects.create(
+        plan_code=plan.code,
+        indicator_code=code,
+        unit=org[unit],
+        year=year,
+        value=None if value is None else Decimal(str(value)),
+        weight=None if weight is None else Decimal(str(weight)),
+        source_document="test",
+        state=ValueState.APPROVED,
+        **kw,
+    )
 
 
 def indicator_with(plan, rollup):
@@ -49,20 +56,39 @@ def test_the_citys_own_value_wins_over_a_roll_up(plan, org):
 
 def test_drafts_and_submitted_values_do_not_count(plan, org):
     ind = indicator_with(plan, "sum")
-    IndicatorValue.objects.create(plan_code=plan.code, indicator_code=ind.code, unit=org["weihai"], year=2025,
-                                  value=5, source_document="x", state=ValueState.SUBMITTED)
+    IndicatorValue.objects.create(
+        plan_code=plan.code,
+        indicator_code=ind.code,
+        unit=org["weihai"],
+        year=2025,
+        value=5,
+        source_document="x",
+        state=ValueState.SUBMITTED,
+    )
     assert sources.reported(plan, ind, range(2025, 2026)) == {}
 
 
 def test_superior_target_turns_insufficient_data_into_a_status(plan, org):
-    ind = next(i for i in plan.indicators if i.target_source == "superior" and i.is_numeric
-               and i.target_for(2025) and i.target_for(2025).value is None and i.target_for(2025).comparator != "trend")
+    ind = next(
+        i
+        for i in plan.indicators
+        if i.target_source == "superior"
+        and i.is_numeric
+        and i.target_for(2025)
+        and i.target_for(2025).value is None
+        and i.target_for(2025).comparator != "trend"
+    )
     target_year = ind.target_for(2025).year
     approved(plan, org, ind.code, "weihai", 2023, 50)
     approved(plan, org, ind.code, "weihai", 2025, 60)
     assert indicator_progress(plan, ind, 2025).assessment.status == "insufficient_data"
-    SuperiorTarget.objects.create(plan_code=plan.code, indicator_code=ind.code, year=target_year,
-                                  value=Decimal(55 if ind.direction == "increase" else 65), document="鲁政字〔2025〕1号")
+    SuperiorTarget.objects.create(
+        plan_code=plan.code,
+        indicator_code=ind.code,
+        year=target_year,
+        value=Decimal(55 if ind.direction == "increase" else 65),
+        document="鲁政字〔2025〕1号",
+    )
     result = indicator_progress(plan, ind, 2025).assessment
     assert result.status != "insufficient_data" and result.target_value in (55, 65)
 

@@ -32,8 +32,16 @@ def template(tmp_path, plan, org):
 
 def test_template_lists_the_units_indicators_with_last_years_values(tmp_path, plan, org, users):
     code = "water.beautiful_rivers_lakes_rate"
-    IndicatorValue.objects.create(plan_code=plan.code, indicator_code=code, unit=org["huancui"], year=2024,
-                                  value=Decimal("33.3"), weight=1, source_document="2024报告", state=ValueState.APPROVED)
+    IndicatorValue.objects.create(
+        plan_code=plan.code,
+        indicator_code=code,
+        unit=org["huancui"],
+        year=2024,
+        value=Decimal("33.3"),
+        weight=1,
+        source_document="2024报告",
+        state=ValueState.APPROVED,
+    )
     path = tmp_path / "t.xlsx"
     path.write_bytes(excel.template(plan, org["huancui"], 2025))
     sheet = openpyxl.load_workbook(path)[excel.SHEET]
@@ -44,8 +52,17 @@ def test_template_lists_the_units_indicators_with_last_years_values(tmp_path, pl
 
 
 def test_round_trip_saves_drafts_and_a_second_upload_changes_nothing(template, plan, org, users):
-    fill(template, {"water.beautiful_rivers_lakes_rate": {"本年数值": 36.5, "权重（加权平均时）": 12,
-                                                          "数据来源文件": "环翠区美丽河湖报告", "文号": "环水〔2026〕1号"}})
+    fill(
+        template,
+        {
+            "water.beautiful_rivers_lakes_rate": {
+                "本年数值": 36.5,
+                "权重（加权平均时）": 12,
+                "数据来源文件": "环翠区美丽河湖报告",
+                "文号": "环水〔2026〕1号",
+            }
+        },
+    )
     changed, unchanged, errors = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
     assert (changed, unchanged, errors) == (1, 0, [])
     row = IndicatorValue.objects.get()
@@ -61,12 +78,15 @@ def test_round_trip_saves_drafts_and_a_second_upload_changes_nothing(template, p
 
 def test_any_error_saves_nothing_and_every_error_is_listed(template, plan, org, users):
     codes = [i.code for i in assigned_indicators(plan, org["huancui"]) if i.is_numeric]
-    fill(template, {
-        codes[0]: {"本年数值": 1, "权重（加权平均时）": 1, "数据来源文件": "ok"},
-        codes[1]: {"本年数值": "abc", "数据来源文件": "报告"},
-        codes[2]: {"本年数值": 5, "年度": 2024, "权重（加权平均时）": 1, "数据来源文件": "报告"},
-        codes[3]: {"本年数值": 5, "权重（加权平均时）": 1},
-    })
+    fill(
+        template,
+        {
+            codes[0]: {"本年数值": 1, "权重（加权平均时）": 1, "数据来源文件": "ok"},
+            codes[1]: {"本年数值": "abc", "数据来源文件": "报告"},
+            codes[2]: {"本年数值": 5, "年度": 2024, "权重（加权平均时）": 1, "数据来源文件": "报告"},
+            codes[3]: {"本年数值": 5, "权重（加权平均时）": 1},
+        },
+    )
     changed, unchanged, errors = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
     assert (changed, unchanged) == (0, 0)
     located = {(e.row, e.column) for e in errors}

@@ -16,24 +16,42 @@ CODE = "water.beautiful_rivers_lakes_rate"
 @pytest.fixture
 def drafts(plan, users, org):
     """A submitted value of 环翠区 and a draft of 文登区."""
-    a, _ = save_draft(users["reporter"], plan, org["huancui"], Entry(CODE, 2025, Decimal("30"), weight=Decimal(1),
-                                                                       source_document="环翠区报告"))
+    a, _ = save_draft(
+        users["reporter"],
+        plan,
+        org["huancui"],
+        Entry(CODE, 2025, Decimal("30"), weight=Decimal(1), source_document="环翠区报告"),
+    )
     submit(users["reporter"], a)
-    b, _ = save_draft(users["reporter_other"], plan, org["wendeng"], Entry(CODE, 2025, Decimal("31"), weight=Decimal(1),
-                                                                             source_document="文登区报告"))
+    b, _ = save_draft(
+        users["reporter_other"],
+        plan,
+        org["wendeng"],
+        Entry(CODE, 2025, Decimal("31"), weight=Decimal(1), source_document="文登区报告"),
+    )
     return {"huancui": a, "wendeng": b}
 
 
 # (role, page, expected status)
 PAGES = [
-    ("admin", "/progress/", 200), ("analyst", "/progress/", 200), ("reporter", "/progress/", 200),
-    ("officer", "/progress/", 200), ("leader", "/progress/", 200),
-    ("analyst", "/progress/review/", 200), ("admin", "/progress/review/", 200),
-    ("reporter", "/progress/review/", 403), ("leader", "/progress/review/", 403), ("officer", "/progress/review/", 403),
-    ("reporter", "/progress/report/?year=2025", 200), ("analyst", "/progress/report/?year=2025&unit=wendeng", 200),
-    ("leader", "/progress/report/?year=2025", 403), ("officer", "/progress/report/?year=2025", 403),
-    ("reporter", "/progress/unit/huancui/?year=2025", 200), ("reporter", "/progress/unit/wendeng/?year=2025", 403),
-    ("leader", "/progress/unit/wendeng/?year=2025", 200), ("officer", "/progress/unit/wendeng/?year=2025", 403),
+    ("admin", "/progress/", 200),
+    ("analyst", "/progress/", 200),
+    ("reporter", "/progress/", 200),
+    ("officer", "/progress/", 200),
+    ("leader", "/progress/", 200),
+    ("analyst", "/progress/review/", 200),
+    ("admin", "/progress/review/", 200),
+    ("reporter", "/progress/review/", 403),
+    ("leader", "/progress/review/", 403),
+    ("officer", "/progress/review/", 403),
+    ("reporter", "/progress/report/?year=2025", 200),
+    ("analyst", "/progress/report/?year=2025&unit=wendeng", 200),
+    ("leader", "/progress/report/?year=2025", 403),
+    ("officer", "/progress/report/?year=2025", 403),
+    ("reporter", "/progress/unit/huancui/?year=2025", 200),
+    ("reporter", "/progress/unit/wendeng/?year=2025", 403),
+    ("leader", "/progress/unit/wendeng/?year=2025", 200),
+    ("officer", "/progress/unit/wendeng/?year=2025", 403),
     ("reporter", "/progress/report/template.xlsx?year=2025", 200),
     ("leader", "/progress/report/template.xlsx?year=2025", 403),
 ]
@@ -55,8 +73,10 @@ def test_reporter_cannot_pick_another_unit_in_the_form(client, users, plan, draf
     client.force_login(users["reporter"])
     page = client.get("/progress/report/?year=2025&unit=wendeng")
     assert page.status_code == 200 and "环翠区" in page.content.decode() and "文登区报告" not in page.content.decode()
-    response = client.post(f"/progress/report/2025/{CODE}/?unit=wendeng", {
-        "unit": "wendeng", "value": "99", "weight": "1", "source_document": "伪造", "submit": "1"})
+    response = client.post(
+        f"/progress/report/2025/{CODE}/?unit=wendeng",
+        {"unit": "wendeng", "value": "99", "weight": "1", "source_document": "伪造", "submit": "1"},
+    )
     # the reporter's own unit is used whatever the form says: its own value is submitted and locked,
     # so the form comes back with that error, and 文登区's draft is untouched
     assert response.status_code == 200 and "审核前不能修改" in response.content.decode()
@@ -92,8 +112,12 @@ def test_api_reporter_reads_only_its_own_unit(client, users, plan, drafts):
 
 def test_api_reporter_cannot_write_or_submit_for_another_unit(client, users, plan, drafts):
     client.force_login(users["reporter"])
-    response = _api(client, "post", "/api/progress/values", {
-        "indicator_code": CODE, "unit": "wendeng", "year": 2025, "value": 1, "weight": 1, "source_document": "x"})
+    response = _api(
+        client,
+        "post",
+        "/api/progress/values",
+        {"indicator_code": CODE, "unit": "wendeng", "year": 2025, "value": 1, "weight": 1, "source_document": "x"},
+    )
     assert response.status_code == 403
     assert _api(client, "post", f"/api/progress/values/{drafts['wendeng'].pk}/submit").status_code == 403
     assert _api(client, "post", f"/api/progress/values/{drafts['huancui'].pk}/approve").status_code == 403
@@ -103,8 +127,12 @@ def test_api_reporter_cannot_write_or_submit_for_another_unit(client, users, pla
 def test_api_leader_reads_all_but_writes_nothing(client, users, plan, drafts):
     client.force_login(users["leader"])
     assert {r["unit"] for r in client.get("/api/progress/values?year=2025").json()} == {"huancui", "wendeng"}
-    response = _api(client, "post", "/api/progress/values", {
-        "indicator_code": CODE, "unit": "huancui", "year": 2025, "value": 1, "weight": 1, "source_document": "x"})
+    response = _api(
+        client,
+        "post",
+        "/api/progress/values",
+        {"indicator_code": CODE, "unit": "huancui", "year": 2025, "value": 1, "weight": 1, "source_document": "x"},
+    )
     assert response.status_code == 403
 
 

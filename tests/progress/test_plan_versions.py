@@ -22,11 +22,23 @@ def test_changed_file_is_a_new_version_and_values_keep_their_codes(tmp_path, org
     from decimal import Decimal
 
     original, _ = load_plan_file(plan_path("weihai-2024-2035"))
-    IndicatorValue.objects.create(plan_code=original.code, indicator_code="air.good_days_ratio", unit=org["weihai"],
-                                  year=2024, value=Decimal("91.2"), source_document="x", state="approved")
-    text = plan_path("weihai-2024-2035").read_text(encoding="utf-8").replace(
-        "title_en: Outline of the Beautiful Weihai Construction Plan (2024–2035)",
-        "title_en: Outline of the Beautiful Weihai Construction Plan (2024–2035), revised")
+    IndicatorValue.objects.create(
+        plan_code=original.code,
+        indicator_code="air.good_days_ratio",
+        unit=org["weihai"],
+        year=2024,
+        value=Decimal("91.2"),
+        source_document="x",
+        state="approved",
+    )
+    text = (
+        plan_path("weihai-2024-2035")
+        .read_text(encoding="utf-8")
+        .replace(
+            "title_en: Outline of the Beautiful Weihai Construction Plan (2024–2035)",
+            "title_en: Outline of the Beautiful Weihai Construction Plan (2024–2035), revised",
+        )
+    )
     changed = tmp_path / "weihai-2024-2035.yaml"
     changed.write_text(text, encoding="utf-8")
     new, created = load_plan_file(changed)
@@ -44,8 +56,10 @@ def test_a_bad_plan_file_names_file_key_and_rule(tmp_path, org):
     from meili.plans import PlanError
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text(plan_path("weihai-2024-2035").read_text(encoding="utf-8").replace("base_year: 2023", "base_year: x"),
-                   encoding="utf-8")
+    bad.write_text(
+        plan_path("weihai-2024-2035").read_text(encoding="utf-8").replace("base_year: 2023", "base_year: x"),
+        encoding="utf-8",
+    )
     with pytest.raises(PlanError) as err:
         load_plan_file(bad)
     assert str(err.value).startswith("bad.yaml: base_year:")

@@ -26,9 +26,15 @@ def test_draft_submit_approve_locks_the_value(plan, users, org):
         save_draft(users["reporter"], plan, org["huancui"], entry(value="36"))
     approved = approve(users["analyst"], row)
     assert approved.state == ValueState.APPROVED and approved.reviewed_by == users["analyst"]
-    actions = list(AuditEntry.objects.filter(object_type="progress.IndicatorValue", object_id=str(row.pk)).order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="progress.IndicatorValue", object_id=str(row.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["value.create", "value.submit", "value.approve"]
-    create = AuditEntry.objects.filter(object_type="progress.IndicatorValue", object_id=str(row.pk), action="value.create").get()
+    create = AuditEntry.objects.filter(
+        object_type="progress.IndicatorValue", object_id=str(row.pk), action="value.create"
+    ).get()
     assert create.changes["value"] == [None, "35.5"] and create.actor_name == users["reporter"].username
 
 
@@ -56,7 +62,9 @@ def test_correction_after_approval_supersedes_only_when_approved(plan, users, or
     row, _ = save_draft(users["reporter"], plan, org["huancui"], entry())
     submit(users["reporter"], row)
     approve(users["analyst"], row)
-    correction, changed = save_draft(users["reporter"], plan, org["huancui"], entry(value="37.25"), reason="更正统计口径")
+    correction, changed = save_draft(
+        users["reporter"], plan, org["huancui"], entry(value="37.25"), reason="更正统计口径"
+    )
     assert changed and correction.pk != row.pk and correction.corrects_id == row.pk
     assert IndicatorValue.objects.get(pk=row.pk).state == ValueState.APPROVED
     submit(users["reporter"], correction)
@@ -83,14 +91,17 @@ def test_illegal_transitions_are_refused(plan, users, org, transition):
                 approve(users["analyst"], IndicatorValue.objects.get(pk=row.pk))
 
 
-@pytest.mark.parametrize("bad, field", [
-    (dict(code="no.such.indicator"), "indicator_code"),
-    (dict(code="UNASSIGNED"), "indicator_code"),                    # an indicator 环翠区 does not report
-    (dict(value=None), "value"),
-    (dict(source_document=""), "source_document"),
-    (dict(weight=None), "weight"),                                  # weighted mean needs a weight
-    (dict(manual_status="on_track"), "manual_status"),              # numeric: status is computed
-])
+@pytest.mark.parametrize(
+    "bad, field",
+    [
+        (dict(code="no.such.indicator"), "indicator_code"),
+        (dict(code="UNASSIGNED"), "indicator_code"),  # an indicator 环翠区 does not report
+        (dict(value=None), "value"),
+        (dict(source_document=""), "source_document"),
+        (dict(weight=None), "weight"),  # weighted mean needs a weight
+        (dict(manual_status="on_track"), "manual_status"),  # numeric: status is computed
+    ],
+)
 def test_invalid_entries_name_the_field(plan, users, org, bad, field):
     if bad.get("code") == "UNASSIGNED":
         bad = dict(code=next(i.code for i in plan.indicators if i.is_numeric and "huancui" not in i.units))
@@ -103,10 +114,18 @@ def test_invalid_entries_name_the_field(plan, users, org, bad, field):
 def test_milestones_need_a_status_and_evidence(plan, users, org):
     milestone = next(i for i in plan.indicators_for_unit("sthjj") if i.direction == "milestone")
     with pytest.raises(ValidationError, match="佐证"):
-        save_draft(users["analyst"], plan, org["sthjj"], Entry(milestone.code, 2025, None, "on_track",
-                                                               source_document="年度工作总结"))
-    row, _ = save_draft(users["analyst"], plan, org["sthjj"], Entry(milestone.code, 2025, None, "on_track",
-                                                                    source_document="年度工作总结", note="已完成阶段任务"))
+        save_draft(
+            users["analyst"],
+            plan,
+            org["sthjj"],
+            Entry(milestone.code, 2025, None, "on_track", source_document="年度工作总结"),
+        )
+    row, _ = save_draft(
+        users["analyst"],
+        plan,
+        org["sthjj"],
+        Entry(milestone.code, 2025, None, "on_track", source_document="年度工作总结", note="已完成阶段任务"),
+    )
     assert row.manual_status == "on_track"
 
 

@@ -54,8 +54,11 @@ def assert_xlsx_matches(document) -> None:
     for name, table, source in zip(sheets, tables, document.tables()):
         ws = wb[name]
         assert ws.cell(2, 1).value == f"时段：{source.period}"
-        rows = list(ws.iter_rows(min_row=render_xlsx.HEADER_ROW, max_row=render_xlsx.HEADER_ROW + len(source.rows),
-                                 values_only=True))
+        rows = list(
+            ws.iter_rows(
+                min_row=render_xlsx.HEADER_ROW, max_row=render_xlsx.HEADER_ROW + len(source.rows), values_only=True
+            )
+        )
         assert list(rows[0]) == table[0]
         for xrow, drow, cells in zip(rows[1:], table[1:], source.rows):
             for x, d, cell in zip(xrow, drow, cells):

@@ -4,25 +4,46 @@ import datetime as dt
 import re
 
 import pytest
+
 from meili.reports import render_docx, services
 from tests.reports.conftest import assert_xlsx_matches, docx_tables, headings, read_docx
 
 pytestmark = pytest.mark.django_db
 
-STATS = {"good_days": 26, "valid_days": 31, "heavy_days": 0, "good_days_ratio": 83.9, "PM2.5_mean": 33.0,
-         "PM10_mean": 48.0, "SO2_mean": 6.0, "NO2_mean": 22.0, "CO_P95": 0.8, "O3_8h_P90": 120.0,
-         "composite_index": 3.41, "method": "HJ 663-2013"}
+STATS = {
+    "good_days": 26,
+    "valid_days": 31,
+    "heavy_days": 0,
+    "good_days_ratio": 83.9,
+    "PM2.5_mean": 33.0,
+    "PM10_mean": 48.0,
+    "SO2_mean": 6.0,
+    "NO2_mean": 22.0,
+    "CO_P95": 0.8,
+    "O3_8h_P90": 120.0,
+    "composite_index": 3.41,
+    "method": "HJ 663-2013",
+}
 
 
 def _period(scope, code, period, composite, pm25, ratio, **extra):
     from meili.monitoring.models import AirPeriod
 
     start = dt.date(int(period[:4]), int(period[5:7]), 1)
-    return AirPeriod.objects.create(scope=scope, code=code, period=period, start=start, end=start, pm25=pm25,
-                                    good_days_ratio=ratio, valid_days=31, complies=True, composite_index=composite,
-                                    stats={**STATS, "composite_index": composite, "PM2.5_mean": pm25,
-                                           "good_days_ratio": ratio, **extra},
-                                    standard="GB 3095-2012 (2018 amendment)")
+    return AirPeriod.objects.create(
+        scope=scope,
+        code=code,
+        period=period,
+        start=start,
+        end=start,
+        pm25=pm25,
+        good_days_ratio=ratio,
+        valid_days=31,
+        complies=True,
+        composite_index=composite,
+        stats={**STATS, "composite_index": composite, "PM2.5_mean": pm25, "good_days_ratio": ratio, **extra},
+        standard="GB 3095-2012 (2018 amendment)",
+    )
 
 
 @pytest.fixture
@@ -32,11 +53,24 @@ def air(org):
 
     for day in range(1, 32):
         polluted = day <= 5
-        AirDaily.objects.create(scope="city", code="weihai", date=dt.date(2025, 10, day), so2=5, no2=20, co=0.5,
-                                pm10=30, pm25=120 if polluted else 20, o3_1h_max=90, o3_8h_max=80,
-                                aqi=158 if polluted else 50, level=4 if polluted else 1,
-                                category="中度污染" if polluted else "优", primary="PM2.5" if polluted else "",
-                                valid=True, standard="HJ 633-2012")
+        AirDaily.objects.create(
+            scope="city",
+            code="weihai",
+            date=dt.date(2025, 10, day),
+            so2=5,
+            no2=20,
+            co=0.5,
+            pm10=30,
+            pm25=120 if polluted else 20,
+            o3_1h_max=90,
+            o3_8h_max=80,
+            aqi=158 if polluted else 50,
+            level=4 if polluted else 1,
+            category="中度污染" if polluted else "优",
+            primary="PM2.5" if polluted else "",
+            valid=True,
+            standard="HJ 633-2012",
+        )
     _period("city", "weihai", "2025-10", 3.41, 33.0, 83.9)
     _period("city", "weihai", "2024-10", 3.80, 40.0, 80.6)
     _period("district", "wendeng", "2025-10", 3.10, 30.0, 87.1)
@@ -47,8 +81,12 @@ def test_air_bulletin_figures_equal_the_stored_results(air):
     document = services.build("air_monthly", "2025-10")
     assert not document.empty and document.title == "威海市环境空气质量月报"
     doc = read_docx(render_docx.render(document))
-    assert headings(doc)[:4] == ["一、全市环境空气质量状况", "二、各区市环境空气质量状况", "三、首要污染物和空气质量级别",
-                                 "四、空气质量日历"]
+    assert headings(doc)[:4] == [
+        "一、全市环境空气质量状况",
+        "二、各区市环境空气质量状况",
+        "三、首要污染物和空气质量级别",
+        "四、空气质量日历",
+    ]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "优良天数比例为83.9%，同比上升3.3个百分点" in text
     assert "细颗粒物（PM2.5）平均浓度33μg/m³，同比下降17.5%" in text
@@ -90,12 +128,26 @@ def water(org):
     from meili.monitoring.models import MediaResult, Site
 
     def section(code, name, river, target, klass, label, met, main="", exceed=""):
-        site = Site.objects.create(medium="water", code=code, name=name, water_body=river, target_class=target,
-                                   district=org["wendeng"], water_type="river")
-        MediaResult.objects.create(medium="water", site=site, period="2025-10", klass=klass, label=label,
-                                   target_met=met, main_pollutants=main,
-                                   details={"target_exceedances": exceed, "level": {3: "良好", 5: "中度污染"}.get(klass, "优")},
-                                   standard="GB 3838-2002")
+        site = Site.objects.create(
+            medium="water",
+            code=code,
+            name=name,
+            water_body=river,
+            target_class=target,
+            district=org["wendeng"],
+            water_type="river",
+        )
+        MediaResult.objects.create(
+            medium="water",
+            site=site,
+            period="2025-10",
+            klass=klass,
+            label=label,
+            target_met=met,
+            main_pollutants=main,
+            details={"target_exceedances": exceed, "level": {3: "良好", 5: "中度污染"}.get(klass, "优")},
+            standard="GB 3838-2002",
+        )
 
     for i in range(4):
         section(f"W{i}", f"母猪河{i}", "母猪河", 3, 2 if i else 3, "Ⅱ" if i else "Ⅲ", True)
@@ -103,8 +155,15 @@ def water(org):
     section("W5", "黄垒河 入海口", "黄垒河", 4, 4, "Ⅳ", True, "化学需氧量(0.12)")
     for code, klass, label, area in (("S1", 1, "一类", 100.0), ("S2", 3, "三类", 50.0)):
         site = Site.objects.create(medium="sea", code=code, name=f"海域{code}", sea_area="威海湾", area_weight=area)
-        MediaResult.objects.create(medium="sea", site=site, period="2025-10", klass=klass, label=label,
-                                   deciding="无机氮", standard="GB 3097-1997")
+        MediaResult.objects.create(
+            medium="sea",
+            site=site,
+            period="2025-10",
+            klass=klass,
+            label=label,
+            deciding="无机氮",
+            standard="GB 3097-1997",
+        )
 
 
 def test_water_bulletin_figures_equal_the_stored_results(water):
@@ -134,7 +193,9 @@ def test_cli_writes_the_air_bulletin_with_a_pdf_in_chinese(air, tmp_path):
     from meili.cli import main
 
     out, pdf = tmp_path / "air.docx", tmp_path / "air.pdf"
-    result = CliRunner().invoke(main, ["report", "air-monthly", "--month", "2025-10", "-o", str(out), "--pdf", str(pdf)])
+    result = CliRunner().invoke(
+        main, ["report", "air-monthly", "--month", "2025-10", "-o", str(out), "--pdf", str(pdf)]
+    )
     assert result.exit_code == 0, result.output
     first = re.sub(r"\s+", "", PdfReader(pdf).pages[0].extract_text())
     assert "威海市环境空气质量月报" in first and "一、全市环境空气质量状况" in first

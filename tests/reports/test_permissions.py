@@ -19,9 +19,16 @@ def stored(users, plan, media):
 
     document = services.build("progress", "2019")
     files = services.render_files(document, pdf=False)
-    report = Report.objects.create(kind="progress", period="2019", created_by=users["analyst"], state=State.DONE,
-                                   progress=100, title=document.title, empty=True,
-                                   data_version=document.provenance["data_version"])
+    report = Report.objects.create(
+        kind="progress",
+        period="2019",
+        created_by=users["analyst"],
+        state=State.DONE,
+        progress=100,
+        title=document.title,
+        empty=True,
+        data_version=document.provenance["data_version"],
+    )
     report.docx.save("r.docx", ContentFile(files["docx"]), save=False)
     report.xlsx.save("r.xlsx", ContentFile(files["xlsx"]), save=False)
     report.save()
@@ -37,8 +44,12 @@ def test_roles_without_the_right_are_refused_everywhere(client, users, stored, r
     assert client.get(f"/reports/{stored.pk}/docx/").status_code == 403
     assert client.post(f"/reports/{stored.pk}/regenerate/").status_code == 403
     assert client.get("/api/reports/").status_code == 403
-    assert client.post("/api/reports/", data=json.dumps({"kind": "progress", "period": "2025"}),
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            "/api/reports/", data=json.dumps({"kind": "progress", "period": "2025"}), content_type="application/json"
+        ).status_code
+        == 403
+    )
     assert client.get(f"/api/reports/{stored.pk}").status_code == 403
 
 
@@ -76,16 +87,26 @@ def test_unfinished_rows_poll_and_bad_input_is_shown(client, users, plan):
     from meili.reports.models import Report
 
     client.force_login(users["analyst"])
-    pending = Report.objects.create(kind="progress", period="2025", created_by=users["analyst"], state="running",
-                                    progress=65, phase=services.PHASES["pdf"])
+    pending = Report.objects.create(
+        kind="progress",
+        period="2025",
+        created_by=users["analyst"],
+        state="running",
+        progress=65,
+        phase=services.PHASES["pdf"],
+    )
     row = client.get(f"/reports/{pending.pk}/row/").content.decode()
     assert 'hx-trigger="every 1s"' in row and '<progress max="100" value="65"' in row and "转换PDF" in row
     english = client.get(f"/reports/{pending.pk}/row/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Converting to PDF" in english
     bad = client.post("/reports/new/", {"kind": "air_monthly", "period": "2025"})
     assert bad.status_code == 400 and "月报的期间须为月份" in bad.content.decode()
-    assert client.post("/api/reports/", data=json.dumps({"kind": "progress", "period": "20x5"}),
-                       content_type="application/json").status_code == 422
+    assert (
+        client.post(
+            "/api/reports/", data=json.dumps({"kind": "progress", "period": "20x5"}), content_type="application/json"
+        ).status_code
+        == 422
+    )
 
 
 def test_cli_writes_docx_and_xlsx(tmp_path, demo_values):
@@ -108,4 +129,6 @@ def test_without_libreoffice_the_report_fails_with_a_reason(users, plan, media, 
     report = services.request_report(users["analyst"], "progress", "2019", background=False)
     assert report.state == State.FAILED and "LibreOffice" in report.error
     assert not report.docx
-    assert AuditEntry.objects.filter(object_type="reports.Report", object_id=str(report.pk), action="report.fail").exists()
+    assert AuditEntry.objects.filter(
+        object_type="reports.Report", object_id=str(report.pk), action="report.fail"
+    ).exists()

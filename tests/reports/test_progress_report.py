@@ -56,7 +56,7 @@ def test_headings_are_numbered_and_follow_the_plan(docx, demo_values):
     assert "三、重点指标变化趋势" in found and "四、各区市和部门填报情况" in found
     chapters = [c.title for c in demo_values.chapters if demo_values.indicators_in_chapter(c.number)]
     level2 = [h for h in found if re.match(r"^（[一二三四五六七八九十]+）", h)]
-    assert [re.sub(r"^（.+?）", "", h) for h in level2[:len(chapters)]] == chapters
+    assert [re.sub(r"^（.+?）", "", h) for h in level2[: len(chapters)]] == chapters
     first = demo_values.indicators_in_chapter(1)[0]
     assert f"1.{first.name}" in found
 
@@ -110,7 +110,9 @@ def test_district_table_and_returned_reports(docx, demo_values, org):
     assert "环翠区" in names
     returned = IndicatorValue.objects.get(state="returned")
     table = next(t for t in tables if t[0] == ["单位", "指标", "退回原因", "退回日期"])
-    assert [returned.unit.name, demo_values.indicator(returned.indicator_code).name, returned.return_reason] == table[1][:3]
+    assert [returned.unit.name, demo_values.indicator(returned.indicator_code).name, returned.return_reason] == table[
+        1
+    ][:3]
     submitted = IndicatorValue.objects.filter(state="submitted", year=YEAR).count()
     assert sum(int(r[3]) for r in district[1:]) == submitted
 
@@ -135,7 +137,9 @@ def test_same_data_same_version_and_numbers_a_new_value_a_new_version(demo_value
     first = services.build("progress", str(YEAR))
     again = services.build("progress", str(YEAR))
     assert first.provenance["data_version"] == again.provenance["data_version"]
-    assert [(n.value, n.unit, n.period) for n in first.figures()] == [(n.value, n.unit, n.period) for n in again.figures()]
+    assert [(n.value, n.unit, n.period) for n in first.figures()] == [
+        (n.value, n.unit, n.period) for n in again.figures()
+    ]
     row = IndicatorValue.objects.filter(state="approved", year=YEAR, value__isnull=False).first()
     row.value = row.value + Decimal(1)
     row.save()
@@ -183,8 +187,11 @@ def test_stored_report_with_pdf_whose_text_is_chinese(demo_values, users, media)
     assert len(pdf.pages) > 5
     docx = read_docx(report.docx.read())
     assert headings(docx)[0] == "一、总体情况"
-    actions = set(AuditEntry.objects.filter(object_type="reports.Report", object_id=str(report.pk))
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(object_type="reports.Report", object_id=str(report.pk)).values_list(
+            "action", flat=True
+        )
+    )
     assert actions == {"report.request", "report.generate"}
     again = services.regenerate(users["analyst"], report, background=False)
     assert again.same_data_as_source is True

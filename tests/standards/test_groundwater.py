@@ -10,15 +10,23 @@ TABLE = rows("water/gb14848_groundwater.csv")
 
 
 def classes(pairs, unit=None):
-    frame = pl.DataFrame({"site": [f"s{i:03d}" for i in range(len(pairs))], "time": "t",
-                          "parameter": [p[0] for p in pairs], "value": [float(p[1]) for p in pairs],
-                          "below_dl": [p[2] if len(p) > 2 else False for p in pairs],
-                          "unit": [unit or "" for _ in pairs]})
+    frame = pl.DataFrame(
+        {
+            "site": [f"s{i:03d}" for i in range(len(pairs))],
+            "time": "t",
+            "parameter": [p[0] for p in pairs],
+            "value": [float(p[1]) for p in pairs],
+            "below_dl": [p[2] if len(p) > 2 else False for p in pairs],
+            "unit": [unit or "" for _ in pairs],
+        }
+    )
     return g.item_classes(frame).sort("site")["class"].to_list()
 
 
 def test_packaged_table_is_the_shared_table():
-    assert (PACKAGED / "gb14848_groundwater.csv").read_bytes() == (SHARED / "water/gb14848_groundwater.csv").read_bytes()
+    assert (PACKAGED / "gb14848_groundwater.csv").read_bytes() == (
+        SHARED / "water/gb14848_groundwater.csv"
+    ).read_bytes()
 
 
 def _numeric(row):
@@ -43,19 +51,43 @@ def test_every_numeric_row_was_tested():
     assert others == {"odour", "visible", "ph", "las", "galpha", "gbeta"}
 
 
-@pytest.mark.parametrize("value, cls", [(6.5, 1), (8.5, 1), (7.0, 1), (5.5, 4), (below(6.5), 4), (above(8.5), 4),
-                                        (9.0, 4), (above(9.0), 5), (below(5.5), 5)])
+@pytest.mark.parametrize(
+    "value, cls",
+    [
+        (6.5, 1),
+        (8.5, 1),
+        (7.0, 1),
+        (5.5, 4),
+        (below(6.5), 4),
+        (above(8.5), 4),
+        (9.0, 4),
+        (above(9.0), 5),
+        (below(5.5), 5),
+    ],
+)
 def test_ph_bands(value, cls):
     assert classes([("ph", value)]) == [cls]
 
 
 def test_las_class_i_is_not_detected():
-    assert classes([("las", 0.05, True), ("las", 0.05), ("las", 0.1), ("las", 0.3), ("las", above(0.3))]) == [1, 2, 2, 3, 5]
+    assert classes([("las", 0.05, True), ("las", 0.05), ("las", 0.1), ("las", 0.3), ("las", above(0.3))]) == [
+        1,
+        2,
+        2,
+        3,
+        5,
+    ]
 
 
 def test_gross_alpha_beta_above_guidance_is_iv_and_asks_for_nuclides():
     # gbeta 1.0 is the class II and III limit: the better class
-    assert classes([("galpha", 0.5), ("galpha", 0.6), ("gbeta", 1.0), ("gbeta", 5.0), ("galpha", 0.1)]) == [3, 4, 2, 4, 1]
+    assert classes([("galpha", 0.5), ("galpha", 0.6), ("gbeta", 1.0), ("gbeta", 5.0), ("galpha", 0.1)]) == [
+        3,
+        4,
+        2,
+        4,
+        1,
+    ]
     assert g.classify_values({"galpha": 0.6})["nuclide_analysis"] is True
 
 
@@ -67,8 +99,26 @@ def test_qualitative_items():
     "values, units, label, deciding",
     [
         ({"cl": 400, "pce": 350}, {"pce": "ug/L"}, "Ⅴ", "cl,pce"),
-        (dict(ph=7.4, hardness=320, tds=480, so4=120, cl=80, fe=0.15, mn=0.08, vphenol=0.001, codmn=1.8, nh3n=0.3,
-              no3n=8, no2n=0.05, f=0.6), {}, "Ⅲ", "hardness,mn,nh3n,no3n"),
+        (
+            dict(
+                ph=7.4,
+                hardness=320,
+                tds=480,
+                so4=120,
+                cl=80,
+                fe=0.15,
+                mn=0.08,
+                vphenol=0.001,
+                codmn=1.8,
+                nh3n=0.3,
+                no3n=8,
+                no2n=0.05,
+                f=0.6,
+            ),
+            {},
+            "Ⅲ",
+            "hardness,mn,nh3n,no3n",
+        ),
         (dict(ph=8.7, fe=0.25, hardness=200, tds=600, nh3n=0.08), {}, "Ⅳ", "ph"),
         (dict(ph=7.1, tcoli=5, colony=150, no3n=4.5, nh3n=0.05, codmn=0.9), {}, "Ⅳ", "tcoli,colony"),
     ],

@@ -15,15 +15,29 @@ from meili.standards.media import (
 
 @pytest.mark.parametrize(
     "unit, standard, factor",
-    [("µg/L", "mg/L", 1e-3), ("ug/L", "mg/L", 1e-3), ("μg/L", "mg/L", 1e-3), ("mg/L", "ug/L", 1e3), ("ng/L", "mg/L", 1e-6),
-     ("mg/m3", "mg/m3", 1.0), ("µg/L", "mg/m3", 1.0), ("µg/kg", "mg/kg", 1e-3), ("", "mg/L", 1.0), (None, "mg/L", 1.0),
-     ("个/L", "count/L (个/L)", 1.0), ("CFU/100mL", "MPN/100mL or CFU/100mL", 1.0), ("无量纲", "dimensionless", 1.0)],
+    [
+        ("µg/L", "mg/L", 1e-3),
+        ("ug/L", "mg/L", 1e-3),
+        ("μg/L", "mg/L", 1e-3),
+        ("mg/L", "ug/L", 1e3),
+        ("ng/L", "mg/L", 1e-6),
+        ("mg/m3", "mg/m3", 1.0),
+        ("µg/L", "mg/m3", 1.0),
+        ("µg/kg", "mg/kg", 1e-3),
+        ("", "mg/L", 1.0),
+        (None, "mg/L", 1.0),
+        ("个/L", "count/L (个/L)", 1.0),
+        ("CFU/100mL", "MPN/100mL or CFU/100mL", 1.0),
+        ("无量纲", "dimensionless", 1.0),
+    ],
 )
 def test_unit_factors(unit, standard, factor):
     assert unit_factor(unit, standard) == pytest.approx(factor)
 
 
-@pytest.mark.parametrize("unit, standard", [("mg/kg", "mg/L"), ("kg", "mg/L"), ("NTU", "mg/L"), ("mg/L", "dimensionless"), ("Bq/L", "NTU")])
+@pytest.mark.parametrize(
+    "unit, standard", [("mg/kg", "mg/L"), ("kg", "mg/L"), ("NTU", "mg/L"), ("mg/L", "dimensionless"), ("Bq/L", "NTU")]
+)
 def test_incompatible_or_unknown_units_are_errors(unit, standard):
     with pytest.raises(UnknownUnitError):
         unit_factor(unit, standard)
@@ -35,7 +49,14 @@ def test_convert():
 
 def test_registry_accepts_key_chinese_short_and_english_names():
     reg = water.registry()
-    assert reg.key("tp") == reg.key("总磷(以P计)") == reg.key("总磷") == reg.key("TP") == reg.key("total phosphorus TP (as P)") == "tp"
+    assert (
+        reg.key("tp")
+        == reg.key("总磷(以P计)")
+        == reg.key("总磷")
+        == reg.key("TP")
+        == reg.key("total phosphorus TP (as P)")
+        == "tp"
+    )
     assert reg.key("高锰酸盐指数") == reg.key("CODMn") == "codmn"
     assert reg["tp"].short_cn == "总磷" and reg["tn"].short_cn == "总氮"
     with pytest.raises(UnknownItemError):
@@ -43,13 +64,23 @@ def test_registry_accepts_key_chinese_short_and_english_names():
 
 
 def test_normalise_reports_the_first_bad_row():
-    frame = pl.DataFrame({"site": "a", "time": "t", "parameter": ["tp", "cod", "tp"], "value": [1.0, 2.0, 3.0], "unit": ["", "mg/L", "mg"]})
+    frame = pl.DataFrame(
+        {
+            "site": "a",
+            "time": "t",
+            "parameter": ["tp", "cod", "tp"],
+            "value": [1.0, 2.0, 3.0],
+            "unit": ["", "mg/L", "mg"],
+        }
+    )
     with pytest.raises(UnknownUnitError) as err:
         normalise(frame, water.registry())
     assert err.value.position == 2 and err.value.column == "unit"
 
 
-@pytest.mark.parametrize("value, digits, expected", [(81.25, 1, 81.3), (56.25, 1, 56.3), (0.125, 2, 0.13), (-1.25, 1, -1.3), (2.0, 1, 2.0)])
+@pytest.mark.parametrize(
+    "value, digits, expected", [(81.25, 1, 81.3), (56.25, 1, 56.3), (0.125, 2, 0.13), (-1.25, 1, -1.3), (2.0, 1, 2.0)]
+)
 def test_round_half_up(value, digits, expected):
     assert round_half_up(value, digits) == expected
 
@@ -62,7 +93,9 @@ def test_period_means_rejects_unknown_method():
 
 
 def test_period_means_single_values_and_duplicates_agree():
-    single = pl.DataFrame({"s": ["a", "a", "b"], "k": ["x", "y", "x"], "value": [1.0, 2.0, 3.0], "below_dl": [False, True, False]})
+    single = pl.DataFrame(
+        {"s": ["a", "a", "b"], "k": ["x", "y", "x"], "value": [1.0, 2.0, 3.0], "below_dl": [False, True, False]}
+    )
     out = period_means(single, ["s", "k"]).sort("s", "k")
     assert out["value"].to_list() == [1.0, 2.0, 3.0] and out["below_dl"].to_list() == [False, True, False]
     assert out["n"].to_list() == [1, 1, 1]
@@ -71,7 +104,10 @@ def test_period_means_single_values_and_duplicates_agree():
     assert out["value"].to_list() == [1.5, 2.0, 3.0] and out["n"].to_list() == [2, 1, 1]
 
 
-@pytest.mark.parametrize("text, value", [("Ⅲ", 3), ("III", 3), ("3", 3), ("Ⅲ类", 3), ("三类", 3), ("二类", 2), ("iv", 4), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    "text, value",
+    [("Ⅲ", 3), ("III", 3), ("3", 3), ("Ⅲ类", 3), ("三类", 3), ("二类", 2), ("iv", 4), ("", None), (None, None)],
+)
 def test_parse_class(text, value):
     from meili.standards.media import parse_class
 

@@ -21,8 +21,15 @@ def test_every_limit_cell(row):
     day, night, lmax = (float(row[c]) for c in ("day_leq_limit_dBA", "night_leq_limit_dBA", "night_lmax_limit_dBA"))
     assert noise.limits()[row["zone_class"]] == (day, night, lmax)
     assert lmax == night + 15
-    frame = pl.DataFrame({"site": ["a", "b"], "zone_class": row["zone_class"], "ld": [day, above(day)],
-                          "ln": [night, night + 0.1], "lmax": [lmax, lmax + 1]})
+    frame = pl.DataFrame(
+        {
+            "site": ["a", "b"],
+            "zone_class": row["zone_class"],
+            "ld": [day, above(day)],
+            "ln": [night, night + 0.1],
+            "lmax": [lmax, lmax + 1],
+        }
+    )
     out = noise.assess(frame)
     assert out["day_met"].to_list() == [True, False]
     assert out["night_met"].to_list() == [True, False] and out["night_exceed"].to_list() == [0.0, 0.1]
@@ -40,10 +47,15 @@ def test_worked_e1_e2_e7(zone, ld, ln, day_met, night_met, night_exceed):
 
 
 def test_e3_e4_railway_approval_date():
-    frame = pl.DataFrame({"site": ["E3", "E4"], "zone_class": "4b", "ln": [58.0, 58.0], "rail_approved": ["2012-03-01", "2005-06-01"]})
+    frame = pl.DataFrame(
+        {"site": ["E3", "E4"], "zone_class": "4b", "ln": [58.0, 58.0], "rail_approved": ["2012-03-01", "2005-06-01"]}
+    )
     out = noise.assess(frame)
     assert out["night_met"].to_list() == [True, False] and out["night_exceed"].to_list() == [0.0, 3.0]
-    assert noise.zone("4b", dt.date(2011, 1, 1)) == "4b" and noise.zone("4b", dt.date(2010, 12, 31)) == "4b_existing_rail_background"
+    assert (
+        noise.zone("4b", dt.date(2011, 1, 1)) == "4b"
+        and noise.zone("4b", dt.date(2010, 12, 31)) == "4b_existing_rail_background"
+    )
 
 
 def test_e5_night_maximum():
@@ -62,21 +74,30 @@ def test_e6_energy_average_not_arithmetic():
     assert (levels["day_hours"], levels["night_hours"]) == (16, 8)
     assert noise.energy_average([55.0] * 14 + [65.0] * 2) == pytest.approx(levels["ld"])
     assert noise.ldn(levels["ld"], levels["ln"]) == pytest.approx(levels["ldn"])
-    z2 = noise.assess(pl.DataFrame({"site": ["a", "b"], "zone_class": ["2", "1"], "ld": [levels["ld"]] * 2, "ln": [levels["ln"]] * 2}))
+    z2 = noise.assess(
+        pl.DataFrame({"site": ["a", "b"], "zone_class": ["2", "1"], "ld": [levels["ld"]] * 2, "ln": [levels["ln"]] * 2})
+    )
     assert z2["day_met"].to_list() == [True, False] and z2["night_met"].to_list() == [True, False]
     assert z2["day_exceed"].to_list() == [0.0, 3.3] and z2["night_exceed"].to_list() == [0.0, 4.4]
 
 
 def test_hour_labels_end_and_start():
     # labelled by the hour's end: 06:00 is the hour 05–06 (night), 22:00 the hour 21–22 (day)
-    frame = pl.DataFrame({"site": "a", "time": [dt.datetime(2024, 5, 2, 6), dt.datetime(2024, 5, 2, 22), dt.datetime(2024, 5, 2, 23)],
-                          "leq": [40.0, 60.0, 50.0]})
+    frame = pl.DataFrame(
+        {
+            "site": "a",
+            "time": [dt.datetime(2024, 5, 2, 6), dt.datetime(2024, 5, 2, 22), dt.datetime(2024, 5, 2, 23)],
+            "leq": [40.0, 60.0, 50.0],
+        }
+    )
     end = noise.period_levels(frame).sort("date")
     assert end["date"].to_list() == [dt.date(2024, 5, 1), dt.date(2024, 5, 2)]
     assert end["ln"].to_list()[0] == pytest.approx(40.0) and end["ld"].to_list()[1] == pytest.approx(60.0)
     assert end["ln"].to_list()[1] == pytest.approx(50.0)
     start = noise.period_levels(frame, label="start").sort("date")
-    assert start["ld"].to_list()[0] == pytest.approx(40.0) and start["ln"].to_list()[0] == pytest.approx(10 * math.log10((10**6 + 10**5) / 2))
+    assert start["ld"].to_list()[0] == pytest.approx(40.0) and start["ln"].to_list()[0] == pytest.approx(
+        10 * math.log10((10**6 + 10**5) / 2)
+    )
 
 
 def test_local_day_definition():
@@ -84,10 +105,18 @@ def test_local_day_definition():
     assert noise.period_levels(frame, day_start=7)["ln"][0] == pytest.approx(50.0)
 
 
-@pytest.mark.parametrize("points, met, rate", [(16, 13, 81.3), (16, 9, 56.3), (143, 123, 86.0), (143, 94, 65.7), (6, 4, 66.7), (6, 5, 83.3)])
+@pytest.mark.parametrize(
+    "points, met, rate", [(16, 13, 81.3), (16, 9, 56.3), (143, 123, 86.0), (143, 94, 65.7), (6, 4, 66.7), (6, 5, 83.3)]
+)
 def test_compliance_rates_e8_e10(points, met, rate):
-    frame = pl.DataFrame({"site": [f"p{i}" for i in range(points)], "zone_class": "1",
-                          "ld": [50.0] * met + [60.0] * (points - met), "ln": [40.0] * met + [50.0] * (points - met)})
+    frame = pl.DataFrame(
+        {
+            "site": [f"p{i}" for i in range(points)],
+            "zone_class": "1",
+            "ld": [50.0] * met + [60.0] * (points - met),
+            "ln": [40.0] * met + [50.0] * (points - met),
+        }
+    )
     rates = noise.compliance_rates(noise.assess(frame))
     zone1 = rates.filter(pl.col("zone_class") == "1").row(0, named=True)
     assert (zone1["day_points"], zone1["day_met_points"], zone1["day_rate"]) == (points, met, rate)
@@ -96,11 +125,22 @@ def test_compliance_rates_e8_e10(points, met, rate):
 
 
 def test_rates_by_zone_and_overall():
-    frame = pl.DataFrame({"site": list("abcd"), "zone_class": ["1", "1", "2", "2"], "ld": [50.0, 60.0, 50.0, 50.0], "ln": [None, 50.0, 40.0, 60.0]})
+    frame = pl.DataFrame(
+        {
+            "site": list("abcd"),
+            "zone_class": ["1", "1", "2", "2"],
+            "ld": [50.0, 60.0, 50.0, 50.0],
+            "ln": [None, 50.0, 40.0, 60.0],
+        }
+    )
     rates = noise.compliance_rates(noise.assess(frame))
     assert rates["zone_class"].to_list() == ["1", "2", "all"]
     assert rates["day_rate"].to_list() == [50.0, 100.0, 75.0]
-    assert rates["night_points"].to_list() == [1, 2, 3] and rates["night_rate"].to_list() == [0.0, 50.0, pytest.approx(33.3)]
+    assert rates["night_points"].to_list() == [1, 2, 3] and rates["night_rate"].to_list() == [
+        0.0,
+        50.0,
+        pytest.approx(33.3),
+    ]
 
 
 def test_unknown_zone_is_an_error():

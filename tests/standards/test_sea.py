@@ -11,8 +11,14 @@ NUMERIC = [r for r in TABLE if r["numeric_single_factor"] == "yes"]
 
 
 def classes(pairs):
-    frame = pl.DataFrame({"site": [f"s{i:03d}" for i in range(len(pairs))], "time": "t",
-                          "parameter": [p[0] for p in pairs], "value": [float(p[1]) for p in pairs]})
+    frame = pl.DataFrame(
+        {
+            "site": [f"s{i:03d}" for i in range(len(pairs))],
+            "time": "t",
+            "parameter": [p[0] for p in pairs],
+            "value": [float(p[1]) for p in pairs],
+        }
+    )
     return sea.item_classes(frame).sort("site")["class"].to_list()
 
 
@@ -83,7 +89,12 @@ def test_good_share_by_count_and_area():
     areas = pl.DataFrame({"site": ["a", "b", "c", "d"], "area": [10.0, 20.0, 30.0, 40.0]})
     r = sea.good_share(classes_, areas).row(0, named=True)
     assert (r["n_stations"], r["share_class1"], r["share_good"], r["share_worse_iv"]) == (4, 25.0, 50.0, 25.0)
-    assert (r["area_total"], r["area_share_class1"], r["area_share_good"], r["area_share_worse_iv"]) == (100.0, 10.0, 30.0, 40.0)
+    assert (r["area_total"], r["area_share_class1"], r["area_share_good"], r["area_share_worse_iv"]) == (
+        100.0,
+        10.0,
+        30.0,
+        40.0,
+    )
     assert "area_share_good" not in sea.good_share(classes_).columns
 
 
@@ -96,8 +107,17 @@ def test_good_share_by_sea_area():
 
 @pytest.mark.parametrize(
     "c1, good, worse, level",
-    [(34.5, 82.5, 2.2, "良好"), (30, 67.9, 9.9, "一般"), (30, 75.8, 15.2, "一般"), (20, 46.9, 31.0, "差"),
-     (60, 90, 0, "优"), (59.9, 95, 0, "良好"), (50, 59.9, 10, "差"), (10, 10, 40.1, "极差"), (10, 60, 30, "一般")],
+    [
+        (34.5, 82.5, 2.2, "良好"),
+        (30, 67.9, 9.9, "一般"),
+        (30, 75.8, 15.2, "一般"),
+        (20, 46.9, 31.0, "差"),
+        (60, 90, 0, "优"),
+        (59.9, 95, 0, "良好"),
+        (50, 59.9, 10, "差"),
+        (10, 10, 40.1, "极差"),
+        (10, 60, 30, "一般"),
+    ],
 )
 def test_area_levels_and_the_2017_bulletin(c1, good, worse, level):
     assert sea.area_level(c1, good, worse) == level

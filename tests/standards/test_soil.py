@@ -19,8 +19,9 @@ def test_packaged_tables_match_shared():
     assert packaged.equals(shared)
 
 
-@pytest.mark.parametrize("row", [r for r in FARM if r["value_type"] == "screening"],
-                         ids=lambda r: f"{r['key']}-{r['land_use']}")
+@pytest.mark.parametrize(
+    "row", [r for r in FARM if r["value_type"] == "screening"], ids=lambda r: f"{r['key']}-{r['land_use']}"
+)
 def test_every_screening_cell(row):
     for band, ph in BANDS.items():
         value = float(row[band])
@@ -53,13 +54,22 @@ def _farm(triples, ph, use):
     return soil.farmland_items(samples, points)
 
 
-@pytest.mark.parametrize("ph, band", [(5.5, 1), (above(5.5), 2), (6.5, 2), (above(6.5), 3), (7.5, 3), (above(7.5), 4), (3, 1), (9, 4)])
+@pytest.mark.parametrize(
+    "ph, band", [(5.5, 1), (above(5.5), 2), (6.5, 2), (above(6.5), 3), (7.5, 3), (above(7.5), 4), (3, 1), (9, 4)]
+)
 def test_ph_band_boundaries_belong_to_the_lower_band(ph, band):
     assert soil.ph_band(ph) == band
 
 
 FARM_EXAMPLES = {
-    "F1": (5.2, "paddy", {"cd": 0.25, "hg": 0.3, "as": 20, "pb": 60, "cr": 100, "cu": 30, "ni": 40, "zn": 120}, "优先保护类", "cd", 0.83),
+    "F1": (
+        5.2,
+        "paddy",
+        {"cd": 0.25, "hg": 0.3, "as": 20, "pb": 60, "cr": 100, "cu": 30, "ni": 40, "zn": 120},
+        "优先保护类",
+        "cd",
+        0.83,
+    ),
     "F2": (6.8, "paddy", {"cd": 0.9}, "安全利用类", "cd", 1.50),
     "F3": (5.0, "dryland", {"cd": 1.8}, "严格管控类", "cd", 6.0),
     "F4": (7.8, "orchard", {"cu": 180, "cd": 0.5}, "优先保护类", "cu", 0.90),
@@ -71,10 +81,14 @@ FARM_EXAMPLES = {
 
 
 def _farmland(names, **options):
-    samples = pl.DataFrame([(n, k, float(v)) for n in names for k, v in FARM_EXAMPLES[n][2].items()],
-                           schema=["site", "parameter", "value"], orient="row")
-    points = pl.DataFrame([(n, FARM_EXAMPLES[n][0], FARM_EXAMPLES[n][1]) for n in names],
-                          schema=["site", "ph", "land_use"], orient="row")
+    samples = pl.DataFrame(
+        [(n, k, float(v)) for n in names for k, v in FARM_EXAMPLES[n][2].items()],
+        schema=["site", "parameter", "value"],
+        orient="row",
+    )
+    points = pl.DataFrame(
+        [(n, FARM_EXAMPLES[n][0], FARM_EXAMPLES[n][1]) for n in names], schema=["site", "ph", "land_use"], orient="row"
+    )
     return soil.farmland(samples, points, **options)
 
 
@@ -87,7 +101,11 @@ def test_worked_farmland_examples():
 
 
 def test_f1_ratios_of_every_item():
-    samples = pl.DataFrame([("F1", k, float(v)) for k, v in FARM_EXAMPLES["F1"][2].items()], schema=["site", "parameter", "value"], orient="row")
+    samples = pl.DataFrame(
+        [("F1", k, float(v)) for k, v in FARM_EXAMPLES["F1"][2].items()],
+        schema=["site", "parameter", "value"],
+        orient="row",
+    )
     items = soil.farmland_items(samples, pl.DataFrame({"site": ["F1"], "ph": [5.2], "land_use": ["paddy"]}))
     got = {k: round(p, 2) for k, p in items.select("key", "p_screening").iter_rows()}
     assert got == {"cd": 0.83, "hg": 0.60, "as": 0.67, "pb": 0.75, "cr": 0.40, "cu": 0.60, "ni": 0.67, "zn": 0.60}
@@ -134,7 +152,12 @@ def test_every_construction_cell(row):
         points = pl.DataFrame({"site": [f"p{i}" for i in range(4)], "land_class": [str(cls)] * 4})
         out = soil.construction_items(samples, points).sort("site")
         assert out["screening"].to_list() == [s] * 4 and out["intervention"].to_list() == [g] * 4
-        expected = ["≤筛选值", "＞筛选值" if above(s) <= g else "＞管制值", "≤筛选值" if g <= s else "＞筛选值", "＞管制值"]
+        expected = [
+            "≤筛选值",
+            "＞筛选值" if above(s) <= g else "＞管制值",
+            "≤筛选值" if g <= s else "＞筛选值",
+            "＞管制值",
+        ]
         if key in soil.BACKGROUND_ITEMS:
             assert out["note"][1] != ""
         assert out["result"].to_list() == expected
@@ -154,12 +177,23 @@ def _construction(triples, classes):
 
 def test_worked_construction_examples():
     out = _construction(
-        [("C1", "砷", 45.0), ("C1", "铅", 500.0), ("C1", "苯", 2.0), ("C2", "砷", 45.0), ("C3", "苯并[a]芘", 20.0),
-         ("C4", "铅", 500.0)],
+        [
+            ("C1", "砷", 45.0),
+            ("C1", "铅", 500.0),
+            ("C1", "苯", 2.0),
+            ("C2", "砷", 45.0),
+            ("C3", "苯并[a]芘", 20.0),
+            ("C4", "铅", 500.0),
+        ],
         {"C1": "2", "C2": "1", "C3": "2", "C4": ""},
     )
     got = {r["site"]: (r["land_class"], r["result"], round(r["max_p_screening"], 2)) for r in out.iter_rows(named=True)}
-    assert got == {"C1": (2, "≤筛选值", 0.75), "C2": (1, "＞筛选值", 2.25), "C3": (2, "＞管制值", 13.33), "C4": (1, "＞筛选值", 1.25)}
+    assert got == {
+        "C1": (2, "≤筛选值", 0.75),
+        "C2": (1, "＞筛选值", 2.25),
+        "C3": (2, "＞管制值", 13.33),
+        "C4": (1, "＞筛选值", 1.25),
+    }
 
 
 def test_c2_multiple_and_background_exception():
@@ -187,8 +221,13 @@ RANK = {"≤筛选值": 0, "＞筛选值": 1, "＞管制值": 2}
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(["cd", "hg", "as", "pb", "cr", "cu", "ni", "zn"]), st.floats(0, 2000), st.floats(0, 2000),
-       st.floats(4, 9), st.sampled_from(["paddy", "dryland", "orchard", "rotation"]))
+@given(
+    st.sampled_from(["cd", "hg", "as", "pb", "cr", "cu", "ni", "zn"]),
+    st.floats(0, 2000),
+    st.floats(0, 2000),
+    st.floats(4, 9),
+    st.sampled_from(["paddy", "dryland", "orchard", "rotation"]),
+)
 def test_farmland_result_is_monotonic_in_concentration(key, a, b, ph, use):
     low, high = sorted((a, b))
     items = _farm([("p1", key, low), ("p2", key, high)], ph, use).sort("site")

@@ -72,7 +72,9 @@ def test_items_without_classes_get_none():
 @pytest.mark.parametrize("row", [r for r in TABLE if r["table"] in ("2", "3")], ids=lambda r: r["key"])
 def test_supplementary_single_limits(row):
     limit = float(row["single_limit"])
-    frame = pl.DataFrame({"site": ["a", "b"], "time": ["t", "t"], "parameter": [row["key"]] * 2, "value": [limit, above(limit)]})
+    frame = pl.DataFrame(
+        {"site": ["a", "b"], "time": ["t", "t"], "parameter": [row["key"]] * 2, "value": [limit, above(limit)]}
+    )
     out = w.item_classes(frame).sort("site")
     assert out["single_met"].to_list() == [True, False]
     assert out["single_limit"].to_list() == [limit, limit]
@@ -117,7 +119,9 @@ def test_worked_river_examples(name, label, level, main):
 
 def test_worked_item_classes_s2_s5_s6_s8():
     def per_item(values):
-        frame = pl.DataFrame({"site": "x", "time": "t", "parameter": list(values), "value": [float(v) for v in values.values()]})
+        frame = pl.DataFrame(
+            {"site": "x", "time": "t", "parameter": list(values), "value": [float(v) for v in values.values()]}
+        )
         return dict(w.item_classes(frame).select("key", "class").iter_rows())
 
     assert per_item(S["S2"]) == dict(do=2, codmn=2, cod=1, bod5=1, nh3n=2, tp=2)
@@ -149,8 +153,9 @@ def test_s7_lake_point():
 
 def test_s9_annual_mean_not_worst_month():
     tp = [0.12, 0.15, 0.22, 0.31, 0.18, 0.16, 0.25, 0.19, 0.14, 0.11, 0.13, 0.17]
-    frame = pl.DataFrame({"site": "A", "time": [f"2024-{m:02d}-10 10:00" for m in range(1, 13)],
-                          "parameter": "tp", "value": tp})
+    frame = pl.DataFrame(
+        {"site": "A", "time": [f"2024-{m:02d}-10 10:00" for m in range(1, 13)], "parameter": "tp", "value": tp}
+    )
     frame = frame.with_columns(pl.col("time").str.to_datetime())
     r = w.annual(frame, year=2024).row(0, named=True)
     assert r["class_label"] == "Ⅲ" and r["n_months"] == 12 and r["enough_months"]
@@ -163,14 +168,22 @@ def test_s9_annual_mean_not_worst_month():
 
 
 def test_annual_months_flag():
-    frame = pl.DataFrame({"site": "A", "time": [f"2024-{m:02d}-01 00:00" for m in range(1, 8)], "parameter": "cod", "value": 10.0})
+    frame = pl.DataFrame(
+        {"site": "A", "time": [f"2024-{m:02d}-01 00:00" for m in range(1, 8)], "parameter": "cod", "value": 10.0}
+    )
     r = w.annual(frame, year=2024).row(0, named=True)
     assert r["n_months"] == 7 and r["enough_months"] is False
 
 
 def test_mean_exactly_at_limit_is_the_better_class():
-    frame = pl.DataFrame({"site": "A", "time": ["2024-01-01 00:00", "2024-02-01 00:00", "2024-03-01 00:00"],
-                          "parameter": "tp", "value": [0.1, 0.2, 0.3]})
+    frame = pl.DataFrame(
+        {
+            "site": "A",
+            "time": ["2024-01-01 00:00", "2024-02-01 00:00", "2024-03-01 00:00"],
+            "parameter": "tp",
+            "value": [0.1, 0.2, 0.3],
+        }
+    )
     assert w.classify(frame, period="all")["class_label"][0] == "Ⅲ"  # mean 0.2 = class III limit
 
 
@@ -204,27 +217,45 @@ def test_target_class_ii_uses_class_ii_limits():
 def test_nondetect_compares_detection_limit_with_class_limit():
     # Hg DL 0.00004 ≤ class I 0.00005 → I; DL 0.0001 → III with uncertainty flagged
     assert classes([("hg", 0.00004, True), ("hg", 0.0001, True)]) == [1, 3]
-    frame = pl.DataFrame({"site": "a", "time": "t", "parameter": ["hg", "cod"], "value": [0.0001, 10.0], "below_dl": [True, False]})
+    frame = pl.DataFrame(
+        {"site": "a", "time": "t", "parameter": ["hg", "cod"], "value": [0.0001, 10.0], "below_dl": [True, False]}
+    )
     assert w.classify(frame)["dl_uncertain_items"][0] == "hg"
 
 
 @pytest.mark.parametrize("mode, mean", [("half", (0.02 + 0.1) / 2), ("limit", (0.04 + 0.1) / 2), ("zero", 0.05)])
 def test_nondetect_in_means(mode, mean):
-    frame = pl.DataFrame({"site": "a", "time": ["2024-01-01 00:00", "2024-02-01 00:00"], "parameter": "tp",
-                          "value": [0.04, 0.1], "below_dl": [True, False]})
+    frame = pl.DataFrame(
+        {
+            "site": "a",
+            "time": ["2024-01-01 00:00", "2024-02-01 00:00"],
+            "parameter": "tp",
+            "value": [0.04, 0.1],
+            "below_dl": [True, False],
+        }
+    )
     out = w.item_classes(frame, period="year", nondetect=mode)
     assert out["value"][0] == pytest.approx(mean) and out["below_dl"][0] is False
 
 
 def test_all_nondetects_stay_a_nondetect_at_the_largest_limit():
-    frame = pl.DataFrame({"site": "a", "time": ["2024-01-01 00:00", "2024-02-01 00:00"], "parameter": "cn",
-                          "value": [0.004, 0.001], "below_dl": [True, True]})
+    frame = pl.DataFrame(
+        {
+            "site": "a",
+            "time": ["2024-01-01 00:00", "2024-02-01 00:00"],
+            "parameter": "cn",
+            "value": [0.004, 0.001],
+            "below_dl": [True, True],
+        }
+    )
     out = w.item_classes(frame, period="year")
     assert out["value"][0] == 0.004 and out["below_dl"][0] is True and out["class"][0] == 1
 
 
 def test_units_convert_and_unknowns_are_errors():
-    frame = pl.DataFrame({"site": "a", "time": "t", "parameter": ["氨氮", "总磷"], "value": [1100.0, 250.0], "unit": ["µg/L", "ug/L"]})
+    frame = pl.DataFrame(
+        {"site": "a", "time": "t", "parameter": ["氨氮", "总磷"], "value": [1100.0, 250.0], "unit": ["µg/L", "ug/L"]}
+    )
     out = w.item_classes(frame).sort("key")
     assert out["value"].to_list() == pytest.approx([1.1, 0.25]) and out["class"].to_list() == [4, 4]
     with pytest.raises(UnknownUnitError):
@@ -239,8 +270,18 @@ def test_units_convert_and_unknowns_are_errors():
 
 @pytest.mark.parametrize(
     "good, worse, n, level",
-    [(18, 0, 20, "优"), (17, 0, 20, "良好"), (15, 0, 20, "良好"), (14, 3, 20, "轻度污染"), (14, 4, 20, "中度污染"),
-     (10, 7, 20, "中度污染"), (10, 8, 20, "重度污染"), (9, 0, 10, "优"), (4, 1, 6, "轻度污染"), (2, 2, 5, "重度污染")],
+    [
+        (18, 0, 20, "优"),
+        (17, 0, 20, "良好"),
+        (15, 0, 20, "良好"),
+        (14, 3, 20, "轻度污染"),
+        (14, 4, 20, "中度污染"),
+        (10, 7, 20, "中度污染"),
+        (10, 8, 20, "重度污染"),
+        (9, 0, 10, "优"),
+        (4, 1, 6, "轻度污染"),
+        (2, 2, 5, "重度污染"),
+    ],
 )
 def test_status_thresholds_at_their_edges(good, worse, n, level):
     assert w.status_from_counts(good, worse, n) == level
@@ -248,7 +289,14 @@ def test_status_thresholds_at_their_edges(good, worse, n, level):
 
 def _river(classes_by_site):
     """Samples where each section's COD, NH3-N or TP gives the wanted class."""
-    value = {1: dict(cod=10), 2: dict(nh3n=0.4), 3: dict(cod=20), 4: dict(cod=30), 5: dict(cod=40), 6: dict(cod=50, nh3n=2.5)}
+    value = {
+        1: dict(cod=10),
+        2: dict(nh3n=0.4),
+        3: dict(cod=20),
+        4: dict(cod=30),
+        5: dict(cod=40),
+        6: dict(cod=50, nh3n=2.5),
+    }
     rows_, sites = [], []
     for i, cls in enumerate(classes_by_site):
         for key, v in value[cls].items():
@@ -260,8 +308,11 @@ def _river(classes_by_site):
 
 @pytest.mark.parametrize(
     "sections, share_good, share_worse, level",
-    [([2, 2, 3, 3, 4, 6], 66.7, 16.7, "轻度污染"), ([1, 2, 3, 3, 2, 1, 2, 3, 3, 4], 90.0, 0.0, "优"),
-     ([2, 3, 4, 6, 6], 40.0, 40.0, "重度污染")],
+    [
+        ([2, 2, 3, 3, 4, 6], 66.7, 16.7, "轻度污染"),
+        ([1, 2, 3, 3, 2, 1, 2, 3, 3, 4], 90.0, 0.0, "优"),
+        ([2, 3, 4, 6, 6], 40.0, 40.0, "重度污染"),
+    ],
 )
 def test_worked_rivers_r1_r3(sections, share_good, share_worse, level):
     samples, sites = _river(sections)
@@ -277,7 +328,9 @@ def test_river_r1_exceedance_rate():
 
 
 def test_river_r4_fewer_than_five_sections_averages():
-    samples = pl.DataFrame({"site": ["a", "b", "c"], "time": "2024-06-01 00:00", "parameter": "cod", "value": [10.0, 20.0, 36.0]})
+    samples = pl.DataFrame(
+        {"site": ["a", "b", "c"], "time": "2024-06-01 00:00", "parameter": "cod", "value": [10.0, 20.0, 36.0]}
+    )
     sites = pl.DataFrame({"site": ["a", "b", "c"], "river": "R"})
     r = w.water_body_status(samples, sites).row(0, named=True)
     assert r["method"] == "average" and r["class_label"] == "Ⅳ" and r["level"] == "轻度污染"  # mean 22
@@ -308,16 +361,31 @@ def test_tli_weights_from_r_squared():
 
 @pytest.mark.parametrize(
     "index, state, grade",
-    [(29.99, "贫营养", "贫营养"), (30, "中营养", "中营养"), (50, "中营养", "中营养"), (50.01, "富营养", "轻度富营养"),
-     (60, "富营养", "轻度富营养"), (60.01, "富营养", "中度富营养"), (70, "富营养", "中度富营养"), (70.01, "富营养", "重度富营养")],
+    [
+        (29.99, "贫营养", "贫营养"),
+        (30, "中营养", "中营养"),
+        (50, "中营养", "中营养"),
+        (50.01, "富营养", "轻度富营养"),
+        (60, "富营养", "轻度富营养"),
+        (60.01, "富营养", "中度富营养"),
+        (70, "富营养", "中度富营养"),
+        (70.01, "富营养", "重度富营养"),
+    ],
 )
 def test_tli_class_boundaries(index, state, grade):
     assert w.trophic_state(index) == (state, grade)
 
 
 def test_trophic_frame_and_tp_in_micrograms():
-    frame = pl.DataFrame({"site": "L1", "time": "2024-06-01 00:00", "parameter": ["chla", "tp", "tn", "sd", "codmn"],
-                          "value": [30.0, 150.0, 2.5, 0.8, 6.0], "unit": ["µg/L", "µg/L", "mg/L", "m", "mg/L"]})
+    frame = pl.DataFrame(
+        {
+            "site": "L1",
+            "time": "2024-06-01 00:00",
+            "parameter": ["chla", "tp", "tn", "sd", "codmn"],
+            "value": [30.0, 150.0, 2.5, 0.8, 6.0],
+            "unit": ["µg/L", "µg/L", "mg/L", "m", "mg/L"],
+        }
+    )
     r = w.trophic(frame).row(0, named=True)
     assert round(r["tli"], 2) == 60.10 and r["grade"] == "中度富营养"
     assert w.trophic(frame.filter(pl.col("parameter") != "sd"))["tli"][0] is None
@@ -346,7 +414,7 @@ def test_do_class_is_antitonic(a, b):
 
 def test_site_class_is_worst_item_class():
     values = dict(do=6.5, cod=26, hg=0.00005)
-    assert w.classify_values(values)["class"] == max(classes([(k, v) for k, v in values.items()])) == 4
+    assert w.classify_values(values)["class"] == max(classes(list(values.items()))) == 4
     assert not math.isnan(w.tli(1, 1, 1, 1, 1))
 
 
@@ -357,10 +425,14 @@ def test_item_class_plain_value():
 
 
 def test_lake_with_several_points_averages_over_time_then_points():
-    samples = pl.DataFrame({
-        "site": ["p1", "p1", "p2"], "time": ["2024-01-01 00:00", "2024-02-01 00:00", "2024-01-01 00:00"],
-        "parameter": "tp", "value": [0.02, 0.04, 0.09],
-    })
+    samples = pl.DataFrame(
+        {
+            "site": ["p1", "p1", "p2"],
+            "time": ["2024-01-01 00:00", "2024-02-01 00:00", "2024-01-01 00:00"],
+            "parameter": "tp",
+            "value": [0.02, 0.04, 0.09],
+        }
+    )
     sites = pl.DataFrame({"site": ["p1", "p2"], "type": "lake", "lake": "L"})
     r = w.water_body_status(samples, sites, by="lake").row(0, named=True)
     # point means 0.03 and 0.09 → lake mean 0.06 (a pooled mean of the three values would be 0.05, class Ⅲ)
@@ -368,8 +440,14 @@ def test_lake_with_several_points_averages_over_time_then_points():
 
 
 def test_periods_month_quarter_year_all():
-    samples = pl.DataFrame({"site": "A", "time": ["2024-01-15 00:00", "2024-02-15 00:00", "2024-05-15 00:00"],
-                            "parameter": "cod", "value": [10.0, 20.0, 30.0]})
+    samples = pl.DataFrame(
+        {
+            "site": "A",
+            "time": ["2024-01-15 00:00", "2024-02-15 00:00", "2024-05-15 00:00"],
+            "parameter": "cod",
+            "value": [10.0, 20.0, 30.0],
+        }
+    )
     assert w.classify(samples, period="month")["period"].to_list() == ["2024-01", "2024-02", "2024-05"]
     assert w.classify(samples, period="quarter")["class_label"].to_list() == ["Ⅰ", "Ⅳ"]  # Q1 mean 15 = Ⅰ/Ⅱ limit
     assert w.classify(samples, period="all")["class_label"].to_list() == ["Ⅲ"]
@@ -386,8 +464,14 @@ def test_a_site_listed_twice_counts_once():
     assert w.item_classes(samples, sites).height == 1
 
 
-@pytest.mark.parametrize("do, sat, cls", [(7.0, 92.0, 1), (7.0, 90.0, 1), (7.0, 89.9, 2), (5.5, 95.0, 1), (7.6, 50.0, 1)])
+@pytest.mark.parametrize(
+    "do, sat, cls", [(7.0, 92.0, 1), (7.0, 90.0, 1), (7.0, 89.9, 2), (5.5, 95.0, 1), (7.6, 50.0, 1)]
+)
 def test_do_class_i_by_saturation(do, sat, cls):
-    frame = pl.DataFrame({"site": "a", "time": "t", "parameter": ["do", "do_sat"], "value": [do, sat], "unit": ["mg/L", "%"]})
+    frame = pl.DataFrame(
+        {"site": "a", "time": "t", "parameter": ["do", "do_sat"], "value": [do, sat], "unit": ["mg/L", "%"]}
+    )
     assert dict(w.item_classes(frame).select("key", "class").iter_rows())["do"] == cls
-    assert w.item_classes(frame, do_saturation=False).filter(pl.col("key") == "do")["class"][0] == (1 if do >= 7.5 else 2 if do >= 6 else 3)
+    assert w.item_classes(frame, do_saturation=False).filter(pl.col("key") == "do")["class"][0] == (
+        1 if do >= 7.5 else 2 if do >= 6 else 3
+    )

@@ -19,8 +19,9 @@ class OrgUnit(models.Model):
     name = models.CharField(_("名称"), max_length=80)
     name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
 
     class Meta:
         verbose_name = _("组织单位")
@@ -53,12 +54,13 @@ class User(AbstractUser):
     """A person with exactly one role, and a unit that scopes what a reporter may see and write."""
 
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices, default=Role.REPORTER)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("所属单位"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="users")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     may_see_reporter_identity = models.BooleanField(
-        _("可查看举报人身份"), default=False,
-        help_text=_("仅经授权的案件办理员可查看举报人的姓名和联系方式。"))
+        _("可查看举报人身份"), default=False, help_text=_("仅经授权的案件办理员可查看举报人的姓名和联系方式。")
+    )
 
     class Meta:
         verbose_name = _("用户")

@@ -14,19 +14,19 @@ from meili.accounts.models import OrgUnit, Role
 
 
 class Action(StrEnum):
-    VIEW_INTERNAL = "view_internal"            # any page behind the login
-    VIEW_UNIT_DATA = "view_unit_data"          # drafts and submissions of a unit (scoped for reporters)
-    SUBMIT_VALUE = "submit_value"              # enter and submit indicator values (scoped for reporters)
-    REVIEW_VALUE = "review_value"              # approve or return submitted values
-    MANAGE_PLAN = "manage_plan"                # load plan versions, manual statuses
-    IMPORT_DATA = "import_data"                # monitoring imports and re-evaluation
-    MANAGE_SITES = "manage_sites"              # the site registry
-    GENERATE_REPORT = "generate_report"        # Word/PDF/Excel reports
-    HANDLE_CASE = "handle_case"                # complaint cases and the rectification ledger
+    VIEW_INTERNAL = "view_internal"  # any page behind the login
+    VIEW_UNIT_DATA = "view_unit_data"  # drafts and submissions of a unit (scoped for reporters)
+    SUBMIT_VALUE = "submit_value"  # enter and submit indicator values (scoped for reporters)
+    REVIEW_VALUE = "review_value"  # approve or return submitted values
+    MANAGE_PLAN = "manage_plan"  # load plan versions, manual statuses
+    IMPORT_DATA = "import_data"  # monitoring imports and re-evaluation
+    MANAGE_SITES = "manage_sites"  # the site registry
+    GENERATE_REPORT = "generate_report"  # Word/PDF/Excel reports
+    HANDLE_CASE = "handle_case"  # complaint cases and the rectification ledger
     UPDATE_ASSIGNED_CASE = "update_assigned_case"  # a unit's findings on a case assigned to it (scoped)
     APPROVE_CASE_EXTENSION = "approve_case_extension"  # approve a case's deadline extension (agency head)
-    VIEW_AUDIT = "view_audit"                  # browse and export the audit trail
-    MANAGE_USERS = "manage_users"              # users, roles, units
+    VIEW_AUDIT = "view_audit"  # browse and export the audit trail
+    MANAGE_USERS = "manage_users"  # users, roles, units
 
 
 #: unit-scoped actions: a reporter may do them only for its own unit and the units below it.
@@ -34,11 +34,21 @@ SCOPED = {Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE, Action.UPDATE_ASSIGNED_CAS
 
 MATRIX: dict[str, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
-    Role.ANALYST: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE,
-                             Action.REVIEW_VALUE, Action.MANAGE_PLAN, Action.IMPORT_DATA,
-                             Action.MANAGE_SITES, Action.GENERATE_REPORT}),
-    Role.REPORTER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE,
-                              Action.UPDATE_ASSIGNED_CASE}),
+    Role.ANALYST: frozenset(
+        {
+            Action.VIEW_INTERNAL,
+            Action.VIEW_UNIT_DATA,
+            Action.SUBMIT_VALUE,
+            Action.REVIEW_VALUE,
+            Action.MANAGE_PLAN,
+            Action.IMPORT_DATA,
+            Action.MANAGE_SITES,
+            Action.GENERATE_REPORT,
+        }
+    ),
+    Role.REPORTER: frozenset(
+        {Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE, Action.UPDATE_ASSIGNED_CASE}
+    ),
     Role.OFFICER: frozenset({Action.VIEW_INTERNAL, Action.HANDLE_CASE, Action.UPDATE_ASSIGNED_CASE}),
     Role.LEADER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION}),
 }

@@ -27,9 +27,13 @@ def sync_units(units: Iterable[Mapping]) -> int:
         if code in trail:
             raise ValueError(f"units: the parent chain of {code!r} is a loop")
         record = records[code]
-        parent = ensure(record["parent"], trail + (code,)) if record.get("parent") else None
-        fields = {"name": record["name"], "name_en": record.get("name_en", ""), "kind": record["kind"],
-                  "parent": parent}
+        parent = ensure(record["parent"], (*trail, code)) if record.get("parent") else None
+        fields = {
+            "name": record["name"],
+            "name_en": record.get("name_en", ""),
+            "kind": record["kind"],
+            "parent": parent,
+        }
         unit, created = OrgUnit.objects.get_or_create(code=code, defaults=fields)
         if created:
             changed += 1
@@ -46,8 +50,9 @@ def sync_units(units: Iterable[Mapping]) -> int:
     return changed
 
 
-def create_user(username: str, password: str, role: str, unit_code: str | None = None,
-                full_name: str = "", email: str = "") -> User:
+def create_user(
+    username: str, password: str, role: str, unit_code: str | None = None, full_name: str = "", email: str = ""
+) -> User:
     """Create an active user with *role* in the unit *unit_code* (required for reporters)."""
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(Role.values)}")

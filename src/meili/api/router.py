@@ -16,7 +16,7 @@ api = NinjaAPI(
     title="Meili API",
     version=meili.__version__,
     description="美丽威海生态环境数字治理平台 API. Authentication: the platform session (log in first); "
-                "writes need the CSRF token of the session.",
+    "writes need the CSRF token of the session.",
     auth=django_auth,
     urls_namespace="api",
 )

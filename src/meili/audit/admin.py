@@ -38,6 +38,16 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         writer = csv.writer(response)
         writer.writerow(["time", "actor", "action", "object_type", "object_id", "object", "changes", "reason"])
         for e in queryset.order_by("time", "id"):
-            writer.writerow([e.time.isoformat(), e.actor_name, e.action, e.object_type, e.object_id,
-                             e.object_repr, e.changes, e.reason])
+            writer.writerow(
+                [
+                    e.time.isoformat(),
+                    e.actor_name,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_repr,
+                    e.changes,
+                    e.reason,
+                ]
+            )
         return response

@@ -30,13 +30,18 @@ def _read_long(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
         raise InputError(path, "a site code is required", row=blank[ROW][0], column="site")
     unknown = frame.filter(~pl.col("parameter").is_in(list(POLLUTANTS)))
     if unknown.height:
-        raise InputError(path, f"unknown parameter {unknown['parameter'][0]!r} (expected {' '.join(POLLUTANTS)})",
-                         row=unknown[ROW][0], column="parameter")
+        raise InputError(
+            path,
+            f"unknown parameter {unknown['parameter'][0]!r} (expected {' '.join(POLLUTANTS)})",
+            row=unknown[ROW][0],
+            column="parameter",
+        )
     frame = parse_time(parse_number(frame, path, "value"), path, "time")
     negative = frame.filter(pl.col("value") < 0)
     if negative.height:
-        raise InputError(path, f"{negative['value'][0]} is negative; a concentration cannot be",
-                         row=negative[ROW][0], column="value")
+        raise InputError(
+            path, f"{negative['value'][0]} is negative; a concentration cannot be", row=negative[ROW][0], column="value"
+        )
     return frame.select(ROW, "site", "time", "parameter", "value")
 
 
@@ -59,8 +64,12 @@ def _read_inputs(inputs: tuple[str, ...], fmt: str) -> pl.DataFrame:
     dup = data.filter(pl.struct("site", "time", "parameter").is_duplicated())
     if dup.height:
         second = dup.sort("__file", ROW).row(1, named=True)
-        raise InputError(second["__file"], f"a second value for {second['site']} {second['parameter']} at "
-                         f"{second['time']:%Y-%m-%d %H:%M}", row=second[ROW], column="value")
+        raise InputError(
+            second["__file"],
+            f"a second value for {second['site']} {second['parameter']} at {second['time']:%Y-%m-%d %H:%M}",
+            row=second[ROW],
+            column="value",
+        )
     return data.drop(ROW, "__file")
 
 
@@ -71,8 +80,13 @@ def _read_sites(path: str | None) -> pl.DataFrame | None:
     require_columns(frame, path, ("site", "group"))
     frame = frame.with_columns(pl.col("site").str.strip_chars(), pl.col("group").str.strip_chars())
     if "zone_class" in frame.columns:
-        check_allowed(frame.with_columns(pl.col("zone_class").fill_null("2")), path, "zone_class", ("1", "2"),
-                      "zone class (expected 1 or 2)")
+        check_allowed(
+            frame.with_columns(pl.col("zone_class").fill_null("2")),
+            path,
+            "zone_class",
+            ("1", "2"),
+            "zone class (expected 1 or 2)",
+        )
         frame = frame.with_columns(pl.col("zone_class").fill_null("2").cast(pl.Int8))
     else:
         frame = frame.with_columns(pl.lit(2, dtype=pl.Int8).alias("zone_class"))
@@ -84,8 +98,12 @@ def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
     casts = []
     for c in frame.columns:
         base = c.split("_")[0]
-        if base in POLLUTANTS and DECIMALS[base] == 0 and frame.schema[c] == pl.Float64 and \
-                (c in POLLUTANTS or c in ("O3_1h_max", "O3_8h_max")):
+        if (
+            base in POLLUTANTS
+            and DECIMALS[base] == 0
+            and frame.schema[c] == pl.Float64
+            and (c in POLLUTANTS or c in ("O3_1h_max", "O3_8h_max"))
+        ):
             casts.append(pl.col(c).cast(pl.Int64))
     return frame.with_columns(casts)
 
@@ -103,10 +121,21 @@ def _run(action) -> None:
 
 
 def _options(fn):
-    fn = click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True,
-                      help="input layout (long or archive) or file format; detected when auto")(fn)
-    fn = click.option("--standard", type=click.Choice(("auto", "2012", "2026")), default="auto", show_default=True,
-                      help="edition: by the date of the data, or forced")(fn)
+    fn = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMAT_CHOICES),
+        default="auto",
+        show_default=True,
+        help="input layout (long or archive) or file format; detected when auto",
+    )(fn)
+    fn = click.option(
+        "--standard",
+        type=click.Choice(("auto", "2012", "2026")),
+        default="auto",
+        show_default=True,
+        help="edition: by the date of the data, or forced",
+    )(fn)
     fn = click.option("--sites", type=click.Path(dir_okay=False), help="SITES.csv: site,group[,zone_class]")(fn)
     fn = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="OUT.csv")(fn)
     return click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))(fn)
@@ -129,13 +158,18 @@ def _scoped(sites_rows: pl.DataFrame, group_rows: pl.DataFrame | None) -> pl.Dat
 @_options
 def hourly_cmd(inputs, output, sites, standard, fmt):
     """Real-time (hourly) AQI per site and hour, plus one row per group and hour with --sites."""
+
     def action():
         data = _read_inputs(inputs, fmt)
         groups = _read_sites(sites)
         rows = engine.hourly(data, standard)
-        group_rows = engine.aggregate(data, groups, scale="hourly", edition=standard).drop("n_sites") \
-            if groups is not None else None
+        group_rows = (
+            engine.aggregate(data, groups, scale="hourly", edition=standard).drop("n_sites")
+            if groups is not None
+            else None
+        )
         _write(_tidy(_scoped(rows, group_rows)), output)
+
     _run(action)
 
 
@@ -150,9 +184,11 @@ def _daily_rows(data: pl.DataFrame, groups: pl.DataFrame | None, standard: str) 
 @_options
 def daily_cmd(inputs, output, sites, standard, fmt):
     """Daily report per site and natural day, plus one row per group and day with --sites."""
+
     def action():
         data = _read_inputs(inputs, fmt)
         _write(_tidy(_daily_rows(data, _read_sites(sites), standard)), output)
+
     _run(action)
 
 
@@ -161,6 +197,7 @@ def daily_cmd(inputs, output, sites, standard, fmt):
 @click.option("--year", type=int, required=True, help="calendar year to assess")
 def annual_cmd(inputs, output, sites, standard, fmt, year):
     """Annual assessment per site and group: every statistic, validity, compliance, good and heavy days."""
+
     def action():
         data = _read_inputs(inputs, fmt)
         groups = _read_sites(sites)
@@ -170,10 +207,14 @@ def annual_cmd(inputs, output, sites, standard, fmt, year):
             site_zone = groups.group_by("site").agg(pl.col("zone_class").min())
             group_zone = groups.group_by("group").agg(pl.col("zone_class").max()).rename({"group": "site"})
             zones = pl.concat([site_zone, group_zone]).unique("site")
-        days = days.with_columns(pl.col("site").cast(pl.String)).join(zones, on="site", how="left") \
+        days = (
+            days.with_columns(pl.col("site").cast(pl.String))
+            .join(zones, on="site", how="left")
             .with_columns(pl.col("zone_class").fill_null(2))
+        )
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         result = engine.assess(days, start, end, edition=standard)
         scope = days.select("site", "scope").unique("site")
         _write(result.join(scope, on="site", how="left"), output)
+
     _run(action)

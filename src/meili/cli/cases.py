@@ -41,7 +41,9 @@ def overdue(on: dt.datetime | None, notify: bool) -> None:
             click.echo(f"  {case.number}  {case.get_state_display()}  due {row['due']}  {label} ({row['days']:+d} d)")
     click.echo(f"ledger: {len(risk['overdue'])} overdue, {len(risk['at_risk'])} at risk")
     for item in risk["overdue"]:
-        click.echo(f"  {item.batch.name} {item.seq}  {item.responsible_unit}  deadline {item.deadline}  {item.progress}%")
+        click.echo(
+            f"  {item.batch.name} {item.seq}  {item.responsible_unit}  deadline {item.deadline}  {item.progress}%"
+        )
     if notify:
         sent = services.notify_due(today=today)
         click.echo(f"notifications sent: {sent}")

@@ -44,8 +44,10 @@ def _read_samples(path: Path, *, time: bool = True, text_items: tuple[str, ...] 
     qualitative = pl.col("parameter").str.strip_chars().is_in(list(text_items))
     frame = frame.with_columns(
         detection.is_not_null().alias("below_dl"),
-        pl.when(detection.is_not_null()).then(detection)
-        .when(qualitative).then(text.replace(_TEXT_VALUES))
+        pl.when(detection.is_not_null())
+        .then(detection)
+        .when(qualitative)
+        .then(text.replace(_TEXT_VALUES))
         .otherwise(text)
         .alias("value"),
     )
@@ -99,11 +101,23 @@ def _write(frame: pl.DataFrame, output: Path | None) -> None:
 
 
 _input = click.argument("samples", type=click.Path(path_type=Path))
-_output = click.option("-o", "--output", type=click.Path(path_type=Path), help="CSV to write (default: standard output).")
-_nondetect = click.option("--nondetect", type=click.Choice(["half", "limit", "zero"]), default="half", show_default=True,
-                          help="How a non-detect enters a period mean.")
-_period = click.option("--period", type=click.Choice(["sample", "month", "quarter", "year", "all"]), default="sample",
-                       show_default=True, help="Average per site over this period, then classify.")
+_output = click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="CSV to write (default: standard output)."
+)
+_nondetect = click.option(
+    "--nondetect",
+    type=click.Choice(["half", "limit", "zero"]),
+    default="half",
+    show_default=True,
+    help="How a non-detect enters a period mean.",
+)
+_period = click.option(
+    "--period",
+    type=click.Choice(["sample", "month", "quarter", "year", "all"]),
+    default="sample",
+    show_default=True,
+    help="Average per site over this period, then classify.",
+)
 
 
 # ------------------------------------------------------------------------------------------- water
@@ -134,14 +148,17 @@ def _water_sites(path: Path | None) -> pl.DataFrame | None:
 @click.option("--items", "items_out", type=click.Path(path_type=Path), help="Also write each item's class here.")
 @_output
 @_handle_errors
-def water_classify(samples: Path, sites: Path | None, period: str, nondetect: str, items_out: Path | None,
-                   output: Path | None) -> None:
+def water_classify(
+    samples: Path, sites: Path | None, period: str, nondetect: str, items_out: Path | None, output: Path | None
+) -> None:
     """Class, deciding items, main pollutants and target check per site and period."""
     from meili.standards import water as w
 
     frame = _read_samples(samples)
     site_frame = _water_sites(sites)
-    items = _located(frame, samples, lambda: w.item_classes(frame.drop(ROW), site_frame, period=period, nondetect=nondetect))
+    items = _located(
+        frame, samples, lambda: w.item_classes(frame.drop(ROW), site_frame, period=period, nondetect=nondetect)
+    )
     if items_out is not None:
         _write(items.sort("site", "period", "key"), items_out)
     _write(w.summarise(items), output)
@@ -155,14 +172,22 @@ def water_classify(samples: Path, sites: Path | None, period: str, nondetect: st
 @_nondetect
 @_output
 @_handle_errors
-def water_annual(samples: Path, year: int, sites: Path | None, min_months: int, nondetect: str, output: Path | None) -> None:
+def water_annual(
+    samples: Path, year: int, sites: Path | None, min_months: int, nondetect: str, output: Path | None
+) -> None:
     """Annual class of each site from annual mean concentrations."""
     from meili.standards import water as w
 
     frame = _read_samples(samples)
     site_frame = _water_sites(sites)
-    _write(_located(frame, samples, lambda: w.annual(frame.drop(ROW), site_frame, year=year, min_months=min_months,
-                                                     nondetect=nondetect)), output)
+    _write(
+        _located(
+            frame,
+            samples,
+            lambda: w.annual(frame.drop(ROW), site_frame, year=year, min_months=min_months, nondetect=nondetect),
+        ),
+        output,
+    )
 
 
 @water.command("trophic")
@@ -194,8 +219,14 @@ def water_status(samples: Path, sites: Path, by: str, period: str, nondetect: st
     frame = _read_samples(samples)
     site_frame = _read_sites(sites, ("site", by))
     site_frame = _water_sites(sites) if "target_class" in site_frame.columns else site_frame.drop(ROW)
-    _write(_located(frame, samples, lambda: w.water_body_status(frame.drop(ROW), site_frame, by=by, period=period,
-                                                                nondetect=nondetect)), output)
+    _write(
+        _located(
+            frame,
+            samples,
+            lambda: w.water_body_status(frame.drop(ROW), site_frame, by=by, period=period, nondetect=nondetect),
+        ),
+        output,
+    )
 
 
 # --------------------------------------------------------------------------------------------- sea
@@ -208,23 +239,34 @@ def sea() -> None:
 
 @sea.command("classify")
 @_input
-@click.option("--sites", type=click.Path(path_type=Path),
-              help="site[,target_class][,area][,sea_area]: targets and the good-water shares.")
+@click.option(
+    "--sites",
+    type=click.Path(path_type=Path),
+    help="site[,target_class][,area][,sea_area]: targets and the good-water shares.",
+)
 @click.option("--by", default=None, help="Column of the sites table naming the sea area.")
 @click.option("--shares", type=click.Path(path_type=Path), help="Also write the 一、二类 shares here.")
 @_period
 @_nondetect
 @_output
 @_handle_errors
-def sea_classify(samples: Path, sites: Path | None, by: str | None, shares: Path | None, period: str, nondetect: str,
-                 output: Path | None) -> None:
+def sea_classify(
+    samples: Path,
+    sites: Path | None,
+    by: str | None,
+    shares: Path | None,
+    period: str,
+    nondetect: str,
+    output: Path | None,
+) -> None:
     """Class (一类…劣四类) and deciding items per station and period."""
     from meili.standards import sea as s
 
     frame = _read_samples(samples)
     site_frame = _target_sites(sites, 4, s.STANDARD)
-    classes = _located(frame, samples, lambda: s.classify(frame.drop(ROW), site_frame, period=period,
-                                                          nondetect=nondetect))
+    classes = _located(
+        frame, samples, lambda: s.classify(frame.drop(ROW), site_frame, period=period, nondetect=nondetect)
+    )
     _write(classes, output)
     if shares is not None:
         areas = None
@@ -256,22 +298,34 @@ def groundwater() -> None:
 @groundwater.command("classify")
 @_input
 @click.option("--sites", type=click.Path(path_type=Path), help="site,target_class (e.g. Ⅲ).")
-@click.option("--items", type=click.Choice(["all", "routine"]), default="all", show_default=True,
-              help="Evaluate every item present, or 表1 routine items only.")
+@click.option(
+    "--items",
+    type=click.Choice(["all", "routine"]),
+    default="all",
+    show_default=True,
+    help="Evaluate every item present, or 表1 routine items only.",
+)
 @_period
 @_nondetect
 @_output
 @_handle_errors
-def groundwater_classify(samples: Path, sites: Path | None, items: str, period: str, nondetect: str,
-                         output: Path | None) -> None:
+def groundwater_classify(
+    samples: Path, sites: Path | None, items: str, period: str, nondetect: str, output: Path | None
+) -> None:
     """Class Ⅰ–Ⅴ and the items in that class per well and period."""
     from meili.standards import groundwater as g
 
     text_items = tuple(name for key in g.TEXT_ITEMS for name in (key, g.registry()[key].name_cn))
     frame = _read_samples(samples, text_items=text_items)
     site_frame = _target_sites(sites, 5, g.STANDARD)
-    _write(_located(frame, samples, lambda: g.classify(frame.drop(ROW), site_frame, period=period, items=items,
-                                                       nondetect=nondetect)), output)
+    _write(
+        _located(
+            frame,
+            samples,
+            lambda: g.classify(frame.drop(ROW), site_frame, period=period, items=items, nondetect=nondetect),
+        ),
+        output,
+    )
 
 
 # -------------------------------------------------------------------------------------------- soil
@@ -285,15 +339,25 @@ def soil() -> None:
 @soil.command("classify")
 @_input
 @click.option("--land", type=click.Choice(["farmland", "construction"]), required=True)
-@click.option("--sites", type=click.Path(path_type=Path), required=True,
-              help="farmland: site,ph,land_use; construction: site[,land_class][,background_<key>].")
-@click.option("--category-items", type=click.Choice(["five_metals", "all"]), default="five_metals", show_default=True,
-              help="Farmland: which items set the category.")
+@click.option(
+    "--sites",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="farmland: site,ph,land_use; construction: site[,land_class][,background_<key>].",
+)
+@click.option(
+    "--category-items",
+    type=click.Choice(["five_metals", "all"]),
+    default="five_metals",
+    show_default=True,
+    help="Farmland: which items set the category.",
+)
 @click.option("--items", "items_out", type=click.Path(path_type=Path), help="Also write each item's result here.")
 @_output
 @_handle_errors
-def soil_classify(samples: Path, land: str, sites: Path, category_items: str, items_out: Path | None,
-                  output: Path | None) -> None:
+def soil_classify(
+    samples: Path, land: str, sites: Path, category_items: str, items_out: Path | None, output: Path | None
+) -> None:
     """Per item and per point: screening / intervention results and the farmland category."""
     from meili.standards import soil as so
 
@@ -323,7 +387,9 @@ def soil_classify(samples: Path, land: str, sites: Path, category_items: str, it
 def _check_sites_known(frame: pl.DataFrame, path: Path, sites: pl.DataFrame) -> None:
     unknown = frame.join(sites.select("site"), on="site", how="anti")
     if unknown.height:
-        raise InputError(path, f"site {unknown['site'][0]!r} is not in the sites table", row=unknown[ROW][0], column="site")
+        raise InputError(
+            path, f"site {unknown['site'][0]!r} is not in the sites table", row=unknown[ROW][0], column="site"
+        )
 
 
 # ------------------------------------------------------------------------------------------- noise
@@ -339,13 +405,19 @@ def noise() -> None:
 @click.option("--sites", type=click.Path(path_type=Path), required=True, help="site,zone_class[,rail_approved].")
 @click.option("--day-start", type=int, default=6, show_default=True)
 @click.option("--night-start", type=int, default=22, show_default=True)
-@click.option("--label", type=click.Choice(["end", "start"]), default="end", show_default=True,
-              help="Whether an hourly time names the end or the start of its hour.")
+@click.option(
+    "--label",
+    type=click.Choice(["end", "start"]),
+    default="end",
+    show_default=True,
+    help="Whether an hourly time names the end or the start of its hour.",
+)
 @click.option("--rates", type=click.Path(path_type=Path), help="Also write compliance rates per zone class here.")
 @_output
 @_handle_errors
-def noise_assess(samples: Path, sites: Path, day_start: int, night_start: int, label: str, rates: Path | None,
-                 output: Path | None) -> None:
+def noise_assess(
+    samples: Path, sites: Path, day_start: int, night_start: int, label: str, rates: Path | None, output: Path | None
+) -> None:
     """Ld/Ln per site and day (from hourly ``leq``, or given as ``ld``/``ln``), compliance and Lmax."""
     from meili.standards import noise as n
 
@@ -353,8 +425,12 @@ def noise_assess(samples: Path, sites: Path, day_start: int, night_start: int, l
     params = frame.with_columns(pl.col("parameter").str.strip_chars().str.to_lowercase())
     bad = params.filter(~pl.col("parameter").is_in(["leq", "ld", "ln", "lmax"]))
     if bad.height:
-        raise InputError(samples, f"unknown item {bad['parameter'][0]!r}; expected leq, ld, ln or lmax",
-                         row=bad[ROW][0], column="parameter")
+        raise InputError(
+            samples,
+            f"unknown item {bad['parameter'][0]!r}; expected leq, ld, ln or lmax",
+            row=bad[ROW][0],
+            column="parameter",
+        )
     site_frame = _read_sites(sites, ("site", "zone_class"))
     _check_each(site_frame, sites, "zone_class", n.zone)
     _check_sites_known(frame, samples, site_frame)
@@ -367,7 +443,9 @@ def noise_assess(samples: Path, sites: Path, day_start: int, night_start: int, l
         levels = levels.join(wide, on=["site", "date"], how="full", coalesce=True)
         for c in ("ld", "ln", "lmax"):
             if f"__{c}" in levels.columns:
-                levels = levels.with_columns(pl.coalesce(f"__{c}", c).alias(c) if c in levels.columns else pl.col(f"__{c}").alias(c))
+                levels = levels.with_columns(
+                    pl.coalesce(f"__{c}", c).alias(c) if c in levels.columns else pl.col(f"__{c}").alias(c)
+                )
     keep = [c for c in ("zone_class", "rail_approved") if c in site_frame.columns]
     levels = levels.join(site_frame.select("site", *keep), on="site", how="left").sort("site", "date")
     assessed = n.assess(levels)

@@ -22,8 +22,10 @@ def _prepare() -> None:
 
 
 def _print_report(job) -> None:
-    click.echo(f"import #{job.pk} ({job.medium}): {job.added} added, {job.changed} corrected (new version), "
-               f"{job.unchanged} unchanged, {job.skipped} skipped")
+    click.echo(
+        f"import #{job.pk} ({job.medium}): {job.added} added, {job.changed} corrected (new version), "
+        f"{job.unchanged} unchanged, {job.skipped} skipped"
+    )
     for item in job.report.get("skipped", []):
         click.echo(f"  skipped {item['values']} values: {item['reason']} {item['what']}")
     evaluated = job.report.get("evaluated")
@@ -32,10 +34,17 @@ def _print_report(job) -> None:
 
 
 def _import_command(medium: str) -> click.Command:
-    layouts = "national daily files, long table or the bureau's sheet" if medium == "air" else "long table or the bureau's sheet"
+    layouts = (
+        "national daily files, long table or the bureau's sheet"
+        if medium == "air"
+        else "long table or the bureau's sheet"
+    )
+
     @click.command(name=medium, help=f"Import {medium} observations from FILE(s): CSV, Excel or Parquet; {layouts}.")
     @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-    @click.option("--no-evaluate", is_flag=True, help="Store the values only; evaluate later with `meili import evaluate`.")
+    @click.option(
+        "--no-evaluate", is_flag=True, help="Store the values only; evaluate later with `meili import evaluate`."
+    )
     @click.option("--quiet", is_flag=True, help="No progress lines.")
     def command(files: tuple[Path, ...], no_evaluate: bool, quiet: bool) -> None:
         _prepare()

@@ -65,8 +65,7 @@ def _load_demo_in_child() -> None:
     Loading starts Polars' thread pool; a gunicorn worker forked from a process that has one inherits its
     state without its threads, and the worker's first import then waited forever.
     """
-    done = subprocess.run([sys.executable, "-m", "meili", "demo", "load"], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([sys.executable, "-m", "meili", "demo", "load"], capture_output=True, text=True, check=False)
     if done.returncode:
         raise SetupError("loading the demo data failed: " + (done.stderr or done.stdout).strip()[-2000:])
 
@@ -103,8 +102,8 @@ def serve(host: str, port: int, workers: int) -> None:
     Put a reverse proxy (TLS) in front of it on a multi-user deployment.
     """
     _prepare()
-    from django.db.migrations.executor import MigrationExecutor
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
     if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
         raise SetupError("database schema is not up to date; run `meili migrate` first")
@@ -162,7 +161,7 @@ def check() -> None:
         line(True, "configuration", f"var={settings.VAR_DIR}")
     except SetupError as exc:
         line(False, "configuration", exc.message)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     try:
         check_database()
         from django.db import connection

@@ -8,8 +8,20 @@ import sys
 
 import click
 
-COLUMNS = ("indicator", "name", "status", "label", "latest_year", "latest_value", "target_year", "target_value",
-           "progress_made", "time_elapsed", "anticipated_value", "method")
+COLUMNS = (
+    "indicator",
+    "name",
+    "status",
+    "label",
+    "latest_year",
+    "latest_value",
+    "target_year",
+    "target_value",
+    "progress_made",
+    "time_elapsed",
+    "anticipated_value",
+    "method",
+)
 
 
 @click.command()
@@ -33,14 +45,23 @@ def progress(year: int, method: str, fmt: str) -> None:
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = plan_progress(plan, year, method)
-    records = [{
-        "indicator": r.indicator.code, "name": r.indicator.name, "status": r.assessment.status,
-        "label": r.assessment.label_zh, "latest_year": r.assessment.latest_year,
-        "latest_value": r.assessment.latest_value, "target_year": r.assessment.target_year,
-        "target_value": r.assessment.target_value, "progress_made": r.assessment.progress_made,
-        "time_elapsed": r.assessment.time_elapsed, "anticipated_value": r.assessment.anticipated_value,
-        "method": r.assessment.method,
-    } for r in rows]
+    records = [
+        {
+            "indicator": r.indicator.code,
+            "name": r.indicator.name,
+            "status": r.assessment.status,
+            "label": r.assessment.label_zh,
+            "latest_year": r.assessment.latest_year,
+            "latest_value": r.assessment.latest_value,
+            "target_year": r.assessment.target_year,
+            "target_value": r.assessment.target_value,
+            "progress_made": r.assessment.progress_made,
+            "time_elapsed": r.assessment.time_elapsed,
+            "anticipated_value": r.assessment.anticipated_value,
+            "method": r.assessment.method,
+        }
+        for r in rows
+    ]
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=1))
     elif fmt == "csv":

@@ -38,10 +38,17 @@ def _write(kind: str, period: str, parameters: dict, output: Path, pdf: Path | N
 
 
 def _outputs(f):
-    f = click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tables as .xlsx.")(f)
+    f = click.option("--xlsx", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tables as .xlsx.")(
+        f
+    )
     f = click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="Also write a PDF copy.")(f)
-    f = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                     help="The .docx file to write.")(f)
+    f = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=True,
+        help="The .docx file to write.",
+    )(f)
     return f
 
 

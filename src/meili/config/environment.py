@@ -49,16 +49,19 @@ def database(var: Path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(var / "meili.sqlite3"),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                        "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
     except Exception as exc:
         raise ConfigurationError(f"DATABASE_URL is not a database URL ({exc})") from exc
     if config.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
-        raise ConfigurationError(f"DATABASE_URL scheme not supported: {url.split(':', 1)[0]} "
-                                 "(use postgres:// or sqlite:///)")
+        raise ConfigurationError(
+            f"DATABASE_URL scheme not supported: {url.split(':', 1)[0]} (use postgres:// or sqlite:///)"
+        )
     return config
 
 
@@ -77,8 +80,10 @@ def cache(var: Path) -> dict:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "meili"}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ConfigurationError(f"MEILI_CACHE_URL scheme not supported: {scheme or url!r} "
-                             "(use redis://host:port/db, or leave it unset for files in the state folder)")
+    raise ConfigurationError(
+        f"MEILI_CACHE_URL scheme not supported: {scheme or url!r} "
+        "(use redis://host:port/db, or leave it unset for files in the state folder)"
+    )
 
 
 def flag(name: str, default: bool = False) -> bool:

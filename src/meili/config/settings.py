@@ -15,7 +15,9 @@ VAR_DIR = environment.var_dir()
 SECRET_KEY = environment.secret_key(VAR_DIR)
 DEBUG = environment.flag("MEILI_DEBUG")
 DEMO = environment.flag("MEILI_DEMO")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MEILI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("MEILI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [h.strip() for h in os.environ.get("MEILI_CSRF_TRUSTED_ORIGINS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
@@ -137,9 +139,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Complaint clocks (docs/cases.md): MEILI_CLOCK_<RULE> = "<days>" (calendar days) or "<days>w" (working
 # days), rules accept, finish, inspection, unit, review_request, followup; MEILI_CASE_EXTENSION_MAX_DAYS caps
 # extensions.
-GOVERNANCE = {key: os.environ[f"MEILI_CLOCK_{key.upper()}"]
-              for key in ("accept", "finish", "inspection", "unit", "review_request", "followup")
-              if os.environ.get(f"MEILI_CLOCK_{key.upper()}")}
+GOVERNANCE = {
+    key: os.environ[f"MEILI_CLOCK_{key.upper()}"]
+    for key in ("accept", "finish", "inspection", "unit", "review_request", "followup")
+    if os.environ.get(f"MEILI_CLOCK_{key.upper()}")
+}
 if os.environ.get("MEILI_CASE_EXTENSION_MAX_DAYS"):
     GOVERNANCE["extension_max_days"] = int(os.environ["MEILI_CASE_EXTENSION_MAX_DAYS"])
 
@@ -150,8 +154,9 @@ EMAIL_HOST_USER = os.environ.get("MEILI_SMTP_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("MEILI_SMTP_PASSWORD", "")
 EMAIL_USE_TLS = environment.flag("MEILI_SMTP_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("MEILI_SMTP_FROM", "meili@localhost")
-EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
-                 else "django.core.mail.backends.dummy.EmailBackend")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.dummy.EmailBackend"
+)
 
 PLATFORM_NAME = _("美丽威海生态环境数字治理平台")
 PLAN_CODE = os.environ.get("MEILI_PLAN", "weihai-2024-2035")

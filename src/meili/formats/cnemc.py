@@ -44,8 +44,13 @@ def archive_cells(frame: pl.DataFrame, path: str | Path, types: tuple[str, ...] 
     long = long.with_columns(pl.col("text").str.strip_chars().alias("text"))
     long = long.filter(pl.col("text").is_not_null() & (pl.col("text") != ""))
     time = pl.col("__d").cast(pl.Datetime("us")) + pl.duration(hours=pl.col("__h"))
-    return long.select(pl.col("site"), time.alias("time"), pl.col("type").str.strip_chars().alias("parameter"),
-                       pl.col("text"), pl.col(ROW))
+    return long.select(
+        pl.col("site"),
+        time.alias("time"),
+        pl.col("type").str.strip_chars().alias("parameter"),
+        pl.col("text"),
+        pl.col(ROW),
+    )
 
 
 def archive_to_long(frame: pl.DataFrame, path: str | Path, types: tuple[str, ...] = INPUT_TYPES) -> pl.DataFrame:

@@ -78,25 +78,44 @@ class TransitionIn(Schema):
 
 def case_out(case: Case) -> dict:
     return {
-        "id": case.pk, "number": case.number, "channel": case.channel, "kind": case.kind,
-        "kind_label": str(case.get_kind_display()), "description": case.description, "address": case.address,
+        "id": case.pk,
+        "number": case.number,
+        "channel": case.channel,
+        "kind": case.kind,
+        "kind_label": str(case.get_kind_display()),
+        "description": case.description,
+        "address": case.address,
         "district": case.district.code if case.district else None,
         "latitude": float(case.latitude) if case.latitude is not None else None,
         "longitude": float(case.longitude) if case.longitude is not None else None,
-        "state": case.state, "state_label": str(case.get_state_display()), "submitted_at": case.submitted_at,
-        "accept_due": case.accept_due, "finish_due": case.finish_due, "extension_days": case.extension_days,
-        "assigned_unit": case.assigned_unit.code if case.assigned_unit else None, "unit_due": case.unit_due,
-        "verdict": case.verdict, "closed_at": case.closed_at, "closed_on_time": case.closed_on_time,
-        "satisfaction": case.satisfaction, "merged_into": case.merged_into.number if case.merged_into else None,
+        "state": case.state,
+        "state_label": str(case.get_state_display()),
+        "submitted_at": case.submitted_at,
+        "accept_due": case.accept_due,
+        "finish_due": case.finish_due,
+        "extension_days": case.extension_days,
+        "assigned_unit": case.assigned_unit.code if case.assigned_unit else None,
+        "unit_due": case.unit_due,
+        "verdict": case.verdict,
+        "closed_at": case.closed_at,
+        "closed_on_time": case.closed_on_time,
+        "satisfaction": case.satisfaction,
+        "merged_into": case.merged_into.number if case.merged_into else None,
     }
 
 
 def case_detail_out(user, case: Case) -> dict:
     data = case_out(case)
-    data.update(findings=case.findings, result=case.result, reply=case.reply,
-                events=[{"time": e.time, "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
-                         "note": e.note} for e in case.events.all()],
-                allowed_transitions=[t.name for t in workflow.available(user, case)])
+    data.update(
+        findings=case.findings,
+        result=case.result,
+        reply=case.reply,
+        events=[
+            {"time": e.time, "action": e.action, "from_state": e.from_state, "to_state": e.to_state, "note": e.note}
+            for e in case.events.all()
+        ],
+        allowed_transitions=[t.name for t in workflow.available(user, case)],
+    )
     return data
 
 
@@ -107,7 +126,7 @@ def list_cases(request, state: str | None = None, kind: str | None = None, limit
         qs = qs.filter(state=state)
     if kind:
         qs = qs.filter(kind=kind)
-    return [case_out(c) for c in qs[offset:offset + min(limit, 500)]]
+    return [case_out(c) for c in qs[offset : offset + min(limit, 500)]]
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, 403: Error}, summary="One case with its history")
@@ -115,17 +134,22 @@ def get_case(request, case_id: int):
     return Status(200, case_detail_out(request.user, services.get_visible_case(request.user, case_id)))
 
 
-@router.post("/cases/{case_id}/transitions/{name}", response={200: CaseDetailOut, 400: Error, 403: Error, 404: Error, 409: Error},
-             summary="Perform a workflow transition (accept, decline, merge, assign, start, report, send_back, close, "
-                     "follow_up, reopen)")
+@router.post(
+    "/cases/{case_id}/transitions/{name}",
+    response={200: CaseDetailOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    summary="Perform a workflow transition (accept, decline, merge, assign, start, report, send_back, close, "
+    "follow_up, reopen)",
+)
 def do_transition(request, case_id: int, name: str, payload: TransitionIn):
     if name not in workflow.TRANSITIONS:
         return Status(404, {"detail": f"unknown transition {name}"})
     case = services.get_visible_case(request.user, case_id)
     p = payload
     args = {
-        "accept": lambda: {"note": p.note}, "start": lambda: {"note": p.note},
-        "decline": lambda: {"reason": p.reason}, "send_back": lambda: {"reason": p.reason},
+        "accept": lambda: {"note": p.note},
+        "start": lambda: {"note": p.note},
+        "decline": lambda: {"reason": p.reason},
+        "send_back": lambda: {"reason": p.reason},
         "reopen": lambda: {"reason": p.reason},
         "assign": lambda: {"unit": OrgUnit.objects.filter(code=p.unit).first(), "due": p.due, "note": p.note},
         "report": lambda: {"findings": p.findings, "verdict": p.verdict},
@@ -162,9 +186,18 @@ class ProgressIn(Schema):
 
 
 def item_out(item: LedgerItem) -> dict:
-    return {"id": item.pk, "batch": item.batch.name, "seq": item.seq, "problem": item.problem,
-            "responsible_unit": item.responsible_unit.code, "measures": item.measures, "deadline": item.deadline,
-            "state": item.state, "progress": item.progress, "closed_at": item.closed_at}
+    return {
+        "id": item.pk,
+        "batch": item.batch.name,
+        "seq": item.seq,
+        "problem": item.problem,
+        "responsible_unit": item.responsible_unit.code,
+        "measures": item.measures,
+        "deadline": item.deadline,
+        "state": item.state,
+        "progress": item.progress,
+        "closed_at": item.closed_at,
+    }
 
 
 @router.get("/ledger/items", response=list[LedgerItemOut], summary="Ledger items the user may see")
@@ -180,8 +213,11 @@ def get_item(request, item_id: int):
     return Status(200, item_out(ledger.get_visible_item(request.user, item_id)))
 
 
-@router.post("/ledger/items/{item_id}/progress", response={200: LedgerItemOut, 400: Error, 403: Error},
-             summary="Report progress on a ledger item (its responsible unit or an officer)")
+@router.post(
+    "/ledger/items/{item_id}/progress",
+    response={200: LedgerItemOut, 400: Error, 403: Error},
+    summary="Report progress on a ledger item (its responsible unit or an officer)",
+)
 def post_progress(request, item_id: int, payload: ProgressIn):
     item = ledger.get_visible_item(request.user, item_id)
     try:
@@ -190,6 +226,3 @@ def post_progress(request, item_id: int, payload: ProgressIn):
         return Status(400, {"detail": "; ".join(exc.messages)})
     item.refresh_from_db()
     return Status(200, item_out(item))
-
-
-

@@ -26,16 +26,21 @@ class ReportForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("问题类型"), choices=Kind.choices)
     description = forms.CharField(label=_("问题描述"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
-    address = forms.CharField(label=_("地点"), max_length=200, required=False,
-                              help_text=_("填写详细地址，或在地图上点选位置。"))
-    district = forms.ModelChoiceField(label=_("所在区市"), queryset=OrgUnit.objects.none(), required=False,
-                                      empty_label=_("（不确定）"))
-    latitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput,
-                                  min_value=36, max_value=38.5)
-    longitude = forms.DecimalField(max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput,
-                                   min_value=121, max_value=123.5)
-    occurred = forms.CharField(label=_("发生时间"), max_length=60, required=False,
-                               help_text=_("如：2026年11月20日夜间，或“每天早上6点左右”。"))
+    address = forms.CharField(
+        label=_("地点"), max_length=200, required=False, help_text=_("填写详细地址，或在地图上点选位置。")
+    )
+    district = forms.ModelChoiceField(
+        label=_("所在区市"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("（不确定）")
+    )
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput, min_value=36, max_value=38.5
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput, min_value=121, max_value=123.5
+    )
+    occurred = forms.CharField(
+        label=_("发生时间"), max_length=60, required=False, help_text=_("如：2026年11月20日夜间，或“每天早上6点左右”。")
+    )
     anonymous = forms.BooleanField(label=_("匿名举报（不留联系方式）"), required=False, initial=True)
     name = forms.CharField(label=_("姓名"), max_length=60, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -108,8 +113,15 @@ class FollowUpForm(forms.Form):
 
 #: the form of each transition (the files of ``report`` and ``close`` come from ``request.FILES``)
 TRANSITION_FORMS = {
-    "accept": NoteForm, "decline": ReasonForm, "merge": MergeForm, "assign": AssignForm, "start": NoteForm,
-    "report": FindingsForm, "send_back": ReasonForm, "close": CloseForm, "follow_up": FollowUpForm,
+    "accept": NoteForm,
+    "decline": ReasonForm,
+    "merge": MergeForm,
+    "assign": AssignForm,
+    "start": NoteForm,
+    "report": FindingsForm,
+    "send_back": ReasonForm,
+    "close": CloseForm,
+    "follow_up": FollowUpForm,
     "reopen": ReasonForm,
 }
 WITH_FILES = {"report", "close"}

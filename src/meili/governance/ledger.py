@@ -54,15 +54,22 @@ def _check_evidence(upload):
 
 
 @transaction.atomic
-def create_item(user, *, batch: str, seq: str, problem: str, unit: OrgUnit, measures: str,
-                deadline: dt.date) -> LedgerItem:
+def create_item(
+    user, *, batch: str, seq: str, problem: str, unit: OrgUnit, measures: str, deadline: dt.date
+) -> LedgerItem:
     """Hand entry of one problem."""
     require(user, Action.HANDLE_CASE)
     batch_obj, _created = LedgerBatch.objects.get_or_create(name=batch.strip())
     if LedgerItem.objects.filter(batch=batch_obj, seq=seq.strip()).exists():
         raise ValidationError({"seq": _("该批次已有此序号。")})
-    item = LedgerItem.objects.create(batch=batch_obj, seq=seq.strip(), problem=problem.strip(),
-                                     responsible_unit=unit, measures=measures.strip(), deadline=deadline)
+    item = LedgerItem.objects.create(
+        batch=batch_obj,
+        seq=seq.strip(),
+        problem=problem.strip(),
+        responsible_unit=unit,
+        measures=measures.strip(),
+        deadline=deadline,
+    )
     LedgerUpdate.objects.create(item=item, kind=LedgerUpdate.Kind.CREATED, actor=user)
     log.record(user, "ledger.create", item, changes={k: [None, v] for k, v in log.snapshot(item, AUDITED).items()})
     return item
@@ -83,9 +90,15 @@ def report_progress(user, item: LedgerItem, text: str, progress: int, evidence=N
     old = item.progress
     item.progress = int(progress)
     item.save()
-    update = LedgerUpdate.objects.create(item=item, kind=LedgerUpdate.Kind.PROGRESS, actor=user, text=text.strip(),
-                                         progress=item.progress, evidence=evidence or "",
-                                         evidence_name=getattr(evidence, "name", "") or "")
+    update = LedgerUpdate.objects.create(
+        item=item,
+        kind=LedgerUpdate.Kind.PROGRESS,
+        actor=user,
+        text=text.strip(),
+        progress=item.progress,
+        evidence=evidence or "",
+        evidence_name=getattr(evidence, "name", "") or "",
+    )
     log.record(user, "ledger.progress", item, changes={"progress": [old, item.progress]}, reason=text.strip())
     return update
 
@@ -104,15 +117,25 @@ def apply_close(user, item: LedgerItem, text: str, evidence=None) -> LedgerUpdat
     _check_evidence(evidence)
     item.state, item.applied_at, item.progress = IS.APPLIED, timezone.now(), 100
     item.save()
-    update = LedgerUpdate.objects.create(item=item, kind=LedgerUpdate.Kind.APPLY, actor=user, text=text.strip(),
-                                         progress=100, evidence=evidence or "",
-                                         evidence_name=getattr(evidence, "name", "") or "")
+    update = LedgerUpdate.objects.create(
+        item=item,
+        kind=LedgerUpdate.Kind.APPLY,
+        actor=user,
+        text=text.strip(),
+        progress=100,
+        evidence=evidence or "",
+        evidence_name=getattr(evidence, "name", "") or "",
+    )
     log.record(user, "ledger.apply", item, changes={"state": [IS.RECTIFYING, IS.APPLIED]}, reason=text.strip())
-    from meili.governance.services import notify
     from meili.accounts.models import User
+    from meili.governance.services import notify
 
-    notify(User.objects.filter(role=Role.OFFICER, is_active=True), gettext("%(item)s 申请销号，待验收") % {"item": item},
-           reverse("governance:ledger_item", args=[item.pk]), key=f"ledger-apply:{item.pk}:{update.pk}")
+    notify(
+        User.objects.filter(role=Role.OFFICER, is_active=True),
+        gettext("%(item)s 申请销号，待验收") % {"item": item},
+        reverse("governance:ledger_item", args=[item.pk]),
+        key=f"ledger-apply:{item.pk}:{update.pk}",
+    )
     return update
 
 
@@ -137,8 +160,13 @@ def verify(user, item: LedgerItem, approve: bool, text: str, public_summary: str
     log.record(user, f"ledger.{kind}", item, changes={"state": [IS.APPLIED, item.state]}, reason=text.strip())
     from meili.governance.services import notify, unit_users
 
-    notify(unit_users(item.responsible_unit), gettext("%(item)s %(kind)s：%(text)s") % {"item": item, "kind": update.get_kind_display(), "text": text.strip()[:80]},
-           reverse("governance:ledger_item", args=[item.pk]), key=f"ledger-verify:{update.pk}")
+    notify(
+        unit_users(item.responsible_unit),
+        gettext("%(item)s %(kind)s：%(text)s")
+        % {"item": item, "kind": update.get_kind_display(), "text": text.strip()[:80]},
+        reverse("governance:ledger_item", args=[item.pk]),
+        key=f"ledger-verify:{update.pk}",
+    )
     return update
 
 
@@ -150,17 +178,32 @@ def risk_lists(user=None, today: dt.date | None = None) -> dict:
         qs = qs & visible_items(user)
     horizon = today + dt.timedelta(days=conf.get("ledger_risk_days"))
     overdue = list(qs.filter(deadline__lt=today).order_by("deadline"))
-    at_risk = list(qs.filter(deadline__gte=today, deadline__lte=horizon, state=IS.RECTIFYING,
-                             progress__lt=conf.get("ledger_risk_progress")).order_by("deadline"))
+    at_risk = list(
+        qs.filter(
+            deadline__gte=today,
+            deadline__lte=horizon,
+            state=IS.RECTIFYING,
+            progress__lt=conf.get("ledger_risk_progress"),
+        ).order_by("deadline")
+    )
     return {"today": today, "overdue": overdue, "at_risk": at_risk}
 
 
 def completion_by_unit() -> list[dict]:
-    rows = (LedgerItem.objects.values("responsible_unit__name")
-            .annotate(total=Count("id"), closed=Count("id", filter=Q(state=IS.CLOSED)))
-            .order_by("responsible_unit__name"))
-    return [{"unit": r["responsible_unit__name"], "total": r["total"], "closed": r["closed"],
-             "rate": round(100 * r["closed"] / r["total"], 1) if r["total"] else None} for r in rows]
+    rows = (
+        LedgerItem.objects.values("responsible_unit__name")
+        .annotate(total=Count("id"), closed=Count("id", filter=Q(state=IS.CLOSED)))
+        .order_by("responsible_unit__name")
+    )
+    return [
+        {
+            "unit": r["responsible_unit__name"],
+            "total": r["total"],
+            "closed": r["closed"],
+            "rate": round(100 * r["closed"] / r["total"], 1) if r["total"] else None,
+        }
+        for r in rows
+    ]
 
 
 # --- Excel import ----------------------------------------------------------------------------------
@@ -195,8 +238,16 @@ def template_bytes() -> bytes:
     from meili.xlsx import to_bytes, workbook
 
     wb, ws = workbook(SHEET, COLUMNS)
-    ws.append(["第三轮中央生态环境保护督察反馈问题", "1", "（示例）某河段沿岸存在生活污水直排问题",
-               "环翠区", "完成截污纳管，开展入河排污口排查整治", dt.date(2027, 6, 30)])
+    ws.append(
+        [
+            "第三轮中央生态环境保护督察反馈问题",
+            "1",
+            "（示例）某河段沿岸存在生活污水直排问题",
+            "环翠区",
+            "完成截污纳管，开展入河排污口排查整治",
+            dt.date(2027, 6, 30),
+        ]
+    )
     ws["F2"].number_format = "yyyy-mm-dd"
     for col, width in zip("ABCDEF", (34, 8, 50, 20, 50, 14)):
         ws.column_dimensions[col].width = width
@@ -228,7 +279,9 @@ def parse_workbook(path: Path) -> tuple[list[dict], list[ImportError_]]:
     try:
         frame = read_table(path, fmt="excel", sheet=SHEET)
     except InputError as exc:
-        return [], [ImportError_(SHEET, None, None, gettext("无法读取工作表“%(s)s”：%(r)s") % {"s": SHEET, "r": exc.rule})]
+        return [], [
+            ImportError_(SHEET, None, None, gettext("无法读取工作表“%(s)s”：%(r)s") % {"s": SHEET, "r": exc.rule})
+        ]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         return [], [ImportError_(SHEET, 1, c, gettext("缺少此列")) for c in missing]
@@ -244,18 +297,35 @@ def parse_workbook(path: Path) -> tuple[list[dict], list[ImportError_]]:
                 errors.append(ImportError_(SHEET, row, column, gettext("必填")))
         unit = units.get(values["责任单位"])
         if values["责任单位"] and unit is None:
-            errors.append(ImportError_(SHEET, row, "责任单位", gettext("未知单位“%(u)s”（见“单位”工作表）") % {"u": values["责任单位"]}))
+            errors.append(
+                ImportError_(
+                    SHEET, row, "责任单位", gettext("未知单位“%(u)s”（见“单位”工作表）") % {"u": values["责任单位"]}
+                )
+            )
         deadline = _parse_date(values["完成时限"])
         if values["完成时限"] and deadline is None:
-            errors.append(ImportError_(SHEET, row, "完成时限", gettext("“%(v)s”不是日期（如 2027-06-30）") % {"v": values["完成时限"]}))
+            errors.append(
+                ImportError_(
+                    SHEET, row, "完成时限", gettext("“%(v)s”不是日期（如 2027-06-30）") % {"v": values["完成时限"]}
+                )
+            )
         key = (values["批次"], values["序号"])
         if all(key) and key in seen:
             errors.append(ImportError_(SHEET, row, "序号", gettext("与第 %(n)s 行重复") % {"n": seen[key]}))
         seen.setdefault(key, row)
         if len(values["序号"]) > 20:
             errors.append(ImportError_(SHEET, row, "序号", gettext("不超过 20 个字符")))
-        rows.append({"row": row, "batch": values["批次"], "seq": values["序号"], "problem": values["问题"],
-                     "unit": unit, "measures": values["整改措施"], "deadline": deadline})
+        rows.append(
+            {
+                "row": row,
+                "batch": values["批次"],
+                "seq": values["序号"],
+                "problem": values["问题"],
+                "unit": unit,
+                "measures": values["整改措施"],
+                "deadline": deadline,
+            }
+        )
     if not rows and not errors:
         errors.append(ImportError_(SHEET, None, None, gettext("没有数据行")))
     return rows, errors
@@ -272,8 +342,12 @@ def import_workbook(user, path: Path, source: str = "") -> dict:
         for r in rows:
             batch, _c = LedgerBatch.objects.get_or_create(name=r["batch"], defaults={"source": source})
             item = LedgerItem.objects.filter(batch=batch, seq=r["seq"]).first()
-            fields = {"problem": r["problem"], "responsible_unit": r["unit"], "measures": r["measures"],
-                      "deadline": r["deadline"]}
+            fields = {
+                "problem": r["problem"],
+                "responsible_unit": r["unit"],
+                "measures": r["measures"],
+                "deadline": r["deadline"],
+            }
             if item is None:
                 item = LedgerItem.objects.create(batch=batch, seq=r["seq"], **fields)
                 LedgerUpdate.objects.create(item=item, kind=LedgerUpdate.Kind.CREATED, actor=user, text="Excel")

@@ -72,8 +72,9 @@ class State(models.TextChoices):
 
 
 #: states in which the case is still being handled (its clocks run)
-OPEN_STATES = frozenset({State.SUBMITTED, State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING,
-                         State.REPORTED, State.REOPENED})
+OPEN_STATES = frozenset(
+    {State.SUBMITTED, State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING, State.REPORTED, State.REOPENED}
+)
 
 
 class Verdict(models.TextChoices):
@@ -105,24 +106,30 @@ class Case(models.Model):
     kind = models.CharField(_("问题类型"), max_length=12, choices=Kind.choices)
     description = models.TextField(_("问题描述"))
     address = models.CharField(_("地点"), max_length=200, blank=True)
-    district = models.ForeignKey(OrgUnit, verbose_name=_("所在区市"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        OrgUnit, verbose_name=_("所在区市"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     occurred = models.CharField(_("发生时间"), max_length=60, blank=True)
     anonymous = models.BooleanField(_("匿名"), default=True)
     sensitive = models.BooleanField(_("敏感件"), default=False)
 
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.SUBMITTED,
-                             db_index=True)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.SUBMITTED, db_index=True)
     submitted_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     accept_due = models.DateField(_("受理期限"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     decline_reason = models.TextField(_("不予受理理由"), blank=True)
     finish_due = models.DateField(_("办结期限"), null=True, blank=True)
     extension_days = models.PositiveIntegerField(_("已延期天数"), default=0)
-    assigned_unit = models.ForeignKey(OrgUnit, verbose_name=_("承办单位"), null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="assigned_cases")
+    assigned_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
     assigned_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
     unit_due = models.DateField(_("承办单位反馈期限"), null=True, blank=True)
     findings = models.TextField(_("核查情况"), blank=True)
@@ -137,8 +144,9 @@ class Case(models.Model):
     satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
     followup_note = models.TextField(_("回访情况"), blank=True)
     followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
-    merged_into = models.ForeignKey("self", verbose_name=_("合并至"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged_cases")
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases"
+    )
     reopen_count = models.PositiveIntegerField(_("重新办理次数"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -192,8 +200,14 @@ class CaseEvent(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     time = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     action = models.CharField(_("操作"), max_length=20)
     from_state = models.CharField(_("原状态"), max_length=16, blank=True)
     to_state = models.CharField(_("新状态"), max_length=16, blank=True)
@@ -205,8 +219,11 @@ class CaseEvent(models.Model):
         ordering = ["time", "id"]
 
     EXTRA_LABELS = {
-        "submit": _("登记"), "supervise": _("督办"), "extension_request": _("申请延期"),
-        "extension_approved": _("批准延期"), "extension_rejected": _("不批准延期"),
+        "submit": _("登记"),
+        "supervise": _("督办"),
+        "extension_request": _("申请延期"),
+        "extension_approved": _("批准延期"),
+        "extension_rejected": _("不批准延期"),
     }
 
     @property
@@ -241,8 +258,9 @@ class Attachment(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=60)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
@@ -266,8 +284,9 @@ class Supervision(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervisions")
     time = models.DateTimeField(_("督办时间"), default=timezone.now)
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("督办人"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("督办人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     unit = models.ForeignKey(OrgUnit, verbose_name=_("被督办单位"), on_delete=models.PROTECT, related_name="+")
     person = models.CharField(_("被督办人"), max_length=60, blank=True)
     method = models.CharField(_("方式"), max_length=10, choices=Method.choices)
@@ -293,12 +312,19 @@ class Extension(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
     days = models.PositiveIntegerField(_("延期天数"))
     reason = models.TextField(_("延期理由"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_note = models.TextField(_("审批意见"), blank=True)
     old_due = models.DateField(_("原办结期限"), null=True, blank=True)
@@ -328,6 +354,7 @@ class Notification(models.Model):
 
 # --- rectification ledger (督察反馈问题整改台账) -------------------------------------------------
 
+
 class LedgerBatch(models.Model):
     """One inspection's feedback list (e.g. 第三轮中央生态环境保护督察反馈问题)."""
 
@@ -355,12 +382,12 @@ class LedgerItem(models.Model):
     batch = models.ForeignKey(LedgerBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="items")
     seq = models.CharField(_("序号"), max_length=20)
     problem = models.TextField(_("问题"))
-    responsible_unit = models.ForeignKey(OrgUnit, verbose_name=_("责任单位"), on_delete=models.PROTECT,
-                                         related_name="ledger_items")
+    responsible_unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="ledger_items"
+    )
     measures = models.TextField(_("整改措施"), blank=True)
     deadline = models.DateField(_("完成时限"))
-    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.RECTIFYING,
-                             db_index=True)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.RECTIFYING, db_index=True)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     applied_at = models.DateTimeField(_("申请销号时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
@@ -389,8 +416,9 @@ class LedgerUpdate(models.Model):
     item = models.ForeignKey(LedgerItem, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     time = models.DateTimeField(_("时间"), default=timezone.now)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("说明"), blank=True)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), null=True, blank=True)
     evidence = models.FileField(_("佐证材料"), upload_to=attachment_path, blank=True)

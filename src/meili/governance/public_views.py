@@ -16,9 +16,16 @@ from meili.governance.forms import PublicReportForm, TrackForm
 from meili.governance.models import LedgerItem, State
 
 PUBLIC_STATE = {  # what the reporter is told at each internal state
-    State.SUBMITTED: _l("已登记，待受理"), State.ACCEPTED: _l("已受理，正在办理"), State.DECLINED: _l("不予受理"),
-    State.ASSIGNED: _l("已受理，正在核查"), State.INVESTIGATING: _l("已受理，正在核查"), State.REPORTED: _l("已受理，正在办理"),
-    State.CLOSED: _l("已办结"), State.FOLLOWED_UP: _l("已办结"), State.REOPENED: _l("重新办理中"), State.MERGED: _l("已合并办理"),
+    State.SUBMITTED: _l("已登记，待受理"),
+    State.ACCEPTED: _l("已受理，正在办理"),
+    State.DECLINED: _l("不予受理"),
+    State.ASSIGNED: _l("已受理，正在核查"),
+    State.INVESTIGATING: _l("已受理，正在核查"),
+    State.REPORTED: _l("已受理，正在办理"),
+    State.CLOSED: _l("已办结"),
+    State.FOLLOWED_UP: _l("已办结"),
+    State.REOPENED: _l("重新办理中"),
+    State.MERGED: _l("已合并办理"),
 }
 
 
@@ -43,11 +50,19 @@ def report(request):
             data = form.cleaned_data
             try:
                 case = services.submit(
-                    kind=data["kind"], description=data["description"], address=data["address"],
-                    district=data["district"], latitude=data["latitude"], longitude=data["longitude"],
-                    occurred=data["occurred"], anonymous=data["anonymous"],
-                    name="" if data["anonymous"] else data["name"], phone="" if data["anonymous"] else data["phone"],
-                    email="" if data["anonymous"] else data["email"], files=files)
+                    kind=data["kind"],
+                    description=data["description"],
+                    address=data["address"],
+                    district=data["district"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    occurred=data["occurred"],
+                    anonymous=data["anonymous"],
+                    name="" if data["anonymous"] else data["name"],
+                    phone="" if data["anonymous"] else data["phone"],
+                    email="" if data["anonymous"] else data["email"],
+                    files=files,
+                )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
@@ -57,10 +72,17 @@ def report(request):
     else:
         form = PublicReportForm()
     question = protection.new_question(request)
-    return render(request, "governance/public/report.html", {
-        "form": form, "question": question, "breadcrumbs": [(_("网上举报"), None)],
-        "max_mb": conf.get("upload_max_bytes") // (1024 * 1024), "max_files": conf.get("upload_max_files"),
-    })
+    return render(
+        request,
+        "governance/public/report.html",
+        {
+            "form": form,
+            "question": question,
+            "breadcrumbs": [(_("网上举报"), None)],
+            "max_mb": conf.get("upload_max_bytes") // (1024 * 1024),
+            "max_files": conf.get("upload_max_files"),
+        },
+    )
 
 
 @never_cache
@@ -84,16 +106,26 @@ def track(request):
             if case is None:
                 form.add_error("code", _("未找到该查询码对应的举报。"))
     shown = case.merged_into if case is not None and case.merged_into_id else case
-    return render(request, "governance/public/track.html", {
-        "form": form, "case": case, "shown": shown,
-        "public_state": PUBLIC_STATE.get(shown.state) if shown else None,
-        "breadcrumbs": [(_("举报查询"), None)],
-    })
+    return render(
+        request,
+        "governance/public/track.html",
+        {
+            "form": form,
+            "case": case,
+            "shown": shown,
+            "public_state": PUBLIC_STATE.get(shown.state) if shown else None,
+            "breadcrumbs": [(_("举报查询"), None)],
+        },
+    )
 
 
 def rectified(request):
     """The public disclosure list of rectified (销号) inspection problems."""
-    items = (LedgerItem.objects.filter(state=LedgerItem.State.CLOSED)
-             .select_related("batch", "responsible_unit").order_by("batch__name", "id"))
-    return render(request, "governance/public/rectified.html", {
-        "items": items, "breadcrumbs": [(_("整改销号公示"), None)]})
+    items = (
+        LedgerItem.objects.filter(state=LedgerItem.State.CLOSED)
+        .select_related("batch", "responsible_unit")
+        .order_by("batch__name", "id")
+    )
+    return render(
+        request, "governance/public/rectified.html", {"items": items, "breadcrumbs": [(_("整改销号公示"), None)]}
+    )

@@ -22,7 +22,16 @@ from meili.accounts.permissions import Action, can, require
 from meili.audit import log
 from meili.governance import clock, conf
 from meili.governance.models import (
-    OPEN_STATES, Attachment, Case, CaseEvent, Channel, Extension, Notification, Reporter, State, Supervision,
+    OPEN_STATES,
+    Attachment,
+    Case,
+    CaseEvent,
+    Channel,
+    Extension,
+    Notification,
+    Reporter,
+    State,
+    Supervision,
 )
 
 # --- visibility and identity -----------------------------------------------------------------------
@@ -36,8 +45,12 @@ def visible_cases(user) -> QuerySet[Case]:
     """The cases *user* may read: all for officers and leaders, its own unit's for a unit reporter."""
     if may_view_cases(user):
         return Case.objects.all()
-    if user.is_authenticated and user.role == Role.REPORTER and user.unit_id and \
-            can(user, Action.UPDATE_ASSIGNED_CASE, user.unit_id):
+    if (
+        user.is_authenticated
+        and user.role == Role.REPORTER
+        and user.unit_id
+        and can(user, Action.UPDATE_ASSIGNED_CASE, user.unit_id)
+    ):
         return Case.objects.filter(assigned_unit_id__in=user.unit.subtree_ids())
     return Case.objects.none()
 
@@ -117,24 +130,47 @@ def check_uploads(files) -> list[tuple[object, str]]:
 def save_attachments(case: Case, files, stage: str, user=None) -> list[Attachment]:
     out = []
     for upload, content_type in check_uploads(files):
-        out.append(Attachment.objects.create(
-            case=case, stage=stage, file=upload, original_name=(upload.name or "")[:200],
-            content_type=content_type, size=upload.size, uploaded_by=user if getattr(user, "pk", None) else None))
+        out.append(
+            Attachment.objects.create(
+                case=case,
+                stage=stage,
+                file=upload,
+                original_name=(upload.name or "")[:200],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=user if getattr(user, "pk", None) else None,
+            )
+        )
     return out
 
 
 def next_number(today: dt.date) -> str:
     prefix = f"JB{today:%Y%m%d}"
     last = Case.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    serial = int(last[len(prefix):]) + 1 if last else 1
+    serial = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{serial:04d}"
 
 
 @transaction.atomic
-def submit(*, kind: str, description: str, address: str = "", district: OrgUnit | None = None,
-           latitude=None, longitude=None, occurred: str = "", name: str = "", phone: str = "",
-           email: str = "", anonymous: bool = True, files=(), channel: str = Channel.WEB,
-           user=None, submitted_at: dt.datetime | None = None, sensitive: bool = False) -> Case:
+def submit(
+    *,
+    kind: str,
+    description: str,
+    address: str = "",
+    district: OrgUnit | None = None,
+    latitude=None,
+    longitude=None,
+    occurred: str = "",
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    anonymous: bool = True,
+    files=(),
+    channel: str = Channel.WEB,
+    user=None,
+    submitted_at: dt.datetime | None = None,
+    sensitive: bool = False,
+) -> Case:
     """Register a case (from the public form, or entered by an officer for a phone call or letter)."""
     if user is not None or channel != Channel.WEB or sensitive:
         require(user, Action.HANDLE_CASE)
@@ -148,22 +184,48 @@ def submit(*, kind: str, description: str, address: str = "", district: OrgUnit 
     name, phone, email = (name or "").strip(), (phone or "").strip(), (email or "").strip()
     anonymous = anonymous or not (name or phone or email)
     case = Case.objects.create(
-        number=next_number(today), channel=channel, kind=kind, description=description.strip(),
-        address=(address or "").strip(), district=district, latitude=latitude, longitude=longitude,
-        occurred=(occurred or "").strip(), anonymous=anonymous, submitted_at=now, sensitive=sensitive,
-        accept_due=clock.due("accept", today))
+        number=next_number(today),
+        channel=channel,
+        kind=kind,
+        description=description.strip(),
+        address=(address or "").strip(),
+        district=district,
+        latitude=latitude,
+        longitude=longitude,
+        occurred=(occurred or "").strip(),
+        anonymous=anonymous,
+        submitted_at=now,
+        sensitive=sensitive,
+        accept_due=clock.due("accept", today),
+    )
     if not anonymous:
         Reporter.objects.create(case=case, name=name, phone=phone, email=email)
     for upload, content_type in uploads:
-        Attachment.objects.create(case=case, stage=Attachment.Stage.SUBMISSION, file=upload,
-                                  original_name=(upload.name or "")[:200], content_type=content_type,
-                                  size=upload.size, uploaded_by=user if getattr(user, "pk", None) else None)
-    CaseEvent.objects.create(case=case, time=now, actor=user if getattr(user, "pk", None) else None,
-                             action="submit", to_state=case.state, note=case.get_channel_display())
+        Attachment.objects.create(
+            case=case,
+            stage=Attachment.Stage.SUBMISSION,
+            file=upload,
+            original_name=(upload.name or "")[:200],
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user if getattr(user, "pk", None) else None,
+        )
+    CaseEvent.objects.create(
+        case=case,
+        time=now,
+        actor=user if getattr(user, "pk", None) else None,
+        action="submit",
+        to_state=case.state,
+        note=case.get_channel_display(),
+    )
     log.record(user, "case.submit", case, changes={"state": [None, case.state]})
     officers = User.objects.filter(role=Role.OFFICER, is_active=True)
-    notify(officers, gettext("新的举报件 %(n)s 待受理（期限 %(d)s）") % {"n": case.number, "d": case.accept_due},
-           case_url(case), key=f"submit:{case.pk}")
+    notify(
+        officers,
+        gettext("新的举报件 %(n)s 待受理（期限 %(d)s）") % {"n": case.number, "d": case.accept_due},
+        case_url(case),
+        key=f"submit:{case.pk}",
+    )
     return case
 
 
@@ -192,14 +254,21 @@ def duplicates_of(case: Case) -> list[Case]:
     """Suggested duplicates: same kind, within the window, at the same place (point radius or address)."""
     window = dt.timedelta(days=conf.get("duplicate_window_days"))
     radius = conf.get("duplicate_radius_m")
-    candidates = (Case.objects.exclude(pk=case.pk).exclude(state=State.MERGED)
-                  .filter(kind=case.kind, submitted_at__gte=case.submitted_at - window,
-                          submitted_at__lte=case.submitted_at + window))
+    candidates = (
+        Case.objects.exclude(pk=case.pk)
+        .exclude(state=State.MERGED)
+        .filter(
+            kind=case.kind, submitted_at__gte=case.submitted_at - window, submitted_at__lte=case.submitted_at + window
+        )
+    )
     out = []
     mine = _norm(case.address)
     for other in candidates:
-        near = (case.latitude is not None and other.latitude is not None
-                and distance_m(case.latitude, case.longitude, other.latitude, other.longitude) <= radius)
+        near = (
+            case.latitude is not None
+            and other.latitude is not None
+            and distance_m(case.latitude, case.longitude, other.latitude, other.longitude) <= radius
+        )
         theirs = _norm(other.address)
         same_address = bool(mine and theirs and (mine in theirs or theirs in mine))
         if near or same_address:
@@ -211,8 +280,9 @@ def duplicates_of(case: Case) -> list[Case]:
 
 
 @transaction.atomic
-def supervise(user, case: Case, *, unit: OrgUnit, method: str, requirement: str, person: str = "",
-              due: dt.date | None = None) -> Supervision:
+def supervise(
+    user, case: Case, *, unit: OrgUnit, method: str, requirement: str, person: str = "", due: dt.date | None = None
+) -> Supervision:
     """督办: record who pressed whom, how and by when."""
     require(user, Action.HANDLE_CASE)
     if case.state not in OPEN_STATES:
@@ -221,12 +291,23 @@ def supervise(user, case: Case, *, unit: OrgUnit, method: str, requirement: str,
         raise ValidationError({"requirement": _("请填写督办要求。")})
     if method not in Supervision.Method.values:
         raise ValidationError({"method": _("请选择督办方式。")})
-    s = Supervision.objects.create(case=case, supervisor=user, unit=unit, person=(person or "").strip(),
-                                   method=method, requirement=requirement.strip(), due=due)
+    s = Supervision.objects.create(
+        case=case,
+        supervisor=user,
+        unit=unit,
+        person=(person or "").strip(),
+        method=method,
+        requirement=requirement.strip(),
+        due=due,
+    )
     CaseEvent.objects.create(case=case, actor=user, action="supervise", note=f"{unit}：{requirement.strip()}")
     log.record(user, "case.supervise", case, changes={"supervision": [None, s.pk]}, reason=requirement.strip())
-    notify(unit_users(unit), gettext("%(n)s 被督办：%(r)s") % {"n": case.number, "r": requirement.strip()[:100]},
-           case_url(case), key=f"supervise:{s.pk}")
+    notify(
+        unit_users(unit),
+        gettext("%(n)s 被督办：%(r)s") % {"n": case.number, "r": requirement.strip()[:100]},
+        case_url(case),
+        key=f"supervise:{s.pk}",
+    )
     return s
 
 
@@ -238,7 +319,9 @@ def supervision_result(user, supervision: Supervision, result: str) -> Supervisi
     old = supervision.result
     supervision.result, supervision.result_at = result.strip(), timezone.now()
     supervision.save()
-    log.record(user, "case.supervision_result", supervision.case, changes={"supervision_result": [old, supervision.result]})
+    log.record(
+        user, "case.supervision_result", supervision.case, changes={"supervision_result": [old, supervision.result]}
+    )
     return supervision
 
 
@@ -253,15 +336,26 @@ def request_extension(user, case: Case, days: int, reason: str) -> Extension:
     pending = sum(e.days for e in case.extensions.filter(status=Extension.Status.PENDING))
     limit = conf.get("extension_max_days")
     if days < 1 or case.extension_days + pending + days > limit:
-        raise ValidationError({"days": _("延期累计不得超过 %(n)s 日（已延期 %(done)s 日，待审批 %(p)s 日）。")
-                               % {"n": limit, "done": case.extension_days, "p": pending}})
+        raise ValidationError(
+            {
+                "days": _("延期累计不得超过 %(n)s 日（已延期 %(done)s 日，待审批 %(p)s 日）。")
+                % {"n": limit, "done": case.extension_days, "p": pending}
+            }
+        )
     ext = Extension.objects.create(case=case, days=days, reason=reason.strip(), requested_by=user)
     CaseEvent.objects.create(case=case, actor=user, action="extension_request", note=f"+{days}: {reason.strip()}")
     log.record(user, "case.extension_request", case, changes={"extension": [None, days]}, reason=reason.strip())
-    approvers = [u for u in User.objects.filter(is_active=True, role__in=[Role.LEADER, Role.ADMIN])
-                 if can(u, Action.APPROVE_CASE_EXTENSION)]
-    notify(approvers, gettext("%(n)s 申请延期 %(d)s 日，待审批") % {"n": case.number, "d": days},
-           reverse("governance:extensions"), key=f"extension:{ext.pk}")
+    approvers = [
+        u
+        for u in User.objects.filter(is_active=True, role__in=[Role.LEADER, Role.ADMIN])
+        if can(u, Action.APPROVE_CASE_EXTENSION)
+    ]
+    notify(
+        approvers,
+        gettext("%(n)s 申请延期 %(d)s 日，待审批") % {"n": case.number, "d": days},
+        reverse("governance:extensions"),
+        key=f"extension:{ext.pk}",
+    )
     return ext
 
 
@@ -291,13 +385,23 @@ def decide_extension(user, extension: Extension, approve: bool, note: str = "") 
     else:
         ext.status = Extension.Status.REJECTED
     ext.save()
-    CaseEvent.objects.create(case=case, actor=user, action=f"extension_{ext.status}",
-                             note=f"+{ext.days} {ext.decision_note}".strip())
-    log.record(user, f"case.extension_{ext.status}", case,
-               changes={"finish_due": [ext.old_due, ext.new_due]} if approve else {}, reason=ext.decision_note)
+    CaseEvent.objects.create(
+        case=case, actor=user, action=f"extension_{ext.status}", note=f"+{ext.days} {ext.decision_note}".strip()
+    )
+    log.record(
+        user,
+        f"case.extension_{ext.status}",
+        case,
+        changes={"finish_due": [ext.old_due, ext.new_due]} if approve else {},
+        reason=ext.decision_note,
+    )
     if ext.requested_by:
-        notify([ext.requested_by], gettext("%(n)s 的延期申请%(s)s") % {"n": case.number, "s": ext.get_status_display()},
-               case_url(case), key=f"extension-decided:{ext.pk}")
+        notify(
+            [ext.requested_by],
+            gettext("%(n)s 的延期申请%(s)s") % {"n": case.number, "s": ext.get_status_display()},
+            case_url(case),
+            key=f"extension-decided:{ext.pk}",
+        )
     return ext
 
 
@@ -335,17 +439,31 @@ def notify(users, text: str, url: str = "", key: str = "") -> int:
 def notify_transition(case: Case, name: str, actor) -> None:
     url = case_url(case)
     if name == "assign":
-        notify(unit_users(case.assigned_unit),
-               gettext("%(n)s 已转办给本单位，请于 %(d)s 前反馈核查情况") % {"n": case.number, "d": case.unit_due},
-               url, key=f"assign:{case.pk}:{case.unit_due}")
+        notify(
+            unit_users(case.assigned_unit),
+            gettext("%(n)s 已转办给本单位，请于 %(d)s 前反馈核查情况") % {"n": case.number, "d": case.unit_due},
+            url,
+            key=f"assign:{case.pk}:{case.unit_due}",
+        )
     elif name == "report":
-        officers = [e.actor for e in case.events.filter(action__in=["assign", "accept"]).select_related("actor")
-                    if e.actor is not None]
-        notify(set(officers) or User.objects.filter(role=Role.OFFICER, is_active=True),
-               gettext("%(n)s 承办单位已反馈核查情况") % {"n": case.number}, url, key=f"report:{case.pk}:{case.reported_at}")
+        officers = [
+            e.actor
+            for e in case.events.filter(action__in=["assign", "accept"]).select_related("actor")
+            if e.actor is not None
+        ]
+        notify(
+            set(officers) or User.objects.filter(role=Role.OFFICER, is_active=True),
+            gettext("%(n)s 承办单位已反馈核查情况") % {"n": case.number},
+            url,
+            key=f"report:{case.pk}:{case.reported_at}",
+        )
     elif name == "send_back":
-        notify(unit_users(case.assigned_unit), gettext("%(n)s 被退回重办") % {"n": case.number}, url,
-               key=f"send_back:{case.pk}:{timezone.now():%Y%m%d%H%M%S}")
+        notify(
+            unit_users(case.assigned_unit),
+            gettext("%(n)s 被退回重办") % {"n": case.number},
+            url,
+            key=f"send_back:{case.pk}:{timezone.now():%Y%m%d%H%M%S}",
+        )
 
 
 def unread_count(user) -> int:
@@ -374,8 +492,9 @@ def due_lists(user=None, today: dt.date | None = None, unit_ids: set[int] | None
                 continue
             status = "overdue" if due < today else "soon" if due <= soon else None
             if status:
-                rows.append({"case": case, "unit": unit, "due": due, "status": status, "who": who,
-                             "days": (due - today).days})
+                rows.append(
+                    {"case": case, "unit": unit, "due": due, "status": status, "who": who, "days": (due - today).days}
+                )
     by_unit: dict = defaultdict(lambda: {"overdue": [], "soon": []})
     for row in sorted(rows, key=lambda r: r["due"]):
         by_unit[row["unit"].name if row["unit"] else gettext("市生态环境局（案件办理）")][row["status"]].append(row)
@@ -390,7 +509,9 @@ def notify_due(today: dt.date | None = None) -> int:
         case = row["case"]
         label = gettext("已逾期") if row["status"] == "overdue" else gettext("即将到期")
         text = gettext("%(n)s %(l)s（期限 %(d)s）") % {"n": case.number, "l": label, "d": row["due"]}
-        users = unit_users(row["unit"]) if row["who"] == "unit" else User.objects.filter(role=Role.OFFICER, is_active=True)
+        users = (
+            unit_users(row["unit"]) if row["who"] == "unit" else User.objects.filter(role=Role.OFFICER, is_active=True)
+        )
         sent += notify(users, text, case_url(case), key=f"due:{case.pk}:{row['who']}:{row['status']}:{lists['today']}")
     return sent
 

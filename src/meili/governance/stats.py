@@ -17,32 +17,54 @@ from meili.governance.models import Kind, Satisfaction, State
 def case_statistics(cases) -> dict:
     """Counts by kind, district and month; on-time rate; satisfaction; map points."""
     kinds = dict(Kind.choices)
-    by_kind = [{"name": str(kinds.get(r["kind"], r["kind"])), "value": r["n"]}
-               for r in cases.values("kind").annotate(n=Count("id")).order_by("-n")]
-    by_district = [{"name": r["district__name"] or _("未定位"), "value": r["n"]}
-                   for r in cases.values("district__name").annotate(n=Count("id")).order_by("-n")]
-    by_month = [{"month": f"{timezone.localtime(r['m']):%Y-%m}" if r["m"] else "", "value": r["n"]}
-                for r in cases.annotate(m=TruncMonth("submitted_at")).values("m").annotate(n=Count("id")).order_by("m")]
+    by_kind = [
+        {"name": str(kinds.get(r["kind"], r["kind"])), "value": r["n"]}
+        for r in cases.values("kind").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_district = [
+        {"name": r["district__name"] or _("未定位"), "value": r["n"]}
+        for r in cases.values("district__name").annotate(n=Count("id")).order_by("-n")
+    ]
+    by_month = [
+        {"month": f"{timezone.localtime(r['m']):%Y-%m}" if r["m"] else "", "value": r["n"]}
+        for r in cases.annotate(m=TruncMonth("submitted_at")).values("m").annotate(n=Count("id")).order_by("m")
+    ]
     closed = cases.filter(closed_on_time__isnull=False)
     on_time = closed.filter(closed_on_time=True).count()
     accepted = cases.exclude(accepted_at=None).exclude(accept_due=None)
-    accepted_on_time = sum(1 for a, d in accepted.values_list("accepted_at", "accept_due")
-                           if timezone.localdate(a) <= d)
+    accepted_on_time = sum(
+        1 for a, d in accepted.values_list("accepted_at", "accept_due") if timezone.localdate(a) <= d
+    )
     labels = dict(Satisfaction.choices)
-    satisfaction = [{"name": str(labels[r["satisfaction"]]), "value": r["n"]}
-                    for r in cases.exclude(satisfaction="").values("satisfaction").annotate(n=Count("id"))
-                    .order_by("satisfaction")]
-    rated = [r for r in cases.exclude(satisfaction__in=["", Satisfaction.UNREACHABLE]).values_list("satisfaction", flat=True)]
+    satisfaction = [
+        {"name": str(labels[r["satisfaction"]]), "value": r["n"]}
+        for r in cases.exclude(satisfaction="").values("satisfaction").annotate(n=Count("id")).order_by("satisfaction")
+    ]
+    rated = list(cases.exclude(satisfaction__in=["", Satisfaction.UNREACHABLE]).values_list("satisfaction", flat=True))
     satisfied = sum(1 for s in rated if s in (Satisfaction.SATISFIED, Satisfaction.BASICALLY))
-    points = [{"value": [float(lon), float(lat)], "name": str(kinds.get(k, k))}
-              for lat, lon, k in cases.exclude(latitude=None).exclude(longitude=None)
-              .values_list("latitude", "longitude", "kind")]
+    points = [
+        {"value": [float(lon), float(lat)], "name": str(kinds.get(k, k))}
+        for lat, lon, k in cases.exclude(latitude=None)
+        .exclude(longitude=None)
+        .values_list("latitude", "longitude", "kind")
+    ]
     return {
         "total": cases.count(),
-        "open": cases.filter(state__in=[State.SUBMITTED, State.ACCEPTED, State.ASSIGNED, State.INVESTIGATING,
-                                        State.REPORTED, State.REOPENED]).count(),
-        "by_kind": by_kind, "by_district": by_district, "by_month": by_month,
-        "closed": closed.count(), "on_time": on_time,
+        "open": cases.filter(
+            state__in=[
+                State.SUBMITTED,
+                State.ACCEPTED,
+                State.ASSIGNED,
+                State.INVESTIGATING,
+                State.REPORTED,
+                State.REOPENED,
+            ]
+        ).count(),
+        "by_kind": by_kind,
+        "by_district": by_district,
+        "by_month": by_month,
+        "closed": closed.count(),
+        "on_time": on_time,
         "on_time_rate": round(100 * on_time / closed.count(), 1) if closed.count() else None,
         "accepted": accepted.count(),
         "accept_on_time_rate": round(100 * accepted_on_time / accepted.count(), 1) if accepted.count() else None,

@@ -55,19 +55,28 @@ def _t(name, label, sources, target, action=Action.HANDLE_CASE, scoped=False):
 
 
 #: the allowed transitions: name -> (from which states, to which state, who)
-TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
-    _t("accept", _("受理"), {S.SUBMITTED}, S.ACCEPTED),
-    _t("decline", _("不予受理"), {S.SUBMITTED}, S.DECLINED),
-    _t("merge", _("合并重复件"), {S.SUBMITTED, S.ACCEPTED}, S.MERGED),
-    _t("assign", _("转办"), {S.ACCEPTED, S.REOPENED}, S.ASSIGNED),
-    _t("start", _("签收核查"), {S.ASSIGNED}, S.INVESTIGATING, Action.UPDATE_ASSIGNED_CASE, scoped=True),
-    _t("report", _("反馈核查情况"), {S.ASSIGNED, S.INVESTIGATING}, S.REPORTED, Action.UPDATE_ASSIGNED_CASE,
-       scoped=True),
-    _t("send_back", _("退回重办"), {S.REPORTED}, S.INVESTIGATING),
-    _t("close", _("办结"), {S.ACCEPTED, S.REPORTED, S.REOPENED}, S.CLOSED),
-    _t("follow_up", _("回访"), {S.CLOSED}, S.FOLLOWED_UP),
-    _t("reopen", _("重新办理"), {S.DECLINED, S.CLOSED, S.FOLLOWED_UP}, S.REOPENED),
-)}
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        _t("accept", _("受理"), {S.SUBMITTED}, S.ACCEPTED),
+        _t("decline", _("不予受理"), {S.SUBMITTED}, S.DECLINED),
+        _t("merge", _("合并重复件"), {S.SUBMITTED, S.ACCEPTED}, S.MERGED),
+        _t("assign", _("转办"), {S.ACCEPTED, S.REOPENED}, S.ASSIGNED),
+        _t("start", _("签收核查"), {S.ASSIGNED}, S.INVESTIGATING, Action.UPDATE_ASSIGNED_CASE, scoped=True),
+        _t(
+            "report",
+            _("反馈核查情况"),
+            {S.ASSIGNED, S.INVESTIGATING},
+            S.REPORTED,
+            Action.UPDATE_ASSIGNED_CASE,
+            scoped=True,
+        ),
+        _t("send_back", _("退回重办"), {S.REPORTED}, S.INVESTIGATING),
+        _t("close", _("办结"), {S.ACCEPTED, S.REPORTED, S.REOPENED}, S.CLOSED),
+        _t("follow_up", _("回访"), {S.CLOSED}, S.FOLLOWED_UP),
+        _t("reopen", _("重新办理"), {S.DECLINED, S.CLOSED, S.FOLLOWED_UP}, S.REOPENED),
+    )
+}
 
 
 def allowed(case: Case, name: str) -> bool:
@@ -88,8 +97,19 @@ def available(user, case: Case) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if allowed(case, t.name) and permitted(user, case, t.name)]
 
 
-AUDITED = ("state", "accept_due", "finish_due", "assigned_unit", "unit_due", "verdict", "closed_on_time",
-           "satisfaction", "merged_into", "decline_reason", "reopen_count")
+AUDITED = (
+    "state",
+    "accept_due",
+    "finish_due",
+    "assigned_unit",
+    "unit_due",
+    "verdict",
+    "closed_on_time",
+    "satisfaction",
+    "merged_into",
+    "decline_reason",
+    "reopen_count",
+)
 
 
 class _Step:
@@ -111,10 +131,22 @@ class _Step:
         case = self.case
         case.state = self.t.target
         case.save()
-        CaseEvent.objects.create(case=case, time=self.now, actor=self.user, action=self.name,
-                                 from_state=self.from_state, to_state=case.state, note=note)
-        log.record(self.user, f"case.{self.name}", case,
-                   changes=log.diff(self.before, log.snapshot(case, AUDITED)), reason=note)
+        CaseEvent.objects.create(
+            case=case,
+            time=self.now,
+            actor=self.user,
+            action=self.name,
+            from_state=self.from_state,
+            to_state=case.state,
+            note=note,
+        )
+        log.record(
+            self.user,
+            f"case.{self.name}",
+            case,
+            changes=log.diff(self.before, log.snapshot(case, AUDITED)),
+            reason=note,
+        )
         from meili.governance import services
 
         services.notify_transition(case, self.name, self.user)
@@ -255,6 +287,14 @@ def reopen(user, case: Case, reason: str) -> Case:
 
 #: the transition functions by name (the views and the API call through this)
 FUNCTIONS = {
-    "accept": accept, "decline": decline, "merge": merge, "assign": assign, "start": start,
-    "report": report, "send_back": send_back, "close": close, "follow_up": follow_up, "reopen": reopen,
+    "accept": accept,
+    "decline": decline,
+    "merge": merge,
+    "assign": assign,
+    "start": start,
+    "report": report,
+    "send_back": send_back,
+    "close": close,
+    "follow_up": follow_up,
+    "reopen": reopen,
 }

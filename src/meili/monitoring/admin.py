@@ -25,8 +25,19 @@ class SiteAdmin(admin.ModelAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "medium", "state", "progress", "added", "changed", "unchanged", "skipped", "created",
-                    "evaluate_link")
+    list_display = (
+        "id",
+        "kind",
+        "medium",
+        "state",
+        "progress",
+        "added",
+        "changed",
+        "unchanged",
+        "skipped",
+        "created",
+        "evaluate_link",
+    )
     list_filter = ("kind", "medium", "state")
     readonly_fields = [f.name for f in ImportJob._meta.fields]
 

@@ -146,21 +146,29 @@ def list_sites(request, medium: str | None = None):
     qs = Site.objects.select_related("district").order_by("medium", "code")
     if medium:
         qs = qs.filter(medium=medium)
-    return [{**{f: getattr(s, f) for f in SiteOut.model_fields if f != "district"},
-             "district": s.district.code if s.district else None} for s in qs]
+    return [
+        {
+            **{f: getattr(s, f) for f in SiteOut.model_fields if f != "district"},
+            "district": s.district.code if s.district else None,
+        }
+        for s in qs
+    ]
 
 
 def window(qs, start: dt.datetime | None, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
     """The time window of a query: as given, else the 366 days up to the site's latest value."""
     if start and end:
         return start, end
-    latest = qs.order_by("-time").values_list("time", flat=True).first() or dt.datetime.now(dt.timezone.utc)
+    latest = qs.order_by("-time").values_list("time", flat=True).first() or dt.datetime.now(dt.UTC)
     end = end or latest
     return start or end - dt.timedelta(days=366), end
 
 
-@router.get("/observations", response=ObservationPage,
-            summary="Observations of one site, filtered and paged (default window: the last 366 days with data)")
+@router.get(
+    "/observations",
+    response=ObservationPage,
+    summary="Observations of one site, filtered and paged (default window: the last 366 days with data)",
+)
 def list_observations(request, filters: Query[ObservationFilter]):
     _check(request)
     sites = Site.objects.filter(code=filters.site)
@@ -176,22 +184,44 @@ def list_observations(request, filters: Query[ObservationFilter]):
         qs = qs.filter(current=True)
     size = max(1, min(filters.page_size, MAX_PAGE))
     page = max(1, filters.page)
-    items = qs[(page - 1) * size: page * size]
-    return {"count": qs.count(), "page": page, "page_size": size,
-            "items": [{"site": o.site.code, "time": o.time, "parameter": o.parameter, "value": o.value, "raw": o.raw,
-                       "flag": o.flag, "unit": o.unit, "version": o.version, "current": o.current} for o in items]}
+    items = qs[(page - 1) * size : page * size]
+    return {
+        "count": qs.count(),
+        "page": page,
+        "page_size": size,
+        "items": [
+            {
+                "site": o.site.code,
+                "time": o.time,
+                "parameter": o.parameter,
+                "value": o.value,
+                "raw": o.raw,
+                "flag": o.flag,
+                "unit": o.unit,
+                "version": o.version,
+                "current": o.current,
+            }
+            for o in items
+        ],
+    }
 
 
 @router.get("/air/hourly", response=list[AirHourlyOut], summary="Stored hourly AQI reports")
-def air_hourly(request, code: str, scope: str = "site", start: dt.datetime | None = None,
-               end: dt.datetime | None = None, limit: int = 24 * 31):
+def air_hourly(
+    request,
+    code: str,
+    scope: str = "site",
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    limit: int = 24 * 31,
+):
     _check(request)
     qs = AirHourly.objects.filter(scope=scope, code=code)
     if start:
         qs = qs.filter(time__gte=start)
     if end:
         qs = qs.filter(time__lte=end)
-    rows = list(qs.order_by("-time")[:max(1, min(limit, 24 * 366))])
+    rows = list(qs.order_by("-time")[: max(1, min(limit, 24 * 366))])
     return rows[::-1]
 
 
@@ -215,14 +245,28 @@ def air_periods(request, period: str, scope: str | None = None):
     return list(qs.order_by("scope", "code"))
 
 
-@router.get("/results/{medium}", response=list[MediaResultOut], summary="Stored classes of water, sea, groundwater, soil, noise sites")
+@router.get(
+    "/results/{medium}",
+    response=list[MediaResultOut],
+    summary="Stored classes of water, sea, groundwater, soil, noise sites",
+)
 def media_results(request, medium: str, period: str):
     _check(request)
     if medium not in Medium.values or medium == Medium.AIR:
         return []
-    return [{"site": r.site.code, "period": r.period, "klass": r.klass, "label": r.label, "target_met": r.target_met,
-             "deciding": r.deciding, "main_pollutants": r.main_pollutants, "standard": r.standard}
-            for r in MediaResult.objects.filter(medium=medium, period=period).select_related("site").order_by("site__code")]
+    return [
+        {
+            "site": r.site.code,
+            "period": r.period,
+            "klass": r.klass,
+            "label": r.label,
+            "target_met": r.target_met,
+            "deciding": r.deciding,
+            "main_pollutants": r.main_pollutants,
+            "standard": r.standard,
+        }
+        for r in MediaResult.objects.filter(medium=medium, period=period).select_related("site").order_by("site__code")
+    ]
 
 
 @router.get("/indicators/{key}", response=DerivedOut, summary="A plan indicator computed from monitoring")
@@ -234,13 +278,14 @@ def indicator(request, key: str, year: int, unit: str | None = None, ytd: bool =
         from ninja.errors import HttpError
 
         raise HttpError(404, f"unknown monitoring key {key}") from None
-    return {"key": key, "year": year, "value": derived.value, "valid": derived.valid,
-            "provenance": derived.provenance}
+    return {"key": key, "year": year, "value": derived.value, "valid": derived.valid, "provenance": derived.provenance}
 
 
 @router.get("/sites/{site_id}", response=SiteOut, summary="One site")
 def get_site(request, site_id: int):
     _check(request)
     s = get_object_or_404(Site.objects.select_related("district"), pk=site_id)
-    return {**{f: getattr(s, f) for f in SiteOut.model_fields if f != "district"},
-            "district": s.district.code if s.district else None}
+    return {
+        **{f: getattr(s, f) for f in SiteOut.model_fields if f != "district"},
+        "district": s.district.code if s.district else None,
+    }

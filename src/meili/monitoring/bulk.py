@@ -16,8 +16,9 @@ CHUNK = 100_000
 SQLITE_CACHE_KIB = 512 * 1024
 
 
-def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
-           progress: Callable[[int], None] | None = None) -> None:
+def insert(
+    table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (), progress: Callable[[int], None] | None = None
+) -> None:
     """Insert every row of *frame* (its columns named as the table's) into *table*."""
     if not frame.height:
         return
@@ -35,13 +36,17 @@ def insert(table: str, frame: pl.DataFrame, time_columns: tuple[str, ...] = (),
             if connection.vendor == "postgresql":
                 buffer = io.BytesIO()
                 chunk.with_columns([pl.col(c) + "+00" for c in time_columns]).write_csv(
-                    buffer, include_header=False, quote_style="non_numeric")
+                    buffer, include_header=False, quote_style="non_numeric"
+                )
                 with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
                     copy.write(buffer.getvalue())
             else:
                 # columns with one value in the chunk are written as SQL literals: fewer values to bind per row
-                constant = {c: chunk[c][0] for c in chunk.columns
-                            if chunk[c].n_unique() == 1 and _literal(chunk[c][0]) is not None}
+                constant = {
+                    c: chunk[c][0]
+                    for c in chunk.columns
+                    if chunk[c].n_unique() == 1 and _literal(chunk[c][0]) is not None
+                }
                 marks = ", ".join(_literal(constant[c]) if c in constant else "%s" for c in chunk.columns)
                 bound = chunk.select([c for c in chunk.columns if c not in constant])
                 cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", bound.rows())

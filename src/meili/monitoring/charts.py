@@ -13,8 +13,11 @@ def aqi_pieces() -> list[dict]:
     """visualMap pieces of the six AQI levels with the HJ 633 colours."""
     pieces = []
     for level in get_edition("2012").levels:
-        piece = {"min": level.aqi_lo, "label": f"{level.category_zh} {level.aqi_lo}–{level.aqi_hi}",
-                 "color": level.rgb_hex}
+        piece = {
+            "min": level.aqi_lo,
+            "label": f"{level.category_zh} {level.aqi_lo}–{level.aqi_hi}",
+            "color": level.rgb_hex,
+        }
         if level.level < 6:
             piece["max"] = level.aqi_hi
         pieces.append(piece)
@@ -34,13 +37,23 @@ def site_map(points: list[dict], pieces: list[dict], title: str = "") -> dict:
         "__map": MAP_NAME,
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item"},
-        "geo": {"map": MAP_NAME, "roam": True, "label": {"show": True, "fontSize": 11, "color": "#555"},
-                "itemStyle": {"areaColor": "#eef3f8", "borderColor": "#8aa1bd"}},
-        "visualMap": {"type": "piecewise", "pieces": pieces, "dimension": 2, "left": 8, "bottom": 8,
-                      "seriesIndex": 0},
-        "series": [{"type": "scatter", "coordinateSystem": "geo", "symbolSize": 14, "data": points,
-                    "label": {"show": True, "formatter": "{b}", "position": "right", "fontSize": 11},
-                    "itemStyle": {"borderColor": "#333", "borderWidth": 1}}],
+        "geo": {
+            "map": MAP_NAME,
+            "roam": True,
+            "label": {"show": True, "fontSize": 11, "color": "#555"},
+            "itemStyle": {"areaColor": "#eef3f8", "borderColor": "#8aa1bd"},
+        },
+        "visualMap": {"type": "piecewise", "pieces": pieces, "dimension": 2, "left": 8, "bottom": 8, "seriesIndex": 0},
+        "series": [
+            {
+                "type": "scatter",
+                "coordinateSystem": "geo",
+                "symbolSize": 14,
+                "data": points,
+                "label": {"show": True, "formatter": "{b}", "position": "right", "fontSize": 11},
+                "itemStyle": {"borderColor": "#333", "borderWidth": 1},
+            }
+        ],
     }
 
 
@@ -53,8 +66,10 @@ def line(x: list, series: dict[str, list], title: str = "", y_name: str = "", ma
         "xAxis": {"type": "category", "data": x},
         "yAxis": {"type": "value", "name": y_name},
         "dataZoom": [{"type": "inside"}, {"type": "slider", "height": 18, "bottom": 8}],
-        "series": [{"name": name, "type": "line", "data": data, "showSymbol": False, "connectNulls": False}
-                   for name, data in series.items()],
+        "series": [
+            {"name": name, "type": "line", "data": data, "showSymbol": False, "connectNulls": False}
+            for name, data in series.items()
+        ],
     }
     if mark is not None and out["series"]:
         out["series"][0]["markLine"] = {"symbol": "none", "data": [{"yAxis": mark}], "lineStyle": {"color": "#c0392b"}}
@@ -65,12 +80,30 @@ def calendar(year: int, days: list[tuple[dt.date, int | None]], title: str = "")
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {},
-        "visualMap": {"type": "piecewise", "pieces": aqi_pieces(), "orient": "horizontal", "left": "center",
-                      "bottom": 0},
-        "calendar": {"range": str(year), "cellSize": ["auto", 18], "top": 50, "left": 40, "right": 20,
-                     "yearLabel": {"show": False}, "dayLabel": {"nameMap": "ZH"}, "monthLabel": {"nameMap": "ZH"}},
-        "series": [{"type": "heatmap", "coordinateSystem": "calendar",
-                    "data": [[d.isoformat(), v] for d, v in days if v is not None]}],
+        "visualMap": {
+            "type": "piecewise",
+            "pieces": aqi_pieces(),
+            "orient": "horizontal",
+            "left": "center",
+            "bottom": 0,
+        },
+        "calendar": {
+            "range": str(year),
+            "cellSize": ["auto", 18],
+            "top": 50,
+            "left": 40,
+            "right": 20,
+            "yearLabel": {"show": False},
+            "dayLabel": {"nameMap": "ZH"},
+            "monthLabel": {"nameMap": "ZH"},
+        },
+        "series": [
+            {
+                "type": "heatmap",
+                "coordinateSystem": "calendar",
+                "data": [[d.isoformat(), v] for d, v in days if v is not None],
+            }
+        ],
     }
 
 
@@ -78,8 +111,14 @@ def pie(shares: dict[str, int], title: str = "") -> dict:
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item"},
-        "series": [{"type": "pie", "radius": ["35%", "65%"], "data": [{"name": k, "value": v} for k, v in shares.items()],
-                    "label": {"formatter": "{b} {d}%"}}],
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["35%", "65%"],
+                "data": [{"name": k, "value": v} for k, v in shares.items()],
+                "label": {"formatter": "{b} {d}%"},
+            }
+        ],
     }
 
 

@@ -43,17 +43,33 @@ WATER_SITES = [
     ("DEMO-W10", "米山水库", "米山水库", "wendeng", 121.95, 37.20, 2, False, False, "reservoir"),
 ]
 SEA_SITES = [
-    ("DEMO-S01", "威海湾", 122.18, 37.52, 120.0), ("DEMO-S02", "双岛湾", 121.98, 37.55, 60.0),
-    ("DEMO-S03", "朝阳港", 122.55, 37.33, 80.0), ("DEMO-S04", "桑沟湾", 122.55, 37.05, 150.0),
-    ("DEMO-S05", "石岛湾", 122.45, 36.88, 110.0), ("DEMO-S06", "靖海湾", 122.15, 36.85, 90.0),
-    ("DEMO-S07", "乳山湾", 121.60, 36.78, 130.0), ("DEMO-S08", "五垒岛湾", 121.85, 36.86, 70.0),
+    ("DEMO-S01", "威海湾", 122.18, 37.52, 120.0),
+    ("DEMO-S02", "双岛湾", 121.98, 37.55, 60.0),
+    ("DEMO-S03", "朝阳港", 122.55, 37.33, 80.0),
+    ("DEMO-S04", "桑沟湾", 122.55, 37.05, 150.0),
+    ("DEMO-S05", "石岛湾", 122.45, 36.88, 110.0),
+    ("DEMO-S06", "靖海湾", 122.15, 36.85, 90.0),
+    ("DEMO-S07", "乳山湾", 121.60, 36.78, 130.0),
+    ("DEMO-S08", "五垒岛湾", 121.85, 36.86, 70.0),
 ]
-GROUND_SITES = [("DEMO-G01", "环翠区 地下水国控点", "huancui", 122.08, 37.47), ("DEMO-G02", "文登区 地下水国控点", "wendeng", 122.05, 37.18),
-                ("DEMO-G03", "荣成市 地下水国控点", "rongcheng", 122.45, 37.15), ("DEMO-G04", "乳山市 地下水国控点", "rushan", 121.55, 36.92)]
-SOIL_SITES = [("DEMO-T01", "文登 农田点", "wendeng", 121.98, 37.15, 6.2, "旱地"), ("DEMO-T02", "乳山 果园点", "rushan", 121.50, 36.98, 5.8, "果园"),
-              ("DEMO-T03", "荣成 水田点", "rongcheng", 122.35, 37.10, 6.8, "水田"), ("DEMO-T04", "环翠 农田点", "huancui", 122.00, 37.38, 7.2, "旱地")]
-NOISE_SITES = [("DEMO-N01", "市区 1类区", "huancui", 122.10, 37.50, "1"), ("DEMO-N02", "市区 2类区", "huancui", 122.12, 37.49, "2"),
-               ("DEMO-N03", "经区 3类区", "etdz", 122.15, 37.43, "3"), ("DEMO-N04", "交通干线 4a类区", "torch", 122.06, 37.52, "4a")]
+GROUND_SITES = [
+    ("DEMO-G01", "环翠区 地下水国控点", "huancui", 122.08, 37.47),
+    ("DEMO-G02", "文登区 地下水国控点", "wendeng", 122.05, 37.18),
+    ("DEMO-G03", "荣成市 地下水国控点", "rongcheng", 122.45, 37.15),
+    ("DEMO-G04", "乳山市 地下水国控点", "rushan", 121.55, 36.92),
+]
+SOIL_SITES = [
+    ("DEMO-T01", "文登 农田点", "wendeng", 121.98, 37.15, 6.2, "旱地"),
+    ("DEMO-T02", "乳山 果园点", "rushan", 121.50, 36.98, 5.8, "果园"),
+    ("DEMO-T03", "荣成 水田点", "rongcheng", 122.35, 37.10, 6.8, "水田"),
+    ("DEMO-T04", "环翠 农田点", "huancui", 122.00, 37.38, 7.2, "旱地"),
+]
+NOISE_SITES = [
+    ("DEMO-N01", "市区 1类区", "huancui", 122.10, 37.50, "1"),
+    ("DEMO-N02", "市区 2类区", "huancui", 122.12, 37.49, "2"),
+    ("DEMO-N03", "经区 3类区", "etdz", 122.15, 37.43, "3"),
+    ("DEMO-N04", "交通干线 4a类区", "torch", 122.06, 37.52, "4a"),
+]
 
 
 def _unit(code: str) -> OrgUnit | None:
@@ -62,25 +78,86 @@ def _unit(code: str) -> OrgUnit | None:
 
 def _sites(remember) -> None:
     for code, name, river, district, lon, lat, target, estuary, key, kind in WATER_SITES:
-        remember(Site.objects.create(medium=Medium.WATER, code=code, name=name, water_body=river, district=_unit(district),
-                                     lon=lon, lat=lat, target_class=target, estuary=estuary, provincial_key_river=key,
-                                     water_type=kind, control_level="provincial", note="演示数据"))
+        remember(
+            Site.objects.create(
+                medium=Medium.WATER,
+                code=code,
+                name=name,
+                water_body=river,
+                district=_unit(district),
+                lon=lon,
+                lat=lat,
+                target_class=target,
+                estuary=estuary,
+                provincial_key_river=key,
+                water_type=kind,
+                control_level="provincial",
+                note="演示数据",
+            )
+        )
     for code, name, lon, lat, area in SEA_SITES:
-        remember(Site.objects.create(medium=Medium.SEA, code=code, name=name, sea_area=name, lon=lon, lat=lat,
-                                     area_weight=area, control_level="national", note="演示数据"))
+        remember(
+            Site.objects.create(
+                medium=Medium.SEA,
+                code=code,
+                name=name,
+                sea_area=name,
+                lon=lon,
+                lat=lat,
+                area_weight=area,
+                control_level="national",
+                note="演示数据",
+            )
+        )
     for code, name, district, lon, lat in GROUND_SITES:
-        remember(Site.objects.create(medium=Medium.GROUNDWATER, code=code, name=name, district=_unit(district), lon=lon,
-                                     lat=lat, target_class=3, control_level="national", note="演示数据"))
+        remember(
+            Site.objects.create(
+                medium=Medium.GROUNDWATER,
+                code=code,
+                name=name,
+                district=_unit(district),
+                lon=lon,
+                lat=lat,
+                target_class=3,
+                control_level="national",
+                note="演示数据",
+            )
+        )
     for code, name, district, lon, lat, ph, use in SOIL_SITES:
-        remember(Site.objects.create(medium=Medium.SOIL, code=code, name=name, district=_unit(district), lon=lon, lat=lat,
-                                     ph=ph, land_use=use, soil_kind="farmland", control_level="national", note="演示数据"))
+        remember(
+            Site.objects.create(
+                medium=Medium.SOIL,
+                code=code,
+                name=name,
+                district=_unit(district),
+                lon=lon,
+                lat=lat,
+                ph=ph,
+                land_use=use,
+                soil_kind="farmland",
+                control_level="national",
+                note="演示数据",
+            )
+        )
     for code, name, district, lon, lat, zone in NOISE_SITES:
-        remember(Site.objects.create(medium=Medium.NOISE, code=code, name=name, district=_unit(district), lon=lon, lat=lat,
-                                     zone_class=zone, control_level="city", note="演示数据"))
+        remember(
+            Site.objects.create(
+                medium=Medium.NOISE,
+                code=code,
+                name=name,
+                district=_unit(district),
+                lon=lon,
+                lat=lat,
+                zone_class=zone,
+                control_level="city",
+                note="演示数据",
+            )
+        )
 
 
-def air_frame(codes: list[str], start: dt.date, days: int, rng: np.random.Generator,
-              level: float = 1.0) -> pl.DataFrame:
+def air_frame(
+    codes: list[str], start: dt.date, days: int, rng: np.random.Generator, level: float = 1.0
+) -> pl.DataFrame:
     """Hourly SO2, NO2, CO, O3, PM10, PM2.5 for *codes*: seasonal and daily cycles, episodes, a few gaps.
 
     *level* scales the particulate, SO2 and NO2 baselines (1.0: Weihai-like levels of the mid-2020s).
@@ -105,16 +182,22 @@ def air_frame(codes: list[str], start: dt.date, days: int, rng: np.random.Genera
             "SO2": np.clip((6 + 3 * winter) * level * noise[2], 1, None),
             "NO2": np.clip((20 + 8 * winter + 10 * rush) * offset * noise[3], 2, None),
             "CO": np.clip((0.55 + 0.25 * winter + 0.15 * rush) * noise[4], 0.1, None),
-            "O3": np.clip((63 - 23 * winter + 44 * afternoon * (1 - 0.5 * winter)) * level ** 0.5 * noise[5], 2, None),
+            "O3": np.clip((63 - 23 * winter + 44 * afternoon * (1 - 0.5 * winter)) * level**0.5 * noise[5], 2, None),
         }
         gaps = rng.random(hours) < 0.03
         for parameter, v in values.items():
             digits = 1 if parameter == "CO" else 0
             keep = ~gaps
-            parts.append(pl.DataFrame({"site": [code] * int(keep.sum()),
-                                       "time": [tm for tm, k in zip(times, keep) if k],
-                                       "parameter": [parameter] * int(keep.sum()),
-                                       "value": np.round(v[keep], digits)}))
+            parts.append(
+                pl.DataFrame(
+                    {
+                        "site": [code] * int(keep.sum()),
+                        "time": [tm for tm, k in zip(times, keep) if k],
+                        "parameter": [parameter] * int(keep.sum()),
+                        "value": np.round(v[keep], digits),
+                    }
+                )
+            )
     return pl.concat(parts)
 
 
@@ -125,48 +208,60 @@ def _samples(rows: list[tuple]) -> pl.DataFrame:
 def media_frames(rng: np.random.Generator, year: int, level: float = 1.0) -> dict[str, pl.DataFrame]:
     """Monthly river samples, three sea surveys, two groundwater and one soil campaign, four noise days of *year*."""
     water = []
-    for code, _, _, _, _, _, target, estuary, _, kind in WATER_SITES:
+    for code, _, _, _, _, _, _target, estuary, _, kind in WATER_SITES:
         worse = (1.8 if estuary else 1.0) * level
         for month in range(1, 13):
             when = f"{year}-{month:02d}-10 09:00"
             season = 1 + 0.3 * math.sin(2 * math.pi * (month - 4) / 12)
-            water += [(code, when, "pH", round(7.4 + 0.4 * rng.random(), 2)),
-                      (code, when, "溶解氧", round(max(3.0, 9.5 - 2.5 * season * worse * rng.random()), 2)),
-                      (code, when, "高锰酸盐指数", round(3.0 * season * worse * rng.lognormal(0, 0.25), 2)),
-                      (code, when, "化学需氧量", round(13 * season * worse * rng.lognormal(0, 0.25), 1)),
-                      (code, when, "五日生化需氧量", round(2.4 * season * worse * rng.lognormal(0, 0.25), 1)),
-                      (code, when, "氨氮", round(0.35 * season * worse * rng.lognormal(0, 0.45), 3)),
-                      (code, when, "总磷", round((0.03 if kind == "reservoir" else 0.09) * season * worse
-                                                 * rng.lognormal(0, 0.35), 3)),
-                      (code, when, "氟化物", round(0.45 * rng.lognormal(0, 0.2), 2))]
+            water += [
+                (code, when, "pH", round(7.4 + 0.4 * rng.random(), 2)),
+                (code, when, "溶解氧", round(max(3.0, 9.5 - 2.5 * season * worse * rng.random()), 2)),
+                (code, when, "高锰酸盐指数", round(3.0 * season * worse * rng.lognormal(0, 0.25), 2)),
+                (code, when, "化学需氧量", round(13 * season * worse * rng.lognormal(0, 0.25), 1)),
+                (code, when, "五日生化需氧量", round(2.4 * season * worse * rng.lognormal(0, 0.25), 1)),
+                (code, when, "氨氮", round(0.35 * season * worse * rng.lognormal(0, 0.45), 3)),
+                (
+                    code,
+                    when,
+                    "总磷",
+                    round((0.03 if kind == "reservoir" else 0.09) * season * worse * rng.lognormal(0, 0.35), 3),
+                ),
+                (code, when, "氟化物", round(0.45 * rng.lognormal(0, 0.2), 2)),
+            ]
     sea_rows = []
     for code, *_ in SEA_SITES:
         for month in (5, 8, 10):
             when = f"{year}-{month:02d}-15 10:00"
-            sea_rows += [(code, when, "pH", round(8.05 + 0.15 * rng.random(), 2)),
-                         (code, when, "溶解氧", round(6.4 + 1.5 * rng.random(), 2)),
-                         (code, when, "COD", round(1.1 * rng.lognormal(0, 0.3), 2)),
-                         (code, when, "无机氮", round(0.16 * rng.lognormal(0, 0.45), 3)),
-                         (code, when, "活性磷酸盐", round(0.012 * rng.lognormal(0, 0.4), 4)),
-                         (code, when, "石油类", round(0.02 * rng.lognormal(0, 0.3), 3))]
+            sea_rows += [
+                (code, when, "pH", round(8.05 + 0.15 * rng.random(), 2)),
+                (code, when, "溶解氧", round(6.4 + 1.5 * rng.random(), 2)),
+                (code, when, "COD", round(1.1 * rng.lognormal(0, 0.3), 2)),
+                (code, when, "无机氮", round(0.16 * rng.lognormal(0, 0.45), 3)),
+                (code, when, "活性磷酸盐", round(0.012 * rng.lognormal(0, 0.4), 4)),
+                (code, when, "石油类", round(0.02 * rng.lognormal(0, 0.3), 3)),
+            ]
     ground = []
     for code, *_ in GROUND_SITES:
         for month in (4, 10):
             when = f"{year}-{month:02d}-20 10:00"
-            ground += [(code, when, "pH", round(7.0 + 0.5 * rng.random(), 2)),
-                       (code, when, "总硬度", round(260 * rng.lognormal(0, 0.25), 0)),
-                       (code, when, "溶解性总固体", round(520 * rng.lognormal(0, 0.25), 0)),
-                       (code, when, "硝酸盐", round(11 * rng.lognormal(0, 0.5), 2)),
-                       (code, when, "氨氮", round(0.08 * rng.lognormal(0, 0.5), 3)),
-                       (code, when, "氟化物", round(0.5 * rng.lognormal(0, 0.3), 2))]
+            ground += [
+                (code, when, "pH", round(7.0 + 0.5 * rng.random(), 2)),
+                (code, when, "总硬度", round(260 * rng.lognormal(0, 0.25), 0)),
+                (code, when, "溶解性总固体", round(520 * rng.lognormal(0, 0.25), 0)),
+                (code, when, "硝酸盐", round(11 * rng.lognormal(0, 0.5), 2)),
+                (code, when, "氨氮", round(0.08 * rng.lognormal(0, 0.5), 3)),
+                (code, when, "氟化物", round(0.5 * rng.lognormal(0, 0.3), 2)),
+            ]
     soil_rows = []
     for code, *_ in SOIL_SITES:
         when = f"{year}-09-01"
-        soil_rows += [(code, when, "镉", round(0.16 * rng.lognormal(0, 0.5), 3)),
-                      (code, when, "汞", round(0.05 * rng.lognormal(0, 0.4), 3)),
-                      (code, when, "砷", round(8.5 * rng.lognormal(0, 0.3), 2)),
-                      (code, when, "铅", round(26 * rng.lognormal(0, 0.3), 1)),
-                      (code, when, "铬", round(55 * rng.lognormal(0, 0.3), 1))]
+        soil_rows += [
+            (code, when, "镉", round(0.16 * rng.lognormal(0, 0.5), 3)),
+            (code, when, "汞", round(0.05 * rng.lognormal(0, 0.4), 3)),
+            (code, when, "砷", round(8.5 * rng.lognormal(0, 0.3), 2)),
+            (code, when, "铅", round(26 * rng.lognormal(0, 0.3), 1)),
+            (code, when, "铬", round(55 * rng.lognormal(0, 0.3), 1)),
+        ]
     noise_rows = []
     base = {"1": 48, "2": 53, "3": 58, "4a": 64}
     for code, _, _, _, _, zone in NOISE_SITES:
@@ -178,8 +273,13 @@ def media_frames(rng: np.random.Generator, year: int, level: float = 1.0) -> dic
                 night = hour >= 22 or hour < 6
                 level = base[zone] - (8 if night else 0) + rng.normal(0, 2.2)
                 noise_rows.append((code, when.strftime("%Y-%m-%d %H:%M"), "leq", round(level, 1)))
-    return {"water": _samples(water), "sea": _samples(sea_rows), "groundwater": _samples(ground),
-            "soil": _samples(soil_rows), "noise": _samples(noise_rows)}
+    return {
+        "water": _samples(water),
+        "sea": _samples(sea_rows),
+        "groundwater": _samples(ground),
+        "soil": _samples(soil_rows),
+        "noise": _samples(noise_rows),
+    }
 
 
 def load(remember) -> None:
@@ -191,10 +291,15 @@ def load(remember) -> None:
     with tempfile.TemporaryDirectory(prefix="meili-demo-") as folder:
         for year in YEARS:
             days = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
-            frames = {"air": air_frame(codes, dt.date(year, 1, 1), days, rng, LEVEL[year]),
-                      **media_frames(rng, year, LEVEL[year])}
+            frames = {
+                "air": air_frame(codes, dt.date(year, 1, 1), days, rng, LEVEL[year]),
+                **media_frames(rng, year, LEVEL[year]),
+            }
             for medium, frame in frames.items():
                 path = Path(folder) / f"demo-{medium}-{year}.csv"
-                frame.with_columns(pl.col("time").cast(pl.String).str.slice(0, 16) if frame.schema["time"] != pl.String
-                                   else pl.col("time")).write_csv(path)
+                frame.with_columns(
+                    pl.col("time").cast(pl.String).str.slice(0, 16)
+                    if frame.schema["time"] != pl.String
+                    else pl.col("time")
+                ).write_csv(path)
                 remember(run_import(medium, [path]))

@@ -33,41 +33,69 @@ from meili.standards.air.editions import POLLUTANTS
 log = logging.getLogger(__name__)
 LOCAL_TZ = "Asia/Shanghai"
 FIELD = {"SO2": "so2", "NO2": "no2", "CO": "co", "O3": "o3", "PM10": "pm10", "PM2.5": "pm25"}
-DAILY_FIELD = {"SO2": "so2", "NO2": "no2", "CO": "co", "PM10": "pm10", "PM2.5": "pm25", "O3_1h_max": "o3_1h_max",
-               "O3_8h_max": "o3_8h_max"}
+DAILY_FIELD = {
+    "SO2": "so2",
+    "NO2": "no2",
+    "CO": "co",
+    "PM10": "pm10",
+    "PM2.5": "pm25",
+    "O3_1h_max": "o3_1h_max",
+    "O3_8h_max": "o3_8h_max",
+}
 Progress = Callable[[int, str], None]
 
 
 # ------------------------------------------------------------------------------------------ loading
 
+
 def _utc(day: dt.date, hour: int = 0) -> dt.datetime:
     local = dt.datetime(day.year, day.month, day.day) + dt.timedelta(hours=hour)
-    return (local - dt.timedelta(hours=8)).replace(tzinfo=dt.timezone.utc)
+    return (local - dt.timedelta(hours=8)).replace(tzinfo=dt.UTC)
 
 
 def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
     """Current observations ``site, time (naive local), parameter, value, unit, below_dl`` in [start, end]."""
     ids = list(site_ids)
-    schema = {"site": pl.String, "time": pl.Datetime("us"), "parameter": pl.String, "value": pl.Float64,
-              "unit": pl.String, "below_dl": pl.Boolean}
+    schema = {
+        "site": pl.String,
+        "time": pl.Datetime("us"),
+        "parameter": pl.String,
+        "value": pl.Float64,
+        "unit": pl.String,
+        "below_dl": pl.Boolean,
+    }
     if not ids:
         return pl.DataFrame(schema=schema)
     obs, site = Observation._meta.db_table, Site._meta.db_table
     marks = ", ".join(["%s"] * len(ids))
-    sql = (f"SELECT s.code, {bulk.utc_text_sql('o.time')}, o.parameter, o.value, o.unit, o.flag FROM {obs} o "
-           f"JOIN {site} s ON s.id = o.site_id WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s "
-           f"AND o.time <= %s")
+    sql = (
+        f"SELECT s.code, {bulk.utc_text_sql('o.time')}, o.parameter, o.value, o.unit, o.flag FROM {obs} o "
+        f"JOIN {site} s ON s.id = o.site_id WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s "
+        f"AND o.time <= %s"
+    )
     params = [*ids, True, start, end]
     if connection.vendor == "sqlite":
-        params[-2:] = [start.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
-                       end.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")]
+        params[-2:] = [
+            start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            end.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return pl.DataFrame(schema=schema)
-    frame = pl.DataFrame(rows, schema={"site": pl.String, "time": pl.String, "parameter": pl.String,
-                                       "value": pl.Float64, "unit": pl.String, "flag": pl.String}, orient="row")
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "site": pl.String,
+            "time": pl.String,
+            "parameter": pl.String,
+            "value": pl.Float64,
+            "unit": pl.String,
+            "flag": pl.String,
+        },
+        orient="row",
+    )
     time = pl.col("time").str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("UTC")
     return frame.with_columns(
         time.dt.convert_time_zone(LOCAL_TZ).dt.replace_time_zone(None).cast(pl.Datetime("us")).alias("time"),
@@ -77,12 +105,14 @@ def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datet
 
 # ---------------------------------------------------------------------------------------------- air
 
+
 def air_groups() -> dict[tuple[str, str], list[str]]:
     """(scope, code) → member site codes: the city (its assessment stations) and each district."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     city = OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("id").first()
     for code, in_city, district in Site.objects.filter(medium=Medium.AIR).values_list(
-            "code", "in_city_assessment", "district__code"):
+        "code", "in_city_assessment", "district__code"
+    ):
         if in_city and city is not None:
             groups[(Scope.CITY, city.code)].append(code)
         if district:
@@ -94,10 +124,16 @@ def _hourly_frame(report: pl.DataFrame, scope: str, days: set[dt.date]) -> pl.Da
     """The rows of the AirHourly table for the hours of *days*, ready for :func:`bulk.insert`."""
     report = report.filter(((pl.col("time") - pl.duration(hours=1)).dt.date()).is_in(list(days)))
     return report.select(
-        pl.lit(str(scope)).alias("scope"), pl.col("site").alias("code"), utc_text(pl.col("time")).alias("time"),
-        *[pl.col(p).alias(FIELD[p]) for p in POLLUTANTS], pl.col("AQI").cast(pl.Int64).alias("aqi"),
-        pl.col("level").cast(pl.Int64).alias("level"), pl.col("primary_pollutants").fill_null("").alias("primary"),
-        pl.col("AQI_valid").fill_null(False).alias("valid"), pl.col("standard"))
+        pl.lit(str(scope)).alias("scope"),
+        pl.col("site").alias("code"),
+        utc_text(pl.col("time")).alias("time"),
+        *[pl.col(p).alias(FIELD[p]) for p in POLLUTANTS],
+        pl.col("AQI").cast(pl.Int64).alias("aqi"),
+        pl.col("level").cast(pl.Int64).alias("level"),
+        pl.col("primary_pollutants").fill_null("").alias("primary"),
+        pl.col("AQI_valid").fill_null(False).alias("valid"),
+        pl.col("standard"),
+    )
 
 
 def _primary_text(value) -> str:
@@ -108,16 +144,37 @@ def _primary_text(value) -> str:
 
 def _daily_rows(conc: pl.DataFrame, report: pl.DataFrame, scope: str) -> list[AirDaily]:
     merged = conc.select("site", "date", *DAILY_FIELD).join(
-        report.select("site", "date", "AQI", "level", "category", "primary_pollutants", "AQI_valid", "standard",
-                      *[c for c in report.columns if c.startswith("n_")]),
-        on=["site", "date"], how="left")
+        report.select(
+            "site",
+            "date",
+            "AQI",
+            "level",
+            "category",
+            "primary_pollutants",
+            "AQI_valid",
+            "standard",
+            *[c for c in report.columns if c.startswith("n_")],
+        ),
+        on=["site", "date"],
+        how="left",
+    )
     out = []
     for r in merged.iter_rows(named=True):
-        out.append(AirDaily(scope=scope, code=r["site"], date=r["date"], **{f: r[c] for c, f in DAILY_FIELD.items()},
-                            aqi=r["AQI"], level=r["level"], category=r["category"] or "",
-                            primary=_primary_text(r["primary_pollutants"]), valid=bool(r["AQI_valid"]),
-                            counts={k: r[k] for k in r if k.startswith("n_") and r[k] is not None},
-                            standard=r["standard"]))
+        out.append(
+            AirDaily(
+                scope=scope,
+                code=r["site"],
+                date=r["date"],
+                **{f: r[c] for c, f in DAILY_FIELD.items()},
+                aqi=r["AQI"],
+                level=r["level"],
+                category=r["category"] or "",
+                primary=_primary_text(r["primary_pollutants"]),
+                valid=bool(r["AQI_valid"]),
+                counts={k: r[k] for k in r if k.startswith("n_") and r[k] is not None},
+                standard=r["standard"],
+            )
+        )
     return out
 
 
@@ -146,11 +203,14 @@ def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.D
     written = 0
     for code, days in code_days.items():
         for first, last in _runs(days):
-            AirHourly.objects.filter(scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)).delete()
+            AirHourly.objects.filter(
+                scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)
+            ).delete()
         AirDaily.objects.filter(scope=scope, code=code, date__in=list(days)).delete()
         if hourly.height:
-            bulk.insert(AirHourly._meta.db_table, _hourly_frame(hourly.filter(pl.col("site") == code), scope, days),
-                        ("time",))
+            bulk.insert(
+                AirHourly._meta.db_table, _hourly_frame(hourly.filter(pl.col("site") == code), scope, days), ("time",)
+            )
         day_conc = conc.filter((pl.col("site") == code) & pl.col("date").is_in(list(days))) if conc.height else conc
         if day_conc.height:
             rows = _daily_rows(day_conc, report.filter(pl.col("site") == code), scope)
@@ -183,16 +243,22 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]]) -> dict:
     n_periods = 0
     for (scope, code), days in periods.items():
         n_periods += evaluate_air_periods(scope, code, days)
-    return {"site_days": sum(len(d) for d in site_days.values()), "daily_rows": days_written,
-            "groups": sorted(f"{s}:{c}" for s, c in group_days), "periods": n_periods}
+    return {
+        "site_days": sum(len(d) for d in site_days.values()),
+        "daily_rows": days_written,
+        "groups": sorted(f"{s}:{c}" for s, c in group_days),
+        "periods": n_periods,
+    }
 
 
 def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.date]) -> None:
     """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633)."""
     site_daily = AirDaily.objects.filter(scope=Scope.SITE, code__in=members, date__in=list(days)).values(
-        "code", "date", *DAILY_FIELD.values())
-    frame = pl.DataFrame(list(site_daily), schema={"code": pl.String, "date": pl.Date,
-                                                   **{f: pl.Float64 for f in DAILY_FIELD.values()}})
+        "code", "date", *DAILY_FIELD.values()
+    )
+    frame = pl.DataFrame(
+        list(site_daily), schema={"code": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)}
+    )
     frame = frame.rename({"code": "site", **{f: c for c, f in DAILY_FIELD.items()}})
     membership = pl.DataFrame({"site": members, "group": [code] * len(members)})
     conc = engine.aggregate(frame, membership, scale="daily") if frame.height else pl.DataFrame()
@@ -219,15 +285,16 @@ def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
     written = 0
     for year in sorted({d.year for d in days}):
         stored = AirDaily.objects.filter(scope=scope, code=code, date__year=year).values("date", *DAILY_FIELD.values())
-        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **{f: pl.Float64 for f in DAILY_FIELD.values()}})
+        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)})
         periods = [(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
         for y, m in sorted(_months_of(d for d in days if d.year == year)):
             periods.append((f"{y}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
         if not frame.height:
             AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods]).delete()
             continue
-        daily = engine.daily_index(frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(
-            pl.lit(code).alias("site")))
+        daily = engine.daily_index(
+            frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(pl.lit(code).alias("site"))
+        )
         for period, start, end in periods:
             result = engine.assess(daily, start, end, zone_class=zone)
             AirPeriod.objects.filter(scope=scope, code=code, period=period).delete()
@@ -235,22 +302,36 @@ def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
                 continue
             row = result.row(0, named=True)
             stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-            AirPeriod.objects.create(scope=scope, code=code, period=period, start=start, end=end,
-                                     pm25=row["PM2.5_mean"], good_days_ratio=row["good_days_ratio"],
-                                     valid_days=row["valid_days"], complies=row["complies"],
-                                     composite_index=row["composite_index"], stats=stats, standard=row["standard"])
+            AirPeriod.objects.create(
+                scope=scope,
+                code=code,
+                period=period,
+                start=start,
+                end=end,
+                pm25=row["PM2.5_mean"],
+                good_days_ratio=row["good_days_ratio"],
+                valid_days=row["valid_days"],
+                complies=row["complies"],
+                composite_index=row["composite_index"],
+                stats=stats,
+                standard=row["standard"],
+            )
             written += 1
     return written
 
 
 # --------------------------------------------------------------------------------------- other media
 
+
 def _site_frame(sites: list[Site]) -> pl.DataFrame:
-    return pl.DataFrame({
-        "site": [s.code for s in sites],
-        "type": [s.water_type or "river" for s in sites],
-        "target_class": [s.target_class for s in sites],
-    }, schema={"site": pl.String, "type": pl.String, "target_class": pl.Int8})
+    return pl.DataFrame(
+        {
+            "site": [s.code for s in sites],
+            "type": [s.water_type or "river" for s in sites],
+            "target_class": [s.target_class for s in sites],
+        },
+        schema={"site": pl.String, "type": pl.String, "target_class": pl.Int8},
+    )
 
 
 def _media_rows(medium: str, site: Site, year: int, samples: pl.DataFrame) -> list[MediaResult]:
@@ -262,11 +343,23 @@ def _media_rows(medium: str, site: Site, year: int, samples: pl.DataFrame) -> li
         monthly = water.classify(samples, sites, period="month")
         yearly = water.annual(samples, sites, year=year).with_columns(pl.lit(str(year)).alias("period"))
         out = []
-        for r in pl.concat([monthly, yearly.drop("n_months", "enough_months")], how="diagonal_relaxed").iter_rows(named=True):
-            out.append(MediaResult(medium=medium, site=site, period=r["period"], klass=r["class"],
-                                   label=r["class_label"] or "", target_met=r["target_met"],
-                                   deciding=r["deciding_items_cn"] or "", main_pollutants=r["main_pollutants"] or "",
-                                   details=_plain(r), standard=r["standard"]))
+        for r in pl.concat([monthly, yearly.drop("n_months", "enough_months")], how="diagonal_relaxed").iter_rows(
+            named=True
+        ):
+            out.append(
+                MediaResult(
+                    medium=medium,
+                    site=site,
+                    period=r["period"],
+                    klass=r["class"],
+                    label=r["class_label"] or "",
+                    target_met=r["target_met"],
+                    deciding=r["deciding_items_cn"] or "",
+                    main_pollutants=r["main_pollutants"] or "",
+                    details=_plain(r),
+                    standard=r["standard"],
+                )
+            )
         return out
     if medium in (Medium.SEA, Medium.GROUNDWATER):
         module = sea if medium == Medium.SEA else groundwater
@@ -274,38 +367,81 @@ def _media_rows(medium: str, site: Site, year: int, samples: pl.DataFrame) -> li
         target = site.target_class or (2 if medium == Medium.SEA else 4)
         out = []
         for r in pl.concat(frames, how="diagonal_relaxed").iter_rows(named=True):
-            out.append(MediaResult(medium=medium, site=site, period=r["period"], klass=r["class"],
-                                   label=r["class_label"] or "", target_met=None if r["class"] is None else r["class"] <= target,
-                                   deciding=r["deciding_items_cn"] or "", details=_plain(r) | {"target_class": target},
-                                   standard=r["standard"]))
+            out.append(
+                MediaResult(
+                    medium=medium,
+                    site=site,
+                    period=r["period"],
+                    klass=r["class"],
+                    label=r["class_label"] or "",
+                    target_met=None if r["class"] is None else r["class"] <= target,
+                    deciding=r["deciding_items_cn"] or "",
+                    details=_plain(r) | {"target_class": target},
+                    standard=r["standard"],
+                )
+            )
         return out
     if medium == Medium.SOIL:
-        points = pl.DataFrame({"site": [site.code], "ph": [site.ph], "land_use": [site.land_use or "旱地"],
-                               "land_class": [site.land_use or ""]})
+        points = pl.DataFrame(
+            {
+                "site": [site.code],
+                "ph": [site.ph],
+                "land_use": [site.land_use or "旱地"],
+                "land_class": [site.land_use or ""],
+            }
+        )
         if site.soil_kind == "construction":
             r = soil.construction(samples, points.select("site", "land_class")).row(0, named=True)
             label, met = r["result"], r["result"] == soil.BELOW_SCREENING
         else:
             r = soil.farmland(samples, points.select("site", "ph", "land_use")).row(0, named=True)
             label, met = r["category"], r["category"] == soil.CATEGORIES[0]
-        return [MediaResult(medium=medium, site=site, period=str(year), label=label, target_met=met,
-                            deciding=r["above_screening"] or "", details=_plain(r), standard=r["standard"])]
+        return [
+            MediaResult(
+                medium=medium,
+                site=site,
+                period=str(year),
+                label=label,
+                target_met=met,
+                deciding=r["above_screening"] or "",
+                details=_plain(r),
+                standard=r["standard"],
+            )
+        ]
     if medium == Medium.NOISE:
         hourly = samples.filter(pl.col("parameter") == "leq").select("site", "time", pl.col("value").alias("leq"))
         levels = noise.period_levels(hourly).with_columns(pl.lit(site.zone_class or "2").alias("zone_class"))
         assessed = noise.assess(levels)
         out = []
         for r in assessed.iter_rows(named=True):
-            met = None if r["day_met"] is None and r["night_met"] is None else bool(
-                (r["day_met"] is not False) and (r["night_met"] is not False))
-            out.append(MediaResult(medium=medium, site=site, period=r["date"].isoformat(), target_met=met,
-                                   label=f"{r['ld']:.1f}/{r['ln']:.1f}" if r["ld"] is not None and r["ln"] is not None else "",
-                                   details=_plain(r), standard=r["standard"]))
+            met = (
+                None
+                if r["day_met"] is None and r["night_met"] is None
+                else bool((r["day_met"] is not False) and (r["night_met"] is not False))
+            )
+            out.append(
+                MediaResult(
+                    medium=medium,
+                    site=site,
+                    period=r["date"].isoformat(),
+                    target_met=met,
+                    label=f"{r['ld']:.1f}/{r['ln']:.1f}" if r["ld"] is not None and r["ln"] is not None else "",
+                    details=_plain(r),
+                    standard=r["standard"],
+                )
+            )
         rates = noise.compliance_rates(assessed, by=None).row(0, named=True)
-        out.append(MediaResult(medium=medium, site=site, period=str(year),
-                               target_met=rates["day_rate"] == 100 and rates["night_rate"] == 100,
-                               label=f"{rates['day_rate']}/{rates['night_rate']}", details=_plain(rates),
-                               standard=noise.STANDARD))
+        out.append(
+            MediaResult(
+                medium=medium,
+                site=site,
+                period=str(year),
+                target_met=rates["day_rate"] == 100 and rates["night_rate"] == 100,
+                label=f"{rates['day_rate']}/{rates['night_rate']}",
+                details=_plain(rates),
+                standard=noise.STANDARD,
+            )
+        )
         return out
     raise ValueError(medium)
 
@@ -324,8 +460,8 @@ def _plain(row: dict) -> dict:
 @transaction.atomic
 def evaluate_media_site_year(medium: str, site: Site, year: int) -> int:
     """Classes of *site* for every month of *year* and for the year, replacing those stored."""
-    start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.timezone.utc) - dt.timedelta(hours=8)
+    start = dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(hours=8)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) - dt.timedelta(hours=8)
     samples = load_observations([site.pk], start, end - dt.timedelta(seconds=1))
     MediaResult.objects.filter(site=site, period__startswith=str(year)).delete()
     rows = _media_rows(medium, site, year, samples)
@@ -335,14 +471,14 @@ def evaluate_media_site_year(medium: str, site: Site, year: int) -> int:
 
 # ------------------------------------------------------------------------------------------ drivers
 
+
 def evaluate_affected(medium: str, affected: pl.DataFrame) -> dict:
     """Re-evaluate what the (site, time) pairs in *affected* can change; returns what was done."""
     if not affected.height:
         return {}
     if medium == Medium.AIR:
         days = affected.with_columns((pl.col("time") - pl.duration(hours=1)).dt.date().alias("day"))
-        site_days = {code: set(group["day"].to_list())
-                     for (code,), group in days.group_by("site")}
+        site_days = {code: set(group["day"].to_list()) for (code,), group in days.group_by("site")}
         return evaluate_air_sites(site_days)
     years = affected.with_columns(pl.col("time").dt.year().alias("year")).select("site", "year").unique()
     sites = {s.code: s for s in Site.objects.filter(medium=medium, code__in=years["site"].unique().to_list())}
@@ -365,7 +501,9 @@ def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None =
             years = sorted({y for _, y in pairs})
             for j, year in enumerate(years):
                 codes = [c for c, y in pairs if y == year]
-                days = {dt.date(year, 1, 1) + dt.timedelta(days=k) for k in range(366 if calendar.isleap(year) else 365)}
+                days = {
+                    dt.date(year, 1, 1) + dt.timedelta(days=k) for k in range(366 if calendar.isleap(year) else 365)
+                }
                 summary.setdefault(medium, []).append(evaluate_air_sites({c: set(days) for c in codes}))
                 if progress:
                     progress(base + int(span * (j + 1) / len(years)), f"{medium} {year}")
@@ -387,8 +525,11 @@ def _site_years(medium: str) -> list[tuple[str, int]]:
     """
     from django.db.models import Max, Min
 
-    spans = (Observation.objects.filter(site__medium=medium, current=True).values("site__code")
-             .annotate(first=Min("time"), last=Max("time")))
+    spans = (
+        Observation.objects.filter(site__medium=medium, current=True)
+        .values("site__code")
+        .annotate(first=Min("time"), last=Max("time"))
+    )
     shift = dt.timedelta(hours=1) if medium == Medium.AIR else dt.timedelta(0)
     local = dt.timezone(dt.timedelta(hours=8))
     out = set()

@@ -48,7 +48,8 @@ def table_response(fmt: str, name: str, headers: Sequence[str], rows: Sequence[S
         sheet.append([_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
-    response = HttpResponse(out.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

@@ -19,10 +19,24 @@ from meili.tabular import ROW, InputError, parse_time, read_table
 LONG_COLUMNS = ("site", "time", "parameter", "value")
 #: Chinese headers of the bureau's sheets → the long-table names
 HEADER_ALIASES = {
-    "点位编码": "site", "站点编码": "site", "断面编码": "site", "测点编码": "site", "编码": "site",
-    "时间": "time", "监测时间": "time", "采样时间": "time", "采样日期": "time", "日期": "date", "小时": "hour",
-    "项目": "parameter", "监测项目": "parameter", "数值": "value", "监测值": "value", "单位": "unit",
-    "标识": "flag", "数据标识": "flag",
+    "点位编码": "site",
+    "站点编码": "site",
+    "断面编码": "site",
+    "测点编码": "site",
+    "编码": "site",
+    "时间": "time",
+    "监测时间": "time",
+    "采样时间": "time",
+    "采样日期": "time",
+    "日期": "date",
+    "小时": "hour",
+    "项目": "parameter",
+    "监测项目": "parameter",
+    "数值": "value",
+    "监测值": "value",
+    "单位": "unit",
+    "标识": "flag",
+    "数据标识": "flag",
 }
 #: columns of a wide bureau sheet that are not parameters
 NOT_PARAMETERS = {"site", "time", "date", "hour", "name", "名称", "点位名称", "站点名称", "断面名称", "备注", ROW}
@@ -34,15 +48,21 @@ def _number(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(value, flag) of a cell text: ``0.01L`` / ``<0.01`` / ``ND0.01`` → (0.01, below_dl)."""
     t = text.str.strip_chars()
     below = t.str.ends_with("L") | t.str.starts_with("<") | t.str.starts_with("ND")
-    digits = pl.when(below).then(t.str.strip_chars_end("L").str.strip_chars_start("<").str.strip_chars_start("ND")
-                                 ).otherwise(t)
-    return digits.str.strip_chars().cast(pl.Float64, strict=False), pl.when(below).then(pl.lit("below_dl")).otherwise(pl.lit(""))
+    digits = (
+        pl.when(below)
+        .then(t.str.strip_chars_end("L").str.strip_chars_start("<").str.strip_chars_start("ND"))
+        .otherwise(t)
+    )
+    return digits.str.strip_chars().cast(pl.Float64, strict=False), pl.when(below).then(pl.lit("below_dl")).otherwise(
+        pl.lit("")
+    )
 
 
 def _check_numbers(frame: pl.DataFrame, path: Path, column_of: pl.Expr | str) -> pl.DataFrame:
     value, flag = _number(pl.col("raw"))
-    frame = frame.with_columns(value.alias("value"), pl.when(pl.col("flag") != "").then(pl.col("flag"))
-                               .otherwise(flag).alias("flag"))
+    frame = frame.with_columns(
+        value.alias("value"), pl.when(pl.col("flag") != "").then(pl.col("flag")).otherwise(flag).alias("flag")
+    )
     bad = frame.filter(pl.col("value").is_null() & ~pl.col("raw").is_in(MISSING_TEXTS))
     if bad.height:
         row = bad.row(0, named=True)
@@ -51,16 +71,21 @@ def _check_numbers(frame: pl.DataFrame, path: Path, column_of: pl.Expr | str) ->
     negative = frame.filter(pl.col("value") < 0)
     if negative.height:
         row = negative.row(0, named=True)
-        raise InputError(path, f"{row['raw']} is negative; a concentration cannot be", row=row[ROW],
-                         column=row[column_of] if isinstance(column_of, str) and column_of in row else "value")
+        raise InputError(
+            path,
+            f"{row['raw']} is negative; a concentration cannot be",
+            row=row[ROW],
+            column=row[column_of] if isinstance(column_of, str) and column_of in row else "value",
+        )
     return frame.filter(~pl.col("raw").is_in(MISSING_TEXTS))
 
 
 def read_archive(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
     """The national network's daily files ``date,hour,type,<site codes…>`` (hour = end of the hour)."""
     long = archive_cells(frame, path, INPUT_TYPES).rename({"text": "raw"})
-    long = long.select("site", "time", "parameter", "raw", pl.lit("").alias("flag"), pl.lit("").alias("unit"),
-                       pl.col(ROW))
+    long = long.select(
+        "site", "time", "parameter", "raw", pl.lit("").alias("flag"), pl.lit("").alias("unit"), pl.col(ROW)
+    )
     return _check_numbers(long, path, "site")
 
 
@@ -68,18 +93,23 @@ def _parse_time(frame: pl.DataFrame, path: Path) -> pl.DataFrame:
     if "time" not in frame.columns and {"date", "hour"} <= set(frame.columns):
         date = pl.col("date").str.strip_chars().str.replace_all("/", "-")
         frame = frame.with_columns(
-            (date.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
-             + pl.duration(hours=pl.col("hour").str.strip_chars().cast(pl.Int32, strict=False))).alias("__t"))
+            (
+                date.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
+                + pl.duration(hours=pl.col("hour").str.strip_chars().cast(pl.Int32, strict=False))
+            ).alias("__t")
+        )
     else:
         date_only = pl.col("time").str.strip_chars().str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
-        frame = frame.with_columns(pl.when(date_only).then(pl.col("time").str.strip_chars() + " 00:00")
-                                   .otherwise(pl.col("time")).alias("time"))
+        frame = frame.with_columns(
+            pl.when(date_only).then(pl.col("time").str.strip_chars() + " 00:00").otherwise(pl.col("time")).alias("time")
+        )
         frame = parse_time(frame, path, "time").with_columns(pl.col("time").alias("__t"))
     bad = frame.filter(pl.col("__t").is_null())
     if bad.height:
         column = "time" if "time" in frame.columns else "date"
-        raise InputError(path, f"{bad[column][0]!r} is not a time like 2019-01-01 13:00", row=bad[ROW][0],
-                         column=column)
+        raise InputError(
+            path, f"{bad[column][0]!r} is not a time like 2019-01-01 13:00", row=bad[ROW][0], column=column
+        )
     return frame.drop([c for c in ("time", "date", "hour") if c in frame.columns]).rename({"__t": "time"})
 
 
@@ -96,9 +126,13 @@ def read_long(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
     for column in ("unit", "flag"):
         if column not in frame.columns:
             frame = frame.with_columns(pl.lit("").alias(column))
-    frame = frame.with_columns(pl.col("site").str.strip_chars(), pl.col("parameter").str.strip_chars(),
-                               pl.col("value").fill_null("").alias("raw"), pl.col("unit").fill_null(""),
-                               pl.col("flag").fill_null("").str.strip_chars())
+    frame = frame.with_columns(
+        pl.col("site").str.strip_chars(),
+        pl.col("parameter").str.strip_chars(),
+        pl.col("value").fill_null("").alias("raw"),
+        pl.col("unit").fill_null(""),
+        pl.col("flag").fill_null("").str.strip_chars(),
+    )
     blank = frame.filter(pl.col("site").is_null() | (pl.col("site") == ""))
     if blank.height:
         raise InputError(path, "a site code is required", row=blank[ROW][0], column="site")
@@ -122,7 +156,8 @@ def read_wide(path: Path, frame: pl.DataFrame) -> pl.DataFrame:
         raise InputError(path, "no parameter columns", row=1)
     long = frame.unpivot(index=[ROW, "site", "time"], on=parameters, variable_name="parameter", value_name="raw")
     long = long.filter(pl.col("raw").is_not_null()).with_columns(
-        pl.col("raw").str.strip_chars(), pl.lit("").alias("flag"), pl.lit("").alias("unit"))
+        pl.col("raw").str.strip_chars(), pl.lit("").alias("flag"), pl.lit("").alias("unit")
+    )
     return _check_numbers(long, path, "parameter")
 
 

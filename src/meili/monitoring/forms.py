@@ -15,11 +15,34 @@ class SiteForm(forms.ModelForm):
 
     class Meta:
         model = Site
-        fields = ["medium", "code", "name", "district", "control_level", "lon", "lat", "active_from", "active_to",
-                  "zone_class", "in_city_assessment", "water_body", "water_type", "target_class", "estuary",
-                  "provincial_key_river", "sea_area", "area_weight", "soil_kind", "land_use", "ph", "note"]
-        widgets = {"active_from": forms.DateInput(attrs={"type": "date"}),
-                   "active_to": forms.DateInput(attrs={"type": "date"})}
+        fields = [
+            "medium",
+            "code",
+            "name",
+            "district",
+            "control_level",
+            "lon",
+            "lat",
+            "active_from",
+            "active_to",
+            "zone_class",
+            "in_city_assessment",
+            "water_body",
+            "water_type",
+            "target_class",
+            "estuary",
+            "provincial_key_river",
+            "sea_area",
+            "area_weight",
+            "soil_kind",
+            "land_use",
+            "ph",
+            "note",
+        ]
+        widgets = {
+            "active_from": forms.DateInput(attrs={"type": "date"}),
+            "active_to": forms.DateInput(attrs={"type": "date"}),
+        }
 
 
 class MultipleFileInput(forms.ClearableFileInput):

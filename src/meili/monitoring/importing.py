@@ -54,9 +54,11 @@ def runner() -> str:
 
 INTERRUPTED = "interrupted: the process running this job stopped (killed, or the server restarted); "
 #: what an interrupted job of each kind left behind (an import is one transaction; an evaluation one per site-year)
-LEFT = {ImportJob.Kind.IMPORT: "nothing was written — import again",
-        ImportJob.Kind.EVALUATE: "the sites and years evaluated before it stopped keep their new results — "
-                                 "run the evaluation again"}
+LEFT = {
+    ImportJob.Kind.IMPORT: "nothing was written — import again",
+    ImportJob.Kind.EVALUATE: "the sites and years evaluated before it stopped keep their new results — "
+    "run the evaluation again",
+}
 
 
 def settle_interrupted(jobs=None) -> int:
@@ -67,13 +69,13 @@ def settle_interrupted(jobs=None) -> int:
     """
     host = socket.gethostname()
     settled = 0
-    for job in (jobs if jobs is not None else ImportJob.objects.filter(state=ImportJob.State.RUNNING)):
+    for job in jobs if jobs is not None else ImportJob.objects.filter(state=ImportJob.State.RUNNING):
         name, _, pid = str(job.report.get("runner", "")).rpartition(":")
         if job.state != ImportJob.State.RUNNING or name != host or not pid.isdigit() or _alive(int(pid)):
             continue
         ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(
-            state=ImportJob.State.FAILED, finished=timezone.now(), phase="failed",
-            error=INTERRUPTED + LEFT[job.kind])
+            state=ImportJob.State.FAILED, finished=timezone.now(), phase="failed", error=INTERRUPTED + LEFT[job.kind]
+        )
         _clear_live(job.pk)
         settled += 1
     return settled
@@ -110,13 +112,20 @@ def _live_key(job_id: int) -> str:
 
 def utc_text(expr: pl.Expr) -> pl.Expr:
     """A naive local (Asia/Shanghai) Datetime as the UTC text the database stores (``YYYY-MM-DD HH:MM:SS``)."""
-    return expr.dt.replace_time_zone(LOCAL_TZ, ambiguous="earliest").dt.convert_time_zone("UTC").dt.strftime(
-        "%Y-%m-%d %H:%M:%S")
+    return (
+        expr.dt.replace_time_zone(LOCAL_TZ, ambiguous="earliest")
+        .dt.convert_time_zone("UTC")
+        .dt.strftime("%Y-%m-%d %H:%M:%S")
+    )
 
 
 def _standard_unit(medium: str, key: str) -> str | None:
-    registries = {"water": (water.registry(),), "sea": (sea.registry(),), "groundwater": (groundwater.registry(),),
-                  "soil": (soil.farmland_registry(), soil.construction_registry())}.get(medium, ())
+    registries = {
+        "water": (water.registry(),),
+        "sea": (sea.registry(),),
+        "groundwater": (groundwater.registry(),),
+        "soil": (soil.farmland_registry(), soil.construction_registry()),
+    }.get(medium, ())
     for reg in registries:
         if key in reg.items:
             return reg[key].unit
@@ -126,8 +135,11 @@ def _standard_unit(medium: str, key: str) -> str | None:
 def _check_units(medium: str, frame: pl.DataFrame) -> None:
     if medium in ("air", "noise"):
         return
-    pairs = frame.filter(pl.col("unit") != "").select("parameter", "unit", "__file", ROW).unique(
-        subset=["parameter", "unit"], keep="first")
+    pairs = (
+        frame.filter(pl.col("unit") != "")
+        .select("parameter", "unit", "__file", ROW)
+        .unique(subset=["parameter", "unit"], keep="first")
+    )
     for key, unit, file, row in pairs.iter_rows():
         expected = _standard_unit(medium, key)
         if expected is None:
@@ -135,8 +147,12 @@ def _check_units(medium: str, frame: pl.DataFrame) -> None:
         try:
             unit_factor(unit, expected, key)
         except UnknownUnitError:
-            raise InputError(file, f"unit {unit!r} cannot be used for {key} (the standard's unit is {expected})",
-                             row=row, column="unit") from None
+            raise InputError(
+                file,
+                f"unit {unit!r} cannot be used for {key} (the standard's unit is {expected})",
+                row=row,
+                column="unit",
+            ) from None
 
 
 def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
@@ -158,40 +174,58 @@ def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
         n = data.filter(pl.col("parameter") == name).height
         skipped.append({"reason": "unknown_parameter", "what": name, "values": n})
     data = data.filter(~pl.col("parameter").is_in(unknown)).with_columns(
-        pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None))
+        pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None)
+    )
     _check_units(medium, data)
     dup = data.filter(pl.struct("site", "time", "parameter").is_duplicated())
     if dup.height:
         second = dup.sort("__file", ROW).row(1, named=True)
-        raise InputError(second["__file"], f"a second value for {second['site']} {second['parameter']} at "
-                         f"{second['time']:%Y-%m-%d %H:%M}", row=second[ROW], column="value")
+        raise InputError(
+            second["__file"],
+            f"a second value for {second['site']} {second['parameter']} at {second['time']:%Y-%m-%d %H:%M}",
+            row=second[ROW],
+            column="value",
+        )
     return data, skipped
 
 
 def _site_table(medium: str) -> pl.DataFrame:
     rows = list(Site.objects.filter(medium=medium).values_list("code", "id", "active_from", "active_to"))
-    return pl.DataFrame(rows, schema={"site": pl.String, "site_id": pl.Int64, "active_from": pl.Date,
-                                      "active_to": pl.Date}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={"site": pl.String, "site_id": pl.Int64, "active_from": pl.Date, "active_to": pl.Date},
+        orient="row",
+    )
 
 
 def _stored(site_ids: list[int], start: str, end: str) -> pl.DataFrame:
     """The current stored values of *site_ids* between the UTC texts *start* and *end*, times as UTC text."""
-    schema = {"site_id": pl.Int64, "parameter": pl.String, "t": pl.String, "old_id": pl.Int64, "old_value": pl.Float64,
-              "old_flag": pl.String, "old_version": pl.Int64}
+    schema = {
+        "site_id": pl.Int64,
+        "parameter": pl.String,
+        "t": pl.String,
+        "old_id": pl.Int64,
+        "old_value": pl.Float64,
+        "old_flag": pl.String,
+        "old_version": pl.Int64,
+    }
     if not site_ids:
         return pl.DataFrame(schema=schema)
     bounds = [_aware(start), _aware(end)] if connection.vendor == "postgresql" else [start, end]
     marks = ", ".join(["%s"] * len(site_ids))
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT site_id, parameter, {bulk.utc_text_sql('time')}, id, value, flag, version "
-                       f"FROM {Observation._meta.db_table} "
-                       f"WHERE site_id IN ({marks}) AND current AND time >= %s AND time <= %s", [*site_ids, *bounds])
+        cursor.execute(
+            f"SELECT site_id, parameter, {bulk.utc_text_sql('time')}, id, value, flag, version "
+            f"FROM {Observation._meta.db_table} "
+            f"WHERE site_id IN ({marks}) AND current AND time >= %s AND time <= %s",
+            [*site_ids, *bounds],
+        )
         rows = cursor.fetchall()
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _aware(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
 
 
 def _insert(frame: pl.DataFrame, progress: Progress | None, done: int, total: int) -> None:
@@ -216,8 +250,10 @@ def hold_references(site_ids: list[int], job_id: int) -> None:
     """
     missing = sorted(set(site_ids) - _held(Site._meta.db_table, site_ids))
     if missing:
-        raise ReferenceGone(f"sites deleted during the import (ids {', '.join(map(str, missing[:10]))}); "
-                            "nothing was written — import again")
+        raise ReferenceGone(
+            f"sites deleted during the import (ids {', '.join(map(str, missing[:10]))}); "
+            "nothing was written — import again"
+        )
     if not _held(ImportJob._meta.db_table, [job_id]):
         raise ReferenceGone(f"import job {job_id} was deleted during the import; nothing was written")
 
@@ -228,7 +264,7 @@ def _held(table: str, ids: list[int]) -> set[int]:
     found: set[int] = set()
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 900):
-            part = ids[start:start + 900]
+            part = ids[start : start + 900]
             cursor.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))}){lock}", part)
             found.update(i for (i,) in cursor.fetchall())
     return found
@@ -236,7 +272,7 @@ def _held(table: str, ids: list[int]) -> set[int]:
 
 def _retire(ids: list[int]) -> None:
     for start in range(0, len(ids), 900):
-        Observation.objects.filter(id__in=ids[start:start + 900]).update(current=False)
+        Observation.objects.filter(id__in=ids[start : start + 900]).update(current=False)
 
 
 def stage(medium: str, data: pl.DataFrame, skipped: list[dict]) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
@@ -244,15 +280,17 @@ def stage(medium: str, data: pl.DataFrame, skipped: list[dict]) -> tuple[pl.Data
     sites = _site_table(medium)
     joined = data.join(sites, on="site", how="left")
     for code in sorted(joined.filter(pl.col("site_id").is_null())["site"].unique().to_list()):
-        skipped.append({"reason": "unknown_site", "what": code,
-                        "values": joined.filter(pl.col("site") == code).height})
+        skipped.append({"reason": "unknown_site", "what": code, "values": joined.filter(pl.col("site") == code).height})
     joined = joined.filter(pl.col("site_id").is_not_null())
     day = (pl.col("time") - pl.duration(hours=1)).dt.date() if medium == "air" else pl.col("time").dt.date()
-    inactive = joined.filter((pl.col("active_from").is_not_null() & (day < pl.col("active_from")))
-                             | (pl.col("active_to").is_not_null() & (day > pl.col("active_to"))))
+    inactive = joined.filter(
+        (pl.col("active_from").is_not_null() & (day < pl.col("active_from")))
+        | (pl.col("active_to").is_not_null() & (day > pl.col("active_to")))
+    )
     for code in sorted(inactive["site"].unique().to_list()):
-        skipped.append({"reason": "outside_active_period", "what": code,
-                        "values": inactive.filter(pl.col("site") == code).height})
+        skipped.append(
+            {"reason": "outside_active_period", "what": code, "values": inactive.filter(pl.col("site") == code).height}
+        )
     joined = joined.join(inactive.select("site", "time", "parameter"), on=["site", "time", "parameter"], how="anti")
     joined = joined.with_columns(utc_text(pl.col("time")).alias("t"))
     if joined.height:
@@ -261,22 +299,48 @@ def stage(medium: str, data: pl.DataFrame, skipped: list[dict]) -> tuple[pl.Data
     else:
         stored = _stored([], "", "")
     merged = joined.join(stored, on=["site_id", "parameter", "t"], how="left")
-    same = merged.filter(pl.col("old_id").is_not_null() & (pl.col("flag") == pl.col("old_flag").fill_null(""))
-                         & ((pl.col("value") == pl.col("old_value")).fill_null(False)
-                            | (pl.col("value").is_null() & pl.col("old_value").is_null())))
+    same = merged.filter(
+        pl.col("old_id").is_not_null()
+        & (pl.col("flag") == pl.col("old_flag").fill_null(""))
+        & (
+            (pl.col("value") == pl.col("old_value")).fill_null(False)
+            | (pl.col("value").is_null() & pl.col("old_value").is_null())
+        )
+    )
     new = merged.join(same.select("site_id", "parameter", "t"), on=["site_id", "parameter", "t"], how="anti")
     new = new.with_columns((pl.col("old_version").fill_null(0) + 1).alias("version"))
-    rows = new.select(pl.col("site_id"), pl.col("t").alias("time"), "parameter", "value", "raw", "flag", "unit",
-                      "version", pl.lit(True).alias("current"))
+    rows = new.select(
+        pl.col("site_id"),
+        pl.col("t").alias("time"),
+        "parameter",
+        "value",
+        "raw",
+        "flag",
+        "unit",
+        "version",
+        pl.lit(True).alias("current"),
+    )
     retire = new.filter(pl.col("old_id").is_not_null()).select("old_id")
     affected = new.select("site", "time").unique()
-    counts = {"added": new.filter(pl.col("old_id").is_null()).height, "changed": retire.height,
-              "unchanged": same.height, "skipped": sum(s["values"] for s in skipped), "affected": affected}
+    counts = {
+        "added": new.filter(pl.col("old_id").is_null()).height,
+        "changed": retire.height,
+        "unchanged": same.height,
+        "skipped": sum(s["values"] for s in skipped),
+        "affected": affected,
+    }
     return rows, retire, counts
 
 
-def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJob | None = None,
-               progress: Progress | None = None, evaluate: bool = True) -> ImportJob:
+def run_import(
+    medium: str,
+    paths: list[str | Path],
+    *,
+    user=None,
+    job: ImportJob | None = None,
+    progress: Progress | None = None,
+    evaluate: bool = True,
+) -> ImportJob:
     """Import *paths* (one medium) all-or-nothing, then re-evaluate what changed. Returns the finished job.
 
     Raises :class:`ImportFailed` (with the job, state ``failed``) when nothing could be written.
@@ -322,14 +386,26 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
         _fail(job, str(exc))
         raise ImportFailed(job, str(exc)) from exc
     affected = counts.pop("affected")
-    job.added, job.changed, job.unchanged, job.skipped = counts["added"], counts["changed"], counts["unchanged"], counts["skipped"]
-    job.report = {"skipped": skipped, "layouts": [p.name for p in paths],
-                  "corrections": _corrections(rows.filter(pl.col("version") > 1)),
-                  "sites": sorted(affected["site"].unique().to_list())}
+    job.added, job.changed, job.unchanged, job.skipped = (
+        counts["added"],
+        counts["changed"],
+        counts["unchanged"],
+        counts["skipped"],
+    )
+    job.report = {
+        "skipped": skipped,
+        "layouts": [p.name for p in paths],
+        "corrections": _corrections(rows.filter(pl.col("version") > 1)),
+        "sites": sorted(affected["site"].unique().to_list()),
+    }
     job.save(update_fields=["added", "changed", "unchanged", "skipped", "report"])
-    record(user, "monitoring.import", job, changes={"added": [0, job.added], "changed": [0, job.changed],
-                                                     "skipped": [0, job.skipped]},
-           reason=", ".join(job.files))
+    record(
+        user,
+        "monitoring.import",
+        job,
+        changes={"added": [0, job.added], "changed": [0, job.changed], "skipped": [0, job.skipped]},
+        reason=", ".join(job.files),
+    )
     if evaluate and (job.added or job.changed):
         from meili.monitoring import evaluation
 
@@ -344,8 +420,16 @@ def run_import(medium: str, paths: list[str | Path], *, user=None, job: ImportJo
 
 def _corrections(rows: pl.DataFrame, limit: int = 200) -> list[dict]:
     sites = dict(Site.objects.filter(pk__in=rows["site_id"].unique().to_list()[:limit]).values_list("pk", "code"))
-    return [{"site": sites.get(r["site_id"], r["site_id"]), "time": r["time"], "parameter": r["parameter"],
-             "value": r["value"], "version": r["version"]} for r in rows.head(limit).iter_rows(named=True)]
+    return [
+        {
+            "site": sites.get(r["site_id"], r["site_id"]),
+            "time": r["time"],
+            "parameter": r["parameter"],
+            "value": r["value"],
+            "version": r["version"],
+        }
+        for r in rows.head(limit).iter_rows(named=True)
+    ]
 
 
 def _fail(job: ImportJob, message: str) -> None:

@@ -48,8 +48,11 @@ def _air_scope(unit: str | None) -> tuple[str, str]:
 
 def _members(scope: str, code: str, year: int) -> list[Site]:
     """The air sites of the city (its assessment stations) or of a district, active during *year*."""
-    sites = Site.objects.filter(medium=Medium.AIR).exclude(active_from__gt=dt.date(year, 12, 31)).exclude(
-        active_to__lt=dt.date(year, 1, 1))
+    sites = (
+        Site.objects.filter(medium=Medium.AIR)
+        .exclude(active_from__gt=dt.date(year, 12, 31))
+        .exclude(active_to__lt=dt.date(year, 1, 1))
+    )
     sites = sites.filter(in_city_assessment=True) if scope == Scope.CITY else sites.filter(district__code=code)
     return list(sites.order_by("code"))
 
@@ -63,13 +66,14 @@ def _air_period(year: int, unit: str | None, year_to_date: bool) -> tuple[dict |
     members = _members(scope, code, year)
     if year_to_date:
         stored = AirDaily.objects.filter(scope=scope, code=code, date__year=year).values("date", *DAILY_FIELD.values())
-        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **{f: pl.Float64 for f in DAILY_FIELD.values()}})
+        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)})
         if not frame.height:
             row, period = None, f"{year} (YTD)"
         else:
             last = frame["date"].max()
-            daily = engine.daily_index(frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(
-                pl.lit(code).alias("site")))
+            daily = engine.daily_index(
+                frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(pl.lit(code).alias("site"))
+            )
             result = engine.assess(daily, dt.date(year, 1, 1), last, zone_class=2)
             row = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in result.row(0, named=True).items()}
             period = f"{year}-01-01…{last.isoformat()}"
@@ -77,16 +81,29 @@ def _air_period(year: int, unit: str | None, year_to_date: bool) -> tuple[dict |
         stored_period = AirPeriod.objects.filter(scope=scope, code=code, period=str(year)).first()
         row, period = (stored_period.stats if stored_period else None), str(year)
     site_rows = []
-    site_periods = {p.code: p for p in AirPeriod.objects.filter(scope=Scope.SITE, period=str(year),
-                                                                code__in=[s.code for s in members])}
+    site_periods = {
+        p.code: p
+        for p in AirPeriod.objects.filter(scope=Scope.SITE, period=str(year), code__in=[s.code for s in members])
+    }
     for s in members:
         p = site_periods.get(s.code)
-        site_rows.append({"code": s.code, "name": s.name,
-                          "valid_days": p.valid_days if p else 0,
-                          "pm25_days": (p.stats or {}).get("n_PM2.5") if p else 0})
-    provenance = {"scope": scope, "code": code, "period": period, "sites": site_rows,
-                  "standard": (row or {}).get("standard", ""), "method": (row or {}).get("method", ""),
-                  "valid_days": (row or {}).get("valid_days", 0)}
+        site_rows.append(
+            {
+                "code": s.code,
+                "name": s.name,
+                "valid_days": p.valid_days if p else 0,
+                "pm25_days": (p.stats or {}).get("n_PM2.5") if p else 0,
+            }
+        )
+    provenance = {
+        "scope": scope,
+        "code": code,
+        "period": period,
+        "sites": site_rows,
+        "standard": (row or {}).get("standard", ""),
+        "method": (row or {}).get("method", ""),
+        "valid_days": (row or {}).get("valid_days", 0),
+    }
     return row, provenance
 
 
@@ -123,23 +140,43 @@ def air_grade_ii_attainment(year: int, unit: str | None = None, year_to_date: bo
     return Derived(None if complies is None else (1.0 if complies else 0.0), valid and complies is not None, prov)
 
 
-def _share(medium: str, year: int, sites: list[Site], good: Callable[[MediaResult], bool], statistic: str,
-           weights: dict[str, float] | None = None) -> Derived:
-    results = {r.site_id: r for r in MediaResult.objects.filter(medium=medium, period=str(year),
-                                                                site__in=sites)}
+def _share(
+    medium: str,
+    year: int,
+    sites: list[Site],
+    good: Callable[[MediaResult], bool],
+    statistic: str,
+    weights: dict[str, float] | None = None,
+) -> Derived:
+    results = {r.site_id: r for r in MediaResult.objects.filter(medium=medium, period=str(year), site__in=sites)}
     rows, num, den = [], 0.0, 0.0
     for s in sites:
         r = results.get(s.pk)
         ok = None if r is None or (r.klass is None and r.target_met is None) else good(r)
         w = (weights or {}).get(s.code, 1.0)
-        rows.append({"code": s.code, "name": s.name, "class": r.label if r else None, "counts": ok is not None,
-                     "good": ok, "months": (r.details or {}).get("n_months") if r else None, "weight": w})
+        rows.append(
+            {
+                "code": s.code,
+                "name": s.name,
+                "class": r.label if r else None,
+                "counts": ok is not None,
+                "good": ok,
+                "months": (r.details or {}).get("n_months") if r else None,
+                "weight": w,
+            }
+        )
         if ok is not None:
             den += w
             num += w if ok else 0.0
     standard = next((r.standard for r in results.values()), "")
-    prov = {"statistic": statistic, "period": str(year), "sites": rows, "standard": standard,
-            "n_sites": len(sites), "n_assessed": sum(1 for r in rows if r["counts"])}
+    prov = {
+        "statistic": statistic,
+        "period": str(year),
+        "sites": rows,
+        "standard": standard,
+        "n_sites": len(sites),
+        "n_assessed": sum(1 for r in rows if r["counts"]),
+    }
     if not sites or den == 0:
         return Derived(None, False, prov)
     value = round(100.0 * num / den, 1)
@@ -148,20 +185,31 @@ def _share(medium: str, year: int, sites: list[Site], good: Callable[[MediaResul
 
 def water_estuary_share(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     sites = list(Site.objects.filter(medium=Medium.WATER, estuary=True).order_by("code"))
-    return _share(Medium.WATER, year, sites, lambda r: r.klass is not None and r.klass < 6,
-                  "入海断面年均水质优于劣Ⅴ类的比例 (%), GB 3838 annual class (环办〔2011〕22号)")
+    return _share(
+        Medium.WATER,
+        year,
+        sites,
+        lambda r: r.klass is not None and r.klass < 6,
+        "入海断面年均水质优于劣Ⅴ类的比例 (%), GB 3838 annual class (环办〔2011〕22号)",
+    )
 
 
 def water_key_rivers_compliance(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     sites = list(Site.objects.filter(medium=Medium.WATER, provincial_key_river=True).order_by("code"))
-    return _share(Medium.WATER, year, sites, lambda r: bool(r.target_met),
-                  "省控重点河流断面年均水质达到目标类别的比例 (%)")
+    return _share(
+        Medium.WATER, year, sites, lambda r: bool(r.target_met), "省控重点河流断面年均水质达到目标类别的比例 (%)"
+    )
 
 
 def groundwater_compliance(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     sites = list(Site.objects.filter(medium=Medium.GROUNDWATER, control_level="national").order_by("code"))
-    return _share(Medium.GROUNDWATER, year, sites, lambda r: bool(r.target_met),
-                  "国控点位年均水质达到目标类别（未定目标时为Ⅳ类及以上）的比例 (%), GB/T 14848-2017")
+    return _share(
+        Medium.GROUNDWATER,
+        year,
+        sites,
+        lambda r: bool(r.target_met),
+        "国控点位年均水质达到目标类别（未定目标时为Ⅳ类及以上）的比例 (%), GB/T 14848-2017",
+    )
 
 
 def sea_good_share(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
@@ -169,8 +217,11 @@ def sea_good_share(year: int, unit: str | None = None, year_to_date: bool = Fals
     weights = {s.code: s.area_weight for s in sites if s.area_weight}
     if len(weights) != len(sites):
         weights = None
-    statistic = ("一、二类海水面积比例 (%), stations weighted by representative area, GB 3097-1997"
-                 if weights else "一、二类海水点位比例 (%), GB 3097-1997 (no area weights registered)")
+    statistic = (
+        "一、二类海水面积比例 (%), stations weighted by representative area, GB 3097-1997"
+        if weights
+        else "一、二类海水点位比例 (%), GB 3097-1997 (no area weights registered)"
+    )
     return _share(Medium.SEA, year, sites, lambda r: r.klass is not None and r.klass <= 2, statistic, weights)
 
 

@@ -47,24 +47,35 @@ class Site(models.Model):
     medium = models.CharField(_("要素"), max_length=12, choices=Medium.choices, db_index=True)
     code = models.CharField(_("编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=120)
-    district = models.ForeignKey(OrgUnit, verbose_name=_("所属区市"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="monitoring_sites")
-    control_level = models.CharField(_("控制级别"), max_length=12, choices=ControlLevel.choices,
-                                     default=ControlLevel.NATIONAL)
+    district = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("所属区市"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="monitoring_sites",
+    )
+    control_level = models.CharField(
+        _("控制级别"), max_length=12, choices=ControlLevel.choices, default=ControlLevel.NATIONAL
+    )
     lon = models.FloatField(_("经度"), null=True, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     active_from = models.DateField(_("启用日期"), null=True, blank=True)
     active_to = models.DateField(_("停用日期"), null=True, blank=True)
     # air
-    zone_class = models.CharField(_("功能区类别"), max_length=4, blank=True,
-                                  help_text=_("空气：1或2（GB 3095）；声环境：0、1、2、3、4a、4b（GB 3096）"))
-    in_city_assessment = models.BooleanField(_("参与城市评价"), default=False,
-                                             help_text=_("空气：城市点位，参与全市均值（HJ 663）"))
+    zone_class = models.CharField(
+        _("功能区类别"),
+        max_length=4,
+        blank=True,
+        help_text=_("空气：1或2（GB 3095）；声环境：0、1、2、3、4a、4b（GB 3096）"),
+    )
+    in_city_assessment = models.BooleanField(
+        _("参与城市评价"), default=False, help_text=_("空气：城市点位，参与全市均值（HJ 663）")
+    )
     # surface water
     water_body = models.CharField(_("所在河流/湖库"), max_length=60, blank=True)
     water_type = models.CharField(_("水体类型"), max_length=10, choices=WaterType.choices, blank=True)
-    target_class = models.PositiveSmallIntegerField(_("目标类别"), null=True, blank=True,
-                                                    help_text=_("1–5 表示Ⅰ–Ⅴ类"))
+    target_class = models.PositiveSmallIntegerField(_("目标类别"), null=True, blank=True, help_text=_("1–5 表示Ⅰ–Ⅴ类"))
     estuary = models.BooleanField(_("入海断面"), default=False)
     provincial_key_river = models.BooleanField(_("省控重点河流"), default=False)
     # sea
@@ -72,8 +83,9 @@ class Site(models.Model):
     area_weight = models.FloatField(_("代表面积(km²)"), null=True, blank=True)
     # soil
     soil_kind = models.CharField(_("用地类型"), max_length=12, choices=SoilKind.choices, blank=True)
-    land_use = models.CharField(_("利用方式"), max_length=20, blank=True,
-                                help_text=_("农用地：水田、旱地、果园…；建设用地：第一类或第二类用地"))
+    land_use = models.CharField(
+        _("利用方式"), max_length=20, blank=True, help_text=_("农用地：水田、旱地、果园…；建设用地：第一类或第二类用地")
+    )
     ph = models.FloatField(_("pH"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
@@ -105,8 +117,14 @@ class ImportJob(models.Model):
     files = models.JSONField(_("文件"), default=list)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     state = models.CharField(_("状态"), max_length=8, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
     phase = models.CharField(_("阶段"), max_length=80, blank=True)
@@ -132,8 +150,14 @@ class Observation(models.Model):
     # No per-row foreign-key trigger and no separate index (see the Meta comment): the importer checks its sites
     # and job once per import under the lock such a trigger takes (``importing.hold_references``), and Django's
     # PROTECT / CASCADE guard deletions.
-    site = models.ForeignKey(Site, verbose_name=_("点位"), on_delete=models.PROTECT, related_name="observations",
-                             db_index=False, db_constraint=False)
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("点位"),
+        on_delete=models.PROTECT,
+        related_name="observations",
+        db_index=False,
+        db_constraint=False,
+    )
     time = models.DateTimeField(_("时间"))
     parameter = models.CharField(_("项目"), max_length=24)
     value = models.FloatField(_("数值"), null=True)
@@ -143,8 +167,16 @@ class Observation(models.Model):
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     current = models.BooleanField(_("现行"), default=True)
     #: deleting an import (only the demo removal does) deletes the values it brought
-    job = models.ForeignKey(ImportJob, verbose_name=_("导入任务"), null=True, blank=True,
-                            on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+    job = models.ForeignKey(
+        ImportJob,
+        verbose_name=_("导入任务"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("监测数据")
@@ -153,8 +185,11 @@ class Observation(models.Model):
         # and the bulk loads (rows arrive in this order, so every insert appends to the B-tree). On PostgreSQL
         # the deferred foreign-key triggers of the two references took 22 s of a 40 s import of 4.5 M values
         # (one key lookup per row at commit); see docs/benchmarks.md.
-        constraints = [models.UniqueConstraint(fields=["site", "time", "parameter", "version"],
-                                               name="monitoring_observation_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "time", "parameter", "version"], name="monitoring_observation_version"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.parameter} {self.time:%Y-%m-%d %H:%M} = {self.raw}"

@@ -9,9 +9,20 @@ from meili.standards.air.editions import POLLUTANTS
 from meili.standards.media import ItemRegistry
 
 AIR_ALIASES = {
-    "so2": "SO2", "二氧化硫": "SO2", "no2": "NO2", "二氧化氮": "NO2", "co": "CO", "一氧化碳": "CO",
-    "o3": "O3", "臭氧": "O3", "pm10": "PM10", "可吸入颗粒物": "PM10", "pm2.5": "PM2.5", "pm25": "PM2.5",
-    "细颗粒物": "PM2.5", "pm2_5": "PM2.5",
+    "so2": "SO2",
+    "二氧化硫": "SO2",
+    "no2": "NO2",
+    "二氧化氮": "NO2",
+    "co": "CO",
+    "一氧化碳": "CO",
+    "o3": "O3",
+    "臭氧": "O3",
+    "pm10": "PM10",
+    "可吸入颗粒物": "PM10",
+    "pm2.5": "PM2.5",
+    "pm25": "PM2.5",
+    "细颗粒物": "PM2.5",
+    "pm2_5": "PM2.5",
 }
 NOISE_ALIASES = {"leq": "leq", "等效声级": "leq", "lmax": "lmax", "最大声级": "lmax"}
 #: units in which the platform keeps each air pollutant (CO mg/m³, the rest µg/m³; HJ 633)

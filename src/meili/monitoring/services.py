@@ -18,16 +18,54 @@ from meili.audit.log import diff, record, snapshot
 from meili.monitoring.models import ImportJob, Medium, Site
 from meili.tabular import ROW, InputError, read_table
 
-SITE_FIELDS = ("medium", "code", "name", "district", "control_level", "lon", "lat", "active_from", "active_to",
-               "zone_class", "in_city_assessment", "water_body", "water_type", "target_class", "estuary",
-               "provincial_key_river", "sea_area", "area_weight", "soil_kind", "land_use", "ph", "note")
+SITE_FIELDS = (
+    "medium",
+    "code",
+    "name",
+    "district",
+    "control_level",
+    "lon",
+    "lat",
+    "active_from",
+    "active_to",
+    "zone_class",
+    "in_city_assessment",
+    "water_body",
+    "water_type",
+    "target_class",
+    "estuary",
+    "provincial_key_river",
+    "sea_area",
+    "area_weight",
+    "soil_kind",
+    "land_use",
+    "ph",
+    "note",
+)
 #: Column headers of the site sheet (Chinese as in the template, or the field names)
 SITE_HEADERS = {
-    "要素": "medium", "编码": "code", "名称": "name", "所属区市": "district", "控制级别": "control_level",
-    "经度": "lon", "纬度": "lat", "启用日期": "active_from", "停用日期": "active_to", "功能区类别": "zone_class",
-    "参与城市评价": "in_city_assessment", "所在河流/湖库": "water_body", "水体类型": "water_type",
-    "目标类别": "target_class", "入海断面": "estuary", "省控重点河流": "provincial_key_river", "海域": "sea_area",
-    "代表面积(km²)": "area_weight", "用地类型": "soil_kind", "利用方式": "land_use", "pH": "ph", "备注": "note",
+    "要素": "medium",
+    "编码": "code",
+    "名称": "name",
+    "所属区市": "district",
+    "控制级别": "control_level",
+    "经度": "lon",
+    "纬度": "lat",
+    "启用日期": "active_from",
+    "停用日期": "active_to",
+    "功能区类别": "zone_class",
+    "参与城市评价": "in_city_assessment",
+    "所在河流/湖库": "water_body",
+    "水体类型": "water_type",
+    "目标类别": "target_class",
+    "入海断面": "estuary",
+    "省控重点河流": "provincial_key_river",
+    "海域": "sea_area",
+    "代表面积(km²)": "area_weight",
+    "用地类型": "soil_kind",
+    "利用方式": "land_use",
+    "pH": "ph",
+    "备注": "note",
 }
 TRUE_TEXTS = ("1", "true", "yes", "y", "是", "√")
 
@@ -39,7 +77,7 @@ def save_site(user, site: Site, reason: str = "") -> Site:
 
 
 def _save(user, site: Site, reason: str = "") -> Site:
-    fields = [f for f in SITE_FIELDS]
+    fields = list(SITE_FIELDS)
     before = snapshot(Site.objects.get(pk=site.pk), fields) if site.pk else {}
     created = site.pk is None
     site.full_clean()
@@ -56,8 +94,13 @@ def delete_site(user, site: Site, reason: str = "") -> None:
     with transaction.atomic():
         # waits for an import holding the site (importing.hold_references), then PROTECT sees its values
         list(Site.objects.select_for_update().filter(pk=site.pk).values_list("pk", flat=True))
-        record(user, "monitoring.site.delete", site,
-               {k: [v, None] for k, v in snapshot(site, ("code", "name")).items()}, reason)
+        record(
+            user,
+            "monitoring.site.delete",
+            site,
+            {k: [v, None] for k, v in snapshot(site, ("code", "name")).items()},
+            reason,
+        )
         site.delete()
 
 
@@ -75,14 +118,20 @@ def site_from_record(values: dict[str, str], *, where: tuple[str, int] | None = 
     medium = {m.label: m.value for m in Medium}.get(medium, medium)
     file, row = where or ("", None)
     if medium not in Medium.values:
-        raise InputError(file, f"unknown medium {medium!r}; one of {', '.join(Medium.values)}", row=row, column="medium")
+        raise InputError(
+            file, f"unknown medium {medium!r}; one of {', '.join(Medium.values)}", row=row, column="medium"
+        )
     site = Site.objects.filter(medium=medium, code=code).first() or Site(medium=medium, code=code)
     for name in SITE_FIELDS:
         if name in ("medium", "code") or name not in values:
             continue
         text = _cell(values[name])
         if name == "district":
-            unit = (OrgUnit.objects.filter(code=text).first() or OrgUnit.objects.filter(name=text).first()) if text else None
+            unit = (
+                (OrgUnit.objects.filter(code=text).first() or OrgUnit.objects.filter(name=text).first())
+                if text
+                else None
+            )
             if text and unit is None:
                 raise InputError(file, f"unknown district {text!r}", row=row, column=name)
             site.district = unit
@@ -149,6 +198,7 @@ def seed_air_stations(user=None) -> int:
 
 # --------------------------------------------------------------------------------------------- jobs
 
+
 def start_import(user, medium: str, paths: list[Path], *, background: bool = True) -> ImportJob:
     """Create an import job and run it (in a thread for the web page); the page polls the job's progress."""
     require(user, Action.IMPORT_DATA)
@@ -171,8 +221,9 @@ def _import_body(job: ImportJob, user, medium: str, paths: list[Path]) -> None:
 def start_evaluation(user, media: list[str] | None = None, *, background: bool = True) -> ImportJob:
     """A full re-evaluation as a job with progress (admin page and CLI)."""
     require(user, Action.IMPORT_DATA)
-    job = ImportJob.objects.create(kind=ImportJob.Kind.EVALUATE, medium=(media or ["air"])[0], user=user,
-                                   files=list(media or Medium.values))
+    job = ImportJob.objects.create(
+        kind=ImportJob.Kind.EVALUATE, medium=(media or ["air"])[0], user=user, files=list(media or Medium.values)
+    )
     return _run(job, lambda: _evaluate_body(job, user, media), background)
 
 
@@ -216,8 +267,30 @@ def _run(job: ImportJob, body, background: bool) -> ImportJob:
 
 def frame_of_sites(medium: str) -> pl.DataFrame:
     """The registry of one medium as a frame (for exports)."""
-    rows = list(Site.objects.filter(medium=medium).select_related("district").values(
-        "code", "name", "district__name", "control_level", "lon", "lat", "active_from", "active_to", "zone_class",
-        "in_city_assessment", "water_body", "water_type", "target_class", "estuary", "provincial_key_river",
-        "sea_area", "area_weight", "soil_kind", "land_use", "ph"))
+    rows = list(
+        Site.objects.filter(medium=medium)
+        .select_related("district")
+        .values(
+            "code",
+            "name",
+            "district__name",
+            "control_level",
+            "lon",
+            "lat",
+            "active_from",
+            "active_to",
+            "zone_class",
+            "in_city_assessment",
+            "water_body",
+            "water_type",
+            "target_class",
+            "estuary",
+            "provincial_key_river",
+            "sea_area",
+            "area_weight",
+            "soil_kind",
+            "land_use",
+            "ph",
+        )
+    )
     return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()

@@ -41,8 +41,10 @@ def _included_models():
         if not model._meta.managed:
             continue
         if model._meta.auto_created and any(
-                f.related_model._meta.label_lower in EXCLUDED or f.related_model._meta.app_label in EXCLUDED
-                for f in model._meta.concrete_fields if f.is_relation):
+            f.related_model._meta.label_lower in EXCLUDED or f.related_model._meta.app_label in EXCLUDED
+            for f in model._meta.concrete_fields
+            if f.is_relation
+        ):
             continue
         yield model
 
@@ -88,8 +90,13 @@ def backup(output: Path | None = None) -> Path:
         data = Path(tmp) / "data.jsonl.gz"
         with gzip.open(data, "wt", encoding="utf-8", compresslevel=3) as out:
             rows = _dump(out)
-        manifest = {"format": FORMAT, "meili": meili.__version__, "created": timezone.now().isoformat(),
-                    "database": connection.vendor, "objects": rows}
+        manifest = {
+            "format": FORMAT,
+            "meili": meili.__version__,
+            "created": timezone.now().isoformat(),
+            "database": connection.vendor,
+            "objects": rows,
+        }
         with tarfile.open(partial, "w") as tar:
             payload = json.dumps(manifest).encode()
             info = tarfile.TarInfo("manifest.json")
@@ -131,7 +138,7 @@ def _load(lines, archive: Path) -> int:
         if batch:
             size = connection.ops.bulk_batch_size(fields, batch) or len(batch)
             for start in range(0, len(batch), size):
-                model._base_manager._insert(batch[start:start + size], fields=fields, raw=True)
+                model._base_manager._insert(batch[start : start + size], fields=fields, raw=True)
             batch.clear()
 
     for number, line in enumerate(lines, start=1):

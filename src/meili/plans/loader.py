@@ -31,7 +31,9 @@ from meili.plans.model import (
 )
 
 NUMERALS = "一二三四五六七八九十"
-_CLAUSE = re.compile(r"^(?P<chapter>[一二三四五六七八九十]+)(（(?P<section>[一二三四五六七八九十]+)）(?P<task>[0-9]+)?)?$")
+_CLAUSE = re.compile(
+    r"^(?P<chapter>[一二三四五六七八九十]+)(（(?P<section>[一二三四五六七八九十]+)）(?P<task>[0-9]+)?)?$"
+)
 _TYPE_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -191,7 +193,10 @@ def _check_semantics(data: dict[str, Any], file: str | Path) -> None:
     unit_codes: dict[str, int] = {}
     for i, unit in enumerate(data["units"]):
         if unit["code"] in unit_codes:
-            fail(["units", i, "code"], f"duplicate unit code '{unit['code']}' (first at units[{unit_codes[unit['code']]}])")
+            fail(
+                ["units", i, "code"],
+                f"duplicate unit code '{unit['code']}' (first at units[{unit_codes[unit['code']]}])",
+            )
         unit_codes[unit["code"]] = i
     for i, unit in enumerate(data["units"]):
         parent = unit.get("parent")
@@ -253,7 +258,9 @@ def _check_targets(ind: dict[str, Any], at: list[str | int], fail: Any) -> None:
     for t, target in enumerate(targets):
         where = [*at, "targets", t]
         if previous is not None and target["year"] <= previous["year"]:
-            fail([*where, "year"], f"target years must be strictly ascending ({target['year']} after {previous['year']})")
+            fail(
+                [*where, "year"], f"target years must be strictly ascending ({target['year']} after {previous['year']})"
+            )
         comparator = target.get("comparator")
         has_value = "value" in target
         has_bounds = "lower" in target or "upper" in target
@@ -284,13 +291,22 @@ def _check_targets(ind: dict[str, Any], at: list[str | int], fail: Any) -> None:
                 fail(where, "needs a value (or comparator trend, or target_source superior)")
             if has_value and previous is not None and "value" in previous:
                 if direction == "increase" and target["value"] < previous["value"]:
-                    fail([*where, "value"], f"target values must not fall for direction increase ({target['value']} after {previous['value']})")
+                    fail(
+                        [*where, "value"],
+                        f"target values must not fall for direction increase ({target['value']} after {previous['value']})",
+                    )
                 if direction == "decrease" and target["value"] > previous["value"]:
-                    fail([*where, "value"], f"target values must not rise for direction decrease ({target['value']} after {previous['value']})")
+                    fail(
+                        [*where, "value"],
+                        f"target values must not rise for direction decrease ({target['value']} after {previous['value']})",
+                    )
         previous = target
     baseline = ind.get("baseline")
     if baseline is not None and targets and baseline["year"] >= targets[0]["year"]:
-        fail([*at, "baseline", "year"], f"baseline year {baseline['year']} must be before the first target year {targets[0]['year']}")
+        fail(
+            [*at, "baseline", "year"],
+            f"baseline year {baseline['year']} must be before the first target year {targets[0]['year']}",
+        )
     if baseline is not None and direction in ("milestone", "qualitative"):
         fail([*at, "baseline"], f"a {direction} indicator has no baseline value")
 

@@ -144,8 +144,12 @@ class _Context:
         inputs = {
             "indicator": self.indicator.code,
             "direction": self.indicator.direction,
-            "target": {"year": self.target.year, "value": self.target.value, "comparator": self.target.comparator,
-                       "text": self.target.text},
+            "target": {
+                "year": self.target.year,
+                "value": self.target.value,
+                "comparator": self.target.comparator,
+                "text": self.target.text,
+            },
             "baseline": {"year": self.baseline_year, "value": self.baseline_value, "source": self.baseline_source},
             "observations": {str(y): v for y, v in self.series},
         }
@@ -187,14 +191,26 @@ def assess(
     if indicator.direction not in ("increase", "decrease") or (target is not None and target.comparator == "range"):
         return _manual(indicator, year, method, target, manual)
     if target is None:
-        return _insufficient(indicator, year, method, None, "规划未设定年度目标，需按上级文件录入目标值",
-                             "the plan sets no dated target; enter the superior's target value")
+        return _insufficient(
+            indicator,
+            year,
+            method,
+            None,
+            "规划未设定年度目标，需按上级文件录入目标值",
+            "the plan sets no dated target; enter the superior's target value",
+        )
     if target.value is None and target.comparator != "trend":
-        return _insufficient(indicator, year, method, target,
-                             f"{target.year}年目标值由上级下达，尚未录入",
-                             f"the {target.year} target is set by a superior document and has not been entered")
+        return _insufficient(
+            indicator,
+            year,
+            method,
+            target,
+            f"{target.year}年目标值由上级下达，尚未录入",
+            f"the {target.year} target is set by a superior document and has not been entered",
+        )
     series = sorted(
-        (int(y), float(v)) for y, v in observations.items()
+        (int(y), float(v))
+        for y, v in observations.items()
         if v is not None and not (isinstance(v, float) and math.isnan(v)) and int(y) <= year
     )
     if indicator.baseline is not None:
@@ -212,23 +228,52 @@ def assess(
             b_source = f"{b_year}年观测值（上一目标年）/ observation of the previous target year"
     later = [(y, v) for y, v in series if y > b_year]
     if not later:
-        return _insufficient(indicator, year, method, target,
-                             f"基准年{b_year}年之后尚无观测值", f"no observation after the baseline year {b_year}",
-                             baseline=(b_year, b_value))
+        return _insufficient(
+            indicator,
+            year,
+            method,
+            target,
+            f"基准年{b_year}年之后尚无观测值",
+            f"no observation after the baseline year {b_year}",
+            baseline=(b_year, b_value),
+        )
     if target.year <= b_year:
-        return _insufficient(indicator, year, method, target,
-                             f"目标年{target.year}年不晚于基准年{b_year}年，无法衡量进展",
-                             f"target year {target.year} is not after the baseline year {b_year}",
-                             baseline=(b_year, b_value))
+        return _insufficient(
+            indicator,
+            year,
+            method,
+            target,
+            f"目标年{target.year}年不晚于基准年{b_year}年，无法衡量进展",
+            f"target year {target.year} is not after the baseline year {b_year}",
+            baseline=(b_year, b_value),
+        )
     latest_year, latest_value = later[-1]
-    full = ((b_year, b_value),) + tuple(later)
-    ctx = _Context(indicator, year, method, target, 1 if indicator.direction == "increase" else -1,
-                   b_year, b_value, b_source, latest_year, latest_value, full)
+    full = ((b_year, b_value), *tuple(later))
+    ctx = _Context(
+        indicator,
+        year,
+        method,
+        target,
+        1 if indicator.direction == "increase" else -1,
+        b_year,
+        b_value,
+        b_source,
+        latest_year,
+        latest_value,
+        full,
+    )
     return METHODS[method](ctx)
 
 
-def _insufficient(indicator: Indicator, year: int, method: str, target: Target | None, zh: str, en: str,
-                  baseline: tuple[int, float] | None = None) -> Assessment:
+def _insufficient(
+    indicator: Indicator,
+    year: int,
+    method: str,
+    target: Target | None,
+    zh: str,
+    en: str,
+    baseline: tuple[int, float] | None = None,
+) -> Assessment:
     return Assessment(
         status="insufficient_data",
         method=method,
@@ -243,16 +288,29 @@ def _insufficient(indicator: Indicator, year: int, method: str, target: Target |
     )
 
 
-def _manual(indicator: Indicator, year: int, method: str, target: Target | None,
-            manual: ManualStatus | None) -> Assessment:
+def _manual(
+    indicator: Indicator, year: int, method: str, target: Target | None, manual: ManualStatus | None
+) -> Assessment:
     """Milestones, qualitative and range targets: the approved manual status, else insufficient data."""
     what = target.text if target and target.text else indicator.name
     if manual is None:
-        return _insufficient(indicator, year, method, target, f"“{what}”需人工评估，尚未提交状态",
-                             "this target is assessed by hand and no status has been submitted")
+        return _insufficient(
+            indicator,
+            year,
+            method,
+            target,
+            f"“{what}”需人工评估，尚未提交状态",
+            "this target is assessed by hand and no status has been submitted",
+        )
     if not manual.approved:
-        return _insufficient(indicator, year, method, target, f"“{what}”的人工状态尚未审核通过",
-                             "the manual status has not been approved yet")
+        return _insufficient(
+            indicator,
+            year,
+            method,
+            target,
+            f"“{what}”的人工状态尚未审核通过",
+            "the manual status has not been approved yet",
+        )
     zh, en = STATUSES[manual.status]
     return Assessment(
         status=manual.status,
@@ -260,8 +318,13 @@ def _manual(indicator: Indicator, year: int, method: str, target: Target | None,
         year=year,
         target_year=target.year if target else None,
         target_value=target.value if target else None,
-        inputs={"indicator": indicator.code, "direction": indicator.direction, "evidence": manual.evidence,
-                "approved": manual.approved, "requested_method": method},
+        inputs={
+            "indicator": indicator.code,
+            "direction": indicator.direction,
+            "evidence": manual.evidence,
+            "approved": manual.approved,
+            "requested_method": method,
+        },
         explanation_zh=f"{zh}：经审核的人工评估（依据：{manual.evidence}）。",
         explanation_en=f"{en.capitalize()}: approved manual assessment (evidence: {manual.evidence}).",
     )
@@ -283,12 +346,24 @@ def weighted_trend(points: tuple[tuple[int, float], ...]) -> tuple[float, float]
 def _trend_target(ctx: _Context) -> Assessment:
     """A target without a value ("进一步下降"): only the direction of the change from the reference counts."""
     change = ctx.sign * (ctx.latest_value - ctx.baseline_value)
-    word_zh = "上升" if ctx.latest_value > ctx.baseline_value else "下降" if ctx.latest_value < ctx.baseline_value else "持平"
-    word_en = "rose" if ctx.latest_value > ctx.baseline_value else "fell" if ctx.latest_value < ctx.baseline_value else "did not change"
-    lead_zh = (f"目标为“{ctx.target.text}”（{ctx.target.year}年），{ctx.baseline_year}年{fmt(ctx.baseline_value)}"
-               f"→{ctx.latest_year}年{fmt(ctx.latest_value)}，{word_zh}")
-    lead_en = (f"Target “{ctx.target.text}” by {ctx.target.year}; {fmt(ctx.baseline_value)} in {ctx.baseline_year} "
-               f"→ {fmt(ctx.latest_value)} in {ctx.latest_year}, the value {word_en}")
+    word_zh = (
+        "上升" if ctx.latest_value > ctx.baseline_value else "下降" if ctx.latest_value < ctx.baseline_value else "持平"
+    )
+    word_en = (
+        "rose"
+        if ctx.latest_value > ctx.baseline_value
+        else "fell"
+        if ctx.latest_value < ctx.baseline_value
+        else "did not change"
+    )
+    lead_zh = (
+        f"目标为“{ctx.target.text}”（{ctx.target.year}年），{ctx.baseline_year}年{fmt(ctx.baseline_value)}"
+        f"→{ctx.latest_year}年{fmt(ctx.latest_value)}，{word_zh}"
+    )
+    lead_en = (
+        f"Target “{ctx.target.text}” by {ctx.target.year}; {fmt(ctx.baseline_value)} in {ctx.baseline_year} "
+        f"→ {fmt(ctx.latest_value)} in {ctx.latest_year}, the value {word_en}"
+    )
     if change > 0 and ctx.latest_year >= ctx.target.year:
         status = "achieved"
     elif change > 0:
@@ -298,8 +373,13 @@ def _trend_target(ctx: _Context) -> Assessment:
     else:
         status = "off_track"
     zh, en = STATUSES[status]
-    return ctx.base(status, f"{zh}：{lead_zh}。", f"{en.capitalize()}: {lead_en}.",
-                    progress_made=None, inputs={"rule": "trend target: sign of the direction-aware change"})
+    return ctx.base(
+        status,
+        f"{zh}：{lead_zh}。",
+        f"{en.capitalize()}: {lead_en}.",
+        progress_made=None,
+        inputs={"rule": "trend target: sign of the direction-aware change"},
+    )
 
 
 def escap(ctx: _Context) -> Assessment:
@@ -308,17 +388,27 @@ def escap(ctx: _Context) -> Assessment:
         return _trend_target(ctx)
     t = ctx.target
     assert t.value is not None
-    lead_zh = (f"基准{ctx.baseline_year}年{fmt(ctx.baseline_value)}，最新{ctx.latest_year}年{fmt(ctx.latest_value)}，"
-               f"{t.year}年目标{sym(t.comparator)}{fmt(t.value)}")
-    lead_en = (f"baseline {fmt(ctx.baseline_value)} ({ctx.baseline_year}), latest {fmt(ctx.latest_value)} "
-               f"({ctx.latest_year}), target {sym(t.comparator)} {fmt(t.value)} by {t.year}")
+    lead_zh = (
+        f"基准{ctx.baseline_year}年{fmt(ctx.baseline_value)}，最新{ctx.latest_year}年{fmt(ctx.latest_value)}，"
+        f"{t.year}年目标{sym(t.comparator)}{fmt(t.value)}"
+    )
+    lead_en = (
+        f"baseline {fmt(ctx.baseline_value)} ({ctx.baseline_year}), latest {fmt(ctx.latest_value)} "
+        f"({ctx.latest_year}), target {sym(t.comparator)} {fmt(t.value)} by {t.year}"
+    )
     if t.met_by(ctx.latest_value):
-        return ctx.base("achieved", f"已达成：{lead_zh}，最新值已达到目标。",
-                        f"Achieved: {lead_en}; the latest value meets the target.")
+        return ctx.base(
+            "achieved",
+            f"已达成：{lead_zh}，最新值已达到目标。",
+            f"Achieved: {lead_en}; the latest value meets the target.",
+        )
     required = t.value - ctx.baseline_value
     if ctx.sign * required <= 0:
-        return ctx.base("off_track", f"滞后或倒退：{lead_zh}；基准值已达标，最新值已跌出目标。",
-                        f"Off track: {lead_en}; the baseline met the target but the latest value no longer does.")
+        return ctx.base(
+            "off_track",
+            f"滞后或倒退：{lead_zh}；基准值已达标，最新值已跌出目标。",
+            f"Off track: {lead_en}; the baseline met the target but the latest value no longer does.",
+        )
     progress = (ctx.latest_value - ctx.baseline_value) / required
     elapsed = min(1.0, (ctx.year - ctx.baseline_year) / (t.year - ctx.baseline_year))
     ratio = progress / elapsed if elapsed > 0 else None
@@ -327,10 +417,21 @@ def escap(ctx: _Context) -> Assessment:
         intercept, slope = weighted_trend(ctx.series)
         anticipated = intercept + slope * t.year
         anticipated_progress = (anticipated - ctx.baseline_value) / required
-    numbers = dict(progress_made=progress, time_elapsed=elapsed, anticipated_value=anticipated, ratio=ratio,
-                   inputs={"required_change": required, "anticipated_progress": anticipated_progress,
-                           "thresholds": {"on_track_ratio": ESCAP_ON_TRACK_RATIO, "lagging_ratio": ESCAP_LAGGING_RATIO,
-                                          "anticipated_on_track": ESCAP_ANTICIPATED_ON_TRACK}})
+    numbers = dict(
+        progress_made=progress,
+        time_elapsed=elapsed,
+        anticipated_value=anticipated,
+        ratio=ratio,
+        inputs={
+            "required_change": required,
+            "anticipated_progress": anticipated_progress,
+            "thresholds": {
+                "on_track_ratio": ESCAP_ON_TRACK_RATIO,
+                "lagging_ratio": ESCAP_LAGGING_RATIO,
+                "anticipated_on_track": ESCAP_ANTICIPATED_ON_TRACK,
+            },
+        },
+    )
     facts_zh = f"已完成所需进展的{pct(progress)}，时间已过{pct(elapsed)}"
     facts_en = f"{pct(progress)} of the required progress made with {pct(elapsed)} of the time elapsed"
     if anticipated is not None:
@@ -340,20 +441,36 @@ def escap(ctx: _Context) -> Assessment:
     if progress < 0:
         status, why_zh, why_en = "off_track", "指标向反方向变化", "the indicator moved away from the target"
     elif ctx.latest_year >= t.year:
-        status, why_zh, why_en = "off_track", "目标年已到而未达成", "the target year has passed without reaching the target"
+        status, why_zh, why_en = (
+            "off_track",
+            "目标年已到而未达成",
+            "the target year has passed without reaching the target",
+        )
     elif ratio is not None and ratio >= ESCAP_ON_TRACK_RATIO and projection_ok:
         status, why_zh, why_en = "on_track", "进展不慢于序时进度", "progress keeps pace with the time elapsed"
     elif ratio is not None and ratio >= ESCAP_ON_TRACK_RATIO:
-        status, why_zh, why_en = "needs_acceleration", "进展合于序时进度，但按趋势到目标年达不到目标", "on schedule so far, but the trend falls short by the target year"
+        status, why_zh, why_en = (
+            "needs_acceleration",
+            "进展合于序时进度，但按趋势到目标年达不到目标",
+            "on schedule so far, but the trend falls short by the target year",
+        )
     elif ratio is not None and ratio >= ESCAP_LAGGING_RATIO:
         status, why_zh, why_en = "needs_acceleration", "进展慢于序时进度", "progress is behind the time elapsed"
     elif anticipated_progress is not None and anticipated_progress >= ESCAP_ANTICIPATED_ON_TRACK:
-        status, why_zh, why_en = "needs_acceleration", "进展明显滞后，但近期趋势可在目标年达标", "well behind schedule, but the recent trend reaches the target"
+        status, why_zh, why_en = (
+            "needs_acceleration",
+            "进展明显滞后，但近期趋势可在目标年达标",
+            "well behind schedule, but the recent trend reaches the target",
+        )
     else:
         status, why_zh, why_en = "off_track", "进展不到序时进度的一半", "less than half of the progress expected by now"
     zh, en = STATUSES[status]
-    return ctx.base(status, f"{zh}：{lead_zh}；{facts_zh}；{why_zh}。",
-                    f"{en.capitalize()}: {lead_en}; {facts_en}; {why_en}.", **numbers)
+    return ctx.base(
+        status,
+        f"{zh}：{lead_zh}；{facts_zh}；{why_zh}。",
+        f"{en.capitalize()}: {lead_en}; {facts_en}; {why_en}.",
+        **numbers,
+    )
 
 
 def cagr(start: float, end: float, years: float) -> float:
@@ -368,16 +485,23 @@ def growth_ratio(ctx: _Context) -> Assessment:
     goal = ctx.target.value if ctx.target.value is not None else base
     goal = goal or GROWTH_ZERO_REPLACEMENT
     if (base > 0) != (latest > 0) or (base > 0) != (goal > 0):
-        return _insufficient(ctx.indicator, ctx.year, ctx.method, ctx.target,
-                             "基准值与最新值或目标值符号相反，无法计算增长率",
-                             "the baseline and the latest or target value have opposite signs; no growth rate",
-                             baseline=(ctx.baseline_year, ctx.baseline_value))
+        return _insufficient(
+            ctx.indicator,
+            ctx.year,
+            ctx.method,
+            ctx.target,
+            "基准值与最新值或目标值符号相反，无法计算增长率",
+            "the baseline and the latest or target value have opposite signs; no growth rate",
+            baseline=(ctx.baseline_year, ctx.baseline_value),
+        )
     years = ctx.latest_year - ctx.baseline_year
     observed = cagr(base, latest, years)
     t = ctx.target
     lead_zh = f"基准{ctx.baseline_year}年{fmt(ctx.baseline_value)}，最新{ctx.latest_year}年{fmt(ctx.latest_value)}，年均增长率{pct(observed)}"
-    lead_en = (f"baseline {fmt(ctx.baseline_value)} ({ctx.baseline_year}), latest {fmt(ctx.latest_value)} "
-               f"({ctx.latest_year}), observed growth {pct(observed)} a year")
+    lead_en = (
+        f"baseline {fmt(ctx.baseline_value)} ({ctx.baseline_year}), latest {fmt(ctx.latest_value)} "
+        f"({ctx.latest_year}), observed growth {pct(observed)} a year"
+    )
     if t.comparator == "trend":
         limit = 100.0 if ctx.indicator.unit == "%" and ctx.sign > 0 else None
         correction = 1.0 - (base / limit) ** GROWTH_LIMIT_EXPONENT if limit and 0 < base < limit else 1.0
@@ -393,24 +517,36 @@ def growth_ratio(ctx: _Context) -> Assessment:
         else:
             status = "off_track"
         zh, en = STATUSES[status]
-        return ctx.base(status,
-                        f"{zh}：目标为“{t.text}”，{lead_zh}；按方向计{pct(directed)}，对照阈值{pct(substantial)}/{pct(moderate)}。",
-                        f"{en.capitalize()}: target “{t.text}”; {lead_en}; {pct(directed)} in the desired direction against thresholds {pct(substantial)}/{pct(moderate)}.",
-                        progress_made=None, ratio=None,
-                        inputs={"observed_cagr": observed, "ceiling_correction": correction,
-                                "thresholds": {"substantial": substantial, "moderate": moderate}})
+        return ctx.base(
+            status,
+            f"{zh}：目标为“{t.text}”，{lead_zh}；按方向计{pct(directed)}，对照阈值{pct(substantial)}/{pct(moderate)}。",
+            f"{en.capitalize()}: target “{t.text}”; {lead_en}; {pct(directed)} in the desired direction against thresholds {pct(substantial)}/{pct(moderate)}.",
+            progress_made=None,
+            ratio=None,
+            inputs={
+                "observed_cagr": observed,
+                "ceiling_correction": correction,
+                "thresholds": {"substantial": substantial, "moderate": moderate},
+            },
+        )
     assert t.value is not None
     lead_zh += f"，{t.year}年目标{sym(t.comparator)}{fmt(t.value)}"
     lead_en += f", target {sym(t.comparator)} {fmt(t.value)} by {t.year}"
     if t.met_by(ctx.latest_value):
-        return ctx.base("achieved", f"已达成：{lead_zh}，最新值已达到目标。",
-                        f"Achieved: {lead_en}; the latest value meets the target.",
-                        inputs={"observed_cagr": observed})
+        return ctx.base(
+            "achieved",
+            f"已达成：{lead_zh}，最新值已达到目标。",
+            f"Achieved: {lead_en}; the latest value meets the target.",
+            inputs={"observed_cagr": observed},
+        )
     required = cagr(base, goal, t.year - ctx.baseline_year)
     if required == 0 or ctx.sign * required < 0:
-        return ctx.base("off_track", f"滞后或倒退：{lead_zh}；基准值已达标，最新值已跌出目标。",
-                        f"Off track: {lead_en}; the baseline met the target but the latest value no longer does.",
-                        inputs={"observed_cagr": observed, "required_cagr": required})
+        return ctx.base(
+            "off_track",
+            f"滞后或倒退：{lead_zh}；基准值已达标，最新值已跌出目标。",
+            f"Off track: {lead_en}; the baseline met the target but the latest value no longer does.",
+            inputs={"observed_cagr": observed, "required_cagr": required},
+        )
     ratio = math.copysign(1.0, base) * ctx.sign * observed / abs(required)
     if ctx.latest_year >= t.year:
         status = "off_track"
@@ -421,13 +557,18 @@ def growth_ratio(ctx: _Context) -> Assessment:
     else:
         status = "off_track"
     zh, en = STATUSES[status]
-    return ctx.base(status,
-                    f"{zh}：{lead_zh}；所需年均增长率{pct(required)}，比值R={fmt(ratio)}（阈值{GROWTH_SUBSTANTIAL_RATIO}/{GROWTH_MODERATE_RATIO}）。",
-                    f"{en.capitalize()}: {lead_en}; required growth {pct(required)} a year, ratio R = {fmt(ratio)} "
-                    f"(thresholds {GROWTH_SUBSTANTIAL_RATIO}/{GROWTH_MODERATE_RATIO}).",
-                    ratio=ratio,
-                    inputs={"observed_cagr": observed, "required_cagr": required,
-                            "thresholds": {"substantial": GROWTH_SUBSTANTIAL_RATIO, "moderate": GROWTH_MODERATE_RATIO}})
+    return ctx.base(
+        status,
+        f"{zh}：{lead_zh}；所需年均增长率{pct(required)}，比值R={fmt(ratio)}（阈值{GROWTH_SUBSTANTIAL_RATIO}/{GROWTH_MODERATE_RATIO}）。",
+        f"{en.capitalize()}: {lead_en}; required growth {pct(required)} a year, ratio R = {fmt(ratio)} "
+        f"(thresholds {GROWTH_SUBSTANTIAL_RATIO}/{GROWTH_MODERATE_RATIO}).",
+        ratio=ratio,
+        inputs={
+            "observed_cagr": observed,
+            "required_cagr": required,
+            "thresholds": {"substantial": GROWTH_SUBSTANTIAL_RATIO, "moderate": GROWTH_MODERATE_RATIO},
+        },
+    )
 
 
 register_method("escap", escap)

@@ -32,4 +32,6 @@ class SuperiorTargetAdmin(admin.ModelAdmin):
         before = log.snapshot(type(obj).objects.get(pk=obj.pk), ("value", "document")) if change else {}
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
-        log.record(request.user, "superior_target.save", obj, log.diff(before, log.snapshot(obj, ("value", "document"))))
+        log.record(
+            request.user, "superior_target.save", obj, log.diff(before, log.snapshot(obj, ("value", "document")))
+        )

@@ -107,49 +107,87 @@ class ProgressOut(Schema):
 
 
 def _value_out(v: IndicatorValue) -> dict:
-    return {"id": v.pk, "plan_code": v.plan_code, "indicator_code": v.indicator_code, "unit": v.unit.code,
-            "year": v.year, "value": None if v.value is None else float(v.value), "manual_status": v.manual_status,
-            "weight": None if v.weight is None else float(v.weight), "source_document": v.source_document,
-            "source_number": v.source_number, "note": v.note, "state": v.state, "return_reason": v.return_reason,
-            "corrects": v.corrects_id}
+    return {
+        "id": v.pk,
+        "plan_code": v.plan_code,
+        "indicator_code": v.indicator_code,
+        "unit": v.unit.code,
+        "year": v.year,
+        "value": None if v.value is None else float(v.value),
+        "manual_status": v.manual_status,
+        "weight": None if v.weight is None else float(v.weight),
+        "source_document": v.source_document,
+        "source_number": v.source_number,
+        "note": v.note,
+        "state": v.state,
+        "return_reason": v.return_reason,
+        "corrects": v.corrects_id,
+    }
 
 
 def _plan():
     try:
         return current_plan()
     except LookupError as exc:
-        raise HttpError(404, str(exc))
+        raise HttpError(404, str(exc)) from None
 
 
 @router.get("/plans", response=list[PlanOut], summary="Loaded plan versions")
 def plans(request):
     require(request.user, Action.VIEW_INTERNAL)
-    return [{"code": p.code, "version": p.version, "title": p.title, "is_current": p.is_current,
-             "loaded_at": p.loaded_at.isoformat()} for p in PlanVersion.objects.all()]
+    return [
+        {
+            "code": p.code,
+            "version": p.version,
+            "title": p.title,
+            "is_current": p.is_current,
+            "loaded_at": p.loaded_at.isoformat(),
+        }
+        for p in PlanVersion.objects.all()
+    ]
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="Indicators of the current plan")
 def indicators(request):
     require(request.user, Action.VIEW_INTERNAL)
     plan = _plan()
-    return [{
-        "code": i.code, "name": i.name, "name_en": i.name_en, "unit": i.unit, "direction": i.direction,
-        "chapter": i.chapter, "clause": i.clause, "binding": i.binding, "obtained": i.obtained, "rollup": i.rollup,
-        "monitoring": i.monitoring, "units": list(i.units),
-        "baseline_year": i.baseline.year if i.baseline else None,
-        "baseline_value": i.baseline.value if i.baseline else None,
-        "targets": [t.__dict__ for t in i.targets],
-    } for i in plan.indicators]
+    return [
+        {
+            "code": i.code,
+            "name": i.name,
+            "name_en": i.name_en,
+            "unit": i.unit,
+            "direction": i.direction,
+            "chapter": i.chapter,
+            "clause": i.clause,
+            "binding": i.binding,
+            "obtained": i.obtained,
+            "rollup": i.rollup,
+            "monitoring": i.monitoring,
+            "units": list(i.units),
+            "baseline_year": i.baseline.year if i.baseline else None,
+            "baseline_value": i.baseline.value if i.baseline else None,
+            "targets": [t.__dict__ for t in i.targets],
+        }
+        for i in plan.indicators
+    ]
 
 
 @router.get("/values", response=list[ValueOut], summary="Reported values the user may read")
-def values(request, year: int | None = None, unit: str | None = None, indicator: str | None = None,
-           state: str | None = None, limit: int = 500, offset: int = 0):
+def values(
+    request,
+    year: int | None = None,
+    unit: str | None = None,
+    indicator: str | None = None,
+    state: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+):
     require(request.user, Action.VIEW_INTERNAL)
     try:
         rows = visible_values(request.user)
     except PermissionDenied:
-        raise HttpError(403, "permission denied")
+        raise HttpError(403, "permission denied") from None
     if year is not None:
         rows = rows.filter(year=year)
     if unit:
@@ -159,22 +197,30 @@ def values(request, year: int | None = None, unit: str | None = None, indicator:
     if state:
         rows = rows.filter(state=state)
     limit = max(1, min(limit, 5000))
-    return [_value_out(v) for v in rows.order_by("id")[offset:offset + limit]]
+    return [_value_out(v) for v in rows.order_by("id")[offset : offset + limit]]
 
 
 def _checked(call):
     try:
         return call()
     except ValidationError as exc:
-        raise HttpError(422, "; ".join(exc.messages))
+        raise HttpError(422, "; ".join(exc.messages)) from None
 
 
 @router.post("/values", response={200: ValueOut, 201: ValueOut}, summary="Save a draft value (or a correction)")
 def create_value(request, payload: ValueIn):
     unit = get_object_or_404(OrgUnit, code=payload.unit)
     require(request.user, Action.SUBMIT_VALUE, unit)
-    entry = Entry(payload.indicator_code, payload.year, payload.value, payload.manual_status, payload.weight,
-                  payload.source_document, payload.source_number, payload.note)
+    entry = Entry(
+        payload.indicator_code,
+        payload.year,
+        payload.value,
+        payload.manual_status,
+        payload.weight,
+        payload.source_document,
+        payload.source_number,
+        payload.note,
+    )
     row, changed = _checked(lambda: save_draft(request.user, _plan(), unit, entry))
     return Status(201 if changed else 200, _value_out(row))
 
@@ -211,10 +257,23 @@ def progress(request, year: int, method: str = "escap"):
     out = []
     for row in plan_progress(_plan(), year, method):
         a = row.assessment
-        out.append({"indicator_code": row.indicator.code, "status": a.status, "label": a.label_zh, "method": a.method,
-                    "year": a.year, "target_year": a.target_year, "target_value": a.target_value,
-                    "baseline_year": a.baseline_year, "baseline_value": a.baseline_value,
-                    "latest_year": a.latest_year, "latest_value": a.latest_value, "progress_made": a.progress_made,
-                    "time_elapsed": a.time_elapsed, "anticipated_value": a.anticipated_value,
-                    "explanation": a.explanation_zh})
+        out.append(
+            {
+                "indicator_code": row.indicator.code,
+                "status": a.status,
+                "label": a.label_zh,
+                "method": a.method,
+                "year": a.year,
+                "target_year": a.target_year,
+                "target_value": a.target_value,
+                "baseline_year": a.baseline_year,
+                "baseline_value": a.baseline_value,
+                "latest_year": a.latest_year,
+                "latest_value": a.latest_value,
+                "progress_made": a.progress_made,
+                "time_elapsed": a.time_elapsed,
+                "anticipated_value": a.anticipated_value,
+                "explanation": a.explanation_zh,
+            }
+        )
     return out

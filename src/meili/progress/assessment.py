@@ -32,9 +32,15 @@ def superior_targets(plan: Plan, indicator: Indicator) -> dict[int, float]:
 
 def manual_status(plan: Plan, indicator: Indicator, year: int) -> IndicatorValue | None:
     """The latest approved manual status of a milestone or qualitative indicator up to *year*."""
-    return (IndicatorValue.objects.filter(plan_code=plan.code, indicator_code=indicator.code,
-                                          state=ValueState.APPROVED, year__lte=year)
-            .exclude(manual_status="").select_related("unit").order_by("-year", "-reviewed_at").first())
+    return (
+        IndicatorValue.objects.filter(
+            plan_code=plan.code, indicator_code=indicator.code, state=ValueState.APPROVED, year__lte=year
+        )
+        .exclude(manual_status="")
+        .select_related("unit")
+        .order_by("-year", "-reviewed_at")
+        .first()
+    )
 
 
 def indicator_progress(plan: Plan, indicator: Indicator, year: int, method: str = "escap") -> IndicatorProgress:
@@ -60,7 +66,7 @@ def plan_progress(plan: Plan, year: int, method: str = "escap") -> list[Indicato
 def status_counts(rows: list[IndicatorProgress]) -> dict[str, int]:
     from meili.plans.progress import STATUSES
 
-    counts = {code: 0 for code in STATUSES}
+    counts = dict.fromkeys(STATUSES, 0)
     for row in rows:
         counts[row.assessment.status] += 1
     return counts

@@ -73,26 +73,53 @@ def load(plan: Plan, remember) -> int:
             city_value = trajectory(indicator, design).get(ASSESSED)
             if city_value is not None:
                 for k, unit in enumerate(districts):
-                    n += _approved(remember, plan, indicator, unit, ASSESSED, round(city_value * (0.9 + 0.03 * k), 2),
-                                   weight=10 + k)
+                    n += _approved(
+                        remember,
+                        plan,
+                        indicator,
+                        unit,
+                        ASSESSED,
+                        round(city_value * (0.9 + 0.03 * k), 2),
+                        weight=10 + k,
+                    )
     manual = [i for i in plan.indicators if not i.is_numeric or i.direction == "range"]
-    statuses = [ManualStatusChoice.ON_TRACK, ManualStatusChoice.NEEDS_ACCELERATION, ManualStatusChoice.ACHIEVED,
-                ManualStatusChoice.OFF_TRACK]
+    statuses = [
+        ManualStatusChoice.ON_TRACK,
+        ManualStatusChoice.NEEDS_ACCELERATION,
+        ManualStatusChoice.ACHIEVED,
+        ManualStatusChoice.OFF_TRACK,
+    ]
     for index, indicator in enumerate(manual):
         if index % 5 == 4:
             continue
         status = statuses[index % len(statuses)]
-        n += _approved(remember, plan, indicator, city, ASSESSED, None, manual_status=status,
-                       note=f"演示：{indicator.name}按计划推进的佐证材料摘要")
+        n += _approved(
+            remember,
+            plan,
+            indicator,
+            city,
+            ASSESSED,
+            None,
+            manual_status=status,
+            note=f"演示：{indicator.name}按计划推进的佐证材料摘要",
+        )
     n += _pending(remember, plan, districts)
     return n
 
 
 def _approved(remember, plan, indicator, unit, year, value, weight=None, manual_status="", note="") -> int:
     row = IndicatorValue.objects.create(
-        plan_code=plan.code, indicator_code=indicator.code, unit=unit, year=year,
-        value=None if value is None else Decimal(str(value)), weight=None if weight is None else Decimal(weight),
-        manual_status=manual_status, note=note, source_document=SOURCE, state=ValueState.APPROVED)
+        plan_code=plan.code,
+        indicator_code=indicator.code,
+        unit=unit,
+        year=year,
+        value=None if value is None else Decimal(str(value)),
+        weight=None if weight is None else Decimal(weight),
+        manual_status=manual_status,
+        note=note,
+        source_document=SOURCE,
+        state=ValueState.APPROVED,
+    )
     remember(row)
     return 1
 
@@ -100,15 +127,23 @@ def _approved(remember, plan, indicator, unit, year, value, weight=None, manual_
 def _pending(remember, plan: Plan, districts) -> int:
     """Two submitted district values waiting for review and one returned with a reason."""
     n = 0
-    candidates = [i for i in plan.indicators if i.is_numeric and i.rollup != "none"
-                  and any(d.code in i.units for d in districts)]
+    candidates = [
+        i for i in plan.indicators if i.is_numeric and i.rollup != "none" and any(d.code in i.units for d in districts)
+    ]
     for k, indicator in enumerate(candidates[:3]):
         unit = next(d for d in districts if d.code in indicator.units)
         state = ValueState.RETURNED if k == 2 else ValueState.SUBMITTED
         row = IndicatorValue.objects.create(
-            plan_code=plan.code, indicator_code=indicator.code, unit=unit, year=ASSESSED,
-            value=Decimal("12.5") + k, weight=Decimal(10), source_document=SOURCE, state=state,
-            return_reason="来源文件未加盖公章，请补充附件后重新提交（演示）" if state == ValueState.RETURNED else "")
+            plan_code=plan.code,
+            indicator_code=indicator.code,
+            unit=unit,
+            year=ASSESSED,
+            value=Decimal("12.5") + k,
+            weight=Decimal(10),
+            source_document=SOURCE,
+            state=state,
+            return_reason="来源文件未加盖公章，请补充附件后重新提交（演示）" if state == ValueState.RETURNED else "",
+        )
         remember(row)
         log.record(None, f"value.{state}", row, {"state": [None, state]}, reason="演示数据")
         n += 1

@@ -44,22 +44,35 @@ STATUS_BY_LABEL = {str(label): code for code, label in ManualStatusChoice.choice
 def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
     """The .xlsx template for *unit* and *year*."""
     book, sheet = workbook(SHEET, [c for c, _ in COLUMNS])
-    previous = {(r.indicator_code): r for r in IndicatorValue.objects.filter(
-        plan_code=plan.code, unit=unit, year=year - 1, state=ValueState.APPROVED)}
-    current = {r.indicator_code: r for r in IndicatorValue.objects.filter(
-        plan_code=plan.code, unit=unit, year=year).exclude(state=ValueState.SUPERSEDED).order_by("id")}
+    previous = {
+        (r.indicator_code): r
+        for r in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year - 1, state=ValueState.APPROVED)
+    }
+    current = {
+        r.indicator_code: r
+        for r in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year)
+        .exclude(state=ValueState.SUPERSEDED)
+        .order_by("id")
+    }
     for indicator in assigned_indicators(plan, unit):
         last = previous.get(indicator.code)
         now = current.get(indicator.code)
         status_label = dict(ManualStatusChoice.choices).get(now.manual_status, "") if now else ""
-        sheet.append([
-            indicator.code, indicator.name, indicator.unit, year,
-            float(last.value) if last and last.value is not None else None,
-            float(now.value) if now and now.value is not None else None,
-            str(status_label) if status_label else None,
-            float(now.weight) if now and now.weight is not None else None,
-            now.source_document if now else None, now.source_number if now else None, now.note if now else None,
-        ])
+        sheet.append(
+            [
+                indicator.code,
+                indicator.name,
+                indicator.unit,
+                year,
+                float(last.value) if last and last.value is not None else None,
+                float(now.value) if now and now.value is not None else None,
+                str(status_label) if status_label else None,
+                float(now.weight) if now and now.weight is not None else None,
+                now.source_document if now else None,
+                now.source_number if now else None,
+                now.note if now else None,
+            ]
+        )
     widths = [28, 36, 12, 8, 12, 12, 18, 14, 30, 18, 40]
     for i, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
@@ -136,7 +149,9 @@ def parse(path: Path, plan: Plan, unit: OrgUnit, year: int) -> tuple[list[tuple[
             elif name == "manual_status":
                 label = (raw or "").strip()
                 if label and label not in STATUS_BY_LABEL:
-                    errors.append(CellError(SHEET, row, header, f"“{label}”不是可选的进展状态（{'、'.join(STATUS_BY_LABEL)}）"))
+                    errors.append(
+                        CellError(SHEET, row, header, f"“{label}”不是可选的进展状态（{'、'.join(STATUS_BY_LABEL)}）")
+                    )
                 fields[name] = STATUS_BY_LABEL.get(label, "")
             else:
                 fields[name] = (raw or "").strip()

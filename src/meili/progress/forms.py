@@ -13,8 +13,9 @@ ATTACHMENT_TYPES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", "
 
 class ValueForm(forms.Form):
     value = forms.DecimalField(label=_("数值"), required=False, max_digits=20, decimal_places=6)
-    manual_status = forms.ChoiceField(label=_("进展状态（里程碑/定性指标）"), required=False,
-                                      choices=[("", "—")] + list(ManualStatusChoice.choices))
+    manual_status = forms.ChoiceField(
+        label=_("进展状态（里程碑/定性指标）"), required=False, choices=[("", "—"), *list(ManualStatusChoice.choices)]
+    )
     weight = forms.DecimalField(label=_("权重（加权平均汇总时）"), required=False, max_digits=20, decimal_places=6)
     source_document = forms.CharField(label=_("数据来源文件"), max_length=200)
     source_number = forms.CharField(label=_("文号"), max_length=100, required=False)

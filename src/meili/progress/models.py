@@ -62,22 +62,43 @@ class IndicatorValue(models.Model):
     unit = models.ForeignKey(OrgUnit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="values")
     year = models.PositiveSmallIntegerField(_("年度"))
     value = models.DecimalField(_("数值"), max_digits=20, decimal_places=6, null=True, blank=True)
-    manual_status = models.CharField(_("进展状态（人工）"), max_length=24, choices=ManualStatusChoice.choices, blank=True)
-    weight = models.DecimalField(_("权重"), max_digits=20, decimal_places=6, null=True, blank=True,
-                                 help_text=_("加权平均汇总时使用（如人口、面积）。"))
+    manual_status = models.CharField(
+        _("进展状态（人工）"), max_length=24, choices=ManualStatusChoice.choices, blank=True
+    )
+    weight = models.DecimalField(
+        _("权重"),
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("加权平均汇总时使用（如人口、面积）。"),
+    )
     note = models.TextField(_("说明/佐证"), blank=True)
     source_document = models.CharField(_("数据来源文件"), max_length=200)
     source_number = models.CharField(_("文号"), max_length=100, blank=True)
     attachment = models.FileField(_("附件"), upload_to="evidence/%Y/", blank=True)
     state = models.CharField(_("状态"), max_length=12, choices=ValueState.choices, default=ValueState.DRAFT)
-    corrects = models.ForeignKey("self", verbose_name=_("更正的原值"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="corrections")
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("更正的原值"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
     return_reason = models.TextField(_("退回原因"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -85,11 +106,16 @@ class IndicatorValue(models.Model):
         verbose_name = _("指标填报值")
         verbose_name_plural = _("指标填报值")
         ordering = ["plan_code", "indicator_code", "year", "unit_id", "id"]
-        indexes = [models.Index(fields=["plan_code", "year", "state"]),
-                   models.Index(fields=["plan_code", "indicator_code", "unit"])]
+        indexes = [
+            models.Index(fields=["plan_code", "year", "state"]),
+            models.Index(fields=["plan_code", "indicator_code", "unit"]),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["plan_code", "indicator_code", "unit", "year"],
-                                    condition=models.Q(state="approved"), name="one_approved_value"),
+            models.UniqueConstraint(
+                fields=["plan_code", "indicator_code", "unit", "year"],
+                condition=models.Q(state="approved"),
+                name="one_approved_value",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -109,8 +135,9 @@ class SuperiorTarget(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     value = models.DecimalField(_("目标值"), max_digits=20, decimal_places=6)
     document = models.CharField(_("下达文件"), max_length=200)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("上级下达目标")

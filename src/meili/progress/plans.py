@@ -36,11 +36,18 @@ def load_plan_file(path: str | Path, actor=None) -> tuple[PlanVersion, bool]:
         sync_units(dataclasses.asdict(u) for u in plan.units)
         return existing, False
     PlanVersion.objects.filter(code=plan.code).update(is_current=False)
-    version = PlanVersion.objects.create(code=plan.code, version=plan.version, title=plan.title, text=text,
-                                         loaded_by=getattr(actor, "username", "") or "system", is_current=True)
+    version = PlanVersion.objects.create(
+        code=plan.code,
+        version=plan.version,
+        title=plan.title,
+        text=text,
+        loaded_by=getattr(actor, "username", "") or "system",
+        is_current=True,
+    )
     sync_units(dataclasses.asdict(u) for u in plan.units)
-    log.record(actor, "plan.load", version, {"version": [None, plan.version],
-                                             "indicators": [None, len(plan.indicators)]})
+    log.record(
+        actor, "plan.load", version, {"version": [None, plan.version], "indicators": [None, len(plan.indicators)]}
+    )
     return version, True
 
 

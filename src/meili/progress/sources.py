@@ -20,8 +20,8 @@ class YearValue:
 
     year: int
     value: float | None
-    how: str                                  # e.g. "市级填报值", "区市汇总（求和，7个单位）", "监测数据"
-    rows: tuple[int, ...] = ()                # IndicatorValue ids behind it
+    how: str  # e.g. "市级填报值", "区市汇总（求和，7个单位）", "监测数据"
+    rows: tuple[int, ...] = ()  # IndicatorValue ids behind it
     details: dict = field(default_factory=dict)
     valid: bool = True
 
@@ -36,9 +36,13 @@ def register(obtained: str, source: Callable[[Plan, Indicator, range], dict[int,
 
 
 def approved_rows(plan: Plan, indicator: Indicator, years: range):
-    return (IndicatorValue.objects.filter(plan_code=plan.code, indicator_code=indicator.code,
-                                          state=ValueState.APPROVED, year__in=list(years))
-            .select_related("unit").order_by("year", "unit_id"))
+    return (
+        IndicatorValue.objects.filter(
+            plan_code=plan.code, indicator_code=indicator.code, state=ValueState.APPROVED, year__in=list(years)
+        )
+        .select_related("unit")
+        .order_by("year", "unit_id")
+    )
 
 
 def reported(plan: Plan, indicator: Indicator, years: range) -> dict[int, YearValue]:
@@ -58,8 +62,9 @@ def reported(plan: Plan, indicator: Indicator, years: range) -> dict[int, YearVa
             dept = [r for r in rows if r.unit.kind == "department"]
             if dept:
                 r = dept[0]
-                out[year] = YearValue(year, _f(r.value), f"{r.unit.name}填报值", (r.pk,),
-                                      {"manual_status": r.manual_status})
+                out[year] = YearValue(
+                    year, _f(r.value), f"{r.unit.name}填报值", (r.pk,), {"manual_status": r.manual_status}
+                )
             continue
         out[year] = _rollup(indicator, year, parts)
     return out

@@ -17,8 +17,17 @@ from meili.plans import Indicator, Plan
 from meili.progress.models import IndicatorValue, ManualStatusChoice, ValueState
 
 #: fields whose changes the audit trail records
-TRACKED = ("value", "manual_status", "weight", "note", "source_document", "source_number", "attachment", "state",
-           "return_reason")
+TRACKED = (
+    "value",
+    "manual_status",
+    "weight",
+    "note",
+    "source_document",
+    "source_number",
+    "attachment",
+    "state",
+    "return_reason",
+)
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,13 @@ def validate_entry(plan: Plan, unit: OrgUnit, entry: Entry) -> Indicator:
     try:
         indicator = plan.indicator(entry.indicator_code)
     except KeyError:
-        raise ValidationError({"indicator_code": _("规划中没有指标 %(code)s") % {"code": entry.indicator_code}})
+        raise ValidationError(
+            {"indicator_code": _("规划中没有指标 %(code)s") % {"code": entry.indicator_code}}
+        ) from None
     if indicator not in assigned_indicators(plan, unit):
-        raise ValidationError({"indicator_code": _("指标 %(code)s 不由 %(unit)s 填报") % {
-            "code": indicator.code, "unit": unit.name}})
+        raise ValidationError(
+            {"indicator_code": _("指标 %(code)s 不由 %(unit)s 填报") % {"code": indicator.code, "unit": unit.name}}
+        )
     if not 2000 <= entry.year <= 2100:
         raise ValidationError({"year": _("年度须在2000至2100之间")})
     if indicator.is_numeric:
@@ -71,16 +83,23 @@ def validate_entry(plan: Plan, unit: OrgUnit, entry: Entry) -> Indicator:
             raise ValidationError({"note": _("人工判定的进展状态须附佐证说明")})
     if not entry.source_document.strip():
         raise ValidationError({"source_document": _("须注明数据来源文件")})
-    if indicator.rollup == "weighted_mean" and unit.kind == OrgUnit.Kind.DISTRICT and entry.value is not None \
-            and entry.weight is None:
+    if (
+        indicator.rollup == "weighted_mean"
+        and unit.kind == OrgUnit.Kind.DISTRICT
+        and entry.value is not None
+        and entry.weight is None
+    ):
         raise ValidationError({"weight": _("该指标按加权平均汇总，须填写权重")})
     return indicator
 
 
 def _open_row(plan: Plan, unit: OrgUnit, code: str, year: int):
-    rows = IndicatorValue.objects.select_for_update().filter(plan_code=plan.code, indicator_code=code, unit=unit,
-                                                             year=year)
-    pending = rows.filter(state__in=[ValueState.DRAFT, ValueState.RETURNED, ValueState.SUBMITTED]).order_by("-id").first()
+    rows = IndicatorValue.objects.select_for_update().filter(
+        plan_code=plan.code, indicator_code=code, unit=unit, year=year
+    )
+    pending = (
+        rows.filter(state__in=[ValueState.DRAFT, ValueState.RETURNED, ValueState.SUBMITTED]).order_by("-id").first()
+    )
     approved = rows.filter(state=ValueState.APPROVED).first()
     return pending, approved
 
@@ -89,13 +108,20 @@ def _changed(row: IndicatorValue, entry: Entry) -> bool:
     def dec(v):
         return None if v is None else Decimal(v).normalize()
 
-    return (dec(row.value) != dec(entry.value) or row.manual_status != entry.manual_status
-            or dec(row.weight) != dec(entry.weight) or row.source_document != entry.source_document
-            or row.source_number != entry.source_number or row.note != entry.note)
+    return (
+        dec(row.value) != dec(entry.value)
+        or row.manual_status != entry.manual_status
+        or dec(row.weight) != dec(entry.weight)
+        or row.source_document != entry.source_document
+        or row.source_number != entry.source_number
+        or row.note != entry.note
+    )
 
 
 @transaction.atomic
-def save_draft(actor, plan: Plan, unit: OrgUnit, entry: Entry, attachment=None, reason: str = "") -> tuple[IndicatorValue, bool]:
+def save_draft(
+    actor, plan: Plan, unit: OrgUnit, entry: Entry, attachment=None, reason: str = ""
+) -> tuple[IndicatorValue, bool]:
     """Create or update the unit's draft for *entry*; ``(row, changed)``.
 
     Saving the same content again changes nothing. A draft for an approved value is a correction.
@@ -108,8 +134,14 @@ def save_draft(actor, plan: Plan, unit: OrgUnit, entry: Entry, attachment=None, 
         raise ValidationError(_("该值已提交，审核前不能修改"))
     if pending is None and approved is not None and not _changed(approved, entry) and attachment is None:
         return approved, False
-    row = pending or IndicatorValue(plan_code=plan.code, indicator_code=entry.indicator_code, unit=unit,
-                                    year=entry.year, created_by=actor, corrects=approved)
+    row = pending or IndicatorValue(
+        plan_code=plan.code,
+        indicator_code=entry.indicator_code,
+        unit=unit,
+        year=entry.year,
+        created_by=actor,
+        corrects=approved,
+    )
     if row.pk and not _changed(row, entry) and attachment is None:
         return row, False
     before = _snapshot(row) if row.pk else {}
@@ -126,8 +158,9 @@ def save_draft(actor, plan: Plan, unit: OrgUnit, entry: Entry, attachment=None, 
     return row, True
 
 
-def _transition(actor, row: IndicatorValue, allowed_from: tuple[str, ...], to: str, action: str, reason: str = "",
-                **fields) -> IndicatorValue:
+def _transition(
+    actor, row: IndicatorValue, allowed_from: tuple[str, ...], to: str, action: str, reason: str = "", **fields
+) -> IndicatorValue:
     row = IndicatorValue.objects.select_for_update().get(pk=row.pk)
     if row.state not in allowed_from:
         raise ValidationError(_("状态为“%(s)s”的值不能执行此操作") % {"s": row.get_state_display()})
@@ -144,8 +177,15 @@ def _transition(actor, row: IndicatorValue, allowed_from: tuple[str, ...], to: s
 def submit(actor, row: IndicatorValue) -> IndicatorValue:
     """Send a draft (or a returned value) to the bureau for review."""
     require(actor, Action.SUBMIT_VALUE, row.unit)
-    return _transition(actor, row, (ValueState.DRAFT, ValueState.RETURNED), ValueState.SUBMITTED, "value.submit",
-                       submitted_at=timezone.now(), return_reason="")
+    return _transition(
+        actor,
+        row,
+        (ValueState.DRAFT, ValueState.RETURNED),
+        ValueState.SUBMITTED,
+        "value.submit",
+        submitted_at=timezone.now(),
+        return_reason="",
+    )
 
 
 @transaction.atomic
@@ -154,14 +194,35 @@ def approve(actor, row: IndicatorValue) -> IndicatorValue:
     require(actor, Action.REVIEW_VALUE)
     fresh = IndicatorValue.objects.select_for_update().get(pk=row.pk)
     if fresh.state == ValueState.SUBMITTED:
-        previous = IndicatorValue.objects.select_for_update().filter(
-            plan_code=fresh.plan_code, indicator_code=fresh.indicator_code, unit=fresh.unit, year=fresh.year,
-            state=ValueState.APPROVED).first()
+        previous = (
+            IndicatorValue.objects.select_for_update()
+            .filter(
+                plan_code=fresh.plan_code,
+                indicator_code=fresh.indicator_code,
+                unit=fresh.unit,
+                year=fresh.year,
+                state=ValueState.APPROVED,
+            )
+            .first()
+        )
         if previous is not None:
-            _transition(actor, previous, (ValueState.APPROVED,), ValueState.SUPERSEDED, "value.supersede",
-                        reason=_("被更正值 #%(id)s 取代") % {"id": fresh.pk})
-    return _transition(actor, fresh, (ValueState.SUBMITTED,), ValueState.APPROVED, "value.approve",
-                       reviewed_by=actor, reviewed_at=timezone.now())
+            _transition(
+                actor,
+                previous,
+                (ValueState.APPROVED,),
+                ValueState.SUPERSEDED,
+                "value.supersede",
+                reason=_("被更正值 #%(id)s 取代") % {"id": fresh.pk},
+            )
+    return _transition(
+        actor,
+        fresh,
+        (ValueState.SUBMITTED,),
+        ValueState.APPROVED,
+        "value.approve",
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+    )
 
 
 @transaction.atomic
@@ -170,8 +231,17 @@ def return_value(actor, row: IndicatorValue, reason: str) -> IndicatorValue:
     require(actor, Action.REVIEW_VALUE)
     if not reason.strip():
         raise ValidationError({"return_reason": _("退回须说明原因")})
-    return _transition(actor, row, (ValueState.SUBMITTED,), ValueState.RETURNED, "value.return", reason=reason,
-                       return_reason=reason, reviewed_by=actor, reviewed_at=timezone.now())
+    return _transition(
+        actor,
+        row,
+        (ValueState.SUBMITTED,),
+        ValueState.RETURNED,
+        "value.return",
+        reason=reason,
+        return_reason=reason,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+    )
 
 
 def visible_values(user):

@@ -39,7 +39,7 @@ def _year(request) -> int:
     try:
         year = int(request.GET.get("year", default_year()))
     except ValueError:
-        raise Http404
+        raise Http404 from None
     if not 2000 <= year <= 2100:
         raise Http404
     return year
@@ -49,7 +49,7 @@ def _plan():
     try:
         return current_plan()
     except LookupError:
-        raise Http404(_("规划尚未载入"))
+        raise Http404(_("规划尚未载入")) from None
 
 
 def _fmt(value) -> str:
@@ -102,10 +102,16 @@ def cockpit(request):
             groups.append({"chapter": ch, "rows": items})
     sparklines = {r["code"]: r["spark"] for g in groups for r in g["rows"]}
     context = {
-        "plan": plan, "year": year, "years": range(2023, dt.date.today().year + 1), "method": method,
-        "methods": sorted(METHODS), "groups": groups, "statuses": STATUSES,
+        "plan": plan,
+        "year": year,
+        "years": range(2023, dt.date.today().year + 1),
+        "method": method,
+        "methods": sorted(METHODS),
+        "groups": groups,
+        "statuses": STATUSES,
         "counts": [(code, STATUSES[code][0], counts_all[code]) for code in STATUSES],
-        "total": sum(counts_all.values()), "shown": len(rows),
+        "total": sum(counts_all.values()),
+        "shown": len(rows),
         "units": [u for u in plan.units if u.kind != "city"],
         "target_years": sorted({t.year for i in plan.indicators for t in i.targets}),
         "filters": {"chapter": chapter, "unit": unit, "target_year": target_year, "status": status},
@@ -120,9 +126,13 @@ def _row(progress) -> dict:
     latest = progress.latest
     target = progress.indicator.target_for(a.year)
     return {
-        "code": progress.indicator.code, "indicator": progress.indicator, "assessment": a,
-        "latest": _fmt(latest.value) if latest else "—", "latest_year": latest.year if latest else None,
-        "target": _target_text(progress.indicator, target), "target_year": target.year if target else None,
+        "code": progress.indicator.code,
+        "indicator": progress.indicator,
+        "assessment": a,
+        "latest": _fmt(latest.value) if latest else "—",
+        "latest_year": latest.year if latest else None,
+        "target": _target_text(progress.indicator, target),
+        "target_year": target.year if target else None,
         "spark": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
     }
 
@@ -135,32 +145,55 @@ def indicator_detail(request, code: str):
     try:
         indicator = plan.indicator(code)
     except KeyError:
-        raise Http404
+        raise Http404 from None
     year = _year(request)
     method = request.GET.get("method", "escap") if request.GET.get("method") in METHODS else "escap"
     progress = indicator_progress(plan, indicator, year, method)
-    values = visible_values(request.user).filter(plan_code=plan.code, indicator_code=code).order_by("-year", "unit_id", "-id")
-    districts = [u for u in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("id")]
+    values = (
+        visible_values(request.user)
+        .filter(plan_code=plan.code, indicator_code=code)
+        .order_by("-year", "unit_id", "-id")
+    )
+    districts = list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT).order_by("id"))
     approved = {(v.unit_id, v.year): v for v in values if v.state == ValueState.APPROVED}
     years = sorted({v.year for v in values if v.state == ValueState.APPROVED} | {year})
-    district_table = [{"unit": d, "cells": [_fmt(approved[(d.pk, y)].value) if (d.pk, y) in approved else "—" for y in years]}
-                      for d in districts]
-    map_data = [{"name": d.name, "value": float(approved[(d.pk, year)].value)}
-                for d in districts if (d.pk, year) in approved and approved[(d.pk, year)].value is not None]
-    trail = AuditEntry.objects.filter(object_type="progress.IndicatorValue",
-                                      object_id__in=[str(v.pk) for v in values]).order_by("-time", "-id")[:100]
+    district_table = [
+        {"unit": d, "cells": [_fmt(approved[(d.pk, y)].value) if (d.pk, y) in approved else "—" for y in years]}
+        for d in districts
+    ]
+    map_data = [
+        {"name": d.name, "value": float(approved[(d.pk, year)].value)}
+        for d in districts
+        if (d.pk, year) in approved and approved[(d.pk, year)].value is not None
+    ]
+    trail = AuditEntry.objects.filter(
+        object_type="progress.IndicatorValue", object_id__in=[str(v.pk) for v in values]
+    ).order_by("-time", "-id")[:100]
     context = {
-        "plan": plan, "indicator": indicator, "progress": progress, "a": progress.assessment, "year": year,
-        "method": method, "methods": sorted(METHODS),
+        "plan": plan,
+        "indicator": indicator,
+        "progress": progress,
+        "a": progress.assessment,
+        "year": year,
+        "method": method,
+        "methods": sorted(METHODS),
         "targets": [(t.year, _target_text(indicator, t)) for t in indicator.targets],
-        "series": [{"year": y, "value": v.value, "how": v.how, "valid": v.valid, "rows": v.rows}
-                   for y, v in sorted(progress.series.items())],
-        "chart": {"name": indicator.name, "unit": indicator.unit,
-                  "points": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
-                  "targets": [[t.year, t.value] for t in indicator.targets if t.value is not None],
-                  "baseline": [indicator.baseline.year, indicator.baseline.value] if indicator.baseline else None},
+        "series": [
+            {"year": y, "value": v.value, "how": v.how, "valid": v.valid, "rows": v.rows}
+            for y, v in sorted(progress.series.items())
+        ],
+        "chart": {
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "points": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
+            "targets": [[t.year, t.value] for t in indicator.targets if t.value is not None],
+            "baseline": [indicator.baseline.year, indicator.baseline.value] if indicator.baseline else None,
+        },
         "map": {"name": indicator.name, "unit": indicator.unit, "year": year, "data": map_data},
-        "years_cols": years, "district_table": district_table, "values": values[:200], "trail": trail,
+        "years_cols": years,
+        "district_table": district_table,
+        "values": values[:200],
+        "trail": trail,
         "inputs": sorted(progress.assessment.inputs.items()),
         "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (indicator.name, None)],
     }
@@ -180,17 +213,28 @@ def unit_page(request, code: str):
     year = _year(request)
     rows = _owed(plan, unit, year)
     late = [r for r in rows if r["late"]]
-    return render(request, "progress/unit.html", {
-        "unit": unit, "year": year, "rows": rows, "late": late, "due": _due(year),
-        "years": range(2023, dt.date.today().year + 1),
-        "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (unit.name, None)],
-    })
+    return render(
+        request,
+        "progress/unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "late": late,
+            "due": _due(year),
+            "years": range(2023, dt.date.today().year + 1),
+            "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (unit.name, None)],
+        },
+    )
 
 
 def _owed(plan, unit, year) -> list[dict]:
     current = {}
-    for v in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year).exclude(
-            state=ValueState.SUPERSEDED).order_by("id"):
+    for v in (
+        IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year)
+        .exclude(state=ValueState.SUPERSEDED)
+        .order_by("id")
+    ):
         current[v.indicator_code] = v
     overdue = dt.date.today() > _due(year)
     out = []
@@ -224,13 +268,25 @@ def my_values(request):
     plan = _plan()
     year = _year(request)
     rows = _owed(plan, unit, year)
-    drafts = sum(1 for r in rows if r["value"] is not None and r["value"].state in (ValueState.DRAFT, ValueState.RETURNED))
+    drafts = sum(
+        1 for r in rows if r["value"] is not None and r["value"].state in (ValueState.DRAFT, ValueState.RETURNED)
+    )
     units = OrgUnit.objects.exclude(kind=OrgUnit.Kind.CITY) if request.user.role != Role.REPORTER else None
-    return render(request, "progress/my_values.html", {
-        "unit": unit, "year": year, "rows": rows, "drafts": drafts, "upload_form": UploadForm(),
-        "years": range(2023, dt.date.today().year + 1), "units": units, "due": _due(year),
-        "breadcrumbs": [(_("指标填报"), None)],
-    })
+    return render(
+        request,
+        "progress/my_values.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "drafts": drafts,
+            "upload_form": UploadForm(),
+            "years": range(2023, dt.date.today().year + 1),
+            "units": units,
+            "due": _due(year),
+            "breadcrumbs": [(_("指标填报"), None)],
+        },
+    )
 
 
 @login_required
@@ -241,17 +297,29 @@ def value_edit(request, year: int, code: str):
     try:
         indicator = plan.indicator(code)
     except KeyError:
-        raise Http404
+        raise Http404 from None
     if indicator not in assigned_indicators(plan, unit):
         raise PermissionDenied
-    existing = (IndicatorValue.objects.filter(plan_code=plan.code, indicator_code=code, unit=unit, year=year)
-                .exclude(state=ValueState.SUPERSEDED).order_by("-id").first())
+    existing = (
+        IndicatorValue.objects.filter(plan_code=plan.code, indicator_code=code, unit=unit, year=year)
+        .exclude(state=ValueState.SUPERSEDED)
+        .order_by("-id")
+        .first()
+    )
     if request.method == "POST":
         form = ValueForm(request.POST, request.FILES)
         if form.is_valid():
             d = form.cleaned_data
-            entry = Entry(code, year, d["value"], d["manual_status"], d["weight"], d["source_document"],
-                          d["source_number"], d["note"])
+            entry = Entry(
+                code,
+                year,
+                d["value"],
+                d["manual_status"],
+                d["weight"],
+                d["source_document"],
+                d["source_number"],
+                d["note"],
+            )
             try:
                 row, _changed = save_draft(request.user, plan, unit, entry, attachment=d["attachment"])
                 if "submit" in request.POST:
@@ -266,15 +334,30 @@ def value_edit(request, year: int, code: str):
     else:
         initial = {}
         if existing is not None:
-            initial = {"value": existing.value, "manual_status": existing.manual_status, "weight": existing.weight,
-                       "source_document": existing.source_document, "source_number": existing.source_number,
-                       "note": existing.note}
+            initial = {
+                "value": existing.value,
+                "manual_status": existing.manual_status,
+                "weight": existing.weight,
+                "source_document": existing.source_document,
+                "source_number": existing.source_number,
+                "note": existing.note,
+            }
         form = ValueForm(initial=initial)
-    return render(request, "progress/value_form.html", {
-        "form": form, "indicator": indicator, "unit": unit, "year": year, "existing": existing,
-        "breadcrumbs": [(_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
-                        (indicator.name, None)],
-    })
+    return render(
+        request,
+        "progress/value_form.html",
+        {
+            "form": form,
+            "indicator": indicator,
+            "unit": unit,
+            "year": year,
+            "existing": existing,
+            "breadcrumbs": [
+                (_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
+                (indicator.name, None),
+            ],
+        },
+    )
 
 
 @login_required
@@ -285,8 +368,9 @@ def submit_all(request):
     year = _year_post(request)
     plan = _plan()
     n = 0
-    for row in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year,
-                                             state__in=[ValueState.DRAFT, ValueState.RETURNED]):
+    for row in IndicatorValue.objects.filter(
+        plan_code=plan.code, unit=unit, year=year, state__in=[ValueState.DRAFT, ValueState.RETURNED]
+    ):
         submit(request.user, row)
         n += 1
     messages.success(request, _("已提交 %(n)d 项") % {"n": n})
@@ -297,7 +381,7 @@ def _year_post(request) -> int:
     try:
         return int(request.POST.get("year", ""))
     except ValueError:
-        raise Http404
+        raise Http404 from None
 
 
 @login_required
@@ -332,11 +416,21 @@ def template_upload(request):
             result = {"changed": changed, "unchanged": unchanged}
     else:
         errors = [e for errs in form.errors.values() for e in errs]
-    return render(request, "progress/upload_result.html", {
-        "unit": unit, "year": year, "errors": errors, "result": result,
-        "breadcrumbs": [(_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
-                        (_("上传结果"), None)],
-    }, status=400 if errors else 200)
+    return render(
+        request,
+        "progress/upload_result.html",
+        {
+            "unit": unit,
+            "year": year,
+            "errors": errors,
+            "result": result,
+            "breadcrumbs": [
+                (_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
+                (_("上传结果"), None),
+            ],
+        },
+        status=400 if errors else 200,
+    )
 
 
 @login_required
@@ -344,12 +438,16 @@ def review(request):
     """Submitted values waiting for the bureau's review."""
     require(request.user, Action.REVIEW_VALUE)
     plan = _plan()
-    pending = (IndicatorValue.objects.filter(plan_code=plan.code, state=ValueState.SUBMITTED)
-               .select_related("unit", "corrects", "created_by").order_by("submitted_at"))
+    pending = (
+        IndicatorValue.objects.filter(plan_code=plan.code, state=ValueState.SUBMITTED)
+        .select_related("unit", "corrects", "created_by")
+        .order_by("submitted_at")
+    )
     names = {i.code: i for i in plan.indicators}
     rows = [{"value": v, "indicator": names.get(v.indicator_code)} for v in pending]
-    return render(request, "progress/review.html", {"rows": rows, "return_form": ReturnForm(),
-                                                    "breadcrumbs": [(_("审核"), None)]})
+    return render(
+        request, "progress/review.html", {"rows": rows, "return_form": ReturnForm(), "breadcrumbs": [(_("审核"), None)]}
+    )
 
 
 @login_required
@@ -370,5 +468,3 @@ def review_action(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("progress:review")
-
-

@@ -36,10 +36,19 @@ class ReportOut(Schema):
 
 
 def _out(r: Report) -> dict:
-    return {"id": r.pk, "kind": r.kind, "period": r.period, "state": r.state, "progress": r.progress,
-            "data_version": r.data_version, "plan_version": r.plan_version, "standards": list(r.standards),
-            "empty": r.empty, "files": {name: reverse("reports:download", args=[r.pk, name]) for name, _ in r.files()},
-            "created_at": r.created_at.isoformat()}
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "period": r.period,
+        "state": r.state,
+        "progress": r.progress,
+        "data_version": r.data_version,
+        "plan_version": r.plan_version,
+        "standards": list(r.standards),
+        "empty": r.empty,
+        "files": {name: reverse("reports:download", args=[r.pk, name]) for name, _ in r.files()},
+        "created_at": r.created_at.isoformat(),
+    }
 
 
 @router.get("/", response=list[ReportOut], summary="Stored reports, newest first")
@@ -57,8 +66,9 @@ def list_reports(request, kind: str = "", period: str = ""):
 def create_report(request, data: ReportIn):
     require(request.user, Action.GENERATE_REPORT)
     try:
-        report = services.request_report(request.user, data.kind, data.period,
-                                         {"method": data.method} if data.kind == "progress" else {})
+        report = services.request_report(
+            request.user, data.kind, data.period, {"method": data.method} if data.kind == "progress" else {}
+        )
     except ValidationError as exc:
         raise HttpError(422, "; ".join(exc.messages)) from exc
     return 202, _out(report)

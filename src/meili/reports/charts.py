@@ -11,14 +11,21 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-from meili.reports.document import Chart  # noqa: E402
+from meili.reports.document import Chart
 
 #: faces tried for chart text; matplotlib names a .ttc by its first face (JP for Noto CJK)
-CHART_FACES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "SimHei", "WenQuanYi Zen Hei",
-               "AR PL UKai CN", "DejaVu Sans")
+CHART_FACES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "SimHei",
+    "WenQuanYi Zen Hei",
+    "AR PL UKai CN",
+    "DejaVu Sans",
+)
 #: HJ 633 colours of the six AQI levels (优 … 严重)
 AQI_COLOURS = ("#00e400", "#ffff00", "#ff7e00", "#ff0000", "#99004c", "#7e0023")
 AQI_LEVELS = ("优", "良", "轻度污染", "中度污染", "重度污染", "严重污染")
@@ -44,8 +51,15 @@ def aqi_level(aqi: float | None) -> int | None:
 
 def render(chart: Chart) -> bytes:
     """The chart as PNG bytes."""
-    with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": _faces(), "axes.unicode_minus": False,
-                         "font.size": 9, "svg.hashsalt": "meili"}):
+    with plt.rc_context(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": _faces(),
+            "axes.unicode_minus": False,
+            "font.size": 9,
+            "svg.hashsalt": "meili",
+        }
+    ):
         fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
         try:
             {"line": _line, "bar": _bar, "hbar": _hbar, "stack": _stack, "calendar": _calendar}[chart.kind](ax, chart)
@@ -95,10 +109,19 @@ def _bar(ax, chart: Chart) -> None:
         bars = ax.bar(xs, ys, width=width, color=PALETTE[i % len(PALETTE)], label=s.name)
         for bar, y in zip(bars, s.y):
             if y is not None:
-                ax.annotate(f"{y:g}", (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
-                            va="bottom", fontsize=7)
-    ax.set_xticks(range(len(chart.categories)), chart.categories, rotation=30 if len(chart.categories) > 6 else 0,
-                  ha="right" if len(chart.categories) > 6 else "center")
+                ax.annotate(
+                    f"{y:g}",
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                )
+    ax.set_xticks(
+        range(len(chart.categories)),
+        chart.categories,
+        rotation=30 if len(chart.categories) > 6 else 0,
+        ha="right" if len(chart.categories) > 6 else "center",
+    )
     if chart.reference is not None:
         ax.axhline(chart.reference, color="#c00000", linestyle="--", linewidth=1, label=chart.reference_label or None)
     _ylabel(ax, chart)
@@ -111,8 +134,9 @@ def _hbar(ax, chart: Chart) -> None:
     ys = list(range(len(chart.categories)))[::-1]
     ax.barh(ys, [0 if v is None else v for v in s.y], color=PALETTE[0], label=s.name)
     for extra, colour in zip(chart.series[1:], PALETTE[1:]):
-        ax.scatter([0 if v is None else v for v in extra.y], ys, color=colour, marker="|", s=200, label=extra.name,
-                   zorder=3)
+        ax.scatter(
+            [0 if v is None else v for v in extra.y], ys, color=colour, marker="|", s=200, label=extra.name, zorder=3
+        )
     ax.set_yticks(ys, chart.categories, fontsize=7)
     if chart.reference is not None:
         ax.axvline(chart.reference, color="#c00000", linestyle="--", linewidth=1, label=chart.reference_label or None)
@@ -128,11 +152,16 @@ def _stack(ax, chart: Chart) -> None:
         ys = [0 if y is None else y for y in s.y]
         ax.bar(range(len(chart.categories)), ys, bottom=bottoms, color=colours[i % len(colours)], label=s.name)
         bottoms = [b + y for b, y in zip(bottoms, ys)]
-    ax.set_xticks(range(len(chart.categories)), chart.categories, rotation=30 if len(chart.categories) > 6 else 0,
-                  ha="right" if len(chart.categories) > 6 else "center")
+    ax.set_xticks(
+        range(len(chart.categories)),
+        chart.categories,
+        rotation=30 if len(chart.categories) > 6 else 0,
+        ha="right" if len(chart.categories) > 6 else "center",
+    )
     _ylabel(ax, chart)
-    ax.legend(fontsize=7, frameon=False, ncol=min(7, len(chart.series)), loc="upper center",
-              bbox_to_anchor=(0.5, -0.12))
+    ax.legend(
+        fontsize=7, frameon=False, ncol=min(7, len(chart.series)), loc="upper center", bbox_to_anchor=(0.5, -0.12)
+    )
 
 
 def _calendar(ax, chart: Chart) -> None:
@@ -159,13 +188,27 @@ def _calendar(ax, chart: Chart) -> None:
         ax.add_patch(plt.Rectangle((col + 0.05, row + 0.05), 0.9, 0.9, color=colour))
         text_colour = "white" if level and level >= 4 else "black"
         ax.text(col + 0.5, row + 0.35, str(day.day), ha="center", va="center", fontsize=8, color=text_colour)
-        ax.text(col + 0.5, row + 0.7, "—" if aqi is None else f"{aqi:g}", ha="center", va="center", fontsize=7,
-                color=text_colour)
+        ax.text(
+            col + 0.5,
+            row + 0.7,
+            "—" if aqi is None else f"{aqi:g}",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color=text_colour,
+        )
         day += dt.timedelta(days=1)
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(color=c, label=label) for c, label in zip(AQI_COLOURS, AQI_LEVELS)], loc="upper center",
-              bbox_to_anchor=(0.5, 0.02), ncol=6, fontsize=7, frameon=False, handlelength=1.2)
+    ax.legend(
+        handles=[Patch(color=c, label=label) for c, label in zip(AQI_COLOURS, AQI_LEVELS)],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncol=6,
+        fontsize=7,
+        frameon=False,
+        handlelength=1.2,
+    )
     ax.set_xlim(0, 7)
     ax.set_ylim(n_weeks, -0.6)
     ax.set_aspect("equal")

@@ -17,8 +17,8 @@ def format_number(value: float | None, digits: int) -> str:
     """The number as the report prints it, rounded half away from zero to *digits* decimals."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    scaled = abs(value) * 10 ** digits
-    rounded = math.floor(scaled + 0.5 + 1e-9) / 10 ** digits
+    scaled = abs(value) * 10**digits
+    rounded = math.floor(scaled + 0.5 + 1e-9) / 10**digits
     rounded = math.copysign(rounded, value) if rounded else 0.0
     return f"{rounded:,.{digits}f}" if abs(rounded) >= 10000 else f"{rounded:.{digits}f}"
 
@@ -49,8 +49,8 @@ class Num:
         return f"{self.text}{self.unit}"
 
 
-Run = Union[str, Num]
-Cell = Union[str, Num, None]
+Run = str | Num
+Cell = str | Num | None
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Paragraph:
     """Running text: strings and figures (a figure in text prints with its unit)."""
 
     runs: list[Run]
-    style: str = "body"          # body, note (smaller, no indent), center
+    style: str = "body"  # body, note (smaller, no indent), center
 
     def __post_init__(self) -> None:
         self.runs = [r if isinstance(r, Num) else str(r) for r in self.runs]
@@ -71,7 +71,7 @@ class Paragraph:
 @dataclass
 class Column:
     label: str
-    unit: str = ""               # shown in the header as 名称（单位）
+    unit: str = ""  # shown in the header as 名称（单位）
 
 
 @dataclass
@@ -113,7 +113,7 @@ class Chart:
     period: str
     series: list[Series]
     categories: list[str] = field(default_factory=list)
-    reference: float | None = None     # a horizontal (or vertical for hbar) target line
+    reference: float | None = None  # a horizontal (or vertical for hbar) target line
     reference_label: str = ""
     note: str = ""
 
@@ -168,6 +168,7 @@ class Document:
 
     def walk(self):
         """Every block with its depth (1 for top-level sections)."""
+
         def visit(section: Section, depth: int):
             yield section, depth
             for block in section.blocks:
@@ -175,6 +176,7 @@ class Document:
                     yield from visit(block, depth + 1)
                 else:
                     yield block, depth
+
         for s in self.sections + self.annexes:
             yield from visit(s, 1)
 
@@ -203,7 +205,9 @@ class Document:
             if isinstance(block, Table):
                 for row in block.rows:
                     if len(row) != len(block.columns):
-                        raise ValueError(f"table {block.title!r}: row of {len(row)} cells for {len(block.columns)} columns")
+                        raise ValueError(
+                            f"table {block.title!r}: row of {len(row)} cells for {len(block.columns)} columns"
+                        )
                     for cell in row:
                         if isinstance(cell, Num) and not cell.period:
                             raise ValueError(f"table {block.title!r}: a figure without period")
@@ -214,15 +218,31 @@ class Document:
     # ---------------------------------------------------------------------------- serialising
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "title": self.title, "period": self.period, "issuer": self.issuer,
-                "date": self.date, "empty": self.empty, "provenance": self.provenance,
-                "sections": [_dump(s) for s in self.sections], "annexes": [_dump(s) for s in self.annexes]}
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "period": self.period,
+            "issuer": self.issuer,
+            "date": self.date,
+            "empty": self.empty,
+            "provenance": self.provenance,
+            "sections": [_dump(s) for s in self.sections],
+            "annexes": [_dump(s) for s in self.annexes],
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Document:
-        return cls(kind=data["kind"], title=data["title"], period=data["period"], issuer=data["issuer"],
-                   date=data["date"], empty=data.get("empty", False), provenance=data.get("provenance", {}),
-                   sections=[_load(s) for s in data["sections"]], annexes=[_load(s) for s in data["annexes"]])
+        return cls(
+            kind=data["kind"],
+            title=data["title"],
+            period=data["period"],
+            issuer=data["issuer"],
+            date=data["date"],
+            empty=data.get("empty", False),
+            provenance=data.get("provenance", {}),
+            sections=[_load(s) for s in data["sections"]],
+            annexes=[_load(s) for s in data["annexes"]],
+        )
 
 
 def _dump_cell(cell):
@@ -239,18 +259,36 @@ def _load_cell(cell):
 
 def _dump(block) -> dict:
     if isinstance(block, Section):
-        return {"type": "section", "title": block.title, "numbered": block.numbered,
-                "blocks": [_dump(b) for b in block.blocks]}
+        return {
+            "type": "section",
+            "title": block.title,
+            "numbered": block.numbered,
+            "blocks": [_dump(b) for b in block.blocks],
+        }
     if isinstance(block, Paragraph):
         return {"type": "paragraph", "style": block.style, "runs": [_dump_cell(r) for r in block.runs]}
     if isinstance(block, Table):
-        return {"type": "table", "title": block.title, "period": block.period, "note": block.note,
-                "columns": [[c.label, c.unit] for c in block.columns],
-                "rows": [[_dump_cell(c) for c in row] for row in block.rows]}
+        return {
+            "type": "table",
+            "title": block.title,
+            "period": block.period,
+            "note": block.note,
+            "columns": [[c.label, c.unit] for c in block.columns],
+            "rows": [[_dump_cell(c) for c in row] for row in block.rows],
+        }
     if isinstance(block, Chart):
-        return {"type": "chart", "title": block.title, "kind": block.kind, "unit": block.unit, "period": block.period,
-                "categories": block.categories, "reference": block.reference, "reference_label": block.reference_label,
-                "note": block.note, "series": [[s.name, s.x, s.y] for s in block.series]}
+        return {
+            "type": "chart",
+            "title": block.title,
+            "kind": block.kind,
+            "unit": block.unit,
+            "period": block.period,
+            "categories": block.categories,
+            "reference": block.reference,
+            "reference_label": block.reference_label,
+            "note": block.note,
+            "series": [[s.name, s.x, s.y] for s in block.series],
+        }
     raise TypeError(block)
 
 
@@ -261,10 +299,23 @@ def _load(data: dict):
     if kind == "paragraph":
         return Paragraph([_load_cell(r) for r in data["runs"]], data["style"])
     if kind == "table":
-        return Table(data["title"], data["period"], [Column(l, u) for l, u in data["columns"]],
-                     [[_load_cell(c) for c in row] for row in data["rows"]], data["note"])
+        return Table(
+            data["title"],
+            data["period"],
+            [Column(label, unit) for label, unit in data["columns"]],
+            [[_load_cell(c) for c in row] for row in data["rows"]],
+            data["note"],
+        )
     if kind == "chart":
-        return Chart(data["title"], data["kind"], data["unit"], data["period"],
-                     [Series(n, x, y) for n, x, y in data["series"]], data["categories"], data["reference"],
-                     data["reference_label"], data["note"])
+        return Chart(
+            data["title"],
+            data["kind"],
+            data["unit"],
+            data["period"],
+            [Series(n, x, y) for n, x, y in data["series"]],
+            data["categories"],
+            data["reference"],
+            data["reference_label"],
+            data["note"],
+        )
     raise ValueError(kind)

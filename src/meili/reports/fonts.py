@@ -61,8 +61,13 @@ class FontSet:
         return self.title not in REAL_TITLE_FACES
 
     def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "body": self.body, "heading1": self.heading1, "heading2": self.heading2,
-                "latin": self.latin}
+        return {
+            "title": self.title,
+            "body": self.body,
+            "heading1": self.heading1,
+            "heading2": self.heading2,
+            "latin": self.latin,
+        }
 
 
 def choose(role: str, available: frozenset[str] | None = None) -> str:

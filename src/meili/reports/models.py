@@ -45,10 +45,22 @@ class Report(models.Model):
     docx = models.FileField(_("Word文件"), upload_to=report_path, blank=True)
     pdf = models.FileField(_("PDF文件"), upload_to=report_path, blank=True)
     xlsx = models.FileField(_("Excel文件"), upload_to=report_path, blank=True)
-    regenerated_from = models.ForeignKey("self", verbose_name=_("重新生成自"), null=True, blank=True,
-                                         on_delete=models.SET_NULL, related_name="regenerations")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    regenerated_from = models.ForeignKey(
+        "self",
+        verbose_name=_("重新生成自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="regenerations",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("生成人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)

@@ -32,11 +32,22 @@ def docx_to_pdf(docx: bytes) -> bytes:
         source = work / "report.docx"
         source.write_bytes(docx)
         profile = (work / "profile").as_uri()
-        cmd = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), str(source)]
+        cmd = [
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(work),
+            str(source),
+        ]
         try:
-            result = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S,
-                                    env={**os.environ, "HOME": tmp})
+            result = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=TIMEOUT_S, env={**os.environ, "HOME": tmp}
+            )
         except subprocess.TimeoutExpired as exc:
             raise PdfUnavailable(f"LibreOffice did not finish within {TIMEOUT_S} s") from exc
         target = work / "report.pdf"

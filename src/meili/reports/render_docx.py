@@ -59,8 +59,18 @@ def _fonts(element, east_asia: str, latin: str) -> None:
     rfonts.set(qn("w:cs"), latin)
 
 
-def _style(doc, name: str, east_asia: str, latin: str, size: float, bold: bool = False, base: str | None = None,
-           align=None, indent: bool = True, exact: bool = True):
+def _style(
+    doc,
+    name: str,
+    east_asia: str,
+    latin: str,
+    size: float,
+    bold: bool = False,
+    base: str | None = None,
+    align=None,
+    indent: bool = True,
+    exact: bool = True,
+):
     styles = doc.styles
     try:
         style = styles[name]
@@ -98,8 +108,17 @@ def _setup(doc, f: FontSet) -> None:
     section.header_distance, section.footer_distance = Mm(15), Mm(20)
     just = WD_ALIGN_PARAGRAPH.JUSTIFY
     _style(doc, "Normal", f.body, f.latin, BODY_PT, align=just)
-    _style(doc, "Title", f.title, f.latin, TITLE_PT, bold=f.title_bold, align=WD_ALIGN_PARAGRAPH.CENTER,
-           indent=False, exact=False)
+    _style(
+        doc,
+        "Title",
+        f.title,
+        f.latin,
+        TITLE_PT,
+        bold=f.title_bold,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        exact=False,
+    )
     title = doc.styles["Title"]
     title.paragraph_format.space_after = Pt(LINE_PITCH_PT)
     title.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -154,8 +173,10 @@ def _field(paragraph, instruction: str, size: float, f: FontSet) -> None:
 def _page_numbers(doc, f: FontSet) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     section = doc.sections[0]
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-                          (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         footer.is_linked_to_previous = False
         p = footer.paragraphs[0]
         p.alignment = align
@@ -259,6 +280,7 @@ SHORT_CHARS = 7.5
 def _widths(header: list[str], rows: list[list[str]]) -> list[float]:
     """Column widths (mm) filling the 版心 width: short columns at their natural width, long ones share the rest
     in proportion to their text (a header may wrap onto two lines)."""
+
     def length(text: str) -> float:
         return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
@@ -317,4 +339,3 @@ def render(document: Document, fonts: FontSet | None = None) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-

@@ -77,8 +77,15 @@ def render_files(document: Document, pdf: bool = True, xlsx: bool = True) -> dic
     return out
 
 
-def request_report(actor, kind: str, period: str, parameters: dict | None = None, *, background: bool = True,
-                   regenerated_from: Report | None = None) -> Report:
+def request_report(
+    actor,
+    kind: str,
+    period: str,
+    parameters: dict | None = None,
+    *,
+    background: bool = True,
+    regenerated_from: Report | None = None,
+) -> Report:
     """Create a stored report and generate it (in a thread for the web page)."""
     require(actor, Action.GENERATE_REPORT)
     period = check_period(kind, period)
@@ -87,10 +94,16 @@ def request_report(actor, kind: str, period: str, parameters: dict | None = None
         parameters.setdefault("method", "escap")
         if parameters["method"] not in METHODS:
             raise ValidationError({"method": _("未知的评估方法 %(m)s") % {"m": parameters["method"]}})
-    report = Report.objects.create(kind=kind, period=period, parameters=parameters, created_by=actor,
-                                   regenerated_from=regenerated_from)
-    log.record(actor, "report.request", report, {"kind": [None, kind], "period": [None, period]},
-               reason=f"regenerate #{regenerated_from.pk}" if regenerated_from else "")
+    report = Report.objects.create(
+        kind=kind, period=period, parameters=parameters, created_by=actor, regenerated_from=regenerated_from
+    )
+    log.record(
+        actor,
+        "report.request",
+        report,
+        {"kind": [None, kind], "period": [None, period]},
+        reason=f"regenerate #{regenerated_from.pk}" if regenerated_from else "",
+    )
     if not background:
         _generate(report.pk)
         report.refresh_from_db()
@@ -118,13 +131,19 @@ def generate_for_demo(kind: str, period: str, parameters: dict | None = None) ->
 
 def regenerate(actor, report: Report, *, background: bool = True) -> Report:
     """A new report of the same kind, period and parameters; it records whether the data version is the same."""
-    return request_report(actor, report.kind, report.period, report.parameters, background=background,
-                          regenerated_from=report)
+    return request_report(
+        actor, report.kind, report.period, report.parameters, background=background, regenerated_from=report
+    )
 
 
 #: the phases a generation goes through (stored as source text, shown translated on the page)
-PHASES = {"data": gettext_noop("汇总数据"), "docx": gettext_noop("生成Word文件"), "xlsx": gettext_noop("生成Excel文件"),
-          "pdf": gettext_noop("转换PDF"), "save": gettext_noop("保存文件")}
+PHASES = {
+    "data": gettext_noop("汇总数据"),
+    "docx": gettext_noop("生成Word文件"),
+    "xlsx": gettext_noop("生成Excel文件"),
+    "pdf": gettext_noop("转换PDF"),
+    "save": gettext_noop("保存文件"),
+}
 
 
 def _step(pk: int, progress: int, phase: str) -> None:
@@ -159,8 +178,12 @@ def _generate(pk: int) -> None:
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.state, report.progress, report.phase, report.finished_at = State.DONE, 100, "", timezone.now()
         report.save()
-        log.record(report.created_by, "report.generate", report,
-                   {"data_version": [None, report.data_version], "state": [None, report.state]})
+        log.record(
+            report.created_by,
+            "report.generate",
+            report,
+            {"data_version": [None, report.data_version], "state": [None, report.state]},
+        )
     except Exception as exc:
         Report.objects.filter(pk=pk).update(state=State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         report.refresh_from_db()

@@ -38,10 +38,18 @@ def _listing(request):
 def index(request, form: ReportForm | None = None, status: int = 200):
     require(request.user, Action.GENERATE_REPORT)
     reports, filters = _listing(request)
-    return render(request, "reports/index.html", {
-        "form": form or ReportForm(), "reports": reports, "filters": filters, "kinds": Kind.choices,
-        "breadcrumbs": [(_("报告"), None)],
-    }, status=status)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "form": form or ReportForm(),
+            "reports": reports,
+            "filters": filters,
+            "kinds": Kind.choices,
+            "breadcrumbs": [(_("报告"), None)],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -52,8 +60,12 @@ def create(request):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            report = services.request_report(request.user, d["kind"], d["period"],
-                                             {"method": d["method"] or "escap"} if d["kind"] == Kind.PROGRESS else {})
+            report = services.request_report(
+                request.user,
+                d["kind"],
+                d["period"],
+                {"method": d["method"] or "escap"} if d["kind"] == Kind.PROGRESS else {},
+            )
         except ValidationError as exc:
             for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -16,13 +16,13 @@ from meili.standards.media import (
     Bounds,
     Item,
     ItemRegistry,
+    add_targets,
     bounds_frame,
     classify_items,
     normalise,
     parse_number_or_none,
     period_means,
     period_text,
-    add_targets,
     read_table_text,
     target_columns,
     with_period,
@@ -103,9 +103,23 @@ def item_classes(
     out = add_targets(classify_items(means, limits(), N_CLASSES), sites, N_CLASSES + 1, STANDARD)
     if items == "routine":
         out = out.filter(pl.col("table") == 1)
-    out = out.with_columns((pl.col("key").is_in(list(RADIOACTIVITY)) & (pl.col("class") >= 4)).alias("nuclide_analysis"))
-    return out.select("site", "period", "key", "table", "value", "below_dl", "n", "class", "dl_uncertain",
-                      "nuclide_analysis", "target_class", "multiple_target")
+    out = out.with_columns(
+        (pl.col("key").is_in(list(RADIOACTIVITY)) & (pl.col("class") >= 4)).alias("nuclide_analysis")
+    )
+    return out.select(
+        "site",
+        "period",
+        "key",
+        "table",
+        "value",
+        "below_dl",
+        "n",
+        "class",
+        "dl_uncertain",
+        "nuclide_analysis",
+        "target_class",
+        "multiple_target",
+    )
 
 
 def classify(
@@ -129,7 +143,9 @@ def classify(
     order = {k: i for i, k in enumerate(reg.items)}
     frame = frame.with_columns(
         pl.col("key").replace_strict(order, return_dtype=pl.Int32).alias("__order"),
-        pl.col("key").replace_strict({k: i.short_cn for k, i in reg.items.items()}, return_dtype=pl.String).alias("__cn"),
+        pl.col("key")
+        .replace_strict({k: i.short_cn for k, i in reg.items.items()}, return_dtype=pl.String)
+        .alias("__cn"),
     ).sort("__order")
     frame = frame.with_columns(pl.col("class").max().over("site", "period").alias("__worst"))
     decides = pl.col("class") == pl.col("__worst")
@@ -142,11 +158,30 @@ def classify(
         pl.col("nuclide_analysis").any(),
         *target_columns(CLASS_LABELS, digits),
     )
-    return period_text(out.sort("site", "period")).with_columns(
-        pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
-        pl.lit(STANDARD).alias("standard"),
-    ).select("site", "period", "n_items", "class", "class_label", "deciding_items", "deciding_items_cn",
-             "target_class", "target_met", "target_exceedances", "dl_uncertain_items", "nuclide_analysis", "standard")
+    return (
+        period_text(out.sort("site", "period"))
+        .with_columns(
+            pl.col("class")
+            .replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String)
+            .alias("class_label"),
+            pl.lit(STANDARD).alias("standard"),
+        )
+        .select(
+            "site",
+            "period",
+            "n_items",
+            "class",
+            "class_label",
+            "deciding_items",
+            "deciding_items_cn",
+            "target_class",
+            "target_met",
+            "target_exceedances",
+            "dl_uncertain_items",
+            "nuclide_analysis",
+            "standard",
+        )
+    )
 
 
 def classify_values(
@@ -154,8 +189,17 @@ def classify_values(
 ) -> dict[str, object]:
     """The :func:`classify` row for one sample ``{item: value}`` (units per item optional)."""
     units = units or {}
-    frame = pl.DataFrame({"site": ["-"] * len(values), "time": ["-"] * len(values), "parameter": list(values),
-                          "value": [float(v) for v in values.values()], "unit": [units.get(k, "") for k in values]})
-    sites = pl.DataFrame({"site": ["-"], "target_class": [None if target_class is None else str(target_class)]},
-                         schema={"site": pl.String, "target_class": pl.String})
+    frame = pl.DataFrame(
+        {
+            "site": ["-"] * len(values),
+            "time": ["-"] * len(values),
+            "parameter": list(values),
+            "value": [float(v) for v in values.values()],
+            "unit": [units.get(k, "") for k in values],
+        }
+    )
+    sites = pl.DataFrame(
+        {"site": ["-"], "target_class": [None if target_class is None else str(target_class)]},
+        schema={"site": pl.String, "target_class": pl.String},
+    )
     return classify(frame, sites).row(0, named=True)

@@ -238,9 +238,7 @@ def _one_value_per_group(frame: pl.DataFrame, by: list[str]) -> bool:
     return bool((counts["__rows"] == counts["__distinct"]).all())
 
 
-def period_means(
-    frame: pl.DataFrame, by: list[str], *, nondetect: str = "half", sig_digits: int = 10
-) -> pl.DataFrame:
+def period_means(frame: pl.DataFrame, by: list[str], *, nondetect: str = "half", sig_digits: int = 10) -> pl.DataFrame:
     """Arithmetic mean of ``value`` per group *by* (环办〔2011〕22号 §R2.2: average, then classify).
 
     Non-detects (``below_dl``) enter the mean as half their detection limit (``nondetect="half"``,
@@ -256,9 +254,11 @@ def period_means(
     if len(by) > 1 and _one_value_per_group(valid, by):
         return valid.select(*by, "value", "below_dl", pl.lit(1, pl.UInt32).alias("n"))
     if not valid["below_dl"].any():
-        out = valid.group_by(by).agg(
-            pl.col("value").mean().alias("__mean"), pl.len().alias("n")
-        ).with_columns(pl.lit(None, pl.Float64).alias("__dl"), pl.lit(False).alias("below_dl"))
+        out = (
+            valid.group_by(by)
+            .agg(pl.col("value").mean().alias("__mean"), pl.len().alias("n"))
+            .with_columns(pl.lit(None, pl.Float64).alias("__dl"), pl.lit(False).alias("below_dl"))
+        )
     else:
         used = pl.when(pl.col("below_dl")).then(pl.col("value") * factor).otherwise(pl.col("value"))
         out = valid.group_by(by).agg(
@@ -364,7 +364,9 @@ def class_expr(n_classes: int) -> pl.Expr:
     return expr.otherwise(n_classes + 1).cast(pl.Int8)
 
 
-def classify_items(values: pl.DataFrame, bounds: pl.DataFrame, n_classes: int, on: list[str] | None = None) -> pl.DataFrame:
+def classify_items(
+    values: pl.DataFrame, bounds: pl.DataFrame, n_classes: int, on: list[str] | None = None
+) -> pl.DataFrame:
     """Join *values* (``key, value, below_dl``, …) to *bounds* and add ``class`` (see :func:`class_expr`).
 
     ``dl_uncertain`` is true when the value is a detection limit and the class it gives is worse than
@@ -386,8 +388,23 @@ def multiple_over(limit: pl.Expr) -> pl.Expr:
     )
 
 
-_CLASS_WORDS = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5, "I": 1, "II": 2, "III": 3, "IV": 4, "V": 5,
-                "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_CLASS_WORDS = {
+    "Ⅰ": 1,
+    "Ⅱ": 2,
+    "Ⅲ": 3,
+    "Ⅳ": 4,
+    "Ⅴ": 5,
+    "I": 1,
+    "II": 2,
+    "III": 3,
+    "IV": 4,
+    "V": 5,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+}
 
 
 def parse_class(text: object, n_max: int, standard: str) -> int | None:
@@ -411,7 +428,9 @@ def add_targets(items: pl.DataFrame, sites: pl.DataFrame | None, n_max: int, sta
     *items* must still carry the bound columns ``up_1…``; sites without a target get nulls.
     """
     if sites is None or "target_class" not in sites.columns:
-        return items.with_columns(pl.lit(None, pl.Int8).alias("target_class"), pl.lit(None, pl.Float64).alias("multiple_target"))
+        return items.with_columns(
+            pl.lit(None, pl.Int8).alias("target_class"), pl.lit(None, pl.Float64).alias("multiple_target")
+        )
     targets = sites.select(pl.col("site").cast(pl.String), "target_class").unique("site", keep="first")
     if targets.schema["target_class"] != pl.Int8:
         parsed = [parse_class(v, n_max, standard) for v in targets["target_class"].to_list()]
@@ -427,14 +446,21 @@ def target_columns(labels: tuple[str, ...], digits: int) -> list[pl.Expr]:
     ``multiple_target`` and ``__cn`` (sorted in table order): ``target_class`` (label), ``target_met``
     (worst class ≤ target) and ``target_exceedances`` (items worse than the target, multiple over its limit)."""
     worse = pl.col("class") > pl.col("target_class")
-    text = pl.when(pl.col("multiple_target").is_null()).then(pl.col("__cn")).otherwise(
-        pl.col("__cn") + "(" + fmt_multiple_expr(pl.col("multiple_target"), digits) + ")")
+    text = (
+        pl.when(pl.col("multiple_target").is_null())
+        .then(pl.col("__cn"))
+        .otherwise(pl.col("__cn") + "(" + fmt_multiple_expr(pl.col("multiple_target"), digits) + ")")
+    )
     score = -(pl.col("class").cast(pl.Float64) * 1e9 + pl.col("multiple_target").fill_null(-1.0))
     return [
-        pl.col("target_class").first().replace_strict(dict(enumerate(labels, 1)), default=None, return_dtype=pl.String)
+        pl.col("target_class")
+        .first()
+        .replace_strict(dict(enumerate(labels, 1)), default=None, return_dtype=pl.String)
         .alias("target_class"),
-        pl.when(pl.col("target_class").first().is_null()).then(None)
-        .otherwise(pl.col("class").max() <= pl.col("target_class").first()).alias("target_met"),
+        pl.when(pl.col("target_class").first().is_null())
+        .then(None)
+        .otherwise(pl.col("class").max() <= pl.col("target_class").first())
+        .alias("target_met"),
         text.filter(worse).sort_by(score.filter(worse), maintain_order=True).str.join("、").alias("target_exceedances"),
     ]
 

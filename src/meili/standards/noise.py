@@ -30,7 +30,11 @@ RAIL_4B_FROM = dt.date(2011, 1, 1)
 def limits() -> dict[str, tuple[float, float, float]]:
     """GB 3096-2008 表1: zone → (day Leq, night Leq, night Lmax) limits in dB(A), incl. the §5.3 row."""
     return {
-        r["zone_class"]: (float(r["day_leq_limit_dBA"]), float(r["night_leq_limit_dBA"]), float(r["night_lmax_limit_dBA"]))
+        r["zone_class"]: (
+            float(r["day_leq_limit_dBA"]),
+            float(r["night_leq_limit_dBA"]),
+            float(r["night_lmax_limit_dBA"]),
+        )
         for r in read_table_text("gb3096.csv")
     }
 
@@ -47,7 +51,9 @@ def zone(text: object, rail_approved: dt.date | str | None = None) -> str:
     if raw not in ZONES:
         raise ValueError(f"unknown functional zone class {text!r}; expected one of 0, 1, 2, 3, 4a, 4b")
     if raw == "4b" and rail_approved:
-        approved = rail_approved if isinstance(rail_approved, dt.date) else dt.date.fromisoformat(str(rail_approved)[:10])
+        approved = (
+            rail_approved if isinstance(rail_approved, dt.date) else dt.date.fromisoformat(str(rail_approved)[:10])
+        )
         if approved < RAIL_4B_FROM:
             return "4b_existing_rail_background"
     return raw
@@ -84,7 +90,9 @@ def period_levels(
         start = start - pl.duration(hours=1)
     hour = start.dt.hour()
     is_day = (hour >= day_start) & (hour < night_start)
-    date = pl.when(is_day | (hour >= night_start)).then(start.dt.date()).otherwise((start - pl.duration(days=1)).dt.date())
+    date = (
+        pl.when(is_day | (hour >= night_start)).then(start.dt.date()).otherwise((start - pl.duration(days=1)).dt.date())
+    )
     power = (10.0 ** (0.1 * pl.col("leq"))).alias("__p")
     frame = hourly.filter(pl.col("leq").is_not_null()).with_columns(
         pl.col("site").cast(pl.String), is_day.alias("__day"), date.alias("date"), power
@@ -98,9 +106,11 @@ def period_levels(
     day_hours = night_start - day_start
     ld, ln = 10 * pl.col("__pd").log10(), 10 * pl.col("__pn").log10()
     both = 10 * ((day_hours * pl.col("__pd") + (24 - day_hours) * pl.col("__pn") * 10.0) / 24).log10()
-    return out.with_columns(ld.alias("ld"), ln.alias("ln"), both.alias("ldn")).select(
-        "site", "date", "ld", "ln", "ldn", "day_hours", "night_hours"
-    ).sort("site", "date")
+    return (
+        out.with_columns(ld.alias("ld"), ln.alias("ln"), both.alias("ldn"))
+        .select("site", "date", "ld", "ln", "ldn", "day_hours", "night_hours")
+        .sort("site", "date")
+    )
 
 
 def assess_value(zone_class: str, period: str, level: float) -> tuple[bool, float]:
@@ -138,7 +148,11 @@ def assess(levels: pl.DataFrame, *, digits: int = 1) -> pl.DataFrame:
         over = (pl.col(level) - lim).map_elements(lambda x: round_half_up(x, digits), return_dtype=pl.Float64)
         out += [
             pl.when(pl.col(level).is_null()).then(None).otherwise(pl.col(level) <= lim).alias(f"{limit}_met"),
-            pl.when(pl.col(level) > lim).then(over).when(pl.col(level).is_not_null()).then(0.0).alias(f"{limit}_exceed"),
+            pl.when(pl.col(level) > lim)
+            .then(over)
+            .when(pl.col(level).is_not_null())
+            .then(0.0)
+            .alias(f"{limit}_exceed"),
         ]
     return frame.with_columns(*out, pl.lit(STANDARD).alias("standard"))
 
@@ -169,10 +183,19 @@ def compliance_rates(assessed: pl.DataFrame, *, by: str | None = "zone_class", d
         return None if points == 0 else round_half_up(100 * met / points, digits)
 
     out = out.with_columns(
-        pl.struct("day_met_points", "day_points").map_elements(
-            lambda s: _rate(s["day_met_points"], s["day_points"]), return_dtype=pl.Float64).alias("day_rate"),
-        pl.struct("night_met_points", "night_points").map_elements(
-            lambda s: _rate(s["night_met_points"], s["night_points"]), return_dtype=pl.Float64).alias("night_rate"),
+        pl.struct("day_met_points", "day_points")
+        .map_elements(lambda s: _rate(s["day_met_points"], s["day_points"]), return_dtype=pl.Float64)
+        .alias("day_rate"),
+        pl.struct("night_met_points", "night_points")
+        .map_elements(lambda s: _rate(s["night_met_points"], s["night_points"]), return_dtype=pl.Float64)
+        .alias("night_rate"),
     )
-    cols = ([by] if by else []) + ["day_points", "day_met_points", "day_rate", "night_points", "night_met_points", "night_rate"]
+    cols = ([by] if by else []) + [
+        "day_points",
+        "day_met_points",
+        "day_rate",
+        "night_points",
+        "night_met_points",
+        "night_rate",
+    ]
     return out.select(cols)

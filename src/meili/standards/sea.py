@@ -17,13 +17,13 @@ from meili.standards.media import (
     Bounds,
     Item,
     ItemRegistry,
+    add_targets,
     bounds_frame,
     classify_items,
     normalise,
     parse_number_or_none,
     period_means,
     period_text,
-    add_targets,
     read_table_text,
     target_columns,
     with_period,
@@ -103,8 +103,9 @@ def item_classes(
     frame = with_period(_with_din(frame), period)
     means = period_means(frame, ["site", "period", "key"], nondetect=nondetect)
     out = add_targets(classify_items(means, limits(), N_CLASSES), sites, N_CLASSES, STANDARD)
-    return out.select("site", "period", "key", "value", "below_dl", "n", "class", "dl_uncertain", "target_class",
-                      "multiple_target")
+    return out.select(
+        "site", "period", "key", "value", "below_dl", "n", "class", "dl_uncertain", "target_class", "multiple_target"
+    )
 
 
 def classify(
@@ -127,25 +128,50 @@ def classify(
     order = {k: i for i, k in enumerate(reg.items)}
     items = items.with_columns(
         pl.col("key").replace_strict(order, return_dtype=pl.Int32).alias("__order"),
-        pl.col("key").replace_strict({k: i.short_cn for k, i in reg.items.items()}, return_dtype=pl.String).alias("__cn"),
+        pl.col("key")
+        .replace_strict({k: i.short_cn for k, i in reg.items.items()}, return_dtype=pl.String)
+        .alias("__cn"),
     ).sort("__order")
     worst = items.with_columns(pl.col("class").max().over("site", "period").alias("__worst"))
     out = worst.group_by("site", "period", maintain_order=True).agg(
         pl.len().alias("n_items"),
         pl.col("__worst").first().alias("class"),
-        pl.col("key").filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1)).str.join(",")
+        pl.col("key")
+        .filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1))
+        .str.join(",")
         .alias("deciding_items"),
-        pl.col("__cn").filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1)).str.join("、")
+        pl.col("__cn")
+        .filter((pl.col("class") == pl.col("__worst")) & (pl.col("__worst") > 1))
+        .str.join("、")
         .alias("deciding_items_cn"),
         pl.col("key").filter(pl.col("dl_uncertain")).str.join(",").alias("dl_uncertain_items"),
         *target_columns(CLASS_LABELS, digits),
     )
-    return period_text(out.sort("site", "period")).with_columns(
-        pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String).alias("class_label"),
-        (pl.col("class") <= 2).alias("good"),
-        pl.lit(STANDARD).alias("standard"),
-    ).select("site", "period", "n_items", "class", "class_label", "good", "deciding_items", "deciding_items_cn",
-             "target_class", "target_met", "target_exceedances", "dl_uncertain_items", "standard")
+    return (
+        period_text(out.sort("site", "period"))
+        .with_columns(
+            pl.col("class")
+            .replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String)
+            .alias("class_label"),
+            (pl.col("class") <= 2).alias("good"),
+            pl.lit(STANDARD).alias("standard"),
+        )
+        .select(
+            "site",
+            "period",
+            "n_items",
+            "class",
+            "class_label",
+            "good",
+            "deciding_items",
+            "deciding_items_cn",
+            "target_class",
+            "target_met",
+            "target_exceedances",
+            "dl_uncertain_items",
+            "standard",
+        )
+    )
 
 
 def good_share(classes: pl.DataFrame, areas: pl.DataFrame | None = None, *, by: str | None = None) -> pl.DataFrame:
@@ -162,8 +188,11 @@ def good_share(classes: pl.DataFrame, areas: pl.DataFrame | None = None, *, by: 
     keys = ["period"]
     if areas is not None:
         cols = ["site", "area"] + ([by] if by else [])
-        frame = frame.join(areas.select(cols).with_columns(pl.col("site").cast(pl.String), pl.col("area").cast(pl.Float64)),
-                           on="site", how="left")
+        frame = frame.join(
+            areas.select(cols).with_columns(pl.col("site").cast(pl.String), pl.col("area").cast(pl.Float64)),
+            on="site",
+            how="left",
+        )
     if by:
         keys = [by, "period"]
     aggs = [
@@ -202,8 +231,16 @@ def area_level(share_class1: float, share_good: float, share_worse_iv: float) ->
 
 def classify_values(values: dict[str, float], target_class: int | str | None = None) -> dict[str, object]:
     """The :func:`classify` row for one sample given as ``{item: value}`` in the standard's units."""
-    frame = pl.DataFrame({"site": ["-"] * len(values), "time": ["-"] * len(values),
-                          "parameter": list(values), "value": [float(v) for v in values.values()]})
-    sites = pl.DataFrame({"site": ["-"], "target_class": [None if target_class is None else str(target_class)]},
-                         schema={"site": pl.String, "target_class": pl.String})
+    frame = pl.DataFrame(
+        {
+            "site": ["-"] * len(values),
+            "time": ["-"] * len(values),
+            "parameter": list(values),
+            "value": [float(v) for v in values.values()],
+        }
+    )
+    sites = pl.DataFrame(
+        {"site": ["-"], "target_class": [None if target_class is None else str(target_class)]},
+        schema={"site": pl.String, "target_class": pl.String},
+    )
     return classify(frame, sites).row(0, named=True)

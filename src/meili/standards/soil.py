@@ -22,16 +22,36 @@ PH_BANDS = ("ph_le_5_5", "ph_5_5_to_6_5", "ph_6_5_to_7_5", "ph_gt_7_5")
 #: the items with intervention values (GB 15618 表3)
 FIVE_METALS = ("cd", "hg", "as", "pb", "cr")
 LAND_USES = ("paddy", "dryland", "orchard", "other", "rotation")
-_LAND_ALIASES = {"水田": "paddy", "旱地": "dryland", "果园": "orchard", "其他": "other", "水旱轮作": "rotation",
-                 "菜地": "other", "vegetable": "other", "upland": "dryland"}
+_LAND_ALIASES = {
+    "水田": "paddy",
+    "旱地": "dryland",
+    "果园": "orchard",
+    "其他": "other",
+    "水旱轮作": "rotation",
+    "菜地": "other",
+    "vegetable": "other",
+    "upland": "dryland",
+}
 #: result of one item (GB 15618 §6; GB 36600 §5.3)
 BELOW_SCREENING, ABOVE_SCREENING, ABOVE_INTERVENTION = "≤筛选值", "＞筛选值", "＞管制值"
 CATEGORIES = ("优先保护类", "安全利用类", "严格管控类")
 #: GB 36600 表1/表2 注①: above screening but not above the local background → not managed as contaminated
 BACKGROUND_ITEMS = ("arsenic", "cobalt", "vanadium")
-_SYMBOLS = {"arsenic": "As", "cadmium": "Cd", "hexavalent_chromium": "Cr6", "copper": "Cu", "lead": "Pb",
-            "mercury": "Hg", "nickel": "Ni", "antimony": "Sb", "beryllium": "Be", "cobalt": "Co",
-            "vanadium": "V", "cyanide": "CN", "methylmercury": "MeHg"}
+_SYMBOLS = {
+    "arsenic": "As",
+    "cadmium": "Cd",
+    "hexavalent_chromium": "Cr6",
+    "copper": "Cu",
+    "lead": "Pb",
+    "mercury": "Hg",
+    "nickel": "Ni",
+    "antimony": "Sb",
+    "beryllium": "Be",
+    "cobalt": "Co",
+    "vanadium": "V",
+    "cyanide": "CN",
+    "methylmercury": "MeHg",
+}
 
 
 def land_use(text: str) -> str:
@@ -39,7 +59,9 @@ def land_use(text: str) -> str:
     raw = str(text).strip()
     value = _LAND_ALIASES.get(raw, raw.lower())
     if value not in LAND_USES:
-        raise ValueError(f"unknown farmland use {text!r}; expected one of {', '.join(LAND_USES)} or 水田/旱地/果园/水旱轮作")
+        raise ValueError(
+            f"unknown farmland use {text!r}; expected one of {', '.join(LAND_USES)} or 水田/旱地/果园/水旱轮作"
+        )
     return value
 
 
@@ -79,7 +101,9 @@ def farmland_values(key: str, ph: float, use: str) -> tuple[float, float | None]
     """
     use = land_use(use)
     band = PH_BANDS[ph_band(ph) - 1]
-    screening = {r["land_use"]: float(r[band]) for r in _farm_rows() if r["key"] == key and r["value_type"] == "screening"}
+    screening = {
+        r["land_use"]: float(r[band]) for r in _farm_rows() if r["key"] == key and r["value_type"] == "screening"
+    }
     if not screening:
         raise KeyError(key)
     if "all" in screening:
@@ -114,7 +138,9 @@ def farmland_items(samples: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
         missing = frame.filter(pl.col("ph").is_null() | pl.col("land_use").is_null())["site"][0]
         raise ValueError(f"point {missing!r} needs ph and land_use")
     rows = []
-    for site, key, value, ph, use in frame.select("site", "key", "value", pl.col("ph").cast(pl.Float64), "land_use").iter_rows():
+    for site, key, value, ph, use in frame.select(
+        "site", "key", "value", pl.col("ph").cast(pl.Float64), "land_use"
+    ).iter_rows():
         screening, intervention = farmland_values(key, ph, use)
         if intervention is not None and value > intervention:
             result = ABOVE_INTERVENTION
@@ -122,11 +148,32 @@ def farmland_items(samples: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
             result = ABOVE_SCREENING
         else:
             result = BELOW_SCREENING
-        rows.append((site, key, value, ph_band(ph), land_use(use), screening, intervention, value / screening,
-                     None if intervention is None else value / intervention, result))
-    schema = {"site": pl.String, "key": pl.String, "value": pl.Float64, "ph_band": pl.Int8, "land_use": pl.String,
-              "screening": pl.Float64, "intervention": pl.Float64, "p_screening": pl.Float64,
-              "p_intervention": pl.Float64, "result": pl.String}
+        rows.append(
+            (
+                site,
+                key,
+                value,
+                ph_band(ph),
+                land_use(use),
+                screening,
+                intervention,
+                value / screening,
+                None if intervention is None else value / intervention,
+                result,
+            )
+        )
+    schema = {
+        "site": pl.String,
+        "key": pl.String,
+        "value": pl.Float64,
+        "ph_band": pl.Int8,
+        "land_use": pl.String,
+        "screening": pl.Float64,
+        "intervention": pl.Float64,
+        "p_screening": pl.Float64,
+        "p_intervention": pl.Float64,
+        "result": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -145,25 +192,49 @@ def farmland(samples: pl.DataFrame, points: pl.DataFrame, *, category_items: str
     items = farmland_items(samples, points)
     counted = pl.col("key").is_in(list(FIVE_METALS)) if category_items == "five_metals" else pl.lit(True)
     items = items.with_columns(counted.alias("__counted"))
-    out = items.sort("p_screening", descending=True).group_by("site", maintain_order=True).agg(
-        pl.col("ph_band").first(),
-        pl.col("land_use").first(),
-        (pl.col("__counted") & (pl.col("result") == ABOVE_INTERVENTION)).any().alias("__strict"),
-        (pl.col("__counted") & (pl.col("result") != BELOW_SCREENING)).any().alias("__safe"),
-        pl.col("key").first().alias("driver"),
-        pl.col("p_screening").first().alias("max_p_screening"),
-        pl.col("key").filter(pl.col("result") != BELOW_SCREENING).str.join(",").alias("above_screening"),
-        pl.col("key").filter(pl.col("result") == ABOVE_INTERVENTION).str.join(",").alias("above_intervention"),
-        pl.col("key").filter(~pl.col("__counted") & (pl.col("result") != BELOW_SCREENING)).str.join(",").alias("__flag"),
+    out = (
+        items.sort("p_screening", descending=True)
+        .group_by("site", maintain_order=True)
+        .agg(
+            pl.col("ph_band").first(),
+            pl.col("land_use").first(),
+            (pl.col("__counted") & (pl.col("result") == ABOVE_INTERVENTION)).any().alias("__strict"),
+            (pl.col("__counted") & (pl.col("result") != BELOW_SCREENING)).any().alias("__safe"),
+            pl.col("key").first().alias("driver"),
+            pl.col("p_screening").first().alias("max_p_screening"),
+            pl.col("key").filter(pl.col("result") != BELOW_SCREENING).str.join(",").alias("above_screening"),
+            pl.col("key").filter(pl.col("result") == ABOVE_INTERVENTION).str.join(",").alias("above_intervention"),
+            pl.col("key")
+            .filter(~pl.col("__counted") & (pl.col("result") != BELOW_SCREENING))
+            .str.join(",")
+            .alias("__flag"),
+        )
     )
-    category = pl.when(pl.col("__strict")).then(pl.lit(CATEGORIES[2])).when(pl.col("__safe")).then(
-        pl.lit(CATEGORIES[1])).otherwise(pl.lit(CATEGORIES[0]))
+    category = (
+        pl.when(pl.col("__strict"))
+        .then(pl.lit(CATEGORIES[2]))
+        .when(pl.col("__safe"))
+        .then(pl.lit(CATEGORIES[1]))
+        .otherwise(pl.lit(CATEGORIES[0]))
+    )
     flags = pl.when(pl.col("__flag") != "").then(pl.col("__flag") + " 超筛选值（需加强监测）").otherwise(pl.lit(""))
     order = points.select(pl.col("site").cast(pl.String)).join(out.select("site"), on="site", how="semi")
-    return order.join(out, on="site", how="left").with_columns(
-        category.alias("category"), flags.alias("flags"), pl.lit(FARMLAND_STANDARD).alias("standard")
-    ).select("site", "ph_band", "land_use", "category", "driver", "max_p_screening", "above_screening",
-             "above_intervention", "flags", "standard")
+    return (
+        order.join(out, on="site", how="left")
+        .with_columns(category.alias("category"), flags.alias("flags"), pl.lit(FARMLAND_STANDARD).alias("standard"))
+        .select(
+            "site",
+            "ph_band",
+            "land_use",
+            "category",
+            "driver",
+            "max_p_screening",
+            "above_screening",
+            "above_intervention",
+            "flags",
+            "standard",
+        )
+    )
 
 
 # --------------------------------------------------------------------------------- construction land
@@ -178,7 +249,10 @@ def construction_limits() -> pl.DataFrame:
             "key": [r["key"] for r in rows],
             "table": [int(r["table"]) for r in rows],
             "cas": [r["cas"] for r in rows],
-            **{c: [float(r[c]) for r in rows] for c in ("screen_class1", "screen_class2", "interv_class1", "interv_class2")},
+            **{
+                c: [float(r[c]) for r in rows]
+                for c in ("screen_class1", "screen_class2", "interv_class1", "interv_class2")
+            },
         }
     )
 
@@ -235,11 +309,34 @@ def construction_items(samples: pl.DataFrame, points: pl.DataFrame) -> pl.DataFr
                 result, note = BELOW_SCREENING, "不超过背景值，不纳入污染地块管理"
             else:
                 note = "超筛选值：如不超过当地背景值则不纳入污染地块管理"
-        rows.append((r["site"], r["key"], value, cls, screening, intervention, value / screening,
-                     value / intervention, max(0.0, (value - screening) / screening), result, note))
-    schema = {"site": pl.String, "key": pl.String, "value": pl.Float64, "land_class": pl.Int8,
-              "screening": pl.Float64, "intervention": pl.Float64, "p_screening": pl.Float64,
-              "p_intervention": pl.Float64, "multiple": pl.Float64, "result": pl.String, "note": pl.String}
+        rows.append(
+            (
+                r["site"],
+                r["key"],
+                value,
+                cls,
+                screening,
+                intervention,
+                value / screening,
+                value / intervention,
+                max(0.0, (value - screening) / screening),
+                result,
+                note,
+            )
+        )
+    schema = {
+        "site": pl.String,
+        "key": pl.String,
+        "value": pl.Float64,
+        "land_class": pl.Int8,
+        "screening": pl.Float64,
+        "intervention": pl.Float64,
+        "p_screening": pl.Float64,
+        "p_intervention": pl.Float64,
+        "multiple": pl.Float64,
+        "result": pl.String,
+        "note": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -251,23 +348,45 @@ def construction(samples: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
     max_p_screening, above_screening, above_intervention, notes, standard``.
     """
     items = construction_items(samples, points)
-    rank = pl.col("result").replace_strict({BELOW_SCREENING: 0, ABOVE_SCREENING: 1, ABOVE_INTERVENTION: 2},
-                                           return_dtype=pl.Int8)
-    out = items.with_columns(rank.alias("__rank")).sort(["__rank", "p_screening"], descending=True).group_by(
-        "site", maintain_order=True).agg(
-        pl.col("land_class").first(),
-        pl.col("result").first(),
-        pl.col("key").first().alias("driver"),
-        pl.col("p_screening").max().alias("max_p_screening"),
-        pl.col("key").filter(pl.col("__rank") >= 1).str.join(",").alias("above_screening"),
-        pl.col("key").filter(pl.col("__rank") == 2).str.join(",").alias("above_intervention"),
-        pl.col("note").filter(pl.col("note") != "").str.join("; ").alias("notes"),
+    rank = pl.col("result").replace_strict(
+        {BELOW_SCREENING: 0, ABOVE_SCREENING: 1, ABOVE_INTERVENTION: 2}, return_dtype=pl.Int8
+    )
+    out = (
+        items.with_columns(rank.alias("__rank"))
+        .sort(["__rank", "p_screening"], descending=True)
+        .group_by("site", maintain_order=True)
+        .agg(
+            pl.col("land_class").first(),
+            pl.col("result").first(),
+            pl.col("key").first().alias("driver"),
+            pl.col("p_screening").max().alias("max_p_screening"),
+            pl.col("key").filter(pl.col("__rank") >= 1).str.join(",").alias("above_screening"),
+            pl.col("key").filter(pl.col("__rank") == 2).str.join(",").alias("above_intervention"),
+            pl.col("note").filter(pl.col("note") != "").str.join("; ").alias("notes"),
+        )
     )
     conclusion = pl.col("result").replace_strict(
-        {BELOW_SCREENING: "风险一般可以忽略", ABOVE_SCREENING: "可能存在风险，应开展详细调查和风险评估",
-         ABOVE_INTERVENTION: "通常存在不可接受风险，应当采取风险管控或修复措施"}, return_dtype=pl.String)
+        {
+            BELOW_SCREENING: "风险一般可以忽略",
+            ABOVE_SCREENING: "可能存在风险，应开展详细调查和风险评估",
+            ABOVE_INTERVENTION: "通常存在不可接受风险，应当采取风险管控或修复措施",
+        },
+        return_dtype=pl.String,
+    )
     order = points.select(pl.col("site").cast(pl.String)).join(out.select("site"), on="site", how="semi")
-    return order.join(out, on="site", how="left").with_columns(
-        conclusion.alias("conclusion"), pl.lit(CONSTRUCTION_STANDARD).alias("standard")
-    ).select("site", "land_class", "result", "conclusion", "driver", "max_p_screening", "above_screening",
-             "above_intervention", "notes", "standard")
+    return (
+        order.join(out, on="site", how="left")
+        .with_columns(conclusion.alias("conclusion"), pl.lit(CONSTRUCTION_STANDARD).alias("standard"))
+        .select(
+            "site",
+            "land_class",
+            "result",
+            "conclusion",
+            "driver",
+            "max_p_screening",
+            "above_screening",
+            "above_intervention",
+            "notes",
+            "standard",
+        )
+    )

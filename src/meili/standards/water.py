@@ -47,10 +47,19 @@ ALWAYS_LISTED = ("hg", "cd", "cr6", "pb", "cn")
 LAKE_TYPES = ("lake", "reservoir", "湖泊", "水库", "湖库")
 
 _ALIASES = {
-    "do": ("DO",), "codmn": ("CODMn", "高锰酸盐指数"), "cod": ("COD", "CODCr"), "bod5": ("BOD5", "BOD"),
-    "nh3n": ("NH3-N", "氨氮", "NH3N"), "tp": ("TP", "总磷"), "tn": ("TN", "总氮"), "wt": ("水温",),
-    "fcoli": ("粪大肠菌群",), "f": ("氟化物",), "cr6": ("六价铬", "Cr6+", "Cr(VI)"),
-    "chla": ("叶绿素a", "Chl-a", "chlorophyll a"), "sd": ("透明度", "SD", "transparency"),
+    "do": ("DO",),
+    "codmn": ("CODMn", "高锰酸盐指数"),
+    "cod": ("COD", "CODCr"),
+    "bod5": ("BOD5", "BOD"),
+    "nh3n": ("NH3-N", "氨氮", "NH3N"),
+    "tp": ("TP", "总磷"),
+    "tn": ("TN", "总氮"),
+    "wt": ("水温",),
+    "fcoli": ("粪大肠菌群",),
+    "f": ("氟化物",),
+    "cr6": ("六价铬", "Cr6+", "Cr(VI)"),
+    "chla": ("叶绿素a", "Chl-a", "chlorophyll a"),
+    "sd": ("透明度", "SD", "transparency"),
 }
 
 
@@ -89,11 +98,11 @@ def _table() -> tuple[dict[str, dict[str, str]], pl.DataFrame, pl.DataFrame]:
             bounds.append(Bounds(key, "range", tuple(h for _, h in lo_hi), tuple(lo for lo, _ in lo_hi)))
     frame = bounds_frame(bounds, N_CLASSES)
     river = frame.filter(~pl.col("key").str.ends_with("@lake"))
-    lake_rows = frame.filter(pl.col("key").str.ends_with("@lake")).with_columns(
-        pl.col("key").str.replace("@lake", "")
-    )
+    lake_rows = frame.filter(pl.col("key").str.ends_with("@lake")).with_columns(pl.col("key").str.replace("@lake", ""))
     lake = pl.concat([river.filter(~pl.col("key").is_in(lake_rows["key"].to_list())), lake_rows])
-    both = pl.concat([river.with_columns(pl.lit(False).alias("is_lake")), lake.with_columns(pl.lit(True).alias("is_lake"))])
+    both = pl.concat(
+        [river.with_columns(pl.lit(False).alias("is_lake")), lake.with_columns(pl.lit(True).alias("is_lake"))]
+    )
     meta = pl.DataFrame(
         {
             "key": list(rows),
@@ -132,7 +141,9 @@ def _sites(samples: pl.DataFrame, sites: pl.DataFrame | None) -> pl.DataFrame:
     ids = samples.select(pl.col("site").cast(pl.String)).unique()
     if sites is None:
         sites = ids
-    sites = sites.select([c for c in ("site", "type", "target_class") if c in sites.columns]).unique("site", keep="first")
+    sites = sites.select([c for c in ("site", "type", "target_class") if c in sites.columns]).unique(
+        "site", keep="first"
+    )
     sites = sites.with_columns(pl.col("site").cast(pl.String))
     for column, dtype in (("type", pl.String), ("target_class", pl.Int8)):
         if column not in sites.columns:
@@ -175,32 +186,57 @@ def item_classes(
     out = classify_items(means, limits(), N_CLASSES, on=["key", "is_lake"])
     if do_saturation and (out["key"] == "do_sat").any():
         saturation = out.filter(pl.col("key") == "do_sat").select("site", "period", pl.col("value").alias("__sat"))
-        out = out.join(saturation, on=["site", "period"], how="left").with_columns(
-            pl.when((pl.col("key") == "do") & (pl.col("__sat") >= 90)).then(pl.lit(1, pl.Int8))
-            .otherwise(pl.col("class")).alias("class")
-        ).drop("__sat")
+        out = (
+            out.join(saturation, on=["site", "period"], how="left")
+            .with_columns(
+                pl.when((pl.col("key") == "do") & (pl.col("__sat") >= 90))
+                .then(pl.lit(1, pl.Int8))
+                .otherwise(pl.col("class"))
+                .alias("class")
+            )
+            .drop("__sat")
+        )
     out = out.join(supplementary_limits(), on="key", how="left")
     target_limit = pl.coalesce([pl.when(pl.col("target_class") == k).then(pl.col(f"up_{k}")) for k in range(1, 6)])
     out = out.with_columns(
         pl.col("in_class").fill_null(False),
         multiple_over(pl.col("up_3")).alias("multiple_iii"),
         multiple_over(target_limit).alias("multiple_target"),
-        pl.when(pl.col("single_limit").is_not_null()).then(pl.col("value") <= pl.col("single_limit")).alias("single_met"),
+        pl.when(pl.col("single_limit").is_not_null())
+        .then(pl.col("value") <= pl.col("single_limit"))
+        .alias("single_met"),
         pl.when(pl.col("single_limit").is_not_null() & (pl.col("value") > pl.col("single_limit")))
         .then((pl.col("value") - pl.col("single_limit")) / pl.col("single_limit"))
         .alias("single_multiple"),
     )
     return out.select(
-        "site", "period", "key", "value", "below_dl", "n", "is_lake", "target_class", "direction", "in_class",
-        "class", "multiple_iii", "multiple_target", "single_limit", "single_met", "single_multiple", "dl_uncertain",
+        "site",
+        "period",
+        "key",
+        "value",
+        "below_dl",
+        "n",
+        "is_lake",
+        "target_class",
+        "direction",
+        "in_class",
+        "class",
+        "multiple_iii",
+        "multiple_target",
+        "single_limit",
+        "single_met",
+        "single_multiple",
+        "dl_uncertain",
     )
 
 
 def _names() -> pl.DataFrame:
     reg = registry()
     order = {k: i for i, k in enumerate(reg.items)}
-    return reg.names().select("key", "short_cn").with_columns(
-        pl.col("key").replace_strict(order, return_dtype=pl.Int32).alias("__order")
+    return (
+        reg.names()
+        .select("key", "short_cn")
+        .with_columns(pl.col("key").replace_strict(order, return_dtype=pl.Int32).alias("__order"))
     )
 
 
@@ -215,7 +251,9 @@ def _with_names(items: pl.DataFrame) -> pl.DataFrame:
 
 
 def _joined(labels: pl.Expr, multiples: pl.Expr, digits: int) -> pl.Expr:
-    return pl.when(multiples.is_null()).then(labels).otherwise(labels + "(" + fmt_multiple_expr(multiples, digits) + ")")
+    return (
+        pl.when(multiples.is_null()).then(labels).otherwise(labels + "(" + fmt_multiple_expr(multiples, digits) + ")")
+    )
 
 
 def summarise(
@@ -264,7 +302,10 @@ def summarise(
         over.filter((pl.col("__rank") < top) | pl.col("key").is_in(list(always_listed)))
         .with_columns(_joined(pl.col("short_cn"), pl.col("multiple_iii"), digits).alias("__text"))
         .group_by("site", "period")
-        .agg(pl.col("key").str.join(",").alias("main_pollutant_keys"), pl.col("__text").str.join("、").alias("main_pollutants"))
+        .agg(
+            pl.col("key").str.join(",").alias("main_pollutant_keys"),
+            pl.col("__text").str.join("、").alias("main_pollutants"),
+        )
     )
     target = (
         worst.filter(pl.col("target_class").is_not_null() & (pl.col("class") > pl.col("target_class")))
@@ -277,8 +318,11 @@ def summarise(
         it.filter(~pl.col("in_class") & pl.col("class").is_not_null())
         .sort("__order")
         .with_columns(
-            (pl.col("short_cn") + " " + pl.col("class").replace_strict(
-                dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String)).alias("__text")
+            (
+                pl.col("short_cn")
+                + " "
+                + pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), return_dtype=pl.String)
+            ).alias("__text")
         )
         .group_by("site", "period")
         .agg(pl.col("__text").str.join("、").alias("reference_classes"))
@@ -311,22 +355,52 @@ def summarise(
         pl.col("class").replace_strict(dict(enumerate(LEVELS, 1)), default=None, return_dtype=pl.String).alias("level"),
         pl.when(pl.col("is_lake")).then(pl.lit("lake")).otherwise(pl.lit("river")).alias("water_type"),
         pl.col("target_class").replace_strict(labels, default=None, return_dtype=pl.String).alias("target_class"),
-        pl.when(pl.col("target_class").is_null() | pl.col("class").is_null()).then(None)
-        .otherwise(pl.col("class") <= pl.col("target_class")).alias("target_met"),
+        pl.when(pl.col("target_class").is_null() | pl.col("class").is_null())
+        .then(None)
+        .otherwise(pl.col("class") <= pl.col("target_class"))
+        .alias("target_met"),
         pl.when(off > 0).then(off).when(off.is_not_null()).then(0).alias("classes_off"),
         pl.lit(STANDARD).alias("standard"),
     ).with_columns(
-        pl.when(pl.col("target_met")).then(pl.lit("达标")).when(~pl.col("target_met")).then(pl.lit("不达标"))
+        pl.when(pl.col("target_met"))
+        .then(pl.lit("达标"))
+        .when(~pl.col("target_met"))
+        .then(pl.lit("不达标"))
         .alias("target_status")
     )
-    for column in ("deciding_items", "deciding_items_cn", "main_pollutants", "main_pollutant_keys",
-                   "target_exceedances", "reference_classes", "supplementary_exceedances", "dl_uncertain_items"):
+    for column in (
+        "deciding_items",
+        "deciding_items_cn",
+        "main_pollutants",
+        "main_pollutant_keys",
+        "target_exceedances",
+        "reference_classes",
+        "supplementary_exceedances",
+        "dl_uncertain_items",
+    ):
         out = out.with_columns(pl.col(column).fill_null(""))
     return period_text(out.sort("site", "period").collect()).select(
-        "site", "period", "water_type", "n_items", "class", "class_label", "level", "deciding_items",
-        "deciding_items_cn", "main_pollutants", "main_pollutant_keys", "target_class", "target_met",
-        "target_status", "classes_off", "target_exceedances", "reference_classes", "supplementary_met",
-        "supplementary_exceedances", "dl_uncertain_items", "standard",
+        "site",
+        "period",
+        "water_type",
+        "n_items",
+        "class",
+        "class_label",
+        "level",
+        "deciding_items",
+        "deciding_items_cn",
+        "main_pollutants",
+        "main_pollutant_keys",
+        "target_class",
+        "target_met",
+        "target_status",
+        "classes_off",
+        "target_exceedances",
+        "reference_classes",
+        "supplementary_met",
+        "supplementary_exceedances",
+        "dl_uncertain_items",
+        "standard",
     )
 
 
@@ -428,30 +502,43 @@ def water_body_status(
     rows = []
     names = dict(zip(*_names().select("key", "short_cn").to_dict(as_series=False).values()))
     for group, per, n, good, worse in counts.iter_rows():
-        row = {by: group, "period": per, "n_sections": n, "share_good": 100 * good / n,
-               "share_worse_v": 100 * worse / n}
+        row = {
+            by: group,
+            "period": per,
+            "n_sections": n,
+            "share_good": 100 * good / n,
+            "share_worse_v": 100 * worse / n,
+        }
         if n >= min_sections:
             part = items.filter((pl.col(by) == group) & (pl.col("period") == per) & pl.col("in_class"))
             rates = (
-                part.group_by("key").agg(((pl.col("class") > 3).sum() / n * 100).alias("rate"))
+                part.group_by("key")
+                .agg(((pl.col("class") > 3).sum() / n * 100).alias("rate"))
                 .filter(pl.col("rate") > 0)
                 .sort(["rate", "key"], descending=[True, False])
                 .head(3)
             )
             main = "、".join(f"{names[k]}({fmt_multiple(r, 1)}%)" for k, r in rates.iter_rows())
-            row.update(method="proportion", **{"class": None}, level=status_from_counts(good, worse, n),
-                       main_pollutants=main)
+            row.update(
+                method="proportion", **{"class": None}, level=status_from_counts(good, worse, n), main_pollutants=main
+            )
         else:
             part = items.filter((pl.col(by) == group) & (pl.col("period") == per))
             lake = bool(part["is_lake"].all())
             pooled = (
                 part.group_by("key", maintain_order=True)
                 .agg(pl.col("value").mean().round_sig_figs(10), pl.col("below_dl").all())
-                .with_columns(pl.lit(group).alias("site"), pl.lit(per).alias("period"), pl.lit(lake).alias("is_lake"),
-                              pl.lit(None, pl.Int8).alias("target_class"), pl.lit(1, pl.UInt32).alias("n"))
+                .with_columns(
+                    pl.lit(group).alias("site"),
+                    pl.lit(per).alias("period"),
+                    pl.lit(lake).alias("is_lake"),
+                    pl.lit(None, pl.Int8).alias("target_class"),
+                    pl.lit(1, pl.UInt32).alias("n"),
+                )
             )
             pooled = classify_items(pooled, limits(), N_CLASSES, on=["key", "is_lake"]).join(
-                supplementary_limits(), on="key", how="left")
+                supplementary_limits(), on="key", how="left"
+            )
             pooled = pooled.with_columns(
                 pl.col("in_class").fill_null(False),
                 multiple_over(pl.col("up_3")).alias("multiple_iii"),
@@ -460,26 +547,57 @@ def water_body_status(
                 pl.lit(None, pl.Float64).alias("single_multiple"),
             )
             s = summarise(pooled, digits=digits).row(0, named=True)
-            row.update(method="average", **{"class": s["class"]}, level=s["level"], main_pollutants=s["main_pollutants"])
+            row.update(
+                method="average", **{"class": s["class"]}, level=s["level"], main_pollutants=s["main_pollutants"]
+            )
         rows.append(row)
-    schema = {by: pl.String, "period": pl.String, "n_sections": pl.Int64, "share_good": pl.Float64,
-              "share_worse_v": pl.Float64, "method": pl.String, "class": pl.Int8, "level": pl.String,
-              "main_pollutants": pl.String}
+    schema = {
+        by: pl.String,
+        "period": pl.String,
+        "n_sections": pl.Int64,
+        "share_good": pl.Float64,
+        "share_worse_v": pl.Float64,
+        "method": pl.String,
+        "class": pl.Int8,
+        "level": pl.String,
+        "main_pollutants": pl.String,
+    }
     out = pl.DataFrame(rows, schema=schema)
     return out.with_columns(
-        pl.col("class").replace_strict(dict(enumerate(CLASS_LABELS, 1)), default=None, return_dtype=pl.String)
+        pl.col("class")
+        .replace_strict(dict(enumerate(CLASS_LABELS, 1)), default=None, return_dtype=pl.String)
         .alias("class_label")
-    ).select(by, "period", "n_sections", "share_good", "share_worse_v", "method", "class", "class_label",
-             "level", "main_pollutants")
+    ).select(
+        by,
+        "period",
+        "n_sections",
+        "share_good",
+        "share_worse_v",
+        "method",
+        "class",
+        "class_label",
+        "level",
+        "main_pollutants",
+    )
 
 
 # ------------------------------------------------------------------------------- plain values
 
 
-def item_class(key: str, value: float, *, unit: str | None = None, lake: bool = False, below_dl: bool = False) -> int | None:
+def item_class(
+    key: str, value: float, *, unit: str | None = None, lake: bool = False, below_dl: bool = False
+) -> int | None:
     """Class 1..6 of one item value (GB 3838-2002 表1); None for items without classes."""
-    frame = pl.DataFrame({"site": ["-"], "time": ["-"], "parameter": [key], "value": [float(value)],
-                          "unit": [unit or ""], "below_dl": [below_dl]})
+    frame = pl.DataFrame(
+        {
+            "site": ["-"],
+            "time": ["-"],
+            "parameter": [key],
+            "value": [float(value)],
+            "unit": [unit or ""],
+            "below_dl": [below_dl],
+        }
+    )
     sites = pl.DataFrame({"site": ["-"], "type": ["lake" if lake else "river"]})
     return item_classes(frame, sites)["class"][0]
 
@@ -488,10 +606,18 @@ def classify_values(
     values: dict[str, float], *, lake: bool = False, target_class: int | str | None = None, digits: int = 2
 ) -> dict[str, object]:
     """The :func:`classify` row for one sample given as ``{item: value}`` in the standard's units."""
-    frame = pl.DataFrame({"site": ["-"] * len(values), "time": ["-"] * len(values),
-                          "parameter": list(values), "value": [float(v) for v in values.values()]})
-    sites = pl.DataFrame({"site": ["-"], "type": ["lake" if lake else "river"],
-                          "target_class": [parse_class(target_class)]}, schema_overrides={"target_class": pl.Int8})
+    frame = pl.DataFrame(
+        {
+            "site": ["-"] * len(values),
+            "time": ["-"] * len(values),
+            "parameter": list(values),
+            "value": [float(v) for v in values.values()],
+        }
+    )
+    sites = pl.DataFrame(
+        {"site": ["-"], "type": ["lake" if lake else "river"], "target_class": [parse_class(target_class)]},
+        schema_overrides={"target_class": pl.Int8},
+    )
     return classify(frame, sites, digits=digits).row(0, named=True)
 
 
@@ -562,6 +688,13 @@ def trophic(samples: pl.DataFrame, *, period: str = "all", nondetect: str = "hal
             out.update({f"tli_{k}": v for k, v in parts.items()}, tli=index)
             out["state"], out["grade"] = trophic_state(index)
         rows.append(out)
-    schema = {"site": pl.String, "period": pl.String, **{k: pl.Float64 for k in TLI_R},
-              **{f"tli_{k}": pl.Float64 for k in TLI_R}, "tli": pl.Float64, "state": pl.String, "grade": pl.String}
+    schema = {
+        "site": pl.String,
+        "period": pl.String,
+        **dict.fromkeys(TLI_R, pl.Float64),
+        **{f"tli_{k}": pl.Float64 for k in TLI_R},
+        "tli": pl.Float64,
+        "state": pl.String,
+        "grade": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema)

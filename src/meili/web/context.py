@@ -3,7 +3,6 @@
 from django.conf import settings
 
 import meili
-
 from meili.web.navigation import entries_for
 
 

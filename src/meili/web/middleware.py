@@ -6,18 +6,20 @@ import logging
 import time
 
 #: Only the platform's own origin: every script, style, font, image and map is served by Meili itself.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-    "base-uri 'self'",
-    "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
 
 log = logging.getLogger("meili.request")
 
@@ -45,11 +47,14 @@ class RequestLogMiddleware:
         start = time.perf_counter()
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        log.info("request", extra={
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "user": user.get_username() if user is not None and user.is_authenticated else None,
-            "ms": round((time.perf_counter() - start) * 1000, 1),
-        })
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "user": user.get_username() if user is not None and user.is_authenticated else None,
+                "ms": round((time.perf_counter() - start) * 1000, 1),
+            },
+        )
         return response

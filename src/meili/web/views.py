@@ -27,5 +27,7 @@ def health(request):
     except Exception as exc:  # report, don't crash: a load balancer reads this
         database = f"error: {exc.__class__.__name__}"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database,
-                         "version": meili.__version__}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database, "version": meili.__version__},
+        status=status,
+    )

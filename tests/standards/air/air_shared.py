@@ -1,7 +1,6 @@
 import csv
 from pathlib import Path
 
-
 #: the project's shared reference folder, beside the repository
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 AIR = SHARED / "standards" / "air"

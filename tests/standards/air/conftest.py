@@ -1,5 +1,4 @@
 import pytest
-
 from air_shared import AIR
 
 

@@ -28,8 +28,11 @@ def test_percentile_formula_plain_and_vectorised(values, p):
     assert float(expected) == pytest.approx(np.percentile(xs, p), abs=1e-9)
     from meili.standards.air.assessment import _percentile_expr
 
-    got = pl.DataFrame({"g": [1] * n, "v": [float(v) for v in values]}).group_by("g").agg(
-        _percentile_expr("v", p).alias("q"))["q"][0]
+    got = (
+        pl.DataFrame({"g": [1] * n, "v": [float(v) for v in values]})
+        .group_by("g")
+        .agg(_percentile_expr("v", p).alias("q"))["q"][0]
+    )
     assert got == pytest.approx(float(expected), abs=1e-9)
 
 
@@ -98,8 +101,9 @@ def test_good_days_heavy_days_and_composite_index():
     expected = 10 / 60 + 10 / 40 + 10 / 70 + pm_mean / 35 + 0.5 / 4 + 10 / 160
     assert out["composite_index"] == float(air.round_gbt8170(round(expected, 9), 2))
     weighted = air.assess(daily, "2019-01-01", "2019-01-31", composite_weights={"PM2.5": 3.0, "NO2": 2.0, "O3": 2.0})
-    assert weighted["composite_index"][0] == float(air.round_gbt8170(round(expected + 2 * pm_mean / 35 + 10 / 40
-                                                                           + 10 / 160, 9), 2))
+    assert weighted["composite_index"][0] == float(
+        air.round_gbt8170(round(expected + 2 * pm_mean / 35 + 10 / 40 + 10 / 160, 9), 2)
+    )
 
 
 def test_zone_class_and_2026_phases():
@@ -140,10 +144,17 @@ def test_three_year_moving_average_reading():
 
 
 def test_rankings_use_valid_statistics_and_share_places():
-    frame = pl.DataFrame({"site": list("ABCDE"), "composite_index": [3.2, 2.9, 3.2, 2.1, 1.0],
-                          "composite_valid": [True, True, True, True, False], "PM2.5_mean": [30.0, 28, 35, 20, 10],
-                          "valid_PM2.5": [True, True, True, True, False], "good_days_ratio": [80.0, 85, 80, 90, 99],
-                          "valid_days": [300, 300, 300, 300, 0]})
+    frame = pl.DataFrame(
+        {
+            "site": list("ABCDE"),
+            "composite_index": [3.2, 2.9, 3.2, 2.1, 1.0],
+            "composite_valid": [True, True, True, True, False],
+            "PM2.5_mean": [30.0, 28, 35, 20, 10],
+            "valid_PM2.5": [True, True, True, True, False],
+            "good_days_ratio": [80.0, 85, 80, 90, 99],
+            "valid_days": [300, 300, 300, 300, 0],
+        }
+    )
     assert air.rank(frame)["rank_composite_index"].to_list() == [3, 2, 3, 1, None]
     assert air.rank(frame, "PM2.5_mean")["rank_PM2.5_mean"].to_list() == [3, 2, 4, 1, None]
     assert air.rank(frame, "good_days_ratio")["rank_good_days_ratio"].to_list() == [3, 2, 3, 1, None]
@@ -153,9 +164,19 @@ def test_rankings_use_valid_statistics_and_share_places():
 
 def test_city_value_is_the_mean_of_valid_sites_and_its_index_is_recomputed():
     day = dt.date(2026, 5, 1)
-    conc = pl.DataFrame({"site": ["A", "B", "C"], "date": [day] * 3, "SO2": [10.0, 20.0, None],
-                         "NO2": [10.0] * 3, "CO": [0.5] * 3, "PM10": [50.0] * 3, "PM2.5": [35.0, 85.0, 60.0],
-                         "O3_1h_max": [100.0] * 3, "O3_8h_max": [90.0] * 3})
+    conc = pl.DataFrame(
+        {
+            "site": ["A", "B", "C"],
+            "date": [day] * 3,
+            "SO2": [10.0, 20.0, None],
+            "NO2": [10.0] * 3,
+            "CO": [0.5] * 3,
+            "PM10": [50.0] * 3,
+            "PM2.5": [35.0, 85.0, 60.0],
+            "O3_1h_max": [100.0] * 3,
+            "O3_8h_max": [90.0] * 3,
+        }
+    )
     sites = pl.DataFrame({"site": ["A", "B", "C"], "group": ["city"] * 3})
     city = air.aggregate(conc, sites).row(0, named=True)
     assert city["site"] == "city" and city["SO2"] == 15.0 and city["n_SO2"] == 2
@@ -171,11 +192,20 @@ def test_hourly_city_values():
     assert out["PM2.5"][0] == 60.0 and out["IAQI_PM2.5"][0] == 100 and out["n_sites"][0] == 2
 
 
-@pytest.mark.parametrize(("series", "level"), [
-    ([120, 140, 90], None), ([201, 90], "yellow"), ([160, 170, 90], "yellow"), ([210, 220, 100], "orange"),
-    ([160, 170, 180], "orange"), ([210, 220, 310], "red"), ([210, 320, 220, 100], "red"), ([210, 220, 230], "orange"),
-    ([310, 100, 100], "yellow"),
-])
+@pytest.mark.parametrize(
+    ("series", "level"),
+    [
+        ([120, 140, 90], None),
+        ([201, 90], "yellow"),
+        ([160, 170, 90], "yellow"),
+        ([210, 220, 100], "orange"),
+        ([160, 170, 180], "orange"),
+        ([210, 220, 310], "red"),
+        ([210, 320, 220, 100], "red"),
+        ([210, 220, 230], "orange"),
+        ([310, 100, 100], "yellow"),
+    ],
+)
 def test_alert_levels_current_scheme(series, level):
     assert air.alert_level(series) == level
 

@@ -15,7 +15,7 @@ def hours(day: dt.date, values: dict[str, list[float | None]], site: str = "A") 
     data = {"site": [site] * n, "time": [start + dt.timedelta(hours=i) for i in range(n)]}
     for p in ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5"):
         data[p] = values.get(p, [None] * n)
-    return pl.DataFrame(data, schema_overrides={p: pl.Float64 for p in ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")})
+    return pl.DataFrame(data, schema_overrides=dict.fromkeys(("SO2", "NO2", "CO", "O3", "PM10", "PM2.5"), pl.Float64))
 
 
 DAY = dt.date(2025, 6, 10)
@@ -52,8 +52,10 @@ def o3_day(values):
     """O3 values for the 24 hours ending D 01:00 … D+1 00:00 plus the 7 hours before (ending D-1 18:00 … D 00:00)."""
     start = dt.datetime.combine(DAY, dt.time(0)) - dt.timedelta(hours=6)
     n = len(values)
-    return pl.DataFrame({"site": ["A"] * n, "time": [start + dt.timedelta(hours=i) for i in range(n)],
-                         "O3": values}, schema_overrides={"O3": pl.Float64})
+    return pl.DataFrame(
+        {"site": ["A"] * n, "time": [start + dt.timedelta(hours=i) for i in range(n)], "O3": values},
+        schema_overrides={"O3": pl.Float64},
+    )
 
 
 def test_mda8_windows_end_at_08_00_to_24_00_of_the_day():
@@ -123,9 +125,19 @@ def test_2012_daily_report_has_the_o3_1h_term_and_2026_has_not():
 
 
 def test_o3_8h_above_800_edition_rules():
-    conc = pl.DataFrame({"site": ["A", "B"], "date": [dt.date(2025, 7, 1), dt.date(2026, 7, 1)],
-                         "SO2": [5.0, 5.0], "NO2": [5.0, 5.0], "CO": [0.2, 0.2], "PM10": [5.0, 5.0],
-                         "PM2.5": [5.0, 5.0], "O3_1h_max": [1000.0, 1000.0], "O3_8h_max": [850.0, 850.0]})
+    conc = pl.DataFrame(
+        {
+            "site": ["A", "B"],
+            "date": [dt.date(2025, 7, 1), dt.date(2026, 7, 1)],
+            "SO2": [5.0, 5.0],
+            "NO2": [5.0, 5.0],
+            "CO": [0.2, 0.2],
+            "PM10": [5.0, 5.0],
+            "PM2.5": [5.0, 5.0],
+            "O3_1h_max": [1000.0, 1000.0],
+            "O3_8h_max": [850.0, 850.0],
+        }
+    )
     out = air.daily_index(conc).sort("site")
     old, new = out.row(0, named=True), out.row(1, named=True)
     assert old["IAQI_O3_8h"] is None and old["IAQI_O3_1h"] == 400 and old["AQI"] == 400  # 2012 note 3
@@ -136,8 +148,7 @@ def test_o3_8h_above_800_edition_rules():
 def test_so2_1h_above_800_2012_uses_the_24h_moving_average():
     start = dt.datetime(2025, 1, 1, 1)
     so2 = [100.0] * 23 + [900.0]
-    frame = pl.DataFrame({"site": ["A"] * 24, "time": [start + dt.timedelta(hours=i) for i in range(24)],
-                          "SO2": so2})
+    frame = pl.DataFrame({"site": ["A"] * 24, "time": [start + dt.timedelta(hours=i) for i in range(24)], "SO2": so2})
     out = air.hourly(frame).tail(1).row(0, named=True)
     mean = sum(so2) / 24  # 133.33 → 133 → 24h IAQI 92 (50 + 50·83/100 = 91.5 → 92)
     assert out["IAQI_SO2"] == air.iaqi("SO2", "24h", mean, "2012").value == 92

@@ -4,11 +4,10 @@ from importlib import resources
 
 import polars as pl
 import pytest
+from air_shared import AIR, read_rows
 
 from meili.standards import air
 from meili.standards.air.editions import get_edition
-
-from air_shared import AIR, read_rows
 
 PAIRS = [
     ("hj633_2012_iaqi_breakpoints.csv", "hj633_iaqi_breakpoints.csv"),
@@ -75,9 +74,21 @@ def test_every_level_row(shared_air, edition, name):
     for r in read_rows(shared_air / name):
         for value in (int(r["aqi_lo"]), int(r["aqi_hi"])):
             level = ed.level_of(value)
-            assert (level.level, level.category_zh, level.category_en, level.rgb_hex, level.advice_zh,
-                    level.health_effect_zh) == (int(r["level"]), r["category_zh"], r["category_en"], r["rgb_hex"],
-                                               r["advice_zh"], r["health_effect_zh"])
+            assert (
+                level.level,
+                level.category_zh,
+                level.category_en,
+                level.rgb_hex,
+                level.advice_zh,
+                level.health_effect_zh,
+            ) == (
+                int(r["level"]),
+                r["category_zh"],
+                r["category_en"],
+                r["rgb_hex"],
+                r["advice_zh"],
+                r["health_effect_zh"],
+            )
         frame = pl.DataFrame({"AQI": [int(r["aqi_lo"]), int(r["aqi_hi"])]})
         from meili.standards.air.iaqi import level_exprs
 
@@ -108,6 +119,8 @@ def test_2026_limits_cell_by_cell_with_phase_by_date(shared_air):
 
 
 def test_sensitive_groups(shared_air):
-    ref = {r["pollutant_iaqi_over_100"]: r["sensitive_groups_zh"] for r in
-           read_rows(shared_air / "hj633_2026_sensitive_groups.csv")}
+    ref = {
+        r["pollutant_iaqi_over_100"]: r["sensitive_groups_zh"]
+        for r in read_rows(shared_air / "hj633_2026_sensitive_groups.csv")
+    }
     assert air.sensitive_groups() == ref

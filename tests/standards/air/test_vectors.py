@@ -54,18 +54,41 @@ def test_2026_vector(v):
 # That table interpolates the raw concentration; the engine first rounds it per GB/T 8170 (HJ 633-2026 §4.2.2),
 # so the two non-integer µg/m³ inputs differ: 35.5 → 36 → 52 (table: 51) and 150.5 → 150 → 200 (table: 201).
 PEER = [
-    ("PM2.5", "24h", "35.5", 52, 52), ("PM2.5", "24h", "150.5", 200, 200), ("PM2.5", "24h", "54", 74, 88), ("PM2.5", "24h", "60", 82, 100),
-    ("PM2.5", "24h", "75", 100, 114), ("PM2.5", "24h", "80", 107, 119),
-    ("PM2.5", "24h", "349", 399, 399), ("PM10", "24h", "79", 65, 71), ("PM10", "24h", "120", 85, 100),
-    ("PM10", "24h", "150", 100, 112), ("PM10", "24h", "245", 148, 149), ("SO2", "24h", "50", 50, 50),
-    ("SO2", "24h", "100", 75, 75), ("SO2", "24h", "150", 100, 100), ("SO2", "24h", "475", 150, 150),
-    ("SO2", "24h", "1000", 225, 225), ("SO2", "24h", "2620", 500, 500), ("SO2", "1h", "300", 72, 72),
-    ("NO2", "24h", "85", 103, 103), ("NO2", "1h", "300", 110, 110), ("NO2", "1h", "350", 115, 115),
-    ("NO2", "1h", "2000", 271, 271), ("CO", "24h", "2.2", 55, 55), ("CO", "24h", "2.5", 63, 63),
-    ("CO", "24h", "3.3", 83, 83), ("CO", "24h", "24.5", 205, 205), ("CO", "1h", "7.5", 75, 75),
-    ("CO", "1h", "10.5", 101, 101), ("CO", "1h", "65.4", 218, 218), ("O3", "1h", "193", 92, 92),
-    ("O3", "1h", "207", 104, 104), ("O3", "1h", "277", 139, 139), ("O3", "8h", "130", 75, 75),
-    ("O3", "8h", "184", 122, 122), ("O3", "8h", "203", 140, 140),
+    ("PM2.5", "24h", "35.5", 52, 52),
+    ("PM2.5", "24h", "150.5", 200, 200),
+    ("PM2.5", "24h", "54", 74, 88),
+    ("PM2.5", "24h", "60", 82, 100),
+    ("PM2.5", "24h", "75", 100, 114),
+    ("PM2.5", "24h", "80", 107, 119),
+    ("PM2.5", "24h", "349", 399, 399),
+    ("PM10", "24h", "79", 65, 71),
+    ("PM10", "24h", "120", 85, 100),
+    ("PM10", "24h", "150", 100, 112),
+    ("PM10", "24h", "245", 148, 149),
+    ("SO2", "24h", "50", 50, 50),
+    ("SO2", "24h", "100", 75, 75),
+    ("SO2", "24h", "150", 100, 100),
+    ("SO2", "24h", "475", 150, 150),
+    ("SO2", "24h", "1000", 225, 225),
+    ("SO2", "24h", "2620", 500, 500),
+    ("SO2", "1h", "300", 72, 72),
+    ("NO2", "24h", "85", 103, 103),
+    ("NO2", "1h", "300", 110, 110),
+    ("NO2", "1h", "350", 115, 115),
+    ("NO2", "1h", "2000", 271, 271),
+    ("CO", "24h", "2.2", 55, 55),
+    ("CO", "24h", "2.5", 63, 63),
+    ("CO", "24h", "3.3", 83, 83),
+    ("CO", "24h", "24.5", 205, 205),
+    ("CO", "1h", "7.5", 75, 75),
+    ("CO", "1h", "10.5", 101, 101),
+    ("CO", "1h", "65.4", 218, 218),
+    ("O3", "1h", "193", 92, 92),
+    ("O3", "1h", "207", 104, 104),
+    ("O3", "1h", "277", 139, 139),
+    ("O3", "8h", "130", 75, 75),
+    ("O3", "8h", "184", 122, 122),
+    ("O3", "8h", "203", 140, 140),
 ]
 
 
@@ -120,12 +143,29 @@ def test_whole_daily_aqi_cases_2026(conc, iaqis, aqi, level, primary):
     import datetime as dt
 
     so2, no2, co, o3, pm10, pm25 = conc
-    frame = pl.DataFrame({"site": ["A"], "date": [dt.date(2026, 4, 1)], "SO2": [float(so2)], "NO2": [float(no2)],
-                          "CO": [co], "PM10": [float(pm10)], "PM2.5": [float(pm25)], "O3_1h_max": [None],
-                          "O3_8h_max": [float(o3)]}, schema_overrides={"O3_1h_max": pl.Float64})
+    frame = pl.DataFrame(
+        {
+            "site": ["A"],
+            "date": [dt.date(2026, 4, 1)],
+            "SO2": [float(so2)],
+            "NO2": [float(no2)],
+            "CO": [co],
+            "PM10": [float(pm10)],
+            "PM2.5": [float(pm25)],
+            "O3_1h_max": [None],
+            "O3_8h_max": [float(o3)],
+        },
+        schema_overrides={"O3_1h_max": pl.Float64},
+    )
     out = air.daily_index(frame).row(0, named=True)
-    assert (out["IAQI_SO2"], out["IAQI_NO2"], out["IAQI_CO"], out["IAQI_O3_8h"], out["IAQI_PM10"],
-            out["IAQI_PM2.5"]) == iaqis
+    assert (
+        out["IAQI_SO2"],
+        out["IAQI_NO2"],
+        out["IAQI_CO"],
+        out["IAQI_O3_8h"],
+        out["IAQI_PM10"],
+        out["IAQI_PM2.5"],
+    ) == iaqis
     assert (out["AQI"], out["level"], out["primary_pollutants"]) == (aqi, level, primary)
     assert out["standard"] == "HJ 633-2026"
     assert out["exceeding_pollutants"] is None  # deleted by HJ 633-2026
@@ -135,8 +175,18 @@ def test_whole_daily_aqi_cases_2026(conc, iaqis, aqi, level, primary):
 def test_realtime_case_with_so2_above_800_in_2026():
     import datetime as dt
 
-    frame = pl.DataFrame({"site": ["A"], "time": [dt.datetime(2026, 4, 1, 16)], "SO2": [900.0], "NO2": [120.0],
-                          "CO": [1.2], "O3": [150.0], "PM10": [140.0], "PM2.5": [75.0]})
+    frame = pl.DataFrame(
+        {
+            "site": ["A"],
+            "time": [dt.datetime(2026, 4, 1, 16)],
+            "SO2": [900.0],
+            "NO2": [120.0],
+            "CO": [1.2],
+            "O3": [150.0],
+            "PM10": [140.0],
+            "PM2.5": [75.0],
+        }
+    )
     out = air.hourly(frame).row(0, named=True)
     assert [out[f"IAQI_{p}"] for p in ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")] == [200, 60, 12, 47, 108, 114]
     assert (out["AQI"], out["level"], out["primary_pollutants"]) == (200, 4, "SO2")
@@ -146,12 +196,25 @@ def test_published_cnemc_realtime_examples():
     """research/air_peers.md: published real-time AQI, 2012 (2022 data) and 2026 (2026-04-15 16:00)."""
     import datetime as dt
 
-    cases = [(2022, "PM2.5", 54.0, 74), (2022, "PM10", 62.0, 56), (2022, "O3", 242.0, 121), (2022, "O3", 277.0, 139),
-             (2022, "O3", 274.0, 137), (2022, "PM2.5", 38.0, 54), (2026, "PM10", 103.0, 88), (2026, "PM10", 122.0, 101),
-             (2026, "PM2.5", 55.0, 90), (2026, "PM2.5", 81.0, 120), (2026, "PM10", 288.0, 169), (2026, "O3", 207.0, 104),
-             (2026, "O3", 193.0, 92)]
-    rows = [{"site": f"S{i}", "time": dt.datetime(year, 4 if year == 2026 else 6, 15, 16), "parameter": p, "value": v}
-            for i, (year, p, v, _) in enumerate(cases)]
+    cases = [
+        (2022, "PM2.5", 54.0, 74),
+        (2022, "PM10", 62.0, 56),
+        (2022, "O3", 242.0, 121),
+        (2022, "O3", 277.0, 139),
+        (2022, "O3", 274.0, 137),
+        (2022, "PM2.5", 38.0, 54),
+        (2026, "PM10", 103.0, 88),
+        (2026, "PM10", 122.0, 101),
+        (2026, "PM2.5", 55.0, 90),
+        (2026, "PM2.5", 81.0, 120),
+        (2026, "PM10", 288.0, 169),
+        (2026, "O3", 207.0, 104),
+        (2026, "O3", 193.0, 92),
+    ]
+    rows = [
+        {"site": f"S{i}", "time": dt.datetime(year, 4 if year == 2026 else 6, 15, 16), "parameter": p, "value": v}
+        for i, (year, p, v, _) in enumerate(cases)
+    ]
     out = air.hourly(pl.DataFrame(rows)).sort("site")
     got = dict(zip(out["site"], out["AQI"], strict=True))
     assert [got[f"S{i}"] for i in range(len(cases))] == [c[3] for c in cases]

@@ -4,25 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DemoRecord',
+            name="DemoRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(max_length=80, verbose_name='模型')),
-                ('object_id', models.CharField(max_length=64, verbose_name='对象编号')),
-                ('created', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("model", models.CharField(max_length=80, verbose_name="模型")),
+                ("object_id", models.CharField(max_length=64, verbose_name="对象编号")),
+                ("created", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '演示数据记录',
-                'verbose_name_plural': '演示数据记录',
-                'unique_together': {('model', 'object_id')},
+                "verbose_name": "演示数据记录",
+                "verbose_name_plural": "演示数据记录",
+                "unique_together": {("model", "object_id")},
             },
         ),
     ]

@@ -5,20 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0001_initial'),
+        ("monitoring", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='observation',
-            name='job',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='monitoring.importjob', verbose_name='导入任务'),
+            model_name="observation",
+            name="job",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="monitoring.importjob",
+                verbose_name="导入任务",
+            ),
         ),
         migrations.AlterField(
-            model_name='observation',
-            name='site',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='monitoring.site', verbose_name='点位'),
+            model_name="observation",
+            name="site",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="observations",
+                to="monitoring.site",
+                verbose_name="点位",
+            ),
         ),
     ]

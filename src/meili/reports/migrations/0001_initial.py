@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,36 +15,84 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('progress', '美丽威海建设进程评估'), ('air_monthly', '空气质量月报'), ('water_monthly', '水环境质量月报')], max_length=20, verbose_name='报告类型')),
-                ('period', models.CharField(help_text='年度 2025 或月份 2025-10', max_length=7, verbose_name='期间')),
-                ('parameters', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='标题')),
-                ('state', models.CharField(choices=[('queued', '排队'), ('running', '生成中'), ('done', '完成'), ('failed', '失败')], default='queued', max_length=8, verbose_name='状态')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='进度(%)')),
-                ('phase', models.CharField(blank=True, max_length=80, verbose_name='阶段')),
-                ('data_version', models.CharField(blank=True, max_length=64, verbose_name='数据版本')),
-                ('plan_version', models.CharField(blank=True, max_length=64, verbose_name='规划版本')),
-                ('standards', models.JSONField(blank=True, default=list, verbose_name='标准版本')),
-                ('provenance', models.JSONField(blank=True, default=dict, verbose_name='来源信息')),
-                ('content', models.JSONField(blank=True, default=dict, verbose_name='报告内容')),
-                ('empty', models.BooleanField(default=False, verbose_name='无数据')),
-                ('docx', models.FileField(blank=True, upload_to=meili.reports.models.report_path, verbose_name='Word文件')),
-                ('pdf', models.FileField(blank=True, upload_to=meili.reports.models.report_path, verbose_name='PDF文件')),
-                ('xlsx', models.FileField(blank=True, upload_to=meili.reports.models.report_path, verbose_name='Excel文件')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='生成时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('error', models.TextField(blank=True, verbose_name='错误')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='生成人')),
-                ('regenerated_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='regenerations', to='reports.report', verbose_name='重新生成自')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("progress", "美丽威海建设进程评估"),
+                            ("air_monthly", "空气质量月报"),
+                            ("water_monthly", "水环境质量月报"),
+                        ],
+                        max_length=20,
+                        verbose_name="报告类型",
+                    ),
+                ),
+                ("period", models.CharField(help_text="年度 2025 或月份 2025-10", max_length=7, verbose_name="期间")),
+                ("parameters", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="标题")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("queued", "排队"), ("running", "生成中"), ("done", "完成"), ("failed", "失败")],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="进度(%)")),
+                ("phase", models.CharField(blank=True, max_length=80, verbose_name="阶段")),
+                ("data_version", models.CharField(blank=True, max_length=64, verbose_name="数据版本")),
+                ("plan_version", models.CharField(blank=True, max_length=64, verbose_name="规划版本")),
+                ("standards", models.JSONField(blank=True, default=list, verbose_name="标准版本")),
+                ("provenance", models.JSONField(blank=True, default=dict, verbose_name="来源信息")),
+                ("content", models.JSONField(blank=True, default=dict, verbose_name="报告内容")),
+                ("empty", models.BooleanField(default=False, verbose_name="无数据")),
+                (
+                    "docx",
+                    models.FileField(blank=True, upload_to=meili.reports.models.report_path, verbose_name="Word文件"),
+                ),
+                (
+                    "pdf",
+                    models.FileField(blank=True, upload_to=meili.reports.models.report_path, verbose_name="PDF文件"),
+                ),
+                (
+                    "xlsx",
+                    models.FileField(blank=True, upload_to=meili.reports.models.report_path, verbose_name="Excel文件"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="生成时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="完成时间")),
+                ("error", models.TextField(blank=True, verbose_name="错误")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="生成人",
+                    ),
+                ),
+                (
+                    "regenerated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="regenerations",
+                        to="reports.report",
+                        verbose_name="重新生成自",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报告',
-                'verbose_name_plural': '报告',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['kind', 'period'], name='reports_rep_kind_99c067_idx')],
+                "verbose_name": "报告",
+                "verbose_name_plural": "报告",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["kind", "period"], name="reports_rep_kind_99c067_idx")],
             },
         ),
     ]

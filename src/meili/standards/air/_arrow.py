@@ -18,26 +18,50 @@ class _ArrowSchema(ctypes.Structure):
     pass
 
 
-_ArrowSchema._fields_ = [("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
-                         ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64),
-                         ("children", ctypes.c_void_p), ("dictionary", ctypes.c_void_p),
-                         ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
+_ArrowSchema._fields_ = [
+    ("format", ctypes.c_char_p),
+    ("name", ctypes.c_char_p),
+    ("metadata", ctypes.c_char_p),
+    ("flags", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("children", ctypes.c_void_p),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.c_void_p),
+    ("private_data", ctypes.c_void_p),
+]
 
 
 class _ArrowArray(ctypes.Structure):
     pass
 
 
-_ArrowArray._fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
-                        ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64),
-                        ("buffers", ctypes.POINTER(ctypes.c_void_p)), ("children", ctypes.c_void_p),
-                        ("dictionary", ctypes.c_void_p), ("release", ctypes.c_void_p),
-                        ("private_data", ctypes.c_void_p)]
+_ArrowArray._fields_ = [
+    ("length", ctypes.c_int64),
+    ("null_count", ctypes.c_int64),
+    ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.POINTER(ctypes.c_void_p)),
+    ("children", ctypes.c_void_p),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.c_void_p),
+    ("private_data", ctypes.c_void_p),
+]
 
 _RELEASE_ARRAY = ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArray))
 _RELEASE_SCHEMA = ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowSchema))
-_FORMATS = {b"g": np.float64, b"f": np.float32, b"l": np.int64, b"i": np.int32, b"s": np.int16, b"c": np.int8,
-            b"L": np.uint64, b"I": np.uint32, b"S": np.uint16, b"C": np.uint8}
+_FORMATS = {
+    b"g": np.float64,
+    b"f": np.float32,
+    b"l": np.int64,
+    b"i": np.int32,
+    b"s": np.int16,
+    b"c": np.int8,
+    b"L": np.uint64,
+    b"I": np.uint32,
+    b"S": np.uint16,
+    b"C": np.uint8,
+}
 #: stands in for an absent validity bitmap (no nulls)
 NO_BITMAP = np.zeros(1, dtype=np.uint8)
 
@@ -56,7 +80,7 @@ def buffers(series: pl.Series):
     array, schema = _ArrowArray(), _ArrowSchema()
     try:
         series._s._export_arrow_to_c(ctypes.addressof(array), ctypes.addressof(schema))
-    except Exception:  # noqa: BLE001 - any export problem means: take the copying route
+    except Exception:
         yield None
         return
     try:
@@ -68,7 +92,7 @@ def buffers(series: pl.Series):
         values = np.empty(0, dtype=dtype)
         if n:
             raw = (ctypes.c_char * ((offset + n) * np.dtype(dtype).itemsize)).from_address(array.buffers[1])
-            values = np.frombuffer(raw, dtype=dtype)[offset:offset + n]
+            values = np.frombuffer(raw, dtype=dtype)[offset : offset + n]
         bitmap, has_bitmap = NO_BITMAP, False
         if array.null_count != 0 and array.buffers[0]:
             raw = (ctypes.c_char * ((offset + n + 7) // 8)).from_address(array.buffers[0])

@@ -68,8 +68,9 @@ def alert_level(forecast_aqi: Sequence[int | None], scheme: str | Sequence[Alert
     return None
 
 
-def alert_levels(forecast: pl.DataFrame, scheme: str | Sequence[AlertRule] | Mapping[str, Sequence[AlertRule]]
-                 = DEFAULT_SCHEME) -> pl.DataFrame:
+def alert_levels(
+    forecast: pl.DataFrame, scheme: str | Sequence[AlertRule] | Mapping[str, Sequence[AlertRule]] = DEFAULT_SCHEME
+) -> pl.DataFrame:
     """Alert level per ``region`` from a frame ``region,date,AQI`` of forecast daily AQI (consecutive days),
     by the current national thresholds (环办大气函〔2019〕648号, secondary) unless a region has its own.
 

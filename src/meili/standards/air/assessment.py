@@ -41,10 +41,16 @@ STATISTICS = (
 )
 POLLUTANT_COLUMN = {"SO2": "SO2", "NO2": "NO2", "CO": "CO", "O3": "O3_8h_max", "PM10": "PM10", "PM2.5": "PM2.5"}
 #: 2018 ranking rule: Cᵢ and Sᵢ (class-2 annual limits; CO 24-hour and O3 8-hour limits of GB 3095-2012)
-COMPOSITE_STATISTIC = {"SO2": "SO2_mean", "NO2": "NO2_mean", "PM10": "PM10_mean", "PM2.5": "PM2.5_mean",
-                       "CO": "CO_P95", "O3": "O3_8h_P90"}
+COMPOSITE_STATISTIC = {
+    "SO2": "SO2_mean",
+    "NO2": "NO2_mean",
+    "PM10": "PM10_mean",
+    "PM2.5": "PM2.5_mean",
+    "CO": "CO_P95",
+    "O3": "O3_8h_P90",
+}
 COMPOSITE_LIMITS_2018 = {"SO2": 60.0, "NO2": 40.0, "PM10": 70.0, "PM2.5": 35.0, "CO": 4.0, "O3": 160.0}
-COMPOSITE_WEIGHTS_2018 = {p: 1.0 for p in COMPOSITE_LIMITS_2018}
+COMPOSITE_WEIGHTS_2018 = dict.fromkeys(COMPOSITE_LIMITS_2018, 1.0)
 MIN_DAYS_YEAR = 324
 MIN_DAYS_MONTH = 27
 MIN_DAYS_FEBRUARY = 25
@@ -89,12 +95,22 @@ def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zone_class: int = 2,
-           edition: str | Edition = "auto", phase: str | None = None, min_days_year: int = MIN_DAYS_YEAR,
-           min_days_month: int = MIN_DAYS_MONTH, min_days_february: int = MIN_DAYS_FEBRUARY,
-           composite_weights: Mapping[str, float] | None = None,
-           composite_limits: Mapping[str, float] | None = None,
-           excluded: pl.DataFrame | Collection[dt.date] | None = None, engine: str = "auto") -> pl.DataFrame:
+def assess(
+    daily: pl.DataFrame,
+    start: dt.date | str,
+    end: dt.date | str,
+    *,
+    zone_class: int = 2,
+    edition: str | Edition = "auto",
+    phase: str | None = None,
+    min_days_year: int = MIN_DAYS_YEAR,
+    min_days_month: int = MIN_DAYS_MONTH,
+    min_days_february: int = MIN_DAYS_FEBRUARY,
+    composite_weights: Mapping[str, float] | None = None,
+    composite_limits: Mapping[str, float] | None = None,
+    excluded: pl.DataFrame | Collection[dt.date] | None = None,
+    engine: str = "auto",
+) -> pl.DataFrame:
     """One row per ``site`` with every HJ 663 statistic, its validity, compliance, good and heavy days and the
     composite index for the days *start* … *end* (inclusive).
 
@@ -135,13 +151,20 @@ def assess(daily: pl.DataFrame, start: dt.date | str, end: dt.date | str, *, zon
             if key not in stats.columns:
                 stats = stats.with_columns(pl.lit(None, dtype=pl.Int64).alias(key))
     stats = stats.with_columns(_rules(stats, months, whole_year, min_days_year, min_days_month, min_days_february))
-    stats = stats.with_columns([((pl.col(f"n_{p}") > 0) & pl.col(f"rule_{p}").is_null()).alias(f"valid_{p}")
-                                for p in POLLUTANT_COLUMN])
+    stats = stats.with_columns(
+        [((pl.col(f"n_{p}") > 0) & pl.col(f"rule_{p}").is_null()).alias(f"valid_{p}") for p in POLLUTANT_COLUMN]
+    )
     return _judge(stats, ed, phase, weights, comp_limits, start, end)
 
 
-def _rules(stats: pl.DataFrame, months: list[tuple[int, int, bool]], whole_year: bool, min_days_year: int,
-           min_days_month: int, min_days_february: int) -> list[pl.Series]:
+def _rules(
+    stats: pl.DataFrame,
+    months: list[tuple[int, int, bool]],
+    whole_year: bool,
+    min_days_year: int,
+    min_days_month: int,
+    min_days_february: int,
+) -> list[pl.Series]:
     """``rule_<pollutant>``: the unmet HJ 663 validity rules, ``"; "``-separated, null when none — "≥N daily values
     in the year: n" (whole year; a null count states nothing) and "≥N daily values in Y-MM: n" per full month
     (a null month count is 0). Compared and formatted as integers with NumPy, row by row only where a rule
@@ -149,16 +172,27 @@ def _rules(stats: pl.DataFrame, months: list[tuple[int, int, bool]], whole_year:
     checks: list[tuple[str, str, int, str, int]] = []  # pollutant, column, need, text, value for null
     for pollutant in POLLUTANT_COLUMN:
         if whole_year:
-            checks.append((pollutant, f"n_{pollutant}", min_days_year,
-                           f"≥{min_days_year} daily values in the year: ", min_days_year))
+            checks.append(
+                (
+                    pollutant,
+                    f"n_{pollutant}",
+                    min_days_year,
+                    f"≥{min_days_year} daily values in the year: ",
+                    min_days_year,
+                )
+            )
         for y, m, full in months:
             if full:
                 need = min_days_february if m == 2 else min_days_month
                 checks.append((pollutant, f"__{pollutant}_{y}_{m}", need, f"≥{need} daily values in {y}-{m:02d}: ", 0))
     height = stats.height
     if checks:
-        counts = stats.select([pl.col(col).cast(pl.Int64).fill_null(fill).alias(f"__c{k}")
-                               for k, (_, col, _, _, fill) in enumerate(checks)]).to_numpy()
+        counts = stats.select(
+            [
+                pl.col(col).cast(pl.Int64).fill_null(fill).alias(f"__c{k}")
+                for k, (_, col, _, _, fill) in enumerate(checks)
+            ]
+        ).to_numpy()
         fails = counts < np.array([need for _, _, need, _, _ in checks])
     out = []
     for pollutant in POLLUTANT_COLUMN:
@@ -171,19 +205,30 @@ def _rules(stats: pl.DataFrame, months: list[tuple[int, int, bool]], whole_year:
     return out
 
 
-def _judge(stats: pl.DataFrame, ed: Edition, phase: str, weights: dict[str, float], comp_limits: dict[str, float],
-           start: dt.date, end: dt.date) -> pl.DataFrame:
+def _judge(
+    stats: pl.DataFrame,
+    ed: Edition,
+    phase: str,
+    weights: dict[str, float],
+    comp_limits: dict[str, float],
+    start: dt.date,
+    end: dt.date,
+) -> pl.DataFrame:
     """Rounding, limits, compliance, good-days ratio and composite index from raw period statistics."""
-    stats = stats.with_columns([e for p in POLLUTANT_COLUMN
-                                for e in (pl.col(f"n_{p}").fill_null(0), pl.col(f"valid_{p}").fill_null(False))])
+    stats = stats.with_columns(
+        [e for p in POLLUTANT_COLUMN for e in (pl.col(f"n_{p}").fill_null(0), pl.col(f"valid_{p}").fill_null(False))]
+    )
     outputs = []
     for name, _, pollutant, _, averaging in STATISTICS:
         rounded = from_scaled_expr(round_gbt8170_expr(pl.col(name), DECIMALS[pollutant]), DECIMALS[pollutant])
         limit1 = ed.limit(pollutant, averaging, 1, phase=phase)
         limit2 = ed.limit(pollutant, averaging, 2, phase=phase)
         limit = pl.when(pl.col("zone_class") == 1).then(pl.lit(limit1)).otherwise(pl.lit(limit2))
-        outputs += [rounded.alias(name), limit.alias(f"{name}_limit"),
-                    pl.when(pl.col(f"valid_{pollutant}")).then(rounded <= limit).alias(f"{name}_complies")]
+        outputs += [
+            rounded.alias(name),
+            limit.alias(f"{name}_limit"),
+            pl.when(pl.col(f"valid_{pollutant}")).then(rounded <= limit).alias(f"{name}_complies"),
+        ]
     stats = stats.with_columns(outputs)
     per_pollutant = []
     for pollutant in POLLUTANT_COLUMN:
@@ -193,18 +238,26 @@ def _judge(stats: pl.DataFrame, ed: Edition, phase: str, weights: dict[str, floa
         per_pollutant.append(pl.when(fails).then(False).when(all_ok).then(True).alias(f"{pollutant}_complies"))
     stats = stats.with_columns(per_pollutant)
     checks = [pl.col(f"{p}_complies") for p in POLLUTANT_COLUMN]
-    composite = sum((pl.col(COMPOSITE_STATISTIC[p]) * (weights[p] / comp_limits[p]) for p in COMPOSITE_STATISTIC),
-                    pl.lit(0.0))
+    composite = sum(
+        (pl.col(COMPOSITE_STATISTIC[p]) * (weights[p] / comp_limits[p]) for p in COMPOSITE_STATISTIC), pl.lit(0.0)
+    )
     composite_valid = pl.all_horizontal([pl.col(f"valid_{p}") for p in COMPOSITE_STATISTIC])
     stats = stats.with_columns(
-        pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in checks])).then(False)
-        .when(pl.all_horizontal([c.fill_null(False) for c in checks])).then(True).alias("complies"),
-        from_scaled_expr(round_gbt8170_expr(pl.when(pl.col("valid_days") > 0)
-                                            .then(pl.col("good_days") * 100.0 / pl.col("valid_days")), 1), 1)
-        .alias("good_days_ratio"),
+        pl.when(pl.any_horizontal([c.not_().fill_null(False) for c in checks]))
+        .then(False)
+        .when(pl.all_horizontal([c.fill_null(False) for c in checks]))
+        .then(True)
+        .alias("complies"),
+        from_scaled_expr(
+            round_gbt8170_expr(
+                pl.when(pl.col("valid_days") > 0).then(pl.col("good_days") * 100.0 / pl.col("valid_days")), 1
+            ),
+            1,
+        ).alias("good_days_ratio"),
         from_scaled_expr(round_gbt8170_expr(composite, 2), 2).alias("composite_index"),
         composite_valid.alias("composite_valid"),
-        pl.lit(start).alias("start"), pl.lit(end).alias("end"),
+        pl.lit(start).alias("start"),
+        pl.lit(end).alias("end"),
         pl.lit(ed.limits_standard + (f" ({phase})" if phase else "")).alias("standard"),
         pl.lit(ed.assessment_standard).alias("method"),
     )
@@ -213,14 +266,27 @@ def _judge(stats: pl.DataFrame, ed: Edition, phase: str, weights: dict[str, floa
         columns += [name, f"{name}_limit", f"{name}_complies"]
     for p in POLLUTANT_COLUMN:
         columns += [f"n_{p}", f"valid_{p}", f"rule_{p}", f"{p}_complies"]
-    columns += ["complies", "valid_days", "good_days", "good_days_ratio", "heavy_days", "excluded_days",
-                "composite_index", "composite_valid", "standard", "method"]
+    columns += [
+        "complies",
+        "valid_days",
+        "good_days",
+        "good_days_ratio",
+        "heavy_days",
+        "excluded_days",
+        "composite_index",
+        "composite_valid",
+        "standard",
+        "method",
+    ]
     return stats.select(columns).sort("site")
 
 
 #: ranking statistic -> (validity column, larger is better)
-RANKINGS = {"composite_index": ("composite_valid", False), "PM2.5_mean": ("valid_PM2.5", False),
-            "good_days_ratio": ("valid_days", True)}
+RANKINGS = {
+    "composite_index": ("composite_valid", False),
+    "PM2.5_mean": ("valid_PM2.5", False),
+    "good_days_ratio": ("valid_days", True),
+}
 
 
 def rank(assessment: pl.DataFrame, by: str = "composite_index") -> pl.DataFrame:
@@ -248,14 +314,25 @@ def assess_three_year(daily: pl.DataFrame, year: int, **options) -> pl.DataFrame
     aggs: list[pl.Expr] = [pl.col("zone_class").first()]
     aggs += [pl.col(name).mean().alias(name) for name, *_ in STATISTICS]
     for p in POLLUTANT_COLUMN:
-        aggs += [pl.col(f"n_{p}").sum().alias(f"n_{p}"),
-                 (pl.col(f"valid_{p}").all() & (pl.len() == 3)).alias(f"valid_{p}"),
-                 pl.concat_str([pl.col("start").dt.year().cast(pl.String), pl.col(f"rule_{p}")], separator=": ")
-                 .drop_nulls().str.join("; ").alias(f"rule_{p}")]
+        aggs += [
+            pl.col(f"n_{p}").sum().alias(f"n_{p}"),
+            (pl.col(f"valid_{p}").all() & (pl.len() == 3)).alias(f"valid_{p}"),
+            pl.concat_str([pl.col("start").dt.year().cast(pl.String), pl.col(f"rule_{p}")], separator=": ")
+            .drop_nulls()
+            .str.join("; ")
+            .alias(f"rule_{p}"),
+        ]
     aggs += [pl.col(c).sum() for c in ("valid_days", "good_days", "heavy_days", "excluded_days")]
-    stats = rows.group_by("site").agg(aggs).with_columns(
-        *[pl.when(pl.col(f"rule_{p}") == "").then(None).otherwise(pl.col(f"rule_{p}")).alias(f"rule_{p}")
-          for p in POLLUTANT_COLUMN])
+    stats = (
+        rows.group_by("site")
+        .agg(aggs)
+        .with_columns(
+            *[
+                pl.when(pl.col(f"rule_{p}") == "").then(None).otherwise(pl.col(f"rule_{p}")).alias(f"rule_{p}")
+                for p in POLLUTANT_COLUMN
+            ]
+        )
+    )
     end = dt.date(year, 12, 31)
     ed = resolve(options.get("edition", "auto"), end)
     phase = options.get("phase") or ed.phase(end)
@@ -264,8 +341,14 @@ def assess_three_year(daily: pl.DataFrame, year: int, **options) -> pl.DataFrame
     return _judge(stats, ed, phase, weights, comp_limits, dt.date(year - 2, 1, 1), end)
 
 
-def _period_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: list[tuple[int, int, bool]],
-                   zone_class: int, excluded: pl.DataFrame | Collection[dt.date] | None) -> pl.DataFrame:
+def _period_counts(
+    daily: pl.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    months: list[tuple[int, int, bool]],
+    zone_class: int,
+    excluded: pl.DataFrame | Collection[dt.date] | None,
+) -> pl.DataFrame:
     """Per site: counts, raw (unrounded) statistics, valid/good/heavy/excluded days and the daily values per
     month (``__<pollutant>_<y>_<m>``) — the general path; :func:`.dense.assess_counts` is the dense one."""
     frame = daily.filter(pl.col("date").is_between(start, end))
@@ -282,17 +365,25 @@ def _period_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: li
     for name, col, _, p, _ in STATISTICS:
         aggs.append((pl.col(col).mean() if p is None else _percentile_expr(col, p)).alias(name))
     aqi_ok = pl.col("AQI_valid").fill_null(False)
-    aggs += [aqi_ok.sum().cast(pl.Int64).alias("valid_days"),
-             (aqi_ok & (pl.col("AQI") <= 100)).sum().cast(pl.Int64).alias("good_days"),
-             (aqi_ok & (pl.col("AQI") > 200)).sum().cast(pl.Int64).alias("heavy_days")]
+    aggs += [
+        aqi_ok.sum().cast(pl.Int64).alias("valid_days"),
+        (aqi_ok & (pl.col("AQI") <= 100)).sum().cast(pl.Int64).alias("good_days"),
+        (aqi_ok & (pl.col("AQI") > 200)).sum().cast(pl.Int64).alias("heavy_days"),
+    ]
     aggs.append(pl.len().cast(pl.Int64).alias("__kept"))
     stats = before.join(frame.group_by("site").agg(aggs), on="site", how="left").with_columns(
-        (pl.col("__all") - pl.col("__kept").fill_null(0)).alias("excluded_days"))
+        (pl.col("__all") - pl.col("__kept").fill_null(0)).alias("excluded_days")
+    )
     monthly = frame.group_by("site", pl.col("date").dt.year().alias("y"), pl.col("date").dt.month().alias("m")).agg(
-        [pl.col(col).count().cast(pl.Int64).alias(p) for p, col in POLLUTANT_COLUMN.items()])
+        [pl.col(col).count().cast(pl.Int64).alias(p) for p, col in POLLUTANT_COLUMN.items()]
+    )
     wide_months = monthly.with_columns(pl.format("{}_{}", "y", "m").alias("ym")).unpivot(
-        index=["site", "ym"], on=list(POLLUTANT_COLUMN), variable_name="p", value_name="n")
-    wide_months = wide_months.with_columns(pl.format("__{}_{}", "p", "ym").alias("key")).pivot(
-        on="key", index="site", values="n") if wide_months.height else pl.DataFrame({"site": stats["site"]})
+        index=["site", "ym"], on=list(POLLUTANT_COLUMN), variable_name="p", value_name="n"
+    )
+    wide_months = (
+        wide_months.with_columns(pl.format("__{}_{}", "p", "ym").alias("key")).pivot(on="key", index="site", values="n")
+        if wide_months.height
+        else pl.DataFrame({"site": stats["site"]})
+    )
     stats = stats.join(wide_months, on="site", how="left")
     return stats

@@ -30,7 +30,7 @@ MDA8_EXCEEDANCE_LIMIT = 160.0
 
 CONCENTRATION_COLUMNS = (*MEANS, "O3_1h_max", "O3_8h_max")
 IAQI_COLUMNS = ("IAQI_SO2", "IAQI_NO2", "IAQI_CO", "IAQI_PM10", "IAQI_PM2.5", "IAQI_O3_1h", "IAQI_O3_8h")
-COUNT_COLUMNS = tuple(f"n_{p}" for p in (*MEANS, "O3")) + ("n_O3_8h",)
+COUNT_COLUMNS = (*tuple(f"n_{p}" for p in (*MEANS, "O3")), "n_O3_8h")
 
 
 def _complete_grid(wide: pl.DataFrame) -> pl.DataFrame:
@@ -40,8 +40,10 @@ def _complete_grid(wide: pl.DataFrame) -> pl.DataFrame:
         return wide
     new_site = pl.col("site") != pl.col("site").shift(1)
     step_ok = pl.when(new_site).then(True).otherwise((pl.col("time") - pl.col("time").shift(1)) == HOUR)
-    if wide.select(step_ok.fill_null(True).all()).item() and wide["site"].n_unique() == \
-            wide.select(new_site.fill_null(True).sum()).item():
+    if (
+        wide.select(step_ok.fill_null(True).all()).item()
+        and wide["site"].n_unique() == wide.select(new_site.fill_null(True).sum()).item()
+    ):
         return wide
     wide = wide.sort("site", "time")
     spans = wide.group_by("site").agg(pl.col("time").min().alias("t0"), pl.col("time").max().alias("t1"))
@@ -68,9 +70,14 @@ def o3_8h_expr(min_hours: int = O3_8H_MIN_HOURS) -> tuple[pl.Expr, pl.Expr]:
     return pl.when(count >= min_hours).then(mean).otherwise(None), count
 
 
-def daily_concentrations(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS,
-                         o3_8h_min_hours: int = O3_8H_MIN_HOURS, mda8_min_windows: int = MDA8_MIN_WINDOWS,
-                         mda8_exceedance_limit: float | None = MDA8_EXCEEDANCE_LIMIT) -> pl.DataFrame:
+def daily_concentrations(
+    hourly: pl.DataFrame,
+    *,
+    min_hours: int = MIN_HOURS,
+    o3_8h_min_hours: int = O3_8H_MIN_HOURS,
+    mda8_min_windows: int = MDA8_MIN_WINDOWS,
+    mda8_exceedance_limit: float | None = MDA8_EXCEEDANCE_LIMIT,
+) -> pl.DataFrame:
     """Unrounded daily values per site and natural day, NA where a validity rule is missed.
 
     Columns ``site,date,SO2,NO2,CO,PM10,PM2.5,O3_1h_max,O3_8h_max`` and the counts ``n_SO2 … n_O3`` (hours)
@@ -86,9 +93,11 @@ def daily_concentrations(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS,
     aggs = []
     for p in (*MEANS, "O3"):
         aggs += [pl.col(p).count().alias(f"n_{p}"), pl.col(p).mean().alias(p)]
-    aggs += [pl.col("O3").max().alias("O3_1h_max"),
-             pl.col("__o3_8h").count().cast(pl.UInt32).alias("n_O3_8h"),
-             pl.col("__o3_8h").max().alias("O3_8h_max")]
+    aggs += [
+        pl.col("O3").max().alias("O3_1h_max"),
+        pl.col("__o3_8h").count().cast(pl.UInt32).alias("n_O3_8h"),
+        pl.col("__o3_8h").max().alias("O3_8h_max"),
+    ]
     daily = frame.group_by("site", "date").agg(aggs).sort("site", "date").collect()
     mda8_rounded = round_gbt8170_expr(pl.col("O3_8h_max"), 0)
     keep_mda8 = pl.col("n_O3_8h") >= mda8_min_windows
@@ -104,9 +113,15 @@ def daily_concentrations(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS,
 
 def _daily_index_one(conc: pl.DataFrame, ed: Edition) -> pl.DataFrame:
     scaled = {c: round_gbt8170_expr(pl.col(c), DECIMALS[c.split("_")[0]]) for c in CONCENTRATION_COLUMNS}
-    tables = {"IAQI_SO2": ("SO2", "SO2", "24h"), "IAQI_NO2": ("NO2", "NO2", "24h"), "IAQI_CO": ("CO", "CO", "24h"),
-              "IAQI_PM10": ("PM10", "PM10", "24h"), "IAQI_PM2.5": ("PM2.5", "PM2.5", "24h"),
-              "IAQI_O3_1h": ("O3_1h_max", "O3", "1h"), "IAQI_O3_8h": ("O3_8h_max", "O3", "8h")}
+    tables = {
+        "IAQI_SO2": ("SO2", "SO2", "24h"),
+        "IAQI_NO2": ("NO2", "NO2", "24h"),
+        "IAQI_CO": ("CO", "CO", "24h"),
+        "IAQI_PM10": ("PM10", "PM10", "24h"),
+        "IAQI_PM2.5": ("PM2.5", "PM2.5", "24h"),
+        "IAQI_O3_1h": ("O3_1h_max", "O3", "1h"),
+        "IAQI_O3_8h": ("O3_8h_max", "O3", "8h"),
+    }
     exprs, beyond = [], []
     for name, (col, pollutant, averaging) in tables.items():
         if name == "IAQI_O3_1h" and not ed.daily_o3_1h:
@@ -117,8 +132,15 @@ def _daily_index_one(conc: pl.DataFrame, ed: Edition) -> pl.DataFrame:
         beyond.append(flag)
     out = conc.with_columns([e.alias(f"__s_{c}") for c, e in scaled.items()])
     out = out.with_columns(*exprs, pl.any_horizontal(beyond).alias("beyond_table"))
-    terms = {"IAQI_SO2": "SO2", "IAQI_NO2": "NO2", "IAQI_CO": "CO", "IAQI_PM10": "PM10", "IAQI_PM2.5": "PM2.5",
-             "IAQI_O3_1h": "O3_1h", "IAQI_O3_8h": "O3_8h"}
+    terms = {
+        "IAQI_SO2": "SO2",
+        "IAQI_NO2": "NO2",
+        "IAQI_CO": "CO",
+        "IAQI_PM10": "PM10",
+        "IAQI_PM2.5": "PM2.5",
+        "IAQI_O3_1h": "O3_1h",
+        "IAQI_O3_8h": "O3_8h",
+    }
     if not ed.daily_o3_1h:
         del terms["IAQI_O3_1h"]
     indicators = {c: c for c in MEANS} | {"O3_8h_max": "O3_8h"}
@@ -137,9 +159,26 @@ def _daily_index_one(conc: pl.DataFrame, ed: Edition) -> pl.DataFrame:
     return out.drop([c for c in out.columns if c.startswith("__s_")])
 
 
-DAILY_COLUMNS = ("site", "date", *CONCENTRATION_COLUMNS, *IAQI_COLUMNS, "AQI", "level", "category", "category_en",
-                 "color", "advice", "primary_pollutants", "exceeding_pollutants", "missing", "complete", "AQI_valid",
-                 "beyond_table", "standard", *COUNT_COLUMNS)
+DAILY_COLUMNS = (
+    "site",
+    "date",
+    *CONCENTRATION_COLUMNS,
+    *IAQI_COLUMNS,
+    "AQI",
+    "level",
+    "category",
+    "category_en",
+    "color",
+    "advice",
+    "primary_pollutants",
+    "exceeding_pollutants",
+    "missing",
+    "complete",
+    "AQI_valid",
+    "beyond_table",
+    "standard",
+    *COUNT_COLUMNS,
+)
 
 
 def daily_index(concentrations: pl.DataFrame, edition: str | Edition = "auto") -> pl.DataFrame:
@@ -164,9 +203,16 @@ def daily_index(concentrations: pl.DataFrame, edition: str | Edition = "auto") -
 ENGINES = ("auto", "dense", "polars")
 
 
-def daily(hourly: pl.DataFrame, edition: str | Edition = "auto", *, min_hours: int = MIN_HOURS,
-          o3_8h_min_hours: int = O3_8H_MIN_HOURS, mda8_min_windows: int = MDA8_MIN_WINDOWS,
-          mda8_exceedance_limit: float | None = MDA8_EXCEEDANCE_LIMIT, engine: str = "auto") -> pl.DataFrame:
+def daily(
+    hourly: pl.DataFrame,
+    edition: str | Edition = "auto",
+    *,
+    min_hours: int = MIN_HOURS,
+    o3_8h_min_hours: int = O3_8H_MIN_HOURS,
+    mda8_min_windows: int = MDA8_MIN_WINDOWS,
+    mda8_exceedance_limit: float | None = MDA8_EXCEEDANCE_LIMIT,
+    engine: str = "auto",
+) -> pl.DataFrame:
     """The daily report per site and natural day from hourly values (GB 3095 Table 4; HJ 633-2012 §5.1.2 /
     HJ 633-2026 §4.2.2). Input: long ``site,time,parameter,value`` or wide ``site,time,SO2,…``.
 
@@ -179,13 +225,24 @@ def daily(hourly: pl.DataFrame, edition: str | Edition = "auto", *, min_hours: i
     if engine != "polars":
         from . import dense
 
-        out = dense.daily(to_wide(hourly), edition, min_hours=min_hours, o3_8h_min_hours=o3_8h_min_hours,
-                          mda8_min_windows=mda8_min_windows, mda8_exceedance_limit=mda8_exceedance_limit,
-                          complete_grid=_complete_grid)
+        out = dense.daily(
+            to_wide(hourly),
+            edition,
+            min_hours=min_hours,
+            o3_8h_min_hours=o3_8h_min_hours,
+            mda8_min_windows=mda8_min_windows,
+            mda8_exceedance_limit=mda8_exceedance_limit,
+            complete_grid=_complete_grid,
+        )
         if out is not None:
             return out
         if engine == "dense":
             raise ValueError("the dense path does not apply to this input (see meili.standards.air.dense)")
-    conc = daily_concentrations(hourly, min_hours=min_hours, o3_8h_min_hours=o3_8h_min_hours,
-                                mda8_min_windows=mda8_min_windows, mda8_exceedance_limit=mda8_exceedance_limit)
+    conc = daily_concentrations(
+        hourly,
+        min_hours=min_hours,
+        o3_8h_min_hours=o3_8h_min_hours,
+        mda8_min_windows=mda8_min_windows,
+        mda8_exceedance_limit=mda8_exceedance_limit,
+    )
     return daily_index(conc, edition)

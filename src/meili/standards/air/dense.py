@@ -42,6 +42,7 @@ try:  # pragma: no cover - exercised by whichever environment runs the tests
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     import numba
     from numba import njit, prange
+
     AVAILABLE = True
 except ImportError:  # pragma: no cover
     numba = None
@@ -61,8 +62,15 @@ EPOCH = dt.date(1970, 1, 1)
 IAQI_TERMS = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_1h", "O3_8h")
 #: bit order of the ``missing`` mask (daily._daily_index_one lists O3_8h before O3_1h)
 MISSING_TERMS = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h", "O3_1h")
-_TABLE_OF = (("SO2", "24h"), ("NO2", "24h"), ("CO", "24h"), ("PM10", "24h"), ("PM2.5", "24h"), ("O3", "1h"),
-             ("O3", "8h"))
+_TABLE_OF = (
+    ("SO2", "24h"),
+    ("NO2", "24h"),
+    ("CO", "24h"),
+    ("PM10", "24h"),
+    ("PM2.5", "24h"),
+    ("O3", "1h"),
+    ("O3", "8h"),
+)
 _SCALE = np.array([float(10 ** DECIMALS[p]) for p, _ in _TABLE_OF])
 _MEAN_INPUTS = ("SO2", "NO2", "CO", "PM10", "PM2.5")
 
@@ -89,6 +97,7 @@ def _edition_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------------------------- kernels
+
 
 @njit(cache=True, inline="always")
 def _gbt8170(x, scale):
@@ -119,9 +128,12 @@ def _word(bitmap, j):
     of the bitmap read as 0)."""
     k = j >> np.uint64(3)
     if k + np.uint64(3) < np.uint64(bitmap.shape[0]):
-        w = (np.uint64(bitmap[k]) | (np.uint64(bitmap[k + np.uint64(1)]) << np.uint64(8))
-             | (np.uint64(bitmap[k + np.uint64(2)]) << np.uint64(16))
-             | (np.uint64(bitmap[k + np.uint64(3)]) << np.uint64(24)))
+        w = (
+            np.uint64(bitmap[k])
+            | (np.uint64(bitmap[k + np.uint64(1)]) << np.uint64(8))
+            | (np.uint64(bitmap[k + np.uint64(2)]) << np.uint64(16))
+            | (np.uint64(bitmap[k + np.uint64(3)]) << np.uint64(24))
+        )
     else:  # the last bytes of the bitmap
         w = np.uint64(0)
         for m in range(4):
@@ -166,8 +178,7 @@ def _blocks(codes, t, step):
 
 
 @njit(cache=True, inline="always")
-def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
-               scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
     """daily._daily_index_one for one row: GB/T 8170 rounding, IAQIs, AQI, the label masks; False if a
     value is out of the range the general path handles alike (then the caller falls back)."""
     top = NULL
@@ -213,17 +224,62 @@ def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
 
 
 @njit(cache=True)
-def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours, lead, out_start,
-                n_days, first_day, min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance,
-                switch_day, forced, lut, beyond_lut, used, scale,
-                counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date):
+def _daily_site(
+    s,
+    v0,
+    v1,
+    v2,
+    v3,
+    v4,
+    v5,
+    m0,
+    m1,
+    m2,
+    m3,
+    m4,
+    m5,
+    offsets,
+    row_start,
+    n_hours,
+    lead,
+    out_start,
+    n_days,
+    first_day,
+    min_hours,
+    o3_min_hours,
+    mda8_min_windows,
+    exceedance_limit,
+    use_exceedance,
+    switch_day,
+    forced,
+    lut,
+    beyond_lut,
+    used,
+    scale,
+    counts,
+    scaled,
+    iaqi,
+    aqi,
+    primary,
+    exceeding,
+    missing,
+    beyond,
+    is_new,
+    date,
+):
     """One site's days (daily.daily_concentrations + daily._daily_index_one). Inputs v0…v5 / m0…m5: values and
     validity bitmaps of SO2, NO2, CO, PM10, PM2.5, O3; outputs indexed [column, row]. False = fall back."""
     fine = True
     rs = row_start[s]
     nh = n_hours[s]
-    o0, o1, o2, o3, o4, o5 = (np.uint64(offsets[0]), np.uint64(offsets[1]), np.uint64(offsets[2]),
-                              np.uint64(offsets[3]), np.uint64(offsets[4]), np.uint64(offsets[5]))
+    o0, o1, o2, o3, o4, o5 = (
+        np.uint64(offsets[0]),
+        np.uint64(offsets[1]),
+        np.uint64(offsets[2]),
+        np.uint64(offsets[3]),
+        np.uint64(offsets[4]),
+        np.uint64(offsets[5]),
+    )
     cum = np.zeros(25, dtype=np.int64)
     cnt = np.zeros(25, dtype=np.int64)
     conc = np.empty(7, dtype=np.float64)
@@ -323,23 +379,101 @@ def _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_
                 keep = rounded != NULL and rounded > exceedance_limit
         ok[6] = keep
         conc[6] = best
-        if not _index_row(r, e, conc, ok, lut, beyond_lut, used, scale,
-                          scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+        if not _index_row(
+            r, e, conc, ok, lut, beyond_lut, used, scale, scaled, iaqi, aqi, primary, exceeding, missing, beyond
+        ):
             fine = False
     return fine
 
 
 @njit(cache=True, parallel=True)
-def _daily_kernel(v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours, lead, out_start,
-                  n_days, first_day, min_hours, o3_min_hours, mda8_min_windows, exceedance_limit, use_exceedance,
-                  switch_day, forced, lut, beyond_lut, used, scale,
-                  counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad):
+def _daily_kernel(
+    v0,
+    v1,
+    v2,
+    v3,
+    v4,
+    v5,
+    m0,
+    m1,
+    m2,
+    m3,
+    m4,
+    m5,
+    offsets,
+    row_start,
+    n_hours,
+    lead,
+    out_start,
+    n_days,
+    first_day,
+    min_hours,
+    o3_min_hours,
+    mda8_min_windows,
+    exceedance_limit,
+    use_exceedance,
+    switch_day,
+    forced,
+    lut,
+    beyond_lut,
+    used,
+    scale,
+    counts,
+    scaled,
+    iaqi,
+    aqi,
+    primary,
+    exceeding,
+    missing,
+    beyond,
+    is_new,
+    date,
+    bad,
+):
     for s in prange(row_start.shape[0]):
-        bad[s] = not _daily_site(s, v0, v1, v2, v3, v4, v5, m0, m1, m2, m3, m4, m5, offsets, row_start, n_hours,
-                                 lead, out_start, n_days, first_day, min_hours, o3_min_hours, mda8_min_windows,
-                                 exceedance_limit, use_exceedance, switch_day, forced, lut, beyond_lut,
-                                 used, scale, counts, scaled, iaqi, aqi, primary, exceeding, missing,
-                                 beyond, is_new, date)
+        bad[s] = not _daily_site(
+            s,
+            v0,
+            v1,
+            v2,
+            v3,
+            v4,
+            v5,
+            m0,
+            m1,
+            m2,
+            m3,
+            m4,
+            m5,
+            offsets,
+            row_start,
+            n_hours,
+            lead,
+            out_start,
+            n_days,
+            first_day,
+            min_hours,
+            o3_min_hours,
+            mda8_min_windows,
+            exceedance_limit,
+            use_exceedance,
+            switch_day,
+            forced,
+            lut,
+            beyond_lut,
+            used,
+            scale,
+            counts,
+            scaled,
+            iaqi,
+            aqi,
+            primary,
+            exceeding,
+            missing,
+            beyond,
+            is_new,
+            date,
+        )
 
 
 @njit(cache=True)
@@ -422,8 +556,27 @@ def _percentile_of(buf, n, p):
 
 
 @njit(cache=True)
-def _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset, aqi_valid,
-                 row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly):
+def _assess_site(
+    s,
+    values,
+    bitmaps,
+    offsets,
+    percentiles,
+    with_mean,
+    aqi,
+    aqi_bitmap,
+    aqi_offset,
+    aqi_valid,
+    row_lo,
+    row_hi,
+    day_of_row,
+    month_of_day,
+    counts,
+    means,
+    stats,
+    days,
+    monthly,
+):
     lo = row_lo[s]
     hi = row_hi[s]
     buf = np.empty(hi - lo, dtype=np.float64)
@@ -474,14 +627,51 @@ def _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_b
 
 
 @njit(cache=True, parallel=True)
-def _assess_kernel(values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset, aqi_valid,
-                   row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly, bad):
+def _assess_kernel(
+    values,
+    bitmaps,
+    offsets,
+    percentiles,
+    with_mean,
+    aqi,
+    aqi_bitmap,
+    aqi_offset,
+    aqi_valid,
+    row_lo,
+    row_hi,
+    day_of_row,
+    month_of_day,
+    counts,
+    means,
+    stats,
+    days,
+    monthly,
+    bad,
+):
     """Per site (rows row_lo … row_hi−1): counts, means and HJ 663 percentiles of the six daily columns, valid /
     good / heavy days, and the daily values per month (assessment.assess, per site)."""
     for s in prange(row_lo.shape[0]):
-        bad[s] = not _assess_site(s, values, bitmaps, offsets, percentiles, with_mean, aqi, aqi_bitmap, aqi_offset,
-                                  aqi_valid, row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days,
-                                  monthly)
+        bad[s] = not _assess_site(
+            s,
+            values,
+            bitmaps,
+            offsets,
+            percentiles,
+            with_mean,
+            aqi,
+            aqi_bitmap,
+            aqi_offset,
+            aqi_valid,
+            row_lo,
+            row_hi,
+            day_of_row,
+            month_of_day,
+            counts,
+            means,
+            stats,
+            days,
+            monthly,
+        )
 
 
 # --------------------------------------------------------------------------------------------- layout
@@ -566,8 +756,17 @@ def _nullable(arrays: dict[str, tuple[np.ndarray, np.ndarray | None]], dtypes: d
 
 # --------------------------------------------------------------------------------------------- daily
 
-def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_min_hours: int, mda8_min_windows: int,
-          mda8_exceedance_limit: float | None, complete_grid) -> pl.DataFrame | None:
+
+def daily(
+    wide: pl.DataFrame,
+    edition: str | Edition,
+    *,
+    min_hours: int,
+    o3_8h_min_hours: int,
+    mda8_min_windows: int,
+    mda8_exceedance_limit: float | None,
+    complete_grid,
+) -> pl.DataFrame | None:
     """The daily report from a wide hourly frame (see :func:`.daily.daily`), or None if the dense path does
     not apply (then the caller takes the general path). *complete_grid* is ``daily._complete_grid``."""
     if not AVAILABLE or wide.height == 0 or o3_8h_min_hours < 1:  # an empty 8-hour window is the general path's NaN
@@ -624,20 +823,46 @@ def daily(wide: pl.DataFrame, edition: str | Edition, *, min_hours: int, o3_8h_m
         values, bitmaps, offsets = _uniform(views)
         previous = numba.set_parallel_chunksize(_CHUNK)  # dynamic: a thread starved by other jobs holds little
         try:
-            _daily_kernel(*values, *bitmaps, offsets,
-                          starts[:-1].astype(np.int64), n_hours.astype(np.int64), lead.astype(np.int64), out_start,
-                          n_days.astype(np.int64), first_day.astype(np.int64),
-                          min_hours, o3_8h_min_hours, mda8_min_windows,
-                          float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
-                          mda8_exceedance_limit is not None, (SWITCH_DATE - EPOCH).days, forced,
-                          lut, beyond_lut, used, _SCALE,
-                          counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date, bad)
+            _daily_kernel(
+                *values,
+                *bitmaps,
+                offsets,
+                starts[:-1].astype(np.int64),
+                n_hours.astype(np.int64),
+                lead.astype(np.int64),
+                out_start,
+                n_days.astype(np.int64),
+                first_day.astype(np.int64),
+                min_hours,
+                o3_8h_min_hours,
+                mda8_min_windows,
+                float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
+                mda8_exceedance_limit is not None,
+                (SWITCH_DATE - EPOCH).days,
+                forced,
+                lut,
+                beyond_lut,
+                used,
+                _SCALE,
+                counts,
+                scaled,
+                iaqi,
+                aqi,
+                primary,
+                exceeding,
+                missing,
+                beyond,
+                is_new,
+                date,
+                bad,
+            )
         finally:
             numba.set_parallel_chunksize(previous)
     if bad.any():
         return None
-    return _daily_frame(layout.keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond,
-                        is_new, date)
+    return _daily_frame(
+        layout.keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -645,8 +870,12 @@ def _levels(top: int) -> pl.DataFrame:
     """Level, category (zh/en), colour and advice of AQI 0 … *top* by :func:`.iaqi.level_exprs`, edition 2012
     then 2026 (row ``e * (top + 1) + AQI``), as one chunk."""
     eds = (get_edition("2012"), get_edition("2026"))
-    return pl.concat([pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)})
-                      .select(**level_exprs(pl.col("AQI"), ed)) for ed in eds]).rechunk()
+    return pl.concat(
+        [
+            pl.DataFrame({"AQI": np.arange(top + 1, dtype=np.int64)}).select(**level_exprs(pl.col("AQI"), ed))
+            for ed in eds
+        ]
+    ).rechunk()
 
 
 def _label_tables() -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
@@ -656,15 +885,19 @@ def _label_tables() -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
     primary_names = label_names(IAQI_TERMS)
     missing_names = label_names(MISSING_TERMS)
     size = 1 << len(IAQI_TERMS)
-    return (pl.Series([primary_names[m] for m in range(size)], dtype=pl.String),
-            pl.Series([primary_names[m] if ed.exceeding_pollutants else None for ed in eds for m in range(size)],
-                      dtype=pl.String),
-            pl.Series([missing_names[m] for m in range(size)], dtype=pl.String),
-            pl.Series([ed.aqi_standard for ed in eds], dtype=pl.String))
+    return (
+        pl.Series([primary_names[m] for m in range(size)], dtype=pl.String),
+        pl.Series(
+            [primary_names[m] if ed.exceeding_pollutants else None for ed in eds for m in range(size)], dtype=pl.String
+        ),
+        pl.Series([missing_names[m] for m in range(size)], dtype=pl.String),
+        pl.Series([ed.aqi_standard for ed in eds], dtype=pl.String),
+    )
 
 
-def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new,
-                 date) -> pl.DataFrame:
+def _daily_frame(
+    keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date
+) -> pl.DataFrame:
     """The output frame of :func:`.daily.daily` from the kernel's arrays. Every value that has a Polars
     expression in the general path (reported concentration, level texts, pollutant lists) is that expression
     evaluated once per possible key and gathered by the row's key (NULL keys give null)."""
@@ -712,8 +945,16 @@ def _daily_frame(keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceed
 
 # --------------------------------------------------------------------------------------------- assessment
 
-def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: list[tuple[int, int, bool]],
-                  columns: dict[str, str], statistics: tuple, zone_class: int) -> pl.DataFrame | None:
+
+def assess_counts(
+    daily: pl.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    months: list[tuple[int, int, bool]],
+    columns: dict[str, str],
+    statistics: tuple,
+    zone_class: int,
+) -> pl.DataFrame | None:
     """The per-site counts and raw statistics of :func:`.assessment.assess` (before its rules and judging),
     with the same columns and types, or None if the dense path does not apply."""
     if not AVAILABLE or daily.height == 0:
@@ -737,15 +978,20 @@ def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: lis
     row_hi = (starts[:-1] + (hi_day - first) + 1)[keep].astype(np.int64)
     keys = layout.keys.filter(pl.Series(keep))
     n_sites = len(row_lo)
-    day_of_row = (daily["date"].to_physical().to_numpy().astype(np.int64) - start_day)
+    day_of_row = daily["date"].to_physical().to_numpy().astype(np.int64) - start_day
     day_of_row = np.clip(day_of_row, 0, end_day - start_day)
     month_index = {(y, m): k for k, (y, m, _) in enumerate(months)}
-    month_of_day = np.array([month_index[((start + dt.timedelta(days=d)).year, (start + dt.timedelta(days=d)).month)]
-                             for d in range(end_day - start_day + 1)], dtype=np.int64)
+    month_of_day = np.array(
+        [
+            month_index[((start + dt.timedelta(days=d)).year, (start + dt.timedelta(days=d)).month)]
+            for d in range(end_day - start_day + 1)
+        ],
+        dtype=np.int64,
+    )
     pollutants = list(columns)
-    percent = {p: None for p in pollutants}
-    mean_of = {p: False for p in pollutants}
-    for _, col, pollutant, p, _ in statistics:
+    percent = dict.fromkeys(pollutants)
+    mean_of = dict.fromkeys(pollutants, False)
+    for _, _col, pollutant, p, _ in statistics:
         if p is None:
             mean_of[pollutant] = True
         else:
@@ -772,11 +1018,27 @@ def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: lis
         (aqi_values,), (aqi_bitmap,), aqi_offsets = _uniform([aqi_view])
         previous = numba.set_parallel_chunksize(_CHUNK)
         try:
-            _assess_kernel(tuple(values), tuple(bitmaps), offsets,
-                           np.array([percent[p] for p in pollutants], dtype=np.int64),
-                           np.array([mean_of[p] for p in pollutants]),
-                           aqi_values, aqi_bitmap, aqi_offsets[0], aqi_valid,
-                           row_lo, row_hi, day_of_row, month_of_day, counts, means, stats, days, monthly, bad)
+            _assess_kernel(
+                tuple(values),
+                tuple(bitmaps),
+                offsets,
+                np.array([percent[p] for p in pollutants], dtype=np.int64),
+                np.array([mean_of[p] for p in pollutants]),
+                aqi_values,
+                aqi_bitmap,
+                aqi_offsets[0],
+                aqi_valid,
+                row_lo,
+                row_hi,
+                day_of_row,
+                month_of_day,
+                counts,
+                means,
+                stats,
+                days,
+                monthly,
+                bad,
+            )
         finally:
             numba.set_parallel_chunksize(previous)
     if bad.any():
@@ -801,8 +1063,9 @@ def assess_counts(daily: pl.DataFrame, start: dt.date, end: dt.date, months: lis
             dtypes[f"__{p}_{y}_{m}"] = pl.Int64
     frame = _nullable(arrays, dtypes)
     first_rows = pl.Series(row_lo)
-    zone = (daily["zone_class"].gather(first_rows) if "zone_class" in daily.columns
-            else pl.Series([zone_class] * n_sites))
+    zone = (
+        daily["zone_class"].gather(first_rows) if "zone_class" in daily.columns else pl.Series([zone_class] * n_sites)
+    )
     return frame.with_columns(keys.alias("site"), zone.cast(pl.Int8).alias("zone_class"))
 
 

@@ -90,8 +90,9 @@ class Edition:
             return ""
         return "final" if on >= FINAL_PHASE_DATE else "transitional"
 
-    def limit(self, pollutant: str, averaging: str, zone_class: int = 2, on: dt.date | None = None,
-              phase: str | None = None) -> float:
+    def limit(
+        self, pollutant: str, averaging: str, zone_class: int = 2, on: dt.date | None = None, phase: str | None = None
+    ) -> float:
         """The concentration limit (GB 3095 Table 1/2) for a zone class, in the phase in force on *on*."""
         if zone_class not in (1, 2):
             raise ValueError(f"zone class must be 1 or 2, not {zone_class!r}")
@@ -117,7 +118,7 @@ def _scaled(pollutant: str, text: str) -> int:
     value = float(text) * 10 ** DECIMALS[pollutant]
     if value != round(value):
         raise ValueError(f"breakpoint {text} of {pollutant} is not on the reporting grid")
-    return int(round(value))
+    return round(value)
 
 
 def _breakpoints(name: str) -> dict[tuple[str, str], tuple[Segment, ...]]:
@@ -125,7 +126,8 @@ def _breakpoints(name: str) -> dict[tuple[str, str], tuple[Segment, ...]]:
     for row in _read_csv(name):
         p = row["pollutant"]
         table.setdefault((p, row["averaging"]), []).append(
-            Segment(int(row["iaqi_lo"]), int(row["iaqi_hi"]), _scaled(p, row["conc_lo"]), _scaled(p, row["conc_hi"])))
+            Segment(int(row["iaqi_lo"]), int(row["iaqi_hi"]), _scaled(p, row["conc_lo"]), _scaled(p, row["conc_hi"]))
+        )
     # HJ 633-2026 §4.2.4 (and CNEMC practice under 2012): a 1-hour PM value is scored on the daily columns.
     for p in ("PM10", "PM2.5"):
         table.setdefault((p, "1h"), list(table[(p, "24h")]))
@@ -133,28 +135,64 @@ def _breakpoints(name: str) -> dict[tuple[str, str], tuple[Segment, ...]]:
 
 
 def _levels(name: str) -> tuple[Level, ...]:
-    return tuple(Level(int(r["level"]), int(r["aqi_lo"]), int(r["aqi_hi"]), r["category_zh"], r["category_en"],
-                       r["color_name"], r["rgb_hex"], r["health_effect_zh"], r["advice_zh"]) for r in _read_csv(name))
+    return tuple(
+        Level(
+            int(r["level"]),
+            int(r["aqi_lo"]),
+            int(r["aqi_hi"]),
+            r["category_zh"],
+            r["category_en"],
+            r["color_name"],
+            r["rgb_hex"],
+            r["health_effect_zh"],
+            r["advice_zh"],
+        )
+        for r in _read_csv(name)
+    )
 
 
 def _limits(name: str) -> dict[tuple[str, str, str], tuple[float, float]]:
-    return {(r["pollutant"], r["averaging"], r.get("phase", "")): (float(r["class1"]), float(r["class2"]))
-            for r in _read_csv(name)}
+    return {
+        (r["pollutant"], r["averaging"], r.get("phase", "")): (float(r["class1"]), float(r["class2"]))
+        for r in _read_csv(name)
+    }
 
 
 @cache
 def get_edition(key: str) -> Edition:
     """The edition ``"2012"`` or ``"2026"`` with its packaged tables."""
     if key == "2012":
-        return Edition("2012", "HJ 633-2012", "GB 3095-2012 (2018 amendment)", "HJ 663-2013", None,
-                       SWITCH_DATE - dt.timedelta(days=1), _breakpoints("hj633_2012_iaqi_breakpoints.csv"),
-                       _levels("hj633_2012_aqi_levels.csv"), _limits("gb3095_2012_limits.csv"),
-                       daily_o3_1h=True, so2_1h_above_800=None, o3_8h_above_800=None, exceeding_pollutants=True)
+        return Edition(
+            "2012",
+            "HJ 633-2012",
+            "GB 3095-2012 (2018 amendment)",
+            "HJ 663-2013",
+            None,
+            SWITCH_DATE - dt.timedelta(days=1),
+            _breakpoints("hj633_2012_iaqi_breakpoints.csv"),
+            _levels("hj633_2012_aqi_levels.csv"),
+            _limits("gb3095_2012_limits.csv"),
+            daily_o3_1h=True,
+            so2_1h_above_800=None,
+            o3_8h_above_800=None,
+            exceeding_pollutants=True,
+        )
     if key == "2026":
-        return Edition("2026", "HJ 633-2026", "GB 3095-2026", "HJ 663-2026", SWITCH_DATE, None,
-                       _breakpoints("hj633_2026_iaqi_breakpoints.csv"), _levels("hj633_2026_aqi_levels.csv"),
-                       _limits("gb3095_2026_limits.csv"),
-                       daily_o3_1h=False, so2_1h_above_800=200, o3_8h_above_800=300, exceeding_pollutants=False)
+        return Edition(
+            "2026",
+            "HJ 633-2026",
+            "GB 3095-2026",
+            "HJ 663-2026",
+            SWITCH_DATE,
+            None,
+            _breakpoints("hj633_2026_iaqi_breakpoints.csv"),
+            _levels("hj633_2026_aqi_levels.csv"),
+            _limits("gb3095_2026_limits.csv"),
+            daily_o3_1h=False,
+            so2_1h_above_800=200,
+            o3_8h_above_800=300,
+            exceeding_pollutants=False,
+        )
     raise ValueError(f"unknown edition {key!r}; expected one of {', '.join(EDITIONS)} or 'auto'")
 
 
@@ -180,4 +218,6 @@ def resolve(edition: str | Edition, day: dt.date | dt.datetime | str | None = No
 
 def sensitive_groups() -> dict[str, str]:
     """HJ 633-2026 Table 2: groups to take measures when a pollutant's IAQI exceeds 100."""
-    return {r["pollutant_iaqi_over_100"]: r["sensitive_groups_zh"] for r in _read_csv("hj633_2026_sensitive_groups.csv")}
+    return {
+        r["pollutant_iaqi_over_100"]: r["sensitive_groups_zh"] for r in _read_csv("hj633_2026_sensitive_groups.csv")
+    }

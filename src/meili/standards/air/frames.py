@@ -34,8 +34,13 @@ def natural_day(time: pl.Expr) -> pl.Expr:
     return (time - HOUR).dt.date()
 
 
-def by_edition(frame: pl.DataFrame, day: pl.Expr, edition: str | Edition,
-               fn: Callable[[pl.DataFrame, Edition], pl.DataFrame], sort_by: tuple[str, ...] = ()) -> pl.DataFrame:
+def by_edition(
+    frame: pl.DataFrame,
+    day: pl.Expr,
+    edition: str | Edition,
+    fn: Callable[[pl.DataFrame, Edition], pl.DataFrame],
+    sort_by: tuple[str, ...] = (),
+) -> pl.DataFrame:
     """Apply *fn* per edition: the one forced by the caller, or for ``"auto"`` the one in force on each row's day.
 
     When rows of both editions are present the parts are concatenated and sorted by *sort_by*.
@@ -47,8 +52,10 @@ def by_edition(frame: pl.DataFrame, day: pl.Expr, edition: str | Edition,
     if first is None or first == last:
         return fn(frame, get_edition("2026" if first else "2012"))
     marked = frame.with_columns(is_new.alias("__new"))
-    parts = [fn(marked.filter(pl.col("__new") == flag).drop("__new"), get_edition(key))
-             for flag, key in ((False, "2012"), (True, "2026"))]
+    parts = [
+        fn(marked.filter(pl.col("__new") == flag).drop("__new"), get_edition(key))
+        for flag, key in ((False, "2012"), (True, "2026"))
+    ]
     out = pl.concat(parts, how="vertical_relaxed")
     return out.sort(list(sort_by)) if sort_by else out
 

@@ -20,9 +20,25 @@ from .iaqi import from_scaled_expr, iaqi_expr, iaqi_scaled_expr, level_exprs, ro
 
 HOURLY_IAQI = {p: f"IAQI_{p}" for p in POLLUTANTS}
 TABLE = {"SO2": "1h", "NO2": "1h", "CO": "1h", "O3": "1h", "PM10": "24h", "PM2.5": "24h"}
-HOURLY_COLUMNS = ("site", "time", *POLLUTANTS, *HOURLY_IAQI.values(), "AQI", "level", "category", "category_en",
-                  "color", "advice", "primary_pollutants", "exceeding_pollutants", "missing", "complete", "AQI_valid",
-                  "beyond_table", "standard")
+HOURLY_COLUMNS = (
+    "site",
+    "time",
+    *POLLUTANTS,
+    *HOURLY_IAQI.values(),
+    "AQI",
+    "level",
+    "category",
+    "category_en",
+    "color",
+    "advice",
+    "primary_pollutants",
+    "exceeding_pollutants",
+    "missing",
+    "complete",
+    "AQI_valid",
+    "beyond_table",
+    "standard",
+)
 
 
 def _hourly_one(wide: pl.DataFrame, ed: Edition, so2_24h_fallback: bool, min_hours: int) -> pl.DataFrame:
@@ -37,10 +53,9 @@ def _hourly_one(wide: pl.DataFrame, ed: Edition, so2_24h_fallback: bool, min_hou
     if ed.so2_1h_above_800 is None and so2_24h_fallback and out.height:
         above = pl.col("__s_SO2") > 800
         if out.select(above.any()).item():
-            moving = (pl.col("SO2").rolling_mean_by("time", window_size="24h").over("site"))
-            count = (pl.col("SO2").is_not_null().cast(pl.Int32).rolling_sum_by("time", window_size="24h").over("site"))
-            out = out.sort("site", "time").with_columns(
-                pl.when(count >= min_hours).then(moving).alias("__so2_24h"))
+            moving = pl.col("SO2").rolling_mean_by("time", window_size="24h").over("site")
+            count = pl.col("SO2").is_not_null().cast(pl.Int32).rolling_sum_by("time", window_size="24h").over("site")
+            out = out.sort("site", "time").with_columns(pl.when(count >= min_hours).then(moving).alias("__so2_24h"))
             fallback, _ = iaqi_expr(pl.col("__so2_24h"), "SO2", "24h", ed)
             out = out.with_columns(pl.when(above).then(fallback).otherwise(pl.col("IAQI_SO2")).alias("IAQI_SO2"))
     terms = {HOURLY_IAQI[p]: p for p in POLLUTANTS}
@@ -56,8 +71,9 @@ def _hourly_one(wide: pl.DataFrame, ed: Edition, so2_24h_fallback: bool, min_hou
     return out.select(*HOURLY_COLUMNS)
 
 
-def hourly(hourly: pl.DataFrame, edition: str | Edition = "auto", *, so2_24h_fallback: bool = True,
-           min_hours: int = 20) -> pl.DataFrame:
+def hourly(
+    hourly: pl.DataFrame, edition: str | Edition = "auto", *, so2_24h_fallback: bool = True, min_hours: int = 20
+) -> pl.DataFrame:
     """Real-time AQI per site and hour (HJ 633-2026 §4.2.3–§4.2.6, §4.3; HJ 633-2012 §5.1.3, §4.4 as practised).
 
     Input: long ``site,time,parameter,value`` or wide ``site,time,SO2,…``; ``time`` is the end of the hour.
@@ -66,6 +82,7 @@ def hourly(hourly: pl.DataFrame, edition: str | Edition = "auto", *, so2_24h_fal
     indicator missing, the AQI stands only above 100).
     """
     wide = to_wide(hourly)
-    out = by_edition(wide, natural_day(pl.col("time")), edition,
-                     lambda part, ed: _hourly_one(part, ed, so2_24h_fallback, min_hours))
+    out = by_edition(
+        wide, natural_day(pl.col("time")), edition, lambda part, ed: _hourly_one(part, ed, so2_24h_fallback, min_hours)
+    )
     return out.sort("site", "time")

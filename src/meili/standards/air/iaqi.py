@@ -42,9 +42,13 @@ def round_gbt8170_expr(expr: pl.Expr, decimals: int) -> pl.Expr:
     y = expr.cast(pl.Float64) * float(10**decimals)
     f = y.floor()
     frac = y - f
-    rounded = (pl.when(frac > 0.5 + TIE_TOLERANCE).then(f + 1.0)
-               .when(frac < 0.5 - TIE_TOLERANCE).then(f)
-               .otherwise(f + (f % 2.0)))
+    rounded = (
+        pl.when(frac > 0.5 + TIE_TOLERANCE)
+        .then(f + 1.0)
+        .when(frac < 0.5 - TIE_TOLERANCE)
+        .then(f)
+        .otherwise(f + (f % 2.0))
+    )
     return pl.when(expr < 0).then(None).otherwise(rounded).cast(pl.Int64)
 
 
@@ -109,8 +113,13 @@ class IAQI:
     rule: str
 
 
-def iaqi(pollutant: str, averaging: str, concentration: float | int | str | Decimal | None,
-         edition: str | Edition = "2026", on: dt.date | None = None) -> IAQI:
+def iaqi(
+    pollutant: str,
+    averaging: str,
+    concentration: float | int | str | Decimal | None,
+    edition: str | Edition = "2026",
+    on: dt.date | None = None,
+) -> IAQI:
     """IAQI of one concentration (HJ 633-2012 §4.2 / HJ 633-2026 §4.2.4–§4.2.6), exactly.
 
     *averaging* is ``24h``, ``1h`` or ``8h`` (O3). ``edition="auto"`` needs *on*. Returns the value (None where
@@ -148,8 +157,13 @@ def level_exprs(aqi: pl.Expr, edition: Edition) -> dict[str, pl.Expr]:
         mapping = {lv.level: getattr(lv, attr) for lv in edition.levels}
         return level.replace_strict(mapping, default=None, return_dtype=pl.String)
 
-    return {"level": level, "category": text("category_zh"), "category_en": text("category_en"),
-            "color": text("rgb_hex"), "advice": text("advice_zh")}
+    return {
+        "level": level,
+        "category": text("category_zh"),
+        "category_en": text("category_en"),
+        "color": text("rgb_hex"),
+        "advice": text("advice_zh"),
+    }
 
 
 def label_set_expr(flags: list[pl.Expr], labels: list[str]) -> pl.Expr:
@@ -173,8 +187,7 @@ def summary_exprs(terms: dict[str, str], edition: Edition) -> dict[str, pl.Expr]
     """
     cols, labels = list(terms), list(terms.values())
     aqi = pl.max_horizontal([pl.col(c) for c in cols])
-    out = {"AQI": aqi,
-           "primary_pollutants": label_set_expr([(pl.col(c) == aqi) & (aqi > 50) for c in cols], labels)}
+    out = {"AQI": aqi, "primary_pollutants": label_set_expr([(pl.col(c) == aqi) & (aqi > 50) for c in cols], labels)}
     if edition.exceeding_pollutants:
         out["exceeding_pollutants"] = label_set_expr([pl.col(c) > 100 for c in cols], labels)
     else:
@@ -190,6 +203,11 @@ def aqi(iaqis: dict[str, int | None], edition: str | Edition = "2026", on: dt.da
         return {"AQI": None, "primary_pollutants": [], "level": None, "category": None}
     top = max(present.values())
     level = ed.level_of(top)
-    return {"AQI": top, "primary_pollutants": [k for k, v in present.items() if v == top] if top > 50 else [],
-            "exceeding_pollutants": [k for k, v in present.items() if v > 100] if ed.exceeding_pollutants else [],
-            "level": level.level, "category": level.category_zh, "color": level.rgb_hex}
+    return {
+        "AQI": top,
+        "primary_pollutants": [k for k, v in present.items() if v == top] if top > 50 else [],
+        "exceeding_pollutants": [k for k, v in present.items() if v > 100] if ed.exceeding_pollutants else [],
+        "level": level.level,
+        "category": level.category_zh,
+        "color": level.rgb_hex,
+    }

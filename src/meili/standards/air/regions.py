@@ -17,8 +17,14 @@ from .hourly import hourly as hourly_report
 MIN_SITES = 1
 
 
-def aggregate(frame: pl.DataFrame, sites: pl.DataFrame, *, scale: str = "daily", edition: str | Edition = "auto",
-              min_sites: int = MIN_SITES) -> pl.DataFrame:
+def aggregate(
+    frame: pl.DataFrame,
+    sites: pl.DataFrame,
+    *,
+    scale: str = "daily",
+    edition: str | Edition = "auto",
+    min_sites: int = MIN_SITES,
+) -> pl.DataFrame:
     """Group values per ``group`` of *sites* (``site,group``; a site may belong to several groups).
 
     ``scale="daily"``: *frame* holds daily site values (output of :func:`daily_concentrations` — unrounded —
@@ -34,18 +40,29 @@ def aggregate(frame: pl.DataFrame, sites: pl.DataFrame, *, scale: str = "daily",
         joined = frame.with_columns(pl.col("site").cast(pl.String)).join(membership, on="site", how="inner")
         means = joined.group_by("group", "date").agg(
             *[pl.col(c).mean().alias(c) for c in cols],
-            *[pl.col(c).count().cast(pl.UInt32).alias(f"__n_{c}") for c in cols])
-        means = means.with_columns(
-            *[pl.when(pl.col(f"__n_{c}") >= min_sites).then(pl.col(c)).alias(c) for c in cols],
-            *[pl.col(f"__n_{c}").alias(f"n_{c}") for c in MEANS],
-            pl.col("__n_O3_1h_max").alias("n_O3"), pl.col("__n_O3_8h_max").alias("n_O3_8h"),
-        ).drop([f"__n_{c}" for c in cols]).rename({"group": "site"})
+            *[pl.col(c).count().cast(pl.UInt32).alias(f"__n_{c}") for c in cols],
+        )
+        means = (
+            means.with_columns(
+                *[pl.when(pl.col(f"__n_{c}") >= min_sites).then(pl.col(c)).alias(c) for c in cols],
+                *[pl.col(f"__n_{c}").alias(f"n_{c}") for c in MEANS],
+                pl.col("__n_O3_1h_max").alias("n_O3"),
+                pl.col("__n_O3_8h_max").alias("n_O3_8h"),
+            )
+            .drop([f"__n_{c}" for c in cols])
+            .rename({"group": "site"})
+        )
         return daily_index(means, edition)
     if scale == "hourly":
         wide = to_wide(frame).with_columns(pl.col("site").cast(pl.String)).join(membership, on="site", how="inner")
-        means = wide.group_by("group", "time").agg(
-            *[pl.when(pl.col(p).count() >= min_sites).then(pl.col(p).mean()).alias(p) for p in POLLUTANTS],
-            pl.col("site").n_unique().alias("n_sites")).rename({"group": "site"})
+        means = (
+            wide.group_by("group", "time")
+            .agg(
+                *[pl.when(pl.col(p).count() >= min_sites).then(pl.col(p).mean()).alias(p) for p in POLLUTANTS],
+                pl.col("site").n_unique().alias("n_sites"),
+            )
+            .rename({"group": "site"})
+        )
         counts = means.select("site", "time", "n_sites")
         return hourly_report(means.drop("n_sites"), edition).join(counts, on=["site", "time"], how="left")
     raise ValueError(f"scale must be 'daily' or 'hourly', not {scale!r}")
