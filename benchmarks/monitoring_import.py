@@ -4,8 +4,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_mon python benchmarks/monitoring_import.py
     ... monitoring_import.py --file china_sites_weihai_2019.csv.gz    # Weihai's 10 stations only
 
-Registers the Shandong stations from ``../shared/data/real/cnemc_station_list`` (the benchmark may read the
-shared folder; the product does not), then times ``run_import`` (parse, compare, one transactional write;
+``--file`` is a file name in ``tests/data/real/cnemc_air_hourly_shandong_2019`` (the repository holds Weihai's
+file only) or a path: the whole-province file ``china_sites_shandong_2019.csv.gz`` is in the reference pack's
+``data/real/cnemc_air_hourly_shandong_2019`` (13 MB, not in the repository). Registers the Shandong stations
+from ``tests/data/real/cnemc_station_list``, then times ``run_import`` (parse, compare, one transactional write;
 COPY on PostgreSQL) without the evaluation, and a second, idempotent import of the same file; ``--evaluate``
 times a full evaluation after that.
 
@@ -23,8 +25,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data" / "real"
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meili.config.settings")
 os.environ.setdefault("MEILI_LOG_LEVEL", "WARNING")
 
@@ -41,8 +43,9 @@ def main() -> None:
     from meili.monitoring.evaluation import evaluate_all
     from meili.monitoring.importing import run_import
     from meili.monitoring.models import Observation, Site
+    from tests.reference import STATION_LIST, WEIHAI_2019
 
-    with (SHARED / "cnemc_station_list" / "cnemc_national_station_list.csv").open(encoding="utf-8") as f:
+    with STATION_LIST.open(encoding="utf-8") as f:
         stations = [r for r in csv.DictReader(f) if r["省级行政区"] == "山东省"]
     existing = set(Site.objects.filter(medium="air").values_list("code", flat=True))
     Site.objects.bulk_create(
@@ -59,7 +62,9 @@ def main() -> None:
         ]
     )
     name = sys.argv[sys.argv.index("--file") + 1] if "--file" in sys.argv else "china_sites_shandong_2019.csv.gz"
-    path = SHARED / "cnemc_air_hourly_shandong_2019" / name
+    path = Path(name) if Path(name).is_file() else WEIHAI_2019.parent / name
+    if not path.is_file():
+        raise SystemExit(f"{path} not found: give the reference pack's file with --file PATH (see this docstring)")
     if Observation.objects.exists():
         raise SystemExit("the database already holds observations; use an empty one (or --flush)")
     rows = planned_rows(path)

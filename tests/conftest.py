@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: the shared reference folder, users of each role, org units."""
+"""Fixtures shared by every test: users of each role, org units (reference files: ``tests/reference.py``)."""
 
 from __future__ import annotations
 
@@ -9,18 +9,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-#: ``shared/`` lies beside the repository (tests may read it; the product must not need it).
-SHARED = REPO.parent / "shared"
 
 os.environ.setdefault("MEILI_VAR_DIR", str(REPO / "var" / "test"))
 os.environ.setdefault("MEILI_LOG_LEVEL", "WARNING")
-
-
-@pytest.fixture
-def shared() -> Path:
-    if not SHARED.exists():
-        pytest.fail(f"reference folder {SHARED} not found beside the repository")
-    return SHARED
 
 
 @pytest.fixture

@@ -1,15 +1,13 @@
 """``meili air hourly|daily|annual`` on files: layouts, formats, groups, and one clear line for a bad file."""
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
 from click.testing import CliRunner
 
 from meili.cli import main
-
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real" / "cnemc_air_hourly_shandong_2019"
+from tests.reference import WEIHAI_2019
 
 
 def run(*args):
@@ -157,7 +155,7 @@ def test_bad_file_one_line_and_exit_code_2(tmp_path, text, message):
 
 
 def test_real_weihai_archive_file_through_the_cli(tmp_path):
-    path = REAL / "china_sites_weihai_2019.csv.gz"
+    path = WEIHAI_2019
     out = tmp_path / "daily.csv"
     result = run("daily", path, "-o", out, "--standard", "auto")
     assert result.exit_code == 0, result.output

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-WEIHAI_2019 = ("data", "real", "cnemc_air_hourly_shandong_2019", "china_sites_weihai_2019.csv.gz")
 CITY_STATIONS = ("1662A", "1663A", "1664A", "1982A")
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.monitoring.conftest import WEIHAI_2019
+from tests.reference import WEIHAI_2019
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
@@ -38,7 +37,7 @@ def test_killed_import_leaves_nothing(tmp_path):
         proc = _meili(var, *args)
         out, _ = proc.communicate(timeout=120)
         assert proc.returncode == 0, out
-    proc = _meili(var, "import", "air", str(SHARED.joinpath(*WEIHAI_2019)))
+    proc = _meili(var, "import", "air", str(WEIHAI_2019))
     seen = []
     for line in proc.stdout:
         seen.append(line)
@@ -53,7 +52,7 @@ def test_killed_import_leaves_nothing(tmp_path):
     assert db.execute("SELECT state FROM monitoring_importjob").fetchall() == [("running",)]
     db.close()
     # the next import (or the job's page, or a server start) sees that the job's process is gone
-    again = _meili(var, "import", "air", "--no-evaluate", "--quiet", str(SHARED.joinpath(*WEIHAI_2019)))
+    again = _meili(var, "import", "air", "--no-evaluate", "--quiet", str(WEIHAI_2019))
     out, _ = again.communicate(timeout=300)
     assert again.returncode == 0, out
     db = sqlite3.connect(var / "meili.sqlite3")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -13,15 +12,14 @@ from meili.monitoring.importing import run_import
 from meili.monitoring.indicators import compute
 from meili.monitoring.models import AirDaily, AirPeriod, Observation
 from meili.standards import air
-from tests.monitoring.conftest import CITY_STATIONS, WEIHAI_2019
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from tests.monitoring.conftest import CITY_STATIONS
+from tests.reference import WEIHAI_2019
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_weihai_2019_city_figures_match_the_engine(air_sites):
-    path = SHARED.joinpath(*WEIHAI_2019)
+    path = WEIHAI_2019
     job = run_import("air", [path])
     assert job.state == "done" and job.skipped == 0
 

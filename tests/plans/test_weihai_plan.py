@@ -1,4 +1,4 @@
-"""The packaged Weihai plan against the plan text (seed/000_82be295f4d74f1d3.txt)."""
+"""The packaged Weihai plan against the plan text (tests/data/seed/000_82be295f4d74f1d3.txt)."""
 
 from collections import Counter
 from pathlib import Path
@@ -7,8 +7,7 @@ import pytest
 
 from meili.plans import load_plan, packaged_plans, plan_path
 from meili.plans.loader import chapter_of_clause
-
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "000_82be295f4d74f1d3.txt"
+from tests.reference import PLAN_TEXT
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +17,8 @@ def plan():
 
 @pytest.fixture(scope="module")
 def seed_text():
-    if not SEED.is_file():
-        pytest.fail(f"the plan text {SEED} is not beside this checkout")
     # The text was extracted from a document with page breaks inside sentences; join the lines.
-    return SEED.read_text(encoding="utf-8").replace("\n", "")
+    return PLAN_TEXT.read_text(encoding="utf-8").replace("\n", "")
 
 
 def test_the_plan_is_packaged():

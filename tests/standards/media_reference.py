@@ -1,17 +1,18 @@
-"""Where the shared reference tables live: the ``shared`` folder beside the repository."""
+"""The standards' reference tables (copied into ``tests/data/standards``) and helpers to probe their limits."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "standards"
+from tests.reference import STANDARDS
+
 PACKAGED = Path(__file__).resolve().parents[2] / "src" / "meili" / "standards" / "data"
 
 
 def rows(relative: str) -> list[dict[str, str]]:
-    """The rows of a shared CSV (fails loudly when the shared folder is absent)."""
-    with (SHARED / relative).open(encoding="utf-8") as handle:
+    """The rows of a reference CSV, by its path under ``tests/data/standards``."""
+    with (STANDARDS / relative).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

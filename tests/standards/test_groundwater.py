@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, STANDARDS, above, below, expected_le, rows
 
 from meili.standards import groundwater as g
 
@@ -23,9 +23,9 @@ def classes(pairs, unit=None):
     return g.item_classes(frame).sort("site")["class"].to_list()
 
 
-def test_packaged_table_is_the_shared_table():
+def test_packaged_table_is_the_reference_table():
     assert (PACKAGED / "gb14848_groundwater.csv").read_bytes() == (
-        SHARED / "water/gb14848_groundwater.csv"
+        STANDARDS / "water/gb14848_groundwater.csv"
     ).read_bytes()
 
 

@@ -5,15 +5,15 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from media_reference import PACKAGED, SHARED, above, rows
+from media_reference import PACKAGED, STANDARDS, above, rows
 
 from meili.standards import noise
 
 TABLE = rows("noise/gb3096.csv")
 
 
-def test_packaged_table_is_the_shared_table():
-    assert (PACKAGED / "gb3096.csv").read_bytes() == (SHARED / "noise/gb3096.csv").read_bytes()
+def test_packaged_table_is_the_reference_table():
+    assert (PACKAGED / "gb3096.csv").read_bytes() == (STANDARDS / "noise/gb3096.csv").read_bytes()
 
 
 @pytest.mark.parametrize("row", TABLE, ids=lambda r: r["zone_class"])

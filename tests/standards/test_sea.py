@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, STANDARDS, above, below, expected_le, rows
 
 from meili.standards import sea
 
@@ -22,8 +22,8 @@ def classes(pairs):
     return sea.item_classes(frame).sort("site")["class"].to_list()
 
 
-def test_packaged_table_is_the_shared_table():
-    assert (PACKAGED / "gb3097_seawater.csv").read_bytes() == (SHARED / "water/gb3097_seawater.csv").read_bytes()
+def test_packaged_table_is_the_reference_table():
+    assert (PACKAGED / "gb3097_seawater.csv").read_bytes() == (STANDARDS / "water/gb3097_seawater.csv").read_bytes()
 
 
 @pytest.mark.parametrize("row", [r for r in NUMERIC if r["direction"] == "le"], ids=lambda r: r["key"])

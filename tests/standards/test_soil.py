@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from media_reference import PACKAGED, SHARED, above, rows
+from media_reference import PACKAGED, STANDARDS, above, rows
 
 from meili.standards import soil
 
@@ -12,11 +12,11 @@ BANDS = {"ph_le_5_5": 5.0, "ph_5_5_to_6_5": 6.0, "ph_6_5_to_7_5": 7.0, "ph_gt_7_
 USE_FOR = {"paddy": "paddy", "other": "dryland", "orchard": "orchard", "all": "dryland"}
 
 
-def test_packaged_tables_match_shared():
-    assert (PACKAGED / "gb15618_farmland.csv").read_bytes() == (SHARED / "soil/gb15618_farmland.csv").read_bytes()
+def test_packaged_tables_match_the_reference():
+    assert (PACKAGED / "gb15618_farmland.csv").read_bytes() == (STANDARDS / "soil/gb15618_farmland.csv").read_bytes()
     packaged = pl.read_csv(PACKAGED / "gb36600_construction.csv", infer_schema=False).drop("key")
-    shared = pl.read_csv(SHARED / "soil/gb36600_construction.csv", infer_schema=False)
-    assert packaged.equals(shared)
+    reference = pl.read_csv(STANDARDS / "soil/gb36600_construction.csv", infer_schema=False)
+    assert packaged.equals(reference)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from media_reference import PACKAGED, SHARED, above, below, expected_le, rows
+from media_reference import PACKAGED, STANDARDS, above, below, expected_le, rows
 
 from meili.standards import water as w
 from meili.standards.media import UnknownItemError, UnknownUnitError
@@ -28,8 +28,8 @@ def classes(pairs, lake=False, **extra):
     return out["class"].to_list()
 
 
-def test_packaged_table_is_the_shared_table():
-    assert (PACKAGED / "gb3838_surface.csv").read_bytes() == (SHARED / "water/gb3838_surface.csv").read_bytes()
+def test_packaged_table_is_the_reference_table():
+    assert (PACKAGED / "gb3838_surface.csv").read_bytes() == (STANDARDS / "water/gb3838_surface.csv").read_bytes()
 
 
 @pytest.mark.parametrize("row", [r for r in TABLE1 if r["direction"] == "le"], ids=lambda r: r["key"])

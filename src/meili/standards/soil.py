@@ -178,7 +178,7 @@ def farmland_items(samples: pl.DataFrame, points: pl.DataFrame) -> pl.DataFrame:
 
 
 def farmland(samples: pl.DataFrame, points: pl.DataFrame, *, category_items: str = "five_metals") -> pl.DataFrame:
-    """Category of each farmland point (GB 15618-2018 §6; 环办土壤〔2019〕53号 as read in the shared README).
+    """Category of each farmland point (GB 15618-2018 §6; 环办土壤〔2019〕53号 as read in the reference pack's soil README).
 
     ``category_items="five_metals"`` (default): only Cd, Hg, As, Pb and Cr set the category — any above
     intervention → 严格管控类, any above screening → 安全利用类, else 优先保护类; Cu, Ni, Zn and the 表2

@@ -5,17 +5,16 @@ import datetime as dt
 import numpy as np
 import polars as pl
 import pytest
-from air_shared import REAL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from meili.standards import air
 from meili.standards.air import dense
+from tests.reference import WEIHAI_2019 as WEIHAI
 
 pytestmark = pytest.mark.skipif(not dense.AVAILABLE, reason="the dense path needs numba")
 POLLUTANTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
-WEIHAI = REAL / "cnemc_air_hourly_shandong_2019" / "china_sites_weihai_2019.csv.gz"
 
 
 def both_daily(hourly: pl.DataFrame, **options) -> pl.DataFrame:

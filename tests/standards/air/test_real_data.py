@@ -2,18 +2,14 @@
 
 import polars as pl
 import pytest
-from air_shared import REAL
 
 from meili.formats.cnemc import read_archive
 from meili.standards import air
-
-WEIHAI = REAL / "cnemc_air_hourly_shandong_2019" / "china_sites_weihai_2019.csv.gz"
+from tests.reference import WEIHAI_2019 as WEIHAI
 
 
 @pytest.fixture(scope="module")
 def compared():
-    if not WEIHAI.exists():
-        pytest.fail(f"real data not found at {WEIHAI}")
     data = read_archive(WEIHAI, types=("SO2", "NO2", "CO", "O3", "PM10", "PM2.5", "AQI"))
     published = data.filter(pl.col("parameter") == "AQI").select("site", "time", pl.col("value").alias("published"))
     ours = air.hourly(data.filter(pl.col("parameter") != "AQI"))

@@ -1,13 +1,14 @@
-"""The packaged tables agree cell by cell with the shared reference CSVs, and the engine uses them."""
+"""The packaged tables agree cell by cell with the reference CSVs, and the engine uses them."""
 
 from importlib import resources
 
 import polars as pl
 import pytest
-from air_shared import AIR, read_rows
+from air_reference import read_rows
 
 from meili.standards import air
 from meili.standards.air.editions import get_edition
+from tests.reference import AIR_STANDARDS
 
 PAIRS = [
     ("hj633_2012_iaqi_breakpoints.csv", "hj633_iaqi_breakpoints.csv"),
@@ -25,12 +26,12 @@ def packaged(name):
 
 
 @pytest.mark.parametrize(("ours", "theirs"), PAIRS)
-def test_packaged_table_equals_shared_cell_by_cell(shared_air, ours, theirs):
+def test_packaged_table_equals_the_reference_cell_by_cell(ours, theirs):
     import csv
     import io
 
     mine = list(csv.DictReader(io.StringIO(packaged(ours).read_text(encoding="utf-8"))))
-    ref = read_rows(shared_air / theirs)
+    ref = read_rows(AIR_STANDARDS / theirs)
     assert len(mine) == len(ref)
     for i, (a, b) in enumerate(zip(mine, ref, strict=True)):
         assert a == b, f"{ours} row {i + 2}"
@@ -39,7 +40,7 @@ def test_packaged_table_equals_shared_cell_by_cell(shared_air, ours, theirs):
 def breakpoint_rows():
     rows = []
     for edition, name in (("2012", "hj633_iaqi_breakpoints.csv"), ("2026", "2026/hj633_2026_iaqi_breakpoints.csv")):
-        for r in read_rows(AIR / name):
+        for r in read_rows(AIR_STANDARDS / name):
             rows.append(pytest.param(edition, r, id=f"{edition}-{r['pollutant']}-{r['averaging']}-{r['iaqi_hi']}"))
     return rows
 
@@ -69,9 +70,9 @@ def test_2012_table_has_no_pm_1h_rows_but_pm_1h_uses_the_daily_columns():
 
 
 @pytest.mark.parametrize(("edition", "name"), [("2012", "aqi_levels.csv"), ("2026", "aqi_levels_2026.csv")])
-def test_every_level_row(shared_air, edition, name):
+def test_every_level_row(edition, name):
     ed = get_edition(edition)
-    for r in read_rows(shared_air / name):
+    for r in read_rows(AIR_STANDARDS / name):
         for value in (int(r["aqi_lo"]), int(r["aqi_hi"])):
             level = ed.level_of(value)
             assert (
@@ -98,18 +99,18 @@ def test_every_level_row(shared_air, edition, name):
         assert got["level"].to_list() == [int(r["level"])] * 2
 
 
-def test_2012_limits_cell_by_cell(shared_air):
+def test_2012_limits_cell_by_cell():
     ed = get_edition("2012")
-    for r in read_rows(shared_air / "gb3095_limits.csv"):
+    for r in read_rows(AIR_STANDARDS / "gb3095_limits.csv"):
         assert ed.limit(r["pollutant"], r["averaging"], 1) == float(r["class1"])
         assert ed.limit(r["pollutant"], r["averaging"], 2) == float(r["class2"])
 
 
-def test_2026_limits_cell_by_cell_with_phase_by_date(shared_air):
+def test_2026_limits_cell_by_cell_with_phase_by_date():
     import datetime as dt
 
     ed = get_edition("2026")
-    for r in read_rows(shared_air / "2026/gb3095_2026_limits.csv"):
+    for r in read_rows(AIR_STANDARDS / "2026/gb3095_2026_limits.csv"):
         on = dt.date.fromisoformat(r["valid_from"])
         assert ed.phase(on) == r["phase"]
         assert ed.limit(r["pollutant"], r["averaging"], 1, on=on) == float(r["class1"])
@@ -118,9 +119,9 @@ def test_2026_limits_cell_by_cell_with_phase_by_date(shared_air):
     assert ed.phase(dt.date(2031, 1, 1)) == "final"
 
 
-def test_sensitive_groups(shared_air):
+def test_sensitive_groups():
     ref = {
         r["pollutant_iaqi_over_100"]: r["sensitive_groups_zh"]
-        for r in read_rows(shared_air / "hj633_2026_sensitive_groups.csv")
+        for r in read_rows(AIR_STANDARDS / "hj633_2026_sensitive_groups.csv")
     }
     assert air.sensitive_groups() == ref

@@ -4,13 +4,14 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
-from air_shared import AIR, read_rows
+from air_reference import read_rows
 
 from meili.standards import air
 from meili.standards.air.editions import get_edition
 from meili.standards.air.iaqi import iaqi_expr
+from tests.reference import AIR_STANDARDS
 
-VECTORS = read_rows(AIR / "2026" / "hj633_2026_iaqi_vectors.csv")
+VECTORS = read_rows(AIR_STANDARDS / "2026" / "hj633_2026_iaqi_vectors.csv")
 
 
 def vector_iaqi(pollutant, averaging, concentration, edition):
