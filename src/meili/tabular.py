@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -101,7 +102,7 @@ def require_columns(frame: pl.DataFrame, path: str | Path, required: Iterable[st
             )
 
 
-def _first_bad(frame: pl.DataFrame, mask: pl.Expr) -> dict | None:
+def _first_bad(frame: pl.DataFrame, mask: pl.Expr) -> dict[str, Any] | None:
     bad = frame.filter(mask)
     return bad.row(0, named=True) if bad.height else None
 

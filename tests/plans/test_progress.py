@@ -260,6 +260,10 @@ def test_growth_ratio_opposite_signs(base, latest, target):
 
 def test_cagr():
     assert cagr(100, 121, 2) == pytest.approx(0.1)
+    assert cagr(-100, -121, 2) == pytest.approx(0.1)
+    # a negative ratio has no real root (Python would return a complex number)
+    with pytest.raises(ValueError, match="opposite signs"):
+        cagr(-1, 1, 2)
 
 
 MILESTONE = indicator("milestone", None, ((2027, "基本完成"),))

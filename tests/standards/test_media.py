@@ -1,3 +1,4 @@
+import numpy as np
 import polars as pl
 import pytest
 
@@ -83,6 +84,12 @@ def test_normalise_reports_the_first_bad_row():
 )
 def test_round_half_up(value, digits, expected):
     assert round_half_up(value, digits) == expected
+
+
+@pytest.mark.parametrize("value", [np.float64(81.25), np.float32(0.5), np.int64(3)])
+def test_round_half_up_of_a_numpy_scalar(value):
+    # its repr ("np.float64(81.25)") is not a decimal: read as the float it is
+    assert round_half_up(value, 1) == round_half_up(float(value), 1)
 
 
 def test_period_means_rejects_unknown_method():

@@ -1,6 +1,7 @@
 import datetime as dt
 import math
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -61,6 +62,13 @@ def test_e3_e4_railway_approval_date():
 def test_e5_night_maximum():
     assert noise.assess_value("2", "lmax", 66) == (False, 1.0)
     assert noise.assess_value("2", "lmax", 65) == (True, 0.0)
+
+
+def test_assess_value_of_a_numpy_level_and_of_no_level():
+    assert noise.assess_value("2", "day", np.float64(61.04)) == (False, 1.0)
+    # NaN is not "fails by 0 dB": it cannot be judged
+    with pytest.raises(ValueError, match="must be a number"):
+        noise.assess_value("2", "day", math.nan)
 
 
 def _hours(day_levels, night_levels, start=dt.datetime(2024, 5, 1, 7)):

@@ -99,7 +99,10 @@ def key_path(parts: Iterable[str | int]) -> str:
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
     """The JSON Schema of a plan file (``meili/plans/schema.json``)."""
-    return json.loads(resources.files("meili.plans").joinpath("schema.json").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(
+        resources.files("meili.plans").joinpath("schema.json").read_text(encoding="utf-8")
+    )
+    return loaded
 
 
 def plan_path(code: str) -> Path:
@@ -150,32 +153,35 @@ def parse_plan(text: str, file: str | Path = "<plan>") -> Plan:
 def _rule(error: jsonschema.ValidationError) -> str:
     sub = error.schema if isinstance(error.schema, dict) else {}
     if "x-rule" in sub:
-        return sub["x-rule"]
+        return str(sub["x-rule"])
+    # the schema keyword's value (a type name or list of them, an enum's values, required keys …): any JSON
+    value: Any = error.validator_value
+    instance: Any = error.instance
     if error.validator in ("type", "minimum", "maximum") and "minimum" in sub and "maximum" in sub:
         kind = _TYPE_NAMES.get(sub.get("type", "number"), "a number")
         return f"must be {kind} between {sub['minimum']} and {sub['maximum']}"
     if error.validator == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        types = value if isinstance(value, list) else [value]
         if set(types) == {"boolean", "null"}:
             return "must be true, false or null"
-        names = [_TYPE_NAMES.get(t, t) for t in types]
+        names = [_TYPE_NAMES.get(str(t), str(t)) for t in types]
         return "must be " + (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0])
     if error.validator == "enum":
-        return "must be one of " + ", ".join(str(v) for v in error.validator_value)
+        return "must be one of " + ", ".join(str(v) for v in value)
     if error.validator == "required":
-        missing = [k for k in error.validator_value if k not in error.instance]
+        missing = [k for k in value if k not in instance]
         return f"missing required key '{missing[0]}'"
     if error.validator == "additionalProperties":
-        extra = sorted(k for k in error.instance if k not in sub.get("properties", {}))
+        extra = sorted(k for k in instance if k not in sub.get("properties", {}))
         return f"unknown key '{extra[0]}'"
     if error.validator == "minItems":
-        return f"must have at least {error.validator_value} item" + ("s" if error.validator_value != 1 else "")
+        return f"must have at least {value} item" + ("s" if value != 1 else "")
     if error.validator == "minLength":
         return "must not be empty"
     if error.validator == "minimum":
-        return f"must be at least {error.validator_value}"
+        return f"must be at least {value}"
     if error.validator == "maximum":
-        return f"must be at most {error.validator_value}"
+        return f"must be at most {value}"
     return error.message
 
 
@@ -217,7 +223,7 @@ def _check_semantics(data: dict[str, Any], file: str | Path) -> None:
                 fail(["chapters", c, "sections", s, "clause"], f"must be {expected} (sections are numbered in order)")
             clauses.add(expected)
             for t, task in enumerate(section.get("tasks", [])):
-                where = ["chapters", c, "sections", s, "tasks", t]
+                where: list[str | int] = ["chapters", c, "sections", s, "tasks", t]
                 if task["clause"] != f"{expected}{t + 1}":
                     fail([*where, "clause"], f"must be {expected}{t + 1} (tasks are numbered in order)")
                 clauses.add(task["clause"])
@@ -228,7 +234,7 @@ def _check_semantics(data: dict[str, Any], file: str | Path) -> None:
     chapters = {chapter["number"] for chapter in data["chapters"]}
     codes: dict[str, int] = {}
     for i, ind in enumerate(data["indicators"]):
-        at = ["indicators", i]
+        at: list[str | int] = ["indicators", i]
         if ind["code"] in codes:
             fail([*at, "code"], f"duplicate indicator code '{ind['code']}' (first at indicators[{codes[ind['code']]}])")
         codes[ind["code"]] = i

@@ -474,8 +474,14 @@ def escap(ctx: _Context) -> Assessment:
 
 
 def cagr(start: float, end: float, years: float) -> float:
-    """Compound annual growth rate from ``start`` to ``end`` over ``years``."""
-    return (end / start) ** (1.0 / years) - 1.0
+    """Compound annual growth rate from ``start`` to ``end`` over ``years``.
+
+    Defined only when both have the same sign (a negative ratio has no real root): ValueError otherwise.
+    """
+    ratio = end / start
+    if ratio < 0:
+        raise ValueError(f"no growth rate from {start} to {end}: opposite signs")
+    return float(ratio ** (1.0 / years)) - 1.0
 
 
 def growth_ratio(ctx: _Context) -> Assessment:

@@ -23,8 +23,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
+from typing import TYPE_CHECKING, Any, SupportsFloat, overload
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 #: Non-detect treatments accepted by :func:`period_means`.
 NONDETECT_MEAN = ("half", "limit", "zero")
@@ -54,11 +58,18 @@ def read_table_text(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def round_half_up(value: float | None, digits: int = 1) -> float | None:
-    """Round as the bulletins do (0.05 → 0.1), from the shortest decimal repr of *value*."""
+@overload
+def round_half_up(value: SupportsFloat, digits: int = 1) -> float: ...
+@overload
+def round_half_up(value: None, digits: int = 1) -> None: ...
+def round_half_up(value: SupportsFloat | None, digits: int = 1) -> float | None:
+    """Round as the bulletins do (0.05 → 0.1), from the shortest decimal repr of *value*.
+
+    Any real number is accepted (a NumPy scalar too: its repr is not a decimal, so it is read as a float).
+    """
     if value is None:
         return None
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------------------------- units
@@ -328,7 +339,7 @@ class Bounds:
 
 def bounds_frame(bounds: list[Bounds], n_classes: int) -> pl.DataFrame:
     """A frame ``key, direction, low_strict, nd_meets_first, up_1..up_n, low_1..low_n`` for joins."""
-    data: dict[str, list] = {
+    data: dict[str, list[Any]] = {
         "key": [b.key for b in bounds],
         "direction": [b.direction for b in bounds],
         "low_strict": [b.low_strict for b in bounds],
@@ -337,7 +348,7 @@ def bounds_frame(bounds: list[Bounds], n_classes: int) -> pl.DataFrame:
     for k in range(n_classes):
         data[f"up_{k + 1}"] = [b.up[k] for b in bounds]
         data[f"low_{k + 1}"] = [b.low[k] for b in bounds]
-    schema = {c: pl.Float64 for c in data if c.startswith(("up_", "low_"))}
+    schema: dict[str, type[pl.DataType]] = {c: pl.Float64 for c in data if c.startswith(("up_", "low_"))}
     schema.update(key=pl.String, direction=pl.String, low_strict=pl.Boolean, nd_meets_first=pl.Boolean)
     return pl.DataFrame(data, schema=schema)
 
@@ -358,7 +369,7 @@ def class_expr(n_classes: int) -> pl.Expr:
     The best class whose bounds are met wins, so a value equal to a limit shared by classes I and II is
     class I (从优不从劣, GB/T 14848-2017 §6.2; same practice for GB 3838 and GB 3097).
     """
-    expr = pl.when(pl.col("value").is_null() | pl.col("direction").is_null()).then(None)
+    expr: Then | ChainedThen = pl.when(pl.col("value").is_null() | pl.col("direction").is_null()).then(None)
     for k in range(1, n_classes + 1):
         expr = expr.when(_meets(k)).then(k)
     return expr.otherwise(n_classes + 1).cast(pl.Int8)
@@ -474,7 +485,7 @@ def fmt_multiple(value: float | None, digits: int) -> str:
 
 def fmt_multiple_expr(multiple: pl.Expr, digits: int) -> pl.Expr:
     """:func:`fmt_multiple` as a Polars expression: half-up rounding to *digits* fixed decimals."""
-    scale = 10**digits
+    scale: int = 10**digits
     scaled = (multiple * scale).round(0, mode="half_away_from_zero").cast(pl.Int64)
     whole = (scaled // scale).cast(pl.String)
     if digits == 0:

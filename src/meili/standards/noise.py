@@ -114,7 +114,12 @@ def period_levels(
 
 
 def assess_value(zone_class: str, period: str, level: float) -> tuple[bool, float]:
-    """(complies, exceedance ΔL in dB(A), 0 when compliant) of one Leq (GB 3096-2008 §5.1 表1: Leq ≤ limit)."""
+    """(complies, exceedance ΔL in dB(A), 0 when compliant) of one Leq (GB 3096-2008 §5.1 表1: Leq ≤ limit).
+
+    A level that is not a number (NaN) cannot be judged: ValueError, not "fails by 0 dB".
+    """
+    if math.isnan(level):
+        raise ValueError(f"a noise level must be a number, not {level!r}")
     day, night, lmax = limits()[zone(zone_class)]
     limit = {"day": day, "night": night, "lmax": lmax}[period]
     excess = round_half_up(level - limit, 1)

@@ -599,7 +599,8 @@ def item_class(
         }
     )
     sites = pl.DataFrame({"site": ["-"], "type": ["lake" if lake else "river"]})
-    return item_classes(frame, sites)["class"][0]
+    found = item_classes(frame, sites)["class"][0]
+    return None if found is None else int(found)
 
 
 def classify_values(

@@ -3,11 +3,15 @@
 ``Series.to_numpy()`` on a column with nulls writes a NaN-filled copy (≈ 55 ms for 15.8 M Float64 values);
 the dense air kernels read the Arrow buffers in place instead. Only for single-chunk primitive columns; any
 other layout makes :func:`buffers` return None and the caller takes another route.
+
+The column is exported through the public Arrow PyCapsule interface (``Series.__arrow_c_stream__``, the Arrow
+C stream interface): a single-chunk column is one array of the stream, whose buffers are Polars' own.
 """
 
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import numpy as np
@@ -48,8 +52,24 @@ _ArrowArray._fields_ = [
     ("private_data", ctypes.c_void_p),
 ]
 
+
+class _ArrowArrayStream(ctypes.Structure):
+    _fields_ = [
+        ("get_schema", ctypes.c_void_p),
+        ("get_next", ctypes.c_void_p),
+        ("get_last_error", ctypes.c_void_p),
+        ("release", ctypes.c_void_p),
+        ("private_data", ctypes.c_void_p),
+    ]
+
+
 _RELEASE_ARRAY = ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowArray))
 _RELEASE_SCHEMA = ctypes.CFUNCTYPE(None, ctypes.POINTER(_ArrowSchema))
+_GET_SCHEMA = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_ArrowArrayStream), ctypes.POINTER(_ArrowSchema))
+_GET_NEXT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_ArrowArrayStream), ctypes.POINTER(_ArrowArray))
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
 _FORMATS = {
     b"g": np.float64,
     b"f": np.float32,
@@ -66,8 +86,23 @@ _FORMATS = {
 NO_BITMAP = np.zeros(1, dtype=np.uint8)
 
 
+def _export(series: pl.Series, array: _ArrowArray, schema: _ArrowSchema) -> bool:
+    """Fill *array* and *schema* with the first (only) array of the column's Arrow C stream; False if none.
+
+    The stream itself is released with its capsule; the array it hands out is independent of it and is
+    released by the caller (Arrow C stream interface, "Result lifetimes").
+    """
+    capsule = series.__arrow_c_stream__()
+    stream = _ArrowArrayStream.from_address(_capsule_pointer(capsule, b"arrow_array_stream"))
+    if _GET_SCHEMA(stream.get_schema)(ctypes.byref(stream), ctypes.byref(schema)) != 0:
+        return False
+    if _GET_NEXT(stream.get_next)(ctypes.byref(stream), ctypes.byref(array)) != 0:
+        return False
+    return bool(array.release)
+
+
 @contextmanager
-def buffers(series: pl.Series):
+def buffers(series: pl.Series) -> Iterator[tuple[np.ndarray, np.ndarray, int, bool] | None]:
     """Yield ``(values, bitmap, bit_offset, has_bitmap)`` viewing *series* in place, or None if not possible.
 
     ``values[i]`` is row *i* (undefined where null); row *i* is valid iff bit ``bit_offset + i`` of
@@ -79,12 +114,7 @@ def buffers(series: pl.Series):
         return
     array, schema = _ArrowArray(), _ArrowSchema()
     try:
-        series._s._export_arrow_to_c(ctypes.addressof(array), ctypes.addressof(schema))
-    except Exception:
-        yield None
-        return
-    try:
-        dtype = _FORMATS.get(schema.format)
+        dtype = _FORMATS.get(schema.format) if _export(series, array, schema) else None
         if dtype is None or array.n_buffers != 2 or array.n_children != 0:
             yield None
             return

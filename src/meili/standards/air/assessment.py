@@ -19,6 +19,7 @@ import calendar
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -303,7 +304,7 @@ def rank(assessment: pl.DataFrame, by: str = "composite_index") -> pl.DataFrame:
     return assessment.with_columns(ranked.alias(f"rank_{by}"))
 
 
-def assess_three_year(daily: pl.DataFrame, year: int, **options) -> pl.DataFrame:
+def assess_three_year(daily: pl.DataFrame, year: int, **options: Any) -> pl.DataFrame:
     """Three-year moving-average assessment ending with *year* (HJ 663-2026 introduces it; its text was not
     obtained). Documented reading: each statistic is the mean of the three annual statistics of :func:`assess`
     for *year*−2 … *year*, valid only when all three are valid, judged against the limits in force at the end

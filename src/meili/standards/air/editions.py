@@ -115,7 +115,7 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _scaled(pollutant: str, text: str) -> int:
-    value = float(text) * 10 ** DECIMALS[pollutant]
+    value = float(text) * 10.0 ** DECIMALS[pollutant]
     if value != round(value):
         raise ValueError(f"breakpoint {text} of {pollutant} is not on the reporting grid")
     return round(value)

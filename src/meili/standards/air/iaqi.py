@@ -18,8 +18,12 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from polars.expr.whenthen import ChainedThen, Then
 
 from .editions import DECIMALS, Edition, Segment, resolve
 
@@ -86,7 +90,7 @@ def iaqi_scaled_expr(scaled: pl.Expr, pollutant: str, averaging: str, edition: E
     rules of Table 1 notes 2–3 (2012) and Table 3 notes b–c (2026) for SO2 1h and O3 8h above 800 µg/m³.
     """
     segments = _segments(edition, pollutant, averaging)
-    chain = pl.when(scaled.is_null()).then(pl.lit(None, dtype=pl.Int64))
+    chain: Then | ChainedThen = pl.when(scaled.is_null()).then(pl.lit(None, dtype=pl.Int64))
     for s in segments:
         den = s.conc_hi - s.conc_lo
         num = (scaled - s.conc_lo) * (s.iaqi_hi - s.iaqi_lo)
@@ -148,7 +152,7 @@ def iaqi(
 
 def level_exprs(aqi: pl.Expr, edition: Edition) -> dict[str, pl.Expr]:
     """Level, category (zh/en), colour and advice columns for an AQI column (HJ 633 level table)."""
-    chain = pl.when(aqi.is_null()).then(pl.lit(None, dtype=pl.Int8))
+    chain: Then | ChainedThen = pl.when(aqi.is_null()).then(pl.lit(None, dtype=pl.Int8))
     for lv in edition.levels[:-1]:
         chain = chain.when(aqi <= lv.aqi_hi).then(pl.lit(lv.level, dtype=pl.Int8))
     level = chain.otherwise(pl.lit(edition.levels[-1].level, dtype=pl.Int8))
@@ -195,7 +199,7 @@ def summary_exprs(terms: dict[str, str], edition: Edition) -> dict[str, pl.Expr]
     return out
 
 
-def aqi(iaqis: dict[str, int | None], edition: str | Edition = "2026", on: dt.date | None = None) -> dict:
+def aqi(iaqis: dict[str, int | None], edition: str | Edition = "2026", on: dt.date | None = None) -> dict[str, Any]:
     """AQI of a set of IAQIs (HJ 633 eq. (2)) with primary pollutants, level and category; None values skipped."""
     ed = resolve(edition, on)
     present = {k: v for k, v in iaqis.items() if v is not None}
