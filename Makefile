@@ -5,17 +5,24 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils
 
-.PHONY: run test setup test-setup system-packages messages clean-demo help
+.PHONY: run test check setup test-setup system-packages messages clean-demo help
 
 help:
 	@echo "make run   - install, migrate, load the demo on first start, serve on http://127.0.0.1:8000"
 	@echo "make test  - install what the tests need and run them all"
+	@echo "make check - the gate: ruff lint, ruff format --check, mypy (as .ci/run and pre-commit)"
 
 run: setup
 	$(BIN)/meili run
 
 test: test-setup
 	$(BIN)/python -m pytest
+
+# The gate (docs/development.md): lint, format and types, on the whole tree.
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 setup: $(VENV)/.installed node_modules/.installed src/meili/web/static/vendor/.installed messages
 
