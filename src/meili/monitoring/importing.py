@@ -155,6 +155,20 @@ def _check_units(medium: str, frame: pl.DataFrame) -> None:
             ) from None
 
 
+def _check_qualitative(medium: str, frame: pl.DataFrame) -> None:
+    """无/有 only for the items judged by presence (GB/T 14848-2017 表1 嗅和味, 肉眼可见物)."""
+    allowed = groundwater.TEXT_ITEMS if medium == "groundwater" else ()
+    bad = frame.filter(pl.col("qualitative") & ~pl.col("parameter").is_in(list(allowed)))
+    if bad.height:
+        row = bad.sort("__file", ROW).row(0, named=True)
+        raise InputError(
+            row["__file"],
+            f"{row['raw']!r} is a qualitative result; {row['parameter']} is measured as a number",
+            row=row[ROW],
+            column="value",
+        )
+
+
 def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
     """All files as one long frame with canonical parameters; and the skipped values with their reasons.
 
@@ -177,6 +191,7 @@ def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
         pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None)
     )
     _check_units(medium, data)
+    _check_qualitative(medium, data)
     dup = data.filter(pl.struct("site", "time", "parameter").is_duplicated())
     if dup.height:
         second = dup.sort("__file", ROW).row(1, named=True)
