@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meili.accounts.permissions import Action, can, require
-from meili.monitoring import charts, importing, indicators, services, templates_xlsx
+from meili.monitoring import charts, importing, indicators, results, services, templates_xlsx
 from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.forms import SiteForm, SitesUploadForm, UploadForm
 from meili.monitoring.models import (
@@ -101,25 +101,6 @@ def _air_map(title: str) -> dict:
     return charts.site_map(points, charts.aqi_pieces(), title)
 
 
-def _district_ranking(year: int) -> list[dict]:
-    rows = []
-    for p in AirPeriod.objects.filter(scope=Scope.DISTRICT, period=str(year)):
-        rows.append(
-            {
-                "code": p.code,
-                "name": _scope_name(p.scope, p.code),
-                "pm25": p.pm25,
-                "good_days_ratio": p.good_days_ratio,
-                "composite_index": p.composite_index,
-                "valid_days": p.valid_days,
-            }
-        )
-    rows.sort(key=lambda r: (r["composite_index"] is None, r["composite_index"] or 0))
-    for i, r in enumerate(rows, 1):
-        r["rank"] = i
-    return rows
-
-
 def _city_code() -> str:
     from meili.monitoring.evaluation import air_groups
 
@@ -131,14 +112,21 @@ def air(request):
     """Weihai air: map of stations by latest AQI, city trends, district ranking."""
     _internal(request)
     year = _year(request, _latest_year())
-    ranking = _district_ranking(year)
+    ranking = results.district_ranking(str(year))
     if fmt := wants_export(request):
         return table_response(
             fmt,
             f"air-districts-{year}",
             [_("排名"), _("区市"), "PM2.5", _("优良天数比例(%)"), _("综合指数"), _("有效天数")],
             [
-                [r["rank"], r["name"], r["pm25"], r["good_days_ratio"], r["composite_index"], r["valid_days"]]
+                [
+                    r["rank"] or r["unranked"],
+                    r["name"],
+                    r["pm25"],
+                    r["good_days_ratio"],
+                    r["composite_index"],
+                    r["valid_days"],
+                ]
                 for r in ranking
             ],
         )
@@ -344,7 +332,7 @@ def air_stats(request):
         "rows": rows,
         "columns": STAT_COLUMNS,
         "pie_option": charts.pie(_primary_shares(Scope.CITY, city, year), _("首要污染物天数占比（全市）")),
-        "ranking": _district_ranking(year),
+        "ranking": results.district_ranking(str(year)),
         "years": _years(),
     }
     return render(request, "monitoring/air_stats.html", context)
@@ -463,7 +451,7 @@ def media(request, medium: str, public: bool = False):
         "public": public,
         "map_option": charts.site_map(points, pieces, f"{title} {year}"),
         "summary": _media_summary(medium, rows),
-        "rivers": _rivers(rows) if medium == Medium.WATER else [],
+        "rivers": results.water_bodies(str(year)) if medium == Medium.WATER else [],
     }
     return render(request, "monitoring/media.html", context)
 
@@ -471,31 +459,6 @@ def media(request, medium: str, public: bool = False):
 def _media_summary(medium: str, rows: list[dict]) -> list[tuple[str, int]]:
     counts: Counter = Counter(r["result"].label for r in rows if r["result"] and r["result"].label)
     return sorted(counts.items())
-
-
-def _rivers(rows: list[dict]) -> list[dict]:
-    from meili.standards.water import status_from_counts
-
-    by_river: dict[str, list] = {}
-    for r in rows:
-        if r["result"] and r["result"].klass and r["site"].water_body:
-            by_river.setdefault(r["site"].water_body, []).append(r["result"].klass)
-    out = []
-    for river, classes in sorted(by_river.items()):
-        good = sum(1 for c in classes if c <= 3)
-        worse = sum(1 for c in classes if c == 6)
-        status = status_from_counts(good, worse, len(classes)) if len(classes) >= 5 else WATER_LABELS[max(classes) - 1]
-        out.append(
-            {
-                "river": river,
-                "n": len(classes),
-                "good": good,
-                "worse_v": worse,
-                "status": status,
-                "method": _("断面≥5个：按比例评价") if len(classes) >= 5 else _("断面<5个：按最差断面类别"),
-            }
-        )
-    return out
 
 
 # ------------------------------------------------------------------------------------------- public
