@@ -84,9 +84,10 @@ def reporter_for(user, case: Case) -> Reporter | None:
     """
     if not may_see_identity(user, case):
         return None
-    reporter = Reporter.objects.filter(case=case).first()
-    if reporter is not None:
-        log.record(user, "case.view_identity", case)
+    with transaction.atomic():
+        reporter = Reporter.objects.filter(case=case).first()
+        if reporter is not None:
+            log.record(user, "case.view_identity", case)
     return reporter
 
 
