@@ -131,7 +131,7 @@ def test_sea_classify_with_shares(tmp_path):
 def test_text_values_only_for_qualitative_groundwater_items(tmp_path):
     path = write(tmp_path, "w.csv", "site,time,parameter,value\nA,2024-01-01,tp,无\n")
     result = run("water", "classify", path)
-    assert result.exit_code == 2 and "'无' is not a number" in result.output
+    assert result.exit_code == 2 and "'无' is a qualitative result; tp is measured as a number" in result.output
 
 
 def test_groundwater_classify(tmp_path):

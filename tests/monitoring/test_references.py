@@ -11,7 +11,7 @@ import threading
 import time
 
 import pytest
-from django.db import connections, transaction
+from django.db import connection, connections, transaction  # noqa: F401 (connection: the skipif condition)
 from django.db.models import ProtectedError
 
 from meili.monitoring import importing, services

@@ -1,4 +1,9 @@
-"""Writing audit entries from services: :func:`record` for an explicit change, :func:`diff` to build one."""
+"""Writing audit entries from services: :func:`record` for an explicit change, :func:`diff` to build one.
+
+Every state change is one atomic action that writes its audit entry (as Zulip's actions do): :func:`record`
+refuses to run outside a transaction (:class:`OutsideTransaction`), so an entry can never be written for a
+change that is then lost, nor a change committed without its entry.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import datetime as dt
 import decimal
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models
 
 from meili.audit.models import AuditEntry
 
@@ -32,8 +37,18 @@ def diff(before: dict, after: dict) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+class OutsideTransaction(RuntimeError):
+    """:func:`record` was called outside ``transaction.atomic()``: the change and its entry must commit together."""
+
+
 def record(actor, action: str, obj: models.Model, changes: dict | None = None, reason: str = "") -> AuditEntry:
-    """Append an audit entry for *action* on *obj* by *actor* (a user, or ``None`` for the system)."""
+    """Append an audit entry for *action* on *obj* by *actor* (a user, or ``None`` for the system), inside the
+    transaction of the change; raises :class:`OutsideTransaction` when there is none."""
+    if not connection.in_atomic_block:
+        raise OutsideTransaction(
+            f"audit entry {action!r} on {obj._meta.label} written outside a transaction: wrap the change and its "
+            "record() call in one transaction.atomic()"
+        )
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",

@@ -1,15 +1,15 @@
 """``meili water|sea|groundwater|soil|noise``: evaluate long monitoring tables by their national standard.
 
 Every command reads ``site,time,parameter,value[,unit]`` (CSV, Excel or Parquet), where needed a sites
-table, and writes CSV (``-o``, default standard output). A value written ``0.01L`` or ``<0.01`` is a
-non-detect with that detection limit. A bad file gets one line naming file, row, column and rule, and
+table, and writes CSV (``-o``, default standard output). Values are read by the one value grammar of
+:mod:`meili.standards.values` (``0.01L``, ``0.01l``, ``<0.01``, ``ND0.01`` are non-detects at that limit; 无/有
+for the qualitative items), the same the importer uses. A bad file gets one line naming file, row, column and rule, and
 exit code 2. Output columns are documented in docs/formats.md.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,10 +18,8 @@ import click
 import polars as pl
 
 from meili.standards.media import UnknownItemError, UnknownUnitError
+from meili.standards.values import ValueGrammarError, parse_expr
 from meili.tabular import ROW, InputError, parse_number, parse_time, read_table, require_columns
-
-_ND = re.compile(r"^\s*(?:<\s*(?P<a>[0-9.eE+-]+)|(?P<b>[0-9.eE+-]+)\s*[Ll])\s*$")
-_TEXT_VALUES = {"无": "0", "none": "0", "有": "1", "present": "1"}
 
 
 def _handle_errors(command: Callable) -> Callable:
@@ -37,21 +35,28 @@ def _handle_errors(command: Callable) -> Callable:
 
 
 def _read_samples(path: Path, *, time: bool = True, text_items: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The samples of *path*, each value read by the one value grammar (:mod:`meili.standards.values`);
+    无/有 only for *text_items*; missing values dropped."""
     frame = read_table(path)
     require_columns(frame, path, ["site", "parameter", "value"] + (["time"] if time else []))
-    text = pl.col("value").str.strip_chars()
-    detection = text.str.extract(_ND.pattern, 1).fill_null(text.str.extract(_ND.pattern, 2))
-    qualitative = pl.col("parameter").str.strip_chars().is_in(list(text_items))
-    frame = frame.with_columns(
-        detection.is_not_null().alias("below_dl"),
-        pl.when(detection.is_not_null())
-        .then(detection)
-        .when(qualitative)
-        .then(text.replace(_TEXT_VALUES))
-        .otherwise(text)
-        .alias("value"),
+    frame = frame.with_columns(parse_expr(pl.col("value")).alias("__v"))
+    bad = frame.filter(~pl.col("__v").struct.field("valid"))
+    if bad.height:
+        raise InputError(path, str(ValueGrammarError(bad["value"][0])), row=bad[ROW][0], column="value")
+    text = frame.filter(
+        pl.col("__v").struct.field("qualitative").is_not_null()
+        & ~pl.col("parameter").str.strip_chars().is_in(list(text_items))
     )
-    frame = parse_number(frame, path, "value", allow_missing=True)
+    if text.height:
+        raise InputError(
+            path,
+            f"{text['value'][0]!r} is a qualitative result; {text['parameter'][0]} is measured as a number",
+            row=text[ROW][0],
+            column="value",
+        )
+    frame = frame.with_columns(
+        pl.col("__v").struct.field("below_dl").alias("below_dl"), pl.col("__v").struct.field("value").alias("value")
+    ).drop("__v")
     frame = frame.filter(pl.col("value").is_not_null())
     if time:
         day_only = pl.col("time").str.strip_chars().str.contains(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")

@@ -84,9 +84,10 @@ def reporter_for(user, case: Case) -> Reporter | None:
     """
     if not may_see_identity(user, case):
         return None
-    reporter = Reporter.objects.filter(case=case).first()
-    if reporter is not None:
-        log.record(user, "case.view_identity", case)
+    with transaction.atomic():
+        reporter = Reporter.objects.filter(case=case).first()
+        if reporter is not None:
+            log.record(user, "case.view_identity", case)
     return reporter
 
 
@@ -142,6 +143,11 @@ def save_attachments(case: Case, files, stage: str, user=None) -> list[Attachmen
             )
         )
     return out
+
+
+def finish_rule(case: Case) -> str:
+    """The clock rule of a case's finishing deadline: ``inspection`` for inspection transfers, else ``finish``."""
+    return "inspection" if case.channel == Channel.INSPECTION else "finish"
 
 
 def next_number(today: dt.date) -> str:
@@ -373,8 +379,6 @@ def decide_extension(user, extension: Extension, approve: bool, note: str = "") 
     if approve:
         if case.state not in OPEN_STATES or case.finish_due is None:
             raise ValidationError(_("案件已不在办理中，无法延期。"))
-        from meili.governance.workflow import finish_rule
-
         working = clock.rule(finish_rule(case))[1]
         ext.old_due = case.finish_due
         ext.new_due = clock.Calendar().add(case.finish_due, ext.days, working)

@@ -3,7 +3,8 @@
 Every transition function checks, in this order: the case's current state against :data:`TRANSITIONS`
 (:class:`IllegalTransition` otherwise), the actor's permission (``PermissionDenied``), then its own
 input (``ValidationError``). It then changes the case, appends a :class:`CaseEvent`, writes an audit
-entry and sends the notifications — all in one transaction.
+entry and sends the notifications — all in one transaction. It builds on :mod:`meili.governance.services`
+(submission, clocks, attachments, notifications); services never imports the workflow.
 
 The table (``TRANSITIONS``), read as a diagram (docs/cases.md has it drawn)::
 
@@ -26,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from meili.accounts.permissions import Action, can
 from meili.audit import log
 from meili.governance import clock
-from meili.governance.models import Case, CaseEvent, Channel, OrgUnit, Satisfaction, State, Verdict
+from meili.governance.models import Case, CaseEvent, OrgUnit, Satisfaction, State, Verdict
+from meili.governance.services import finish_rule, notify_transition, save_attachments
 
 S = State
 
@@ -147,9 +149,7 @@ class _Step:
             changes=log.diff(self.before, log.snapshot(case, AUDITED)),
             reason=note,
         )
-        from meili.governance import services
-
-        services.notify_transition(case, self.name, self.user)
+        notify_transition(case, self.name, self.user)
         return case
 
 
@@ -158,11 +158,6 @@ def _required(value: str, field: str, message) -> str:
     if not value:
         raise ValidationError({field: message})
     return value
-
-
-def finish_rule(case: Case) -> str:
-    """The clock rule of a case's finishing deadline: ``inspection`` for inspection transfers, else ``finish``."""
-    return "inspection" if case.channel == Channel.INSPECTION else "finish"
 
 
 @transaction.atomic
@@ -229,7 +224,6 @@ def report(user, case: Case, findings: str, verdict: str, files=()) -> Case:
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": _("请选择核查结论。")})
     c.verdict, c.reported_at = verdict, step.now
-    from meili.governance.services import save_attachments
 
     save_attachments(c, files, "findings", user)
     return step.done(c.findings)
@@ -253,7 +247,6 @@ def close(user, case: Case, result: str, reply: str, files=()) -> Case:
     c.closed_on_time = c.finish_due is None or step.today <= c.finish_due
     c.review_until = clock.due("review_request", step.today)
     c.followup_due = clock.due("followup", step.today)
-    from meili.governance.services import save_attachments
 
     save_attachments(c, files, "result", user)
     return step.done(c.result)

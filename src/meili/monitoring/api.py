@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from meili.accounts.permissions import Action, require
-from meili.monitoring import indicators
+from meili.monitoring import indicators, results
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Site
 
 router = Router(tags=["monitoring"])
@@ -113,8 +113,32 @@ class AirPeriodOut(Schema):
     valid_days: int
     complies: bool | None
     composite_index: float | None
+    rank: int | None
+    unranked: str
     standard: str
     stats: dict
+
+
+class DistrictPlaceOut(Schema):
+    code: str
+    name: str
+    rank: int | None
+    unranked: str
+    pm25: float | None
+    good_days_ratio: float | None
+    composite_index: float | None
+    valid_days: int
+
+
+class WaterBodyOut(Schema):
+    water_body: str
+    n_sections: int
+    share_good: float
+    share_worse_v: float
+    method: str
+    label: str
+    level: str
+    main_pollutants: str
 
 
 class MediaResultOut(Schema):
@@ -243,6 +267,26 @@ def air_periods(request, period: str, scope: str | None = None):
     if scope:
         qs = qs.filter(scope=scope)
     return list(qs.order_by("scope", "code"))
+
+
+@router.get(
+    "/air/ranking",
+    response=list[DistrictPlaceOut],
+    summary="Stored district ranking by composite index (ties share a place; invalid indexes unranked)",
+)
+def air_ranking(request, period: str):
+    _check(request)
+    return results.district_ranking(period)
+
+
+@router.get(
+    "/water/bodies",
+    response=list[WaterBodyOut],
+    summary="Stored level of each river and lake (环办〔2011〕22号)",
+)
+def water_bodies(request, period: str):
+    _check(request)
+    return results.water_bodies(period)
 
 
 @router.get(

@@ -5,7 +5,9 @@ After an import only what the new values can change is re-evaluated:
 * air — the natural days (hour-end labels, GB 3095-2026 §3.10) of the changed hours at the changed sites:
   their hourly and daily AQI reports; the same days of every group (city, district) the sites belong to;
   then the months and years of those days for the sites and the groups (HJ 663 statistics);
-* water, sea, groundwater, soil, noise — the months and the year of the changed samples at the changed sites.
+* water, sea, groundwater, soil, noise — the months and the year of the changed samples at the changed sites;
+  for water also the level of each river/lake those sites lie on (:func:`evaluate_water_bodies`);
+* the districts' places by composite index for every month and year re-assessed (:func:`rank_districts`).
 
 Results are replaced (delete + insert) per scope, code and period, in one transaction per step. Pages and
 the API only read them.
@@ -25,7 +27,18 @@ from django.db import connection, transaction
 from meili.accounts.models import OrgUnit
 from meili.monitoring import bulk
 from meili.monitoring.importing import utc_text
-from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Scope, Site
+from meili.monitoring.models import (
+    AirDaily,
+    AirHourly,
+    AirPeriod,
+    MediaResult,
+    Medium,
+    Observation,
+    Scope,
+    Site,
+    Unranked,
+    WaterBodyStatus,
+)
 from meili.standards import air as engine
 from meili.standards import groundwater, noise, sea, soil, water
 from meili.standards.air.editions import POLLUTANTS
@@ -243,12 +256,48 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]]) -> dict:
     n_periods = 0
     for (scope, code), days in periods.items():
         n_periods += evaluate_air_periods(scope, code, days)
+    district_days = set().union(*(d for (scope, _), d in group_days.items() if scope == Scope.DISTRICT))
+    rank_districts(_period_names(district_days))
     return {
         "site_days": sum(len(d) for d in site_days.values()),
         "daily_rows": days_written,
         "groups": sorted(f"{s}:{c}" for s, c in group_days),
         "periods": n_periods,
     }
+
+
+def _period_names(days: Iterable[dt.date]) -> set[str]:
+    """The year and month periods (``2019``, ``2019-03``) that contain *days*."""
+    days = list(days)
+    return {str(d.year) for d in days} | {f"{y}-{m:02d}" for y, m in _months_of(days)}
+
+
+@transaction.atomic
+def rank_districts(periods: Iterable[str]) -> int:
+    """Store each district's place by composite index for *periods* (:func:`meili.standards.air.rank`:
+    城市环境空气质量排名技术规定, ties share a place, only valid composite indexes are ranked); the others get
+    no place and the reason (:class:`Unranked`). Returns how many rows were ranked."""
+    ranked = 0
+    for period in sorted(periods):
+        rows = list(AirPeriod.objects.select_for_update().filter(scope=Scope.DISTRICT, period=period).order_by("code"))
+        if not rows:
+            continue
+        frame = pl.DataFrame(
+            {
+                "composite_index": [r.composite_index for r in rows],
+                "composite_valid": [bool(r.stats.get("composite_valid")) for r in rows],
+            },
+            schema={"composite_index": pl.Float64, "composite_valid": pl.Boolean},
+        )
+        places = engine.rank(frame, "composite_index")["rank_composite_index"].to_list()
+        for row, place in zip(rows, places, strict=True):
+            row.rank = place
+            row.unranked = (
+                "" if place is not None else (Unranked.NO_INDEX if row.composite_index is None else Unranked.INVALID)
+            )
+            ranked += place is not None
+        AirPeriod.objects.bulk_update(rows, ["rank", "unranked"])
+    return ranked
 
 
 def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.date]) -> None:
@@ -469,6 +518,50 @@ def evaluate_media_site_year(medium: str, site: Site, year: int) -> int:
     return len(rows)
 
 
+@transaction.atomic
+def evaluate_water_bodies(bodies: Iterable[str], years: Iterable[int]) -> int:
+    """Level of each river/lake in *bodies* for each month and year of *years*, replacing those stored
+    (:func:`meili.standards.water.water_body_status`, 环办〔2011〕22号 §R2.6–R2.7: ≥ 5 sections by the
+    shares of Ⅰ–Ⅲ and 劣Ⅴ sections, fewer by the item means over the sections). Returns rows written."""
+    written = 0
+    for body in sorted(set(bodies)):
+        sections = list(Site.objects.filter(medium=Medium.WATER, water_body=body).order_by("code"))
+        for year in sorted(set(years)):
+            periods = [str(year), *(f"{year}-{m:02d}" for m in range(1, 13))]
+            WaterBodyStatus.objects.filter(water_body=body, period__in=periods).delete()
+            if not sections:
+                continue
+            start = dt.datetime(year, 1, 1, tzinfo=dt.UTC) - dt.timedelta(hours=8)
+            end = dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC) - dt.timedelta(hours=8, seconds=1)
+            samples = load_observations([s.pk for s in sections], start, end)
+            if not samples.height:
+                continue
+            samples = samples.with_columns(pl.col("unit").replace("", None))
+            sites = _site_frame(sections).with_columns(pl.lit(body).alias("river"))
+            statuses = pl.concat(
+                [water.water_body_status(samples, sites, by="river", period=p) for p in ("month", "year")],
+                how="vertical_relaxed",
+            )
+            WaterBodyStatus.objects.bulk_create(
+                WaterBodyStatus(
+                    water_body=body,
+                    period=str(r["period"]),
+                    n_sections=r["n_sections"],
+                    share_good=r["share_good"],
+                    share_worse_v=r["share_worse_v"],
+                    method=r["method"],
+                    klass=r["class"],
+                    label=r["class_label"] or "",
+                    level=r["level"] or "",
+                    main_pollutants=r["main_pollutants"] or "",
+                    standard=water.STANDARD,
+                )
+                for r in statuses.iter_rows(named=True)
+            )
+            written += statuses.height
+    return written
+
+
 # ------------------------------------------------------------------------------------------ drivers
 
 
@@ -485,7 +578,11 @@ def evaluate_affected(medium: str, affected: pl.DataFrame) -> dict:
     n = 0
     for code, year in years.iter_rows():
         n += evaluate_media_site_year(medium, sites[code], year)
-    return {"site_years": years.height, "results": n}
+    summary = {"site_years": years.height, "results": n}
+    if medium == Medium.WATER:
+        bodies = {s.water_body for s in sites.values() if s.water_body}
+        summary["water_bodies"] = evaluate_water_bodies(bodies, set(years["year"].to_list()))
+    return summary
 
 
 def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None = None) -> dict:
@@ -512,6 +609,9 @@ def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None =
             for code, year in pairs:
                 evaluate_media_site_year(medium, sites[code], year)
             summary[medium] = len(pairs)
+            if medium == Medium.WATER:
+                bodies = {sites[code].water_body for code, _ in pairs if sites[code].water_body}
+                evaluate_water_bodies(bodies, {year for _, year in pairs})
     if progress:
         progress(100, "done")
     return summary

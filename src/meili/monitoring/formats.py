@@ -2,8 +2,9 @@
 
 Every reader returns ``site, time, parameter, value, raw, flag, unit, __file, __row``: ``time`` is a naive
 Asia/Shanghai Datetime (the end of the hour for hourly data), ``raw`` the cell text as written, ``flag`` a
-marker such as ``below_dl`` (a value written ``0.01L`` or ``<0.01``: below the detection limit, the number
-being the limit). A malformed cell raises :class:`meili.tabular.InputError` naming file, row, column and
+marker such as ``below_dl`` (a value written ``0.01L``, ``<0.01`` or ``ND0.01``: below the detection limit, the
+number being the limit), ``qualitative`` true for 无/有. Cells are read by the one value grammar,
+:mod:`meili.standards.values`; missing cells are dropped. A malformed cell raises :class:`meili.tabular.InputError` naming file, row, column and
 rule; the whole import then stops before anything is written. See docs/import-formats.md.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from meili.formats.cnemc import INPUT_TYPES, archive_cells, is_archive
+from meili.standards.values import ValueGrammarError, parse_expr
 from meili.tabular import ROW, InputError, parse_time, read_table
 
 LONG_COLUMNS = ("site", "time", "parameter", "value")
@@ -40,35 +42,26 @@ HEADER_ALIASES = {
 }
 #: columns of a wide bureau sheet that are not parameters
 NOT_PARAMETERS = {"site", "time", "date", "hour", "name", "名称", "点位名称", "站点名称", "断面名称", "备注", ROW}
-MISSING_TEXTS = ("", "NA", "—", "-", "--", "/")
-OUT_COLUMNS = ("site", "time", "parameter", "value", "raw", "flag", "unit", "__file", ROW)
-
-
-def _number(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(value, flag) of a cell text: ``0.01L`` / ``<0.01`` / ``ND0.01`` → (0.01, below_dl)."""
-    t = text.str.strip_chars()
-    below = t.str.ends_with("L") | t.str.starts_with("<") | t.str.starts_with("ND")
-    digits = (
-        pl.when(below)
-        .then(t.str.strip_chars_end("L").str.strip_chars_start("<").str.strip_chars_start("ND"))
-        .otherwise(t)
-    )
-    return digits.str.strip_chars().cast(pl.Float64, strict=False), pl.when(below).then(pl.lit("below_dl")).otherwise(
-        pl.lit("")
-    )
+OUT_COLUMNS = ("site", "time", "parameter", "value", "raw", "flag", "unit", "qualitative", "__file", ROW)
 
 
 def _check_numbers(frame: pl.DataFrame, path: Path, column_of: pl.Expr | str) -> pl.DataFrame:
-    value, flag = _number(pl.col("raw"))
-    frame = frame.with_columns(
-        value.alias("value"), pl.when(pl.col("flag") != "").then(pl.col("flag")).otherwise(flag).alias("flag")
+    """Read ``raw`` by the one value grammar (:mod:`meili.standards.values`); drop the missing cells."""
+    parsed = frame.with_columns(parse_expr(pl.col("raw")).alias("__v")).with_columns(
+        pl.col("__v").struct.field("value").alias("value"),
+        pl.when(pl.col("flag") != "")
+        .then(pl.col("flag"))
+        .when(pl.col("__v").struct.field("below_dl"))
+        .then(pl.lit("below_dl"))
+        .otherwise(pl.lit(""))
+        .alias("flag"),
     )
-    bad = frame.filter(pl.col("value").is_null() & ~pl.col("raw").is_in(MISSING_TEXTS))
+    bad = parsed.filter(~pl.col("__v").struct.field("valid"))
     if bad.height:
         row = bad.row(0, named=True)
         column = row[column_of] if isinstance(column_of, str) and column_of in row else "value"
-        raise InputError(path, f"{row['raw']!r} is not a number", row=row[ROW], column=column)
-    negative = frame.filter(pl.col("value") < 0)
+        raise InputError(path, str(ValueGrammarError(row["raw"])), row=row[ROW], column=column)
+    negative = parsed.filter(pl.col("value") < 0)
     if negative.height:
         row = negative.row(0, named=True)
         raise InputError(
@@ -77,7 +70,8 @@ def _check_numbers(frame: pl.DataFrame, path: Path, column_of: pl.Expr | str) ->
             row=row[ROW],
             column=row[column_of] if isinstance(column_of, str) and column_of in row else "value",
         )
-    return frame.filter(~pl.col("raw").is_in(MISSING_TEXTS))
+    qualitative = pl.col("__v").struct.field("qualitative").is_not_null()
+    return parsed.filter(pl.col("value").is_not_null()).with_columns(qualitative.alias("qualitative")).drop("__v")
 
 
 def read_archive(path: Path, frame: pl.DataFrame) -> pl.DataFrame:

@@ -6,7 +6,10 @@
 * A value already stored unchanged is skipped (``unchanged``): importing the same file twice changes nothing.
 * A different value for a stored (site, parameter, time) is a correction: the stored row stays, marked
   not current, and the new value is written as the next version.
-* Every row is written inside one transaction: an import that fails or is killed halfway leaves nothing.
+* Every row is written inside one transaction: an import that fails or is killed halfway leaves nothing. The
+  comparison with the stored values, the rows, the job's counters and its audit entry are one transaction, and
+  imports of one medium take turns through it (:func:`serialise_imports`), so two overlapping imports cannot
+  both write version 1; an import that fails for any reason is marked failed, never left running.
   Bulk paths: COPY on PostgreSQL (psycopg ``cursor.copy``), multi-row inserts on SQLite.
 """
 
@@ -21,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from meili.audit.log import record
@@ -155,6 +158,20 @@ def _check_units(medium: str, frame: pl.DataFrame) -> None:
             ) from None
 
 
+def _check_qualitative(medium: str, frame: pl.DataFrame) -> None:
+    """无/有 only for the items judged by presence (GB/T 14848-2017 表1 嗅和味, 肉眼可见物)."""
+    allowed = groundwater.TEXT_ITEMS if medium == "groundwater" else ()
+    bad = frame.filter(pl.col("qualitative") & ~pl.col("parameter").is_in(list(allowed)))
+    if bad.height:
+        row = bad.sort("__file", ROW).row(0, named=True)
+        raise InputError(
+            row["__file"],
+            f"{row['raw']!r} is a qualitative result; {row['parameter']} is measured as a number",
+            row=row[ROW],
+            column="value",
+        )
+
+
 def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
     """All files as one long frame with canonical parameters; and the skipped values with their reasons.
 
@@ -177,6 +194,7 @@ def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
         pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None)
     )
     _check_units(medium, data)
+    _check_qualitative(medium, data)
     dup = data.filter(pl.struct("site", "time", "parameter").is_duplicated())
     if dup.height:
         second = dup.sort("__file", ROW).row(1, named=True)
@@ -233,7 +251,8 @@ def _insert(frame: pl.DataFrame, progress: Progress | None, done: int, total: in
         if progress:
             progress(done + n, f"wrote {done + n} of {total}")
 
-    bulk.insert(Observation._meta.db_table, frame, ("time",), written)
+    with connection.wrap_database_errors:  # COPY runs on the driver's cursor: its errors become Django's
+        bulk.insert(Observation._meta.db_table, frame, ("time",), written)
 
 
 class ReferenceGone(Exception):
@@ -268,6 +287,21 @@ def _held(table: str, ids: list[int]) -> set[int]:
             cursor.execute(f"SELECT id FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))}){lock}", part)
             found.update(i for (i,) in cursor.fetchall())
     return found
+
+
+#: an arbitrary namespace for the advisory locks of imports (PostgreSQL), one lock per medium
+_IMPORT_LOCK = 0x4D45494C
+
+
+def serialise_imports(medium: str) -> None:
+    """Wait until no other import of *medium* is between its comparison and its commit; hold that turn until
+    this transaction ends. PostgreSQL: a transaction-level advisory lock per medium. SQLite already runs one
+    writing transaction at a time (``BEGIN IMMEDIATE``), which this transaction is."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("serialise_imports() holds its lock until the commit: call it inside transaction.atomic()")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, Medium.values.index(medium)])
 
 
 def _retire(ids: list[int]) -> None:
@@ -364,53 +398,71 @@ def run_import(
     try:
         data, skipped = parse(medium, paths)
         step(20, "compare")
-        rows, retire, counts = stage(medium, data, skipped)
-        total = rows.height
-        step(30, "write")
-        rows = rows.with_columns(pl.lit(job.pk).alias("job_id"))
-
-        def written(n: int, text: str) -> None:
-            percent = 30 + int(50 * n / max(total, 1))
-            job.progress, job.phase = percent, text
-            _set_live(job.pk, percent, text)
-            if progress:
-                progress(percent, text)
-
         with transaction.atomic():
+            # the comparison gives each correction its next version: two imports of one medium must not both
+            # compare before either writes (both would write version 1), so they take turns from here on
+            serialise_imports(medium)
+            rows, retire, counts = stage(medium, data, skipped)
+            total = rows.height
+            step(30, "write")
+            rows = rows.with_columns(pl.lit(job.pk).alias("job_id"))
+
+            def written(n: int, text: str) -> None:
+                percent = 30 + int(50 * n / max(total, 1))
+                job.progress, job.phase = percent, text
+                _set_live(job.pk, percent, text)
+                if progress:
+                    progress(percent, text)
+
             hold_references(rows["site_id"].unique().to_list(), job.pk)
             _retire(retire["old_id"].to_list())
             # in index order: each B-tree page is filled once instead of revisited
             _insert(rows.sort("site_id", "time", "parameter").select(_COLUMNS), written, 0, total)
+            affected = counts.pop("affected")
+            job.added, job.changed, job.unchanged, job.skipped = (
+                counts["added"],
+                counts["changed"],
+                counts["unchanged"],
+                counts["skipped"],
+            )
+            job.report = {
+                "skipped": skipped,
+                "layouts": [p.name for p in paths],
+                "corrections": _corrections(rows.filter(pl.col("version") > 1)),
+                "sites": sorted(affected["site"].unique().to_list()),
+            }
+            job.save(update_fields=["added", "changed", "unchanged", "skipped", "report"])
+            record(
+                user,
+                "monitoring.import",
+                job,
+                changes={"added": [0, job.added], "changed": [0, job.changed], "skipped": [0, job.skipped]},
+                reason=", ".join(job.files),
+            )
     except (InputError, ReferenceGone) as exc:
         _clear_live(job.pk)
         _fail(job, str(exc))
         raise ImportFailed(job, str(exc)) from exc
-    affected = counts.pop("affected")
-    job.added, job.changed, job.unchanged, job.skipped = (
-        counts["added"],
-        counts["changed"],
-        counts["unchanged"],
-        counts["skipped"],
-    )
-    job.report = {
-        "skipped": skipped,
-        "layouts": [p.name for p in paths],
-        "corrections": _corrections(rows.filter(pl.col("version") > 1)),
-        "sites": sorted(affected["site"].unique().to_list()),
-    }
-    job.save(update_fields=["added", "changed", "unchanged", "skipped", "report"])
-    record(
-        user,
-        "monitoring.import",
-        job,
-        changes={"added": [0, job.added], "changed": [0, job.changed], "skipped": [0, job.skipped]},
-        reason=", ".join(job.files),
-    )
+    except DatabaseError as exc:
+        message = f"the database refused the write ({type(exc).__name__}: {exc}); nothing was written — import again"
+        _clear_live(job.pk)
+        _fail(job, message)
+        raise ImportFailed(job, message) from exc
+    except BaseException:
+        # nothing was written (the transaction rolled back); the job must not stay "running"
+        _clear_live(job.pk)
+        _fail(job, "the import stopped with an internal error; nothing was written — import again")
+        raise
     if evaluate and (job.added or job.changed):
         from meili.monitoring import evaluation
 
         step(82, "evaluate")
-        summary = evaluation.evaluate_affected(medium, affected)
+        try:
+            summary = evaluation.evaluate_affected(medium, affected)
+        except BaseException:
+            _clear_live(job.pk)
+            _fail(job, "the values were imported but their evaluation stopped — run the evaluation again")
+            raise
         job.report["evaluated"] = summary
     job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
     job.save()

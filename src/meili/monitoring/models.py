@@ -249,6 +249,13 @@ class AirDaily(models.Model):
         constraints = [models.UniqueConstraint(fields=["scope", "code", "date"], name="monitoring_airdaily_key")]
 
 
+class Unranked(models.TextChoices):
+    """Why a district's period is not ranked (only valid composite indexes are ranked)."""
+
+    NO_INDEX = "no_index", _("无综合指数")
+    INVALID = "invalid", _("综合指数无效（有效数据不足）")
+
+
 class AirPeriod(models.Model):
     """HJ 663 statistics of a site, district or the city for a month (``2019-03``) or a year (``2019``)."""
 
@@ -262,6 +269,10 @@ class AirPeriod(models.Model):
     valid_days = models.IntegerField(default=0)
     complies = models.BooleanField(null=True)
     composite_index = models.FloatField(null=True)
+    #: place among the districts by composite index (城市环境空气质量排名技术规定: ties share a place), from
+    #: :func:`meili.standards.air.rank` at evaluation; null when not ranked, ``unranked`` says why
+    rank = models.IntegerField(null=True)
+    unranked = models.CharField(max_length=12, blank=True, choices=Unranked.choices)
     stats = models.JSONField(default=dict)
     standard = models.CharField(max_length=60)
     evaluated = models.DateTimeField(auto_now=True)
@@ -287,3 +298,25 @@ class MediaResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["site", "period"], name="monitoring_mediaresult_key")]
+
+
+class WaterBodyStatus(models.Model):
+    """The level of a river, lake or basin for a period, as :func:`meili.standards.water.water_body_status`
+    computed it at evaluation (环办〔2011〕22号: ≥ 5 sections by shares, fewer by the sections' mean
+    concentrations); pages, reports, the API and the CLI read it."""
+
+    water_body = models.CharField(max_length=60)
+    period = models.CharField(max_length=10)
+    n_sections = models.IntegerField()
+    share_good = models.FloatField()
+    share_worse_v = models.FloatField()
+    method = models.CharField(max_length=12)
+    klass = models.SmallIntegerField(null=True)
+    label = models.CharField(max_length=20, blank=True)
+    level = models.CharField(max_length=20, blank=True)
+    main_pollutants = models.CharField(max_length=200, blank=True)
+    standard = models.CharField(max_length=60)
+    evaluated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["water_body", "period"], name="monitoring_waterbodystatus_key")]

@@ -76,9 +76,10 @@ def save_site(user, site: Site, reason: str = "") -> Site:
     return _save(user, site, reason)
 
 
+@transaction.atomic
 def _save(user, site: Site, reason: str = "") -> Site:
     fields = list(SITE_FIELDS)
-    before = snapshot(Site.objects.get(pk=site.pk), fields) if site.pk else {}
+    before = snapshot(Site.objects.select_for_update().get(pk=site.pk), fields) if site.pk else {}
     created = site.pk is None
     site.full_clean()
     site.save()
@@ -238,11 +239,12 @@ def _evaluate_body(job: ImportJob, user, media: list[str] | None) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99), phase=phase[:80])
 
     summary = evaluate_all(media, progress)
-    job.refresh_from_db()
-    job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
-    job.report = {"evaluated": {k: str(v)[:2000] for k, v in summary.items()}}
-    job.save()
-    record(user, "monitoring.evaluate", job, reason=", ".join(job.files))
+    with transaction.atomic():
+        job.refresh_from_db()
+        job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
+        job.report = {"evaluated": {k: str(v)[:2000] for k, v in summary.items()}}
+        job.save()
+        record(user, "monitoring.evaluate", job, reason=", ".join(job.files))
 
 
 def _run(job: ImportJob, body, background: bool) -> ImportJob:

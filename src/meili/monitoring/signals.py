@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, ImportJob, Medium, Observation, Scope, Site
+from meili.monitoring.models import (
+    AirDaily,
+    AirHourly,
+    AirPeriod,
+    ImportJob,
+    Medium,
+    Observation,
+    Scope,
+    Site,
+    WaterBodyStatus,
+)
 
 
 @receiver(post_delete, sender=Site)
@@ -13,6 +23,9 @@ def site_deleted(sender, instance: Site, **kwargs) -> None:
     if instance.medium == Medium.AIR:
         for model in (AirHourly, AirDaily, AirPeriod):
             model.objects.filter(scope=Scope.SITE, code=instance.code).delete()
+    if instance.medium == Medium.WATER and instance.water_body:
+        # the level of its river counted this section; it stands again at the next evaluation
+        WaterBodyStatus.objects.filter(water_body=instance.water_body).delete()
 
 
 @receiver(post_delete, sender=ImportJob)
@@ -21,3 +34,5 @@ def import_deleted(sender, instance: ImportJob, **kwargs) -> None:
     if instance.medium == Medium.AIR and not Observation.objects.filter(site__medium=Medium.AIR).exists():
         for model in (AirHourly, AirDaily, AirPeriod):
             model.objects.all().delete()
+    if instance.medium == Medium.WATER and not Observation.objects.filter(site__medium=Medium.WATER).exists():
+        WaterBodyStatus.objects.all().delete()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
+
 from meili.accounts.models import OrgUnit
 from meili.audit import log
 from meili.plans import Indicator, Plan
@@ -133,18 +135,21 @@ def _pending(remember, plan: Plan, districts) -> int:
     for k, indicator in enumerate(candidates[:3]):
         unit = next(d for d in districts if d.code in indicator.units)
         state = ValueState.RETURNED if k == 2 else ValueState.SUBMITTED
-        row = IndicatorValue.objects.create(
-            plan_code=plan.code,
-            indicator_code=indicator.code,
-            unit=unit,
-            year=ASSESSED,
-            value=Decimal("12.5") + k,
-            weight=Decimal(10),
-            source_document=SOURCE,
-            state=state,
-            return_reason="来源文件未加盖公章，请补充附件后重新提交（演示）" if state == ValueState.RETURNED else "",
-        )
-        remember(row)
-        log.record(None, f"value.{state}", row, {"state": [None, state]}, reason="演示数据")
+        with transaction.atomic():
+            row = IndicatorValue.objects.create(
+                plan_code=plan.code,
+                indicator_code=indicator.code,
+                unit=unit,
+                year=ASSESSED,
+                value=Decimal("12.5") + k,
+                weight=Decimal(10),
+                source_document=SOURCE,
+                state=state,
+                return_reason="来源文件未加盖公章，请补充附件后重新提交（演示）"
+                if state == ValueState.RETURNED
+                else "",
+            )
+            remember(row)
+            log.record(None, f"value.{state}", row, {"state": [None, state]}, reason="演示数据")
         n += 1
     return n

@@ -12,7 +12,7 @@ import threading
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -94,16 +94,17 @@ def request_report(
         parameters.setdefault("method", "escap")
         if parameters["method"] not in METHODS:
             raise ValidationError({"method": _("未知的评估方法 %(m)s") % {"m": parameters["method"]}})
-    report = Report.objects.create(
-        kind=kind, period=period, parameters=parameters, created_by=actor, regenerated_from=regenerated_from
-    )
-    log.record(
-        actor,
-        "report.request",
-        report,
-        {"kind": [None, kind], "period": [None, period]},
-        reason=f"regenerate #{regenerated_from.pk}" if regenerated_from else "",
-    )
+    with transaction.atomic():
+        report = Report.objects.create(
+            kind=kind, period=period, parameters=parameters, created_by=actor, regenerated_from=regenerated_from
+        )
+        log.record(
+            actor,
+            "report.request",
+            report,
+            {"kind": [None, kind], "period": [None, period]},
+            reason=f"regenerate #{regenerated_from.pk}" if regenerated_from else "",
+        )
     if not background:
         _generate(report.pk)
         report.refresh_from_db()
@@ -122,8 +123,9 @@ def request_report(
 
 def generate_for_demo(kind: str, period: str, parameters: dict | None = None) -> Report:
     """Generate a report as the system (no user), for the demo dataset; synchronous."""
-    report = Report.objects.create(kind=kind, period=check_period(kind, period), parameters=parameters or {})
-    log.record(None, "report.request", report, {"kind": [None, kind], "period": [None, period]}, reason="demo")
+    with transaction.atomic():
+        report = Report.objects.create(kind=kind, period=check_period(kind, period), parameters=parameters or {})
+        log.record(None, "report.request", report, {"kind": [None, kind], "period": [None, period]}, reason="demo")
     _generate(report.pk)
     report.refresh_from_db()
     return report
@@ -177,16 +179,18 @@ def _generate(pk: int) -> None:
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.state, report.progress, report.phase, report.finished_at = State.DONE, 100, "", timezone.now()
-        report.save()
-        log.record(
-            report.created_by,
-            "report.generate",
-            report,
-            {"data_version": [None, report.data_version], "state": [None, report.state]},
-        )
+        with transaction.atomic():
+            report.save()
+            log.record(
+                report.created_by,
+                "report.generate",
+                report,
+                {"data_version": [None, report.data_version], "state": [None, report.state]},
+            )
     except Exception as exc:
-        Report.objects.filter(pk=pk).update(state=State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
-        report.refresh_from_db()
-        log.record(report.created_by, "report.fail", report, {"state": [None, State.FAILED]}, reason=str(exc)[:500])
+        with transaction.atomic():
+            Report.objects.filter(pk=pk).update(state=State.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+            report.refresh_from_db()
+            log.record(report.created_by, "report.fail", report, {"state": [None, State.FAILED]}, reason=str(exc)[:500])
         if not isinstance(exc, (ValidationError, LookupError, PdfUnavailable)):
             raise
