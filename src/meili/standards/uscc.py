@@ -78,7 +78,7 @@ def uscc_problem(code: str) -> CodeProblem | None:
     """``None`` when *code* is a valid 统一社会信用代码, else the first rule it breaks (GB 32100-2015 §4, App. B)."""
     if len(code) != 18:
         return CodeProblem("length", (("expected", "18"), ("actual", str(len(code)))))
-    for pos, ch in enumerate(code, start=1):
+    for pos, ch in enumerate(code[:17], start=1):
         if ch not in _VALUE:
             return CodeProblem("alphabet", (("position", str(pos)), ("actual", ch)))
     if not code[2:8].isdigit():
