@@ -139,6 +139,7 @@ def test_outfall_pages_remediation_and_attachment(client, users, org):
     assert response.status_code == 302 and o.attachments.count() == 1
     page = client.get(reverse("sources:outfall", args=[o.pk])).content.decode()
     assert "整改台账" in page and "photo.png" in page and "备案" in page
+    assert "371082S0001" in client.get(reverse("sources:outfalls")).content.decode()
     listing = client.get(reverse("sources:outfalls"), {"remediation": "any"}).content.decode()
     assert "371082S0001" in listing and "0%" in listing
     att = o.attachments.get()

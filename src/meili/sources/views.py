@@ -277,7 +277,7 @@ def _filtered_outfalls(request):
         qs = qs.filter(district_id=int(f["district"]))
     if f["remediation"] == "any":
         qs = qs.exclude(remediation="")
-    elif f["remediation"] in Outfall.Remediation.values:
+    elif f["remediation"] and f["remediation"] in Outfall.Remediation.values:
         qs = qs.filter(remediation=f["remediation"])
     if f["procedure_state"] in Outfall.ProcedureState.values:
         qs = qs.filter(procedure_state=f["procedure_state"])
