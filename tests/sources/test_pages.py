@@ -172,3 +172,41 @@ def test_import_page_lists_errors(client, users, tmp_path):
     assert response.status_code == 400
     assert "第2行" in response.content.decode() and not Enterprise.objects.exists()
     assert not Outfall.objects.exists()
+
+
+def test_english_pages_and_history_labels(client, registry, users):
+    from django.utils import translation
+
+    from meili.sources.services import action_label
+
+    assert action_label("sources.limit.update") == "修改许可限值"
+    with translation.override("en"):
+        assert action_label("sources.limit.update") == "Change Permitted limit"
+    client.force_login(users["leader"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("sources:enterprise", args=[registry["enterprise"].pk])).content.decode()
+    assert "Discharge ports and permitted limits" in page and "Change history" in page
+    listing = client.get(reverse("sources:enterprises")).content.decode()
+    assert "Discharging units (one file per enterprise)" in listing
+
+
+def test_outfall_and_port_forms(client, registry, users, org):
+    client.force_login(users["officer"])
+    ent = registry["enterprise"]
+    assert client.get(reverse("sources:port_edit", args=[ent.pk, registry["air"].pk])).status_code == 200
+    assert client.get(reverse("sources:outfall_new")).status_code == 200
+    response = client.post(
+        reverse("sources:outfall_new"),
+        {
+            "code": "371002R0077",
+            "name": "表单新建排污口",
+            "water": "river",
+            "type_code": "1.2.1",
+            "district": org["huancui"].pk,
+            "enterprise": ent.pk,
+            "procedure_state": "none",
+            "status": "in_use",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Outfall.objects.get(code="371002R0077").procedure == "registration"

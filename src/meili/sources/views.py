@@ -45,6 +45,13 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _labelled(entries) -> list:
+    entries = list(entries)
+    for entry in entries:
+        entry.label = services.action_label(entry.action)
+    return entries
+
+
 def _form_errors(form, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
@@ -161,7 +168,7 @@ def enterprise(request, pk: int):
             "outfalls": ent.outfalls.all(),
             "flags": [label for name, label in FLAGS if getattr(ent, name)],
             "panels": enterprise_panels(request, ent),
-            "history": services.enterprise_history(ent)[:100],
+            "history": _labelled(services.enterprise_history(ent)[:100]),
             "may_manage": can(request.user, Action.MANAGE_SOURCES),
             "today": timezone.localdate(),
             "breadcrumbs": _crumbs(ENTERPRISES, (ent.name, None)),
@@ -362,7 +369,7 @@ def outfall(request, pk: int):
             "state": state,
             "ports": o.ports.select_related("enterprise"),
             "attachments": o.attachments.all(),
-            "history": services.outfall_history(o)[:100],
+            "history": _labelled(services.outfall_history(o)[:100]),
             "may_manage": may_manage,
             "remediation_form": forms.RemediationForm()
             if may_manage
