@@ -206,7 +206,11 @@ def test_outfall_and_port_forms(client, registry, users, org):
             "enterprise": ent.pk,
             "procedure_state": "none",
             "status": "in_use",
+            "ports": [registry["water"].pk],
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Outfall.objects.get(code="371002R0077").procedure == "registration"
+    new = Outfall.objects.get(code="371002R0077")
+    assert new.procedure == "registration" and list(new.ports.all()) == [registry["water"]]
+    page = client.get(reverse("sources:outfall_edit", args=[new.pk])).content.decode()
+    assert f'value="{registry["water"].pk}" selected' in page

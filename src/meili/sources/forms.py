@@ -61,6 +61,9 @@ class LimitForm(_NoModelChecks, forms.ModelForm):
 
 class OutfallForm(_NoModelChecks, forms.ModelForm):
     type_code = forms.ChoiceField(label=_("排污口类型（HJ 1312-2023）"), choices=[])
+    ports = forms.ModelMultipleChoiceField(
+        label=_("对应许可排放口"), queryset=DischargePort.objects.none(), required=False
+    )
 
     class Meta:
         model = Outfall
@@ -73,6 +76,9 @@ class OutfallForm(_NoModelChecks, forms.ModelForm):
             (row[0], outfall_rules.type_info(row[0]).label) for row in outfall_rules.TYPES
         ]
         self.fields["district"].queryset = OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)
+        self.fields["ports"].queryset = DischargePort.objects.filter(medium="water").select_related("enterprise")
+        if self.instance.pk:
+            self.initial["ports"] = list(self.instance.ports.values_list("pk", flat=True))
         self.fields["receiving_site"].queryset = self.fields["receiving_site"].queryset.filter(
             medium__in=("water", "sea")
         )

@@ -390,7 +390,11 @@ def outfall_edit(request, pk: int | None = None):
     saved = {}
 
     def save(data):
-        saved["o"] = services.save_outfall(request.user, data, outfall=Outfall.objects.get(pk=pk) if pk else None)
+        data = dict(data)
+        ports = data.pop("ports", None)
+        saved["o"] = services.save_outfall(
+            request.user, data, outfall=Outfall.objects.get(pk=pk) if pk else None, ports=ports
+        )
 
     title = str(o) if o else _("新建排污口")
     return _edit(
