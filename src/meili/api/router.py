@@ -11,6 +11,7 @@ from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
 from meili.progress.api import router as progress_router
 from meili.reports.api import router as reports_router
+from meili.sources.api import router as sources_router
 
 api = NinjaAPI(
     title="Meili API",
@@ -40,3 +41,4 @@ api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/sources/", sources_router)
