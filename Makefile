@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils
 
-.PHONY: run test check setup test-setup system-packages messages clean-demo help
+.PHONY: run test check lock lock-upgrade setup test-setup system-packages messages clean-demo help
 
 help:
 	@echo "make run   - install, migrate, load the demo on first start, serve on http://127.0.0.1:8000"
 	@echo "make test  - install what the tests need and run them all"
 	@echo "make check - the gate: ruff lint, ruff format --check, mypy (as .ci/run and pre-commit)"
+	@echo "make lock  - regenerate requirements.lock and requirements-test.lock from pyproject.toml"
 
 run: setup
 	$(BIN)/meili run
@@ -32,13 +33,26 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+# Exact versions with hashes from the locks (docs/development.md), then the package itself without resolving again.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock $(VENV)/.installed
+	$(BIN)/pip install -q --require-hashes -r requirements-test.lock
 	touch $@
+
+# The locks, from pyproject.toml: `make lock` keeps every pin still allowed and resolves what changed;
+# `make lock-upgrade` moves every pin to the newest allowed version. Commit them with pyproject.toml.
+LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	--no-emit-trusted-host
+lock lock-upgrade: | $(BIN)/python
+	$(BIN)/pip install -q 'pip-tools>=7.4,<8'
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_OPTIONS) $(if $(filter lock-upgrade,$@),--upgrade) \
+	  -o requirements.lock pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_OPTIONS) $(if $(filter lock-upgrade,$@),--upgrade) \
+	  --extra test -o requirements-test.lock pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,7 +1,7 @@
 """Benchmark: import one year of the real Shandong 2019 national files (110 stations) into an empty database.
 
-    MEILI_VAR_DIR=/tmp/bench-sqlite python benchmarks/monitoring_import.py            # SQLite
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_mon python benchmarks/monitoring_import.py
+    MEILI_VAR_DIR=/tmp/bench-sqlite python benchmarks/monitoring_import.py --file PATH/china_sites_shandong_2019.csv.gz
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_mon python benchmarks/monitoring_import.py --file PATH/…
     ... monitoring_import.py --file china_sites_weihai_2019.csv.gz    # Weihai's 10 stations only
 
 ``--file`` is a file name in ``tests/data/real/cnemc_air_hourly_shandong_2019`` (the repository holds Weihai's

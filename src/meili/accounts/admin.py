@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "role", "unit", "is_active", "last_login")
     list_filter = ("role", "unit", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("角色与单位"), {"fields": ("full_name", "role", "unit", "may_see_reporter_identity")}),
     )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("角色与单位"), {"fields": ("full_name", "role", "unit")}))

@@ -11,6 +11,8 @@ import importlib
 
 import click
 
+from meili import __version__
+
 #: sub-command name -> "module:attribute"; the order is the order of ``meili --help``.
 COMMANDS: dict[str, str] = {
     "run": "meili.cli.platform:run",
@@ -58,7 +60,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="meili")
+@click.version_option(version=__version__, prog_name="meili")
 def main() -> None:
     """Meili — 美丽威海生态环境数字治理平台.
 

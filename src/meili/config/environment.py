@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -42,7 +43,7 @@ def secret_key(var: Path) -> str:
     return path.read_text().strip()
 
 
-def database(var: Path) -> dict:
+def database(var: Path) -> dict[str, Any]:
     """The ``default`` database from ``DATABASE_URL``; SQLite in ``var/meili.sqlite3`` when unset."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -62,7 +63,7 @@ def database(var: Path) -> dict:
         raise ConfigurationError(
             f"DATABASE_URL scheme not supported: {url.split(':', 1)[0]} (use postgres:// or sqlite:///)"
         )
-    return config
+    return dict(config)
 
 
 def cache(var: Path) -> dict:

@@ -140,7 +140,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Complaint clocks (docs/cases.md): MEILI_CLOCK_<RULE> = "<days>" (calendar days) or "<days>w" (working
 # days), rules accept, finish, inspection, unit, review_request, followup; MEILI_CASE_EXTENSION_MAX_DAYS caps
 # extensions.
-GOVERNANCE = {
+GOVERNANCE: dict[str, str | int] = {
     key: os.environ[f"MEILI_CLOCK_{key.upper()}"]
     for key in ("accept", "finish", "inspection", "unit", "review_request", "followup")
     if os.environ.get(f"MEILI_CLOCK_{key.upper()}")

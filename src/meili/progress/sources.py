@@ -75,15 +75,15 @@ def _f(value: Decimal | None) -> float | None:
 
 
 def _rollup(indicator: Indicator, year: int, parts: list[IndicatorValue]) -> YearValue:
-    values = [float(r.value) for r in parts]
+    values = [float(r.value) for r in parts if r.value is not None]  # the caller passes rows with a value
     ids = tuple(r.pk for r in parts)
     n = len(parts)
     if indicator.rollup == "sum":
         return YearValue(year, sum(values), f"区市汇总（求和，{n}个单位）", ids)
     if indicator.rollup == "mean":
         return YearValue(year, sum(values) / n, f"区市汇总（算术平均，{n}个单位）", ids)
-    weights = [None if r.weight is None else float(r.weight) for r in parts]
-    if any(w is None for w in weights) or sum(weights) == 0:
+    weights = [float(r.weight) for r in parts if r.weight is not None]
+    if len(weights) < n or sum(weights) == 0:
         return YearValue(year, None, f"区市汇总（加权平均，{n}个单位，缺少权重）", ids, valid=False)
     value = sum(v * w for v, w in zip(values, weights)) / sum(weights)
     return YearValue(year, value, f"区市汇总（加权平均，{n}个单位）", ids, {"weights": weights})

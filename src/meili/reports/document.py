@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TypeVar, Union
 
 
 def format_number(value: float | None, digits: int) -> str:
@@ -119,6 +119,7 @@ class Chart:
 
 
 Block = Union[Paragraph, Table, Chart, "Section"]
+_B = TypeVar("_B", Paragraph, Table, Chart, "Section")
 
 
 @dataclass
@@ -129,7 +130,7 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     numbered: bool = True
 
-    def add(self, block: Block) -> Block:
+    def add(self, block: _B) -> _B:
         self.blocks.append(block)
         return block
 

@@ -42,7 +42,7 @@ def installed_families() -> frozenset[str]:
     if fc is None:
         return frozenset()
     out = subprocess.run([fc, ":", "family"], capture_output=True, text=True, timeout=30).stdout
-    names = set()
+    names: set[str] = set()
     for line in out.splitlines():
         names.update(n.strip() for n in line.split(",") if n.strip())
     return frozenset(names)

@@ -11,4 +11,5 @@ from meili.reports.models import Report
 @receiver(post_delete, sender=Report)
 def delete_files(sender, instance: Report, **kwargs) -> None:
     for _name, field in instance.files():
-        field.storage.delete(field.name)
+        if field.name:
+            field.storage.delete(field.name)
