@@ -13,8 +13,10 @@ import meili
 
 @login_required
 def home(request):
-    """The landing page after login: the modules this user may open."""
-    return render(request, "web/home.html", {"breadcrumbs": []})
+    """The landing page after login: the user's 待办 (counts, deadlines, links) above the modules it may open."""
+    from meili.web.todo import todo_for
+
+    return render(request, "web/home.html", {"breadcrumbs": [], "todos": todo_for(request.user)})
 
 
 @never_cache
