@@ -7,7 +7,7 @@ import pytest
 
 from meili.progress import excel
 from meili.progress.models import IndicatorValue, ValueState
-from meili.progress.values import assigned_indicators
+from meili.progress.values import owed_indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_template_lists_the_units_indicators_with_last_years_values(tmp_path, pl
     path.write_bytes(excel.template(plan, org["huancui"], 2025))
     sheet = openpyxl.load_workbook(path)[excel.SHEET]
     codes = [r[0].value for r in sheet.iter_rows(min_row=2)]
-    assert codes == [i.code for i in assigned_indicators(plan, org["huancui"])]
+    assert codes == [i.code for i in owed_indicators(plan, org["huancui"])]
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == code)
     assert row[2].value == "%" and row[3].value == 2025 and row[4].value == pytest.approx(33.3)
 
@@ -63,11 +63,11 @@ def test_round_trip_saves_drafts_and_a_second_upload_changes_nothing(template, p
             }
         },
     )
-    changed, unchanged, errors = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
+    changed, unchanged, errors, _ = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
     assert (changed, unchanged, errors) == (1, 0, [])
     row = IndicatorValue.objects.get()
     assert row.value == Decimal("36.5") and row.state == ValueState.DRAFT and row.source_number == "环水〔2026〕1号"
-    assert excel.apply(users["reporter"], template, plan, org["huancui"], 2025) == (0, 1, [])
+    assert excel.apply(users["reporter"], template, plan, org["huancui"], 2025) == (0, 1, [], [])
     assert IndicatorValue.objects.count() == 1
     again = template.with_name("again.xlsx")
     again.write_bytes(excel.template(plan, org["huancui"], 2025))
@@ -77,7 +77,7 @@ def test_round_trip_saves_drafts_and_a_second_upload_changes_nothing(template, p
 
 
 def test_any_error_saves_nothing_and_every_error_is_listed(template, plan, org, users):
-    codes = [i.code for i in assigned_indicators(plan, org["huancui"]) if i.is_numeric]
+    codes = [i.code for i in owed_indicators(plan, org["huancui"]) if i.is_numeric]
     fill(
         template,
         {
@@ -87,10 +87,10 @@ def test_any_error_saves_nothing_and_every_error_is_listed(template, plan, org, 
             codes[3]: {"本年数值": 5, "权重（加权平均时）": 1},
         },
     )
-    changed, unchanged, errors = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
+    changed, unchanged, errors, _ = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
     assert (changed, unchanged) == (0, 0)
     located = {(e.row, e.column) for e in errors}
-    rows = {c: i + 2 for i, c in enumerate(i.code for i in assigned_indicators(plan, org["huancui"]))}
+    rows = {c: i + 2 for i, c in enumerate(i.code for i in owed_indicators(plan, org["huancui"]))}
     assert (rows[codes[1]], "本年数值") in located
     assert (rows[codes[2]], "年度") in located
     assert (rows[codes[3]], "数据来源文件") in located
@@ -105,7 +105,7 @@ def test_a_foreign_indicator_is_refused(template, plan, org, users):
     foreign = next(i.code for i in plan.indicators if i.is_numeric and "huancui" not in i.units)
     sheet.append([foreign, "", "", 2025, None, 3, None, None, "报告", None, None])
     book.save(template)
-    _, _, errors = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
+    _, _, errors, _ = excel.apply(users["reporter"], template, plan, org["huancui"], 2025)
     assert [e.column for e in errors] == ["指标代码"] and errors[0].row == sheet.max_row
 
 

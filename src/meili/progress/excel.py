@@ -13,13 +13,14 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from meili.accounts.models import OrgUnit
 from meili.plans import Plan
 from meili.progress.models import IndicatorValue, ManualStatusChoice, ValueState
-from meili.progress.values import Entry, assigned_indicators, save_draft, validate_entry
+from meili.progress.values import Entry, _changed, owed_indicators, save_draft, validate_entry
 from meili.tabular import InputError, read_table
 from meili.xlsx import to_bytes, workbook
 
@@ -54,7 +55,7 @@ def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
         .exclude(state=ValueState.SUPERSEDED)
         .order_by("id")
     }
-    for indicator in assigned_indicators(plan, unit):
+    for indicator in owed_indicators(plan, unit):
         last = previous.get(indicator.code)
         now = current.get(indicator.code)
         status_label = dict(ManualStatusChoice.choices).get(now.manual_status, "") if now else ""
@@ -174,18 +175,38 @@ def parse(path: Path, plan: Plan, unit: OrgUnit, year: int) -> tuple[list[tuple[
 
 
 @transaction.atomic
-def apply(actor, path: Path, plan: Plan, unit: OrgUnit, year: int) -> tuple[int, int, list[CellError]]:
-    """Save every row of the upload as drafts, or nothing at all; ``(changed, unchanged, errors)``."""
+def apply(actor, path: Path, plan: Plan, unit: OrgUnit, year: int) -> tuple[int, int, list[CellError], list[str]]:
+    """Save every row of the upload as drafts, or nothing at all; ``(changed, unchanged, errors, skipped)``.
+
+    A row the template pre-filled from a value already submitted or approved, and left as it was, is skipped
+    with a note (the round trip of a downloaded template always works); changing a submitted value is an error.
+    """
     entries, errors = parse(path, plan, unit, year)
     if errors:
-        return 0, 0, errors
+        return 0, 0, errors, []
+    current = {
+        r.indicator_code: r
+        for r in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year)
+        .exclude(state=ValueState.SUPERSEDED)
+        .order_by("id")
+    }
+    labels = dict(ValueState.choices)
+    names = {i.code: i.name for i in plan.indicators}
     changed = unchanged = 0
+    skipped: list[str] = []
     for row, entry in entries:
+        now = current.get(entry.indicator_code)
+        if now is not None and now.state in (ValueState.SUBMITTED, ValueState.APPROVED) and not _changed(now, entry):
+            skipped.append(
+                gettext("第%(row)s行 %(name)s：%(state)s，未修改，已跳过")
+                % {"row": row, "name": names.get(entry.indicator_code, ""), "state": labels[now.state]}
+            )
+            continue
         try:
             _, did = save_draft(actor, plan, unit, entry, reason="Excel上传")
         except ValidationError as exc:
             transaction.set_rollback(True)
-            return 0, 0, [CellError(SHEET, row, "指标代码", "；".join(exc.messages))]
+            return 0, 0, [CellError(SHEET, row, "指标代码", "；".join(exc.messages))], []
         changed += did
         unchanged += not did
-    return changed, unchanged, []
+    return changed, unchanged, [], skipped

@@ -80,6 +80,13 @@ def validate_entry(plan: Plan, unit: OrgUnit, entry: Entry) -> Indicator:
             raise ValidationError({"value": _("数值型指标须填写数值")})
         if entry.manual_status:
             raise ValidationError({"manual_status": _("数值型指标的进展状态由系统计算，不能人工填写")})
+        if indicator.is_count and (entry.value < 0 or entry.value != entry.value.to_integral_value()):
+            raise ValidationError(
+                {
+                    "value": _("计量单位为“%(unit)s”的指标是数量，须填写不小于0的整数（不能有小数或负数）")
+                    % {"unit": indicator.unit}
+                }
+            )
     else:
         if not entry.manual_status:
             raise ValidationError({"manual_status": _("里程碑和定性指标须填写进展状态及佐证")})

@@ -24,7 +24,16 @@ from meili.progress.assessment import indicator_progress, plan_progress, status_
 from meili.progress.forms import ReturnForm, UploadForm, ValueForm
 from meili.progress.models import IndicatorValue, ValueState
 from meili.progress.plans import current_plan
-from meili.progress.values import Entry, approve, assigned_indicators, return_value, save_draft, submit, visible_values
+from meili.progress.values import (
+    Entry,
+    approve,
+    assigned_indicators,
+    owed_indicators,
+    return_value,
+    save_draft,
+    submit,
+    visible_values,
+)
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
 DUE_MONTH_DAY = (1, 31)
@@ -238,7 +247,7 @@ def _owed(plan, unit, year) -> list[dict]:
         current[v.indicator_code] = v
     overdue = dt.date.today() > _due(year)
     out = []
-    for indicator in assigned_indicators(plan, unit):
+    for indicator in owed_indicators(plan, unit):
         row = current.get(indicator.code)
         done = row is not None and row.state in (ValueState.SUBMITTED, ValueState.APPROVED)
         out.append({"indicator": indicator, "value": row, "late": overdue and not done})
@@ -352,6 +361,8 @@ def value_edit(request, year: int, code: str):
             "unit": unit,
             "year": year,
             "existing": existing,
+            "facts": _facts(plan, indicator, unit, year),
+            "required": _required_fields(indicator, unit),
             "breadcrumbs": [
                 (_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
                 (indicator.name, None),
@@ -360,17 +371,60 @@ def value_edit(request, year: int, code: str):
     )
 
 
+def _facts(plan, indicator, unit, year) -> list[tuple[str, str]]:
+    """What a reporter needs beside the form: the target, the baseline, the last approved value, the 口径."""
+    last = (
+        IndicatorValue.objects.filter(
+            plan_code=plan.code, indicator_code=indicator.code, unit=unit, year__lt=year, state=ValueState.APPROVED
+        )
+        .order_by("-year", "-id")
+        .first()
+    )
+    target = indicator.target_for(year)
+    base = indicator.baseline
+    unit_text = f" {indicator.unit}" if indicator.unit else ""
+    return [
+        (
+            _("规划目标"),
+            f"{_target_text(indicator, target)}{unit_text if target and target.value is not None else ''}"
+            + (_("（%(year)s年）") % {"year": target.year} if target else ""),
+        ),
+        (
+            _("基准值"),
+            f"{_fmt(base.value)}{unit_text}"
+            + _("（%(year)s年，%(source)s）") % {"year": base.year, "source": base.source}
+            if base
+            else "—",
+        ),
+        (
+            _("上次审核值"),
+            f"{_fmt(last.value)}{unit_text}" + _("（%(year)s年）") % {"year": last.year}
+            if last and last.value is not None
+            else "—",
+        ),
+        (_("统计口径（规划原文）"), indicator.quote or "—"),
+        (_("出处条款"), indicator.clause or "—"),
+    ]
+
+
+def _required_fields(indicator, unit) -> set[str]:
+    """The form fields this indicator requires (the same rules :func:`validate_entry` checks)."""
+    need = {"source_document"} | ({"value"} if indicator.is_numeric else {"manual_status", "note"})
+    if indicator.rollup == "weighted_mean" and unit.kind == OrgUnit.Kind.DISTRICT and indicator.is_numeric:
+        need.add("weight")
+    return need
+
+
 @login_required
 @require_POST
 def submit_all(request):
-    """Submit every draft of the unit for the year."""
+    """Submit every draft of the unit for the year (a returned value is resubmitted only from its own form,
+    after the reporter has dealt with the reason)."""
     unit = _reporting_unit(request)
     year = _year_post(request)
     plan = _plan()
     n = 0
-    for row in IndicatorValue.objects.filter(
-        plan_code=plan.code, unit=unit, year=year, state__in=[ValueState.DRAFT, ValueState.RETURNED]
-    ):
+    for row in IndicatorValue.objects.filter(plan_code=plan.code, unit=unit, year=year, state=ValueState.DRAFT):
         submit(request.user, row)
         n += 1
     messages.success(request, _("已提交 %(n)d 项") % {"n": n})
@@ -411,9 +465,9 @@ def template_upload(request):
             with path.open("wb") as fh:
                 for chunk in upload.chunks():
                     fh.write(chunk)
-            changed, unchanged, errors = excel.apply(request.user, path, _plan(), unit, year)
+            changed, unchanged, errors, skipped = excel.apply(request.user, path, _plan(), unit, year)
         if not errors:
-            result = {"changed": changed, "unchanged": unchanged}
+            result = {"changed": changed, "unchanged": unchanged, "skipped": skipped}
     else:
         errors = [e for errs in form.errors.values() for e in errs]
     return render(
