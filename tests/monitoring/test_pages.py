@@ -72,7 +72,7 @@ def test_exports_csv_and_excel(client, users, loaded):
     csv = c.get("/monitoring/air/statistics/?period=2025&format=csv")
     assert csv["Content-Type"].startswith("text/csv")
     text = csv.content.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("范围,编码,名称,SO2_mean")
+    assert text.splitlines()[0].startswith("范围,编码,名称,SO2平均浓度(μg/m³)")
     assert "weihai" in text
     xlsx = c.get("/monitoring/air/site/1664A/?year=2025&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meili.accounts.models import OrgUnit, Role
@@ -37,6 +38,11 @@ from meili.progress.values import (
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
 DUE_MONTH_DAY = (1, 31)
+#: the assessment methods' names for people (docs/progress-methods.md)
+METHOD_LABELS = {
+    "escap": gettext_lazy("序时进度法（联合国亚太经社会）"),
+    "growth_ratio": gettext_lazy("增长率比值法（加拿大统计局）"),
+}
 
 
 def default_year() -> int:
@@ -115,7 +121,7 @@ def cockpit(request):
         "year": year,
         "years": range(2023, dt.date.today().year + 1),
         "method": method,
-        "methods": sorted(METHODS),
+        "methods": [(m, METHOD_LABELS.get(m, m)) for m in sorted(METHODS)],
         "groups": groups,
         "statuses": STATUSES,
         "counts": [(code, STATUSES[code][0], counts_all[code]) for code in STATUSES],
@@ -185,7 +191,7 @@ def indicator_detail(request, code: str):
         "a": progress.assessment,
         "year": year,
         "method": method,
-        "methods": sorted(METHODS),
+        "methods": [(m, METHOD_LABELS.get(m, m)) for m in sorted(METHODS)],
         "targets": [(t.year, _target_text(indicator, t)) for t in indicator.targets],
         "series": [
             {"year": y, "value": v.value, "how": v.how, "valid": v.valid, "rows": v.rows}

@@ -11,11 +11,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meili.monitoring import charts, results
 from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, Medium, Scope, Site
 from meili.monitoring.views.common import air_years, city_code, crumbs, internal, latest_year, scope_name, year_of
+from meili.standards.air.wording import POLLUTANT_NAMES, rule_zh
 
 POLLUTANT_FIELDS = [("pm25", "PM2.5"), ("pm10", "PM10"), ("o3", "O3"), ("no2", "NO2"), ("so2", "SO2"), ("co", "CO")]
 
@@ -31,6 +33,29 @@ DAILY_FIELDS = [
 
 
 STAT_COLUMNS = ["SO2_mean", "NO2_mean", "PM10_mean", "PM2.5_mean", "CO_P95", "O3_8h_P90"]
+#: the statistics' names in Chinese documents (HJ 663-2013 表1 and 5.2: means, CO's 95th and O3's 90th percentile)
+STAT_LABELS = {
+    "SO2_mean": gettext_lazy("SO2平均浓度(μg/m³)"),
+    "NO2_mean": gettext_lazy("NO2平均浓度(μg/m³)"),
+    "PM10_mean": gettext_lazy("PM10平均浓度(μg/m³)"),
+    "PM2.5_mean": gettext_lazy("PM2.5平均浓度(μg/m³)"),
+    "CO_P95": gettext_lazy("CO日均值第95百分位数(mg/m³)"),
+    "O3_8h_P90": gettext_lazy("O3日最大8小时平均第90百分位数(μg/m³)"),
+}
+
+
+def _validity(stats: dict) -> str:
+    """The unmet validity rules of a period's statistics, in Chinese (:func:`meili.standards.air.wording.rule_zh`)."""
+    parts = []
+    for key, text in stats.items():
+        if not key.startswith("rule_") or not text:
+            continue
+        pollutant = POLLUTANT_NAMES.get(key[5:], key[5:])
+        try:
+            parts.append(f"{pollutant}：{rule_zh(text)}")
+        except ValueError:
+            parts.append(f"{pollutant}：{text}")
+    return "；".join(parts)
 
 
 def _air_map(title: str) -> dict:
@@ -221,7 +246,7 @@ def air_stats(request):
                 "valid_days": p.valid_days,
                 "complies": p.complies,
                 "composite_index": p.composite_index,
-                "rules": "; ".join(f"{k[5:]}: {v}" for k, v in s.items() if k.startswith("rule_") and v),
+                "rules": _validity(s),
                 "standard": p.standard,
             }
         )
@@ -230,7 +255,7 @@ def air_stats(request):
             _("范围"),
             _("编码"),
             _("名称"),
-            *STAT_COLUMNS,
+            *[str(STAT_LABELS[c]) for c in STAT_COLUMNS],
             _("优良天数比例(%)"),
             _("有效天数"),
             _("达标"),
@@ -268,7 +293,7 @@ def air_stats(request):
         "period": period,
         "periods": periods,
         "rows": rows,
-        "columns": STAT_COLUMNS,
+        "columns": [STAT_LABELS[c] for c in STAT_COLUMNS],
         "pie_option": charts.pie(_primary_shares(Scope.CITY, city, year), _("首要污染物天数占比（全市）")),
         "ranking": results.district_ranking(str(year)),
         "years": air_years(),
