@@ -46,6 +46,7 @@ from meili.governance.models import (
     State,
     Supervision,
 )
+from meili.monitoring.exports import table_response, wants_export
 
 CASES = (_("信访举报"), "governance:cases")
 
@@ -318,6 +319,8 @@ def due(request):
     """Overdue and due-soon cases per unit, and the ledger's overdue and at-risk items."""
     _require_cases(request.user)
     unit_ids = None if services.may_view_cases(request.user) else request.user.unit.subtree_ids()
+    if fmt := wants_export(request):
+        return table_response(fmt, "due", *services.due_table(services.due_lists(request.user, unit_ids=unit_ids)))
     return render(
         request,
         "governance/due.html",

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from meili.accounts.models import OrgUnit, Role
 from meili.accounts.permissions import Action, may_ever, require
 from meili.audit.models import AuditEntry
+from meili.monitoring.exports import table_response, wants_export
 from meili.plans.progress import METHODS, STATUSES
 from meili.progress import excel
 from meili.progress.assessment import indicator_progress, plan_progress, status_counts
@@ -505,9 +507,43 @@ def review(request):
     )
     names = {i.code: i for i in plan.indicators}
     rows = [{"value": v, "indicator": names.get(v.indicator_code)} for v in pending]
+    if fmt := wants_export(request):
+        return table_response(fmt, "review-queue", *_review_table(rows))
     return render(
         request, "progress/review.html", {"rows": rows, "return_form": ReturnForm(), "breadcrumbs": [(_("审核"), None)]}
     )
+
+
+def _review_table(rows: list[dict]) -> tuple[list[str], list[list]]:
+    """The review queue as a table: headers with units, one row per submitted value."""
+    headers = [
+        _("指标"),
+        _("计量单位"),
+        _("填报单位"),
+        _("年度"),
+        _("数值"),
+        _("进展状态"),
+        _("数据来源文件"),
+        _("提交人"),
+        _("提交时间"),
+    ]
+    table = []
+    for r in rows:
+        v, indicator = r["value"], r["indicator"]
+        table.append(
+            [
+                indicator.name if indicator else v.indicator_code,
+                indicator.unit if indicator else "",
+                v.unit.name,
+                v.year,
+                float(v.value) if v.value is not None else None,
+                v.get_manual_status_display() if v.manual_status else "",
+                v.source_document,
+                str(v.created_by) if v.created_by else "",
+                timezone.localtime(v.submitted_at).strftime("%Y-%m-%d %H:%M") if v.submitted_at else "",
+            ]
+        )
+    return headers, table
 
 
 @login_required
