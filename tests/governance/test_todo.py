@@ -183,3 +183,12 @@ def test_cli_remind(plan, gov_users):
     assert result.exit_code == 0, result.output
     assert "values: " in result.output and "total" in result.output
     assert Notification.objects.filter(user=gov_users["unit"]).exists()
+
+
+def test_home_wall_and_reminders_work_before_a_plan_is_loaded(client, gov_users, case_in):
+    case_in("submitted")
+    for role in ("unit", "officer", "analyst", "leader"):
+        client.force_login(gov_users[role])
+        assert client.get(reverse("home")).status_code == 200, role
+    assert client.get("/screen/data.json").json()["progress"]["chapters"] == []
+    assert remind(TODAY, days=7)["values"] == 0

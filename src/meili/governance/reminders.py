@@ -34,7 +34,10 @@ def remind_values(today: dt.date, days: int) -> int:
         users = _reporters(unit)
         if not users.exists():
             continue
-        due = values_due(unit, today)
+        try:
+            due = values_due(unit, today)
+        except LookupError:  # no plan loaded: nothing is owed
+            return sent
         url = reverse("progress:my_values") + f"?year={due['year']}"
         left = (due["due"] - today).days
         if due["owed"] and left <= days:

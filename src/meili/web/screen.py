@@ -120,17 +120,20 @@ def _cases(today: dt.date) -> dict:
 
 def screen_data(today: dt.date | None = None) -> dict:
     """Everything the wall shows, as one JSON-ready dict."""
-    from meili.progress.views import _plan
+    from meili.progress.plans import current_plan
 
     today = today or timezone.localdate()
-    plan = _plan()
+    try:
+        plan = current_plan()
+    except LookupError:  # no plan loaded yet: the wall shows air, water and cases
+        plan = None
     air = _air()
     return {
         "updated": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
         "air": air,
-        "good_days_target": _good_days_target(plan, air["year"]),
+        "good_days_target": _good_days_target(plan, air["year"]) if plan else None,
         "water": _water(),
-        "progress": _progress(plan, today.year - 1),
+        "progress": _progress(plan, today.year - 1) if plan else {"year": today.year - 1, "chapters": [], "series": []},
         "cases": _cases(today),
     }
 

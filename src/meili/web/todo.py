@@ -54,10 +54,11 @@ def values_due(unit, today: dt.date) -> dict:
     """What *unit* still owes for the reporting year: indicators without a submitted or approved value,
     the values returned to it and its drafts not yet submitted, with the reporting deadline."""
     from meili.progress.models import IndicatorValue, ValueState
+    from meili.progress.plans import current_plan
     from meili.progress.values import owed_indicators
-    from meili.progress.views import _due, _plan
+    from meili.progress.views import _due
 
-    plan = _plan()
+    plan = current_plan()  # LookupError while no plan is loaded
     year = reporting_year(today)
     rows = {
         v.indicator_code: v
@@ -73,13 +74,21 @@ def values_due(unit, today: dt.date) -> dict:
 
 
 def _reporter(user, today: dt.date) -> list[Todo]:
-    from meili.governance import ledger, services
-    from meili.governance.models import LedgerItem, State
-
     items: list[Todo] = []
     if user.unit is None:
         return items
-    due = values_due(user.unit, today)
+    try:
+        due = values_due(user.unit, today)
+    except LookupError:  # no plan loaded yet: nothing to report
+        due = None
+    if due is not None:
+        items += _values(due, today)
+    items += _unit_cases_and_ledger(user, today)
+    return items
+
+
+def _values(due: dict, today: dt.date) -> list[Todo]:
+    items: list[Todo] = []
     values_url = reverse("progress:my_values") + f"?year={due['year']}"
     names = {i.code: i.name for i in due["plan"].indicators}
     if due["owed"]:
@@ -115,6 +124,14 @@ def _reporter(user, today: dt.date) -> list[Todo]:
                 [names.get(v.indicator_code, v.indicator_code) for v in due["drafts"][:5]],
             )
         )
+    return items
+
+
+def _unit_cases_and_ledger(user, today: dt.date) -> list[Todo]:
+    from meili.governance import ledger, services
+    from meili.governance.models import LedgerItem, State
+
+    items: list[Todo] = []
     cases = list(
         services.visible_cases(user)
         .filter(state__in=[State.ASSIGNED, State.INVESTIGATING], assigned_unit_id__in=user.unit.subtree_ids())
@@ -261,10 +278,14 @@ def _officer(user, today: dt.date) -> list[Todo]:
 
 def _leader(user, today: dt.date) -> list[Todo]:
     from meili.progress.assessment import plan_progress
-    from meili.progress.views import _plan
+    from meili.progress.plans import current_plan
 
     year = reporting_year(today)
-    rows = plan_progress(_plan(), year)
+    try:
+        plan = current_plan()
+    except LookupError:  # no plan loaded yet: no targets to lag
+        return []
+    rows = plan_progress(plan, year)
     items = []
     for status, label in (("off_track", _("滞后或倒退的目标")), ("needs_acceleration", _("需加快推进的目标"))):
         lagging = [r for r in rows if r.assessment.status == status]
