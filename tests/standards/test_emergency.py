@@ -234,3 +234,15 @@ def read_table_text_file(path: Path) -> list[dict[str, str]]:
 
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize(("observed", "ok"), [(1.2, True), (1.2000001, False), (1.1, True), (2.0, False), (0.0, True)])
+def test_compliance_verdict(observed: float, ok: bool) -> None:
+    check = em.compliance_verdict("NOx", 2.0, 0.8, observed)
+    assert check.ok is ok
+    assert ("未落实减排" in check.message) is not ok
+
+
+def test_compliance_tolerance() -> None:
+    assert em.compliance_verdict("NOx", 2.0, 1.0, 1.09, tolerance=0.1).ok
+    assert not em.compliance_verdict("NOx", 2.0, 1.0, 1.11, tolerance=0.1).ok

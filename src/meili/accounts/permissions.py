@@ -27,6 +27,9 @@ class Action(StrEnum):
     APPROVE_CASE_EXTENSION = "approve_case_extension"  # approve a case's deadline extension (agency head)
     VIEW_AUDIT = "view_audit"  # browse and export the audit trail
     MANAGE_USERS = "manage_users"  # users, roles, units
+    MANAGE_EMERGENCY = "manage_emergency"  # forecasts, alerts, the emission-reduction list, compliance
+    MANAGE_CREDIT = "manage_credit"  # credit records, ratings, disputes and repairs
+    APPROVE_RESULT = "approve_result"  # approve a yearly reduction list or credit result (not its creator)
 
 
 #: unit-scoped actions: a reporter may do them only for its own unit and the units below it.
@@ -44,13 +47,25 @@ MATRIX: dict[str, frozenset[Action]] = {
             Action.IMPORT_DATA,
             Action.MANAGE_SITES,
             Action.GENERATE_REPORT,
+            Action.MANAGE_EMERGENCY,
+            Action.MANAGE_CREDIT,
         }
     ),
     Role.REPORTER: frozenset(
         {Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE, Action.UPDATE_ASSIGNED_CASE}
     ),
-    Role.OFFICER: frozenset({Action.VIEW_INTERNAL, Action.HANDLE_CASE, Action.UPDATE_ASSIGNED_CASE}),
-    Role.LEADER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION}),
+    Role.OFFICER: frozenset(
+        {
+            Action.VIEW_INTERNAL,
+            Action.HANDLE_CASE,
+            Action.UPDATE_ASSIGNED_CASE,
+            Action.MANAGE_EMERGENCY,
+            Action.MANAGE_CREDIT,
+        }
+    ),
+    Role.LEADER: frozenset(
+        {Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION, Action.APPROVE_RESULT}
+    ),
 }
 
 

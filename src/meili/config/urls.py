@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("meili.accounts.urls")),
     path("progress/", include("meili.progress.urls")),
     path("reports/", include("meili.reports.urls")),
+    path("emergency/", include("meili.emergency.urls")),
+    path("credit/", include("meili.credit.urls")),
     path("", include("meili.web.urls")),
     path("", include("meili.monitoring.urls")),
 ]

@@ -559,3 +559,36 @@ def check_entry_measures(
                 f"{pollutant} 减排量应随预警级别升高而不减少（黄 {values[0]:g}、橙 {values[1]:g}、红 {values[2]:g} t/d）。"
             )
     return warnings
+
+
+# ------------------------------------------------------------------------------------------ compliance
+
+#: observed emissions may exceed (baseline − committed cut) by this share before a finding says "did not cut";
+#: the plans give no tolerance ("可监测、可核查" only, 鲁政办字〔2020〕83号): configuration, 待确认
+COMPLIANCE_TOLERANCE = 0.0
+
+
+def compliance_verdict(
+    pollutant: str,
+    baseline_t_per_day: float,
+    committed_t_per_day: float,
+    observed_t_per_day: float,
+    tolerance: float = COMPLIANCE_TOLERANCE,
+) -> Check:
+    """Did a listed enterprise cut during an alert? Its observed emissions must not exceed its baseline less the
+    committed reduction at the alert level (鲁政办字〔2020〕83号: measures "可操作、可监测、可核查"; 一厂一策 baseline
+    and reduction per level, [S18]). *tolerance* is a share of the allowed amount (待确认)."""
+    allowed = max(0.0, baseline_t_per_day - committed_t_per_day)
+    limit = allowed * (1 + tolerance)
+    achieved = baseline_t_per_day - observed_t_per_day
+    if observed_t_per_day <= limit + 1e-12:
+        return Check(
+            True,
+            f"{pollutant}：基准 {baseline_t_per_day:g} t/d，承诺减排 {committed_t_per_day:g} t/d，"
+            f"预警期间实际 {observed_t_per_day:.3g} t/d（减少 {achieved:.3g} t/d），已落实。",
+        )
+    return Check(
+        False,
+        f"{pollutant}：基准 {baseline_t_per_day:g} t/d，承诺减排 {committed_t_per_day:g} t/d（应不高于 {allowed:g} t/d），"
+        f"预警期间实际 {observed_t_per_day:.3g} t/d，超出 {observed_t_per_day - allowed:.3g} t/d，未落实减排。",
+    )

@@ -28,6 +28,8 @@ ENTRIES = (
     Entry(_("交办事项"), "governance:unit_tasks", Action.UPDATE_ASSIGNED_CASE),
     Entry(_("延期审批"), "governance:extensions", Action.APPROVE_CASE_EXTENSION),
     Entry(_("报告"), "reports:index", Action.GENERATE_REPORT),
+    Entry(_("重污染天气应急"), "emergency:dashboard", Action.VIEW_INTERNAL),
+    Entry(_("企业环境信用"), "credit:index", Action.VIEW_INTERNAL),
 )
 
 
