@@ -89,8 +89,9 @@ def _judge(entry: Entry, level: str, data: dict[str, list[float]]) -> tuple[str,
 
 @transaction.atomic
 def check_alert(user, alert: Alert) -> list[Finding]:
-    """One finding per entry of the list in force with a committed cut at the alert's level, from the hourly
-    emissions between issue and lifting (or now). Re-running replaces the findings."""
+    """One finding per industrial entry of the list in force with a committed cut at the alert's level, from the
+    hourly emissions between issue and lifting (or now); 扬尘 and mobile entries have no enterprise data.
+    Re-running replaces the findings."""
     require(user, Action.MANAGE_EMERGENCY)
     if alert.issued_at is None:
         raise ValidationError(_("预警尚未发布，无法核查减排落实情况。"))
@@ -99,7 +100,7 @@ def check_alert(user, alert: Alert) -> list[Finding]:
         raise ValidationError(_("%(y)s 年没有已批准的应急减排清单。") % {"y": timezone.localtime(alert.issued_at).year})
     start, end = alert.issued_at, alert.lifted_at or timezone.now()
     findings = []
-    for entry in reduction_list.entries.select_related("enterprise"):
+    for entry in reduction_list.entries.filter(kind=Entry.Kind.INDUSTRIAL).select_related("enterprise"):
         if not any(entry.reductions.get(alert.level, {}).values()):
             continue
         data = hourly_emissions(entry.enterprise, start, end) if entry.enterprise_id else {}
