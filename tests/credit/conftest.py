@@ -17,6 +17,8 @@ def enterprises(org):
         ("威海示范船舶涂装有限公司", "91371000MA3C00003", "rongcheng", "工业涂装"),
     ]
     return [
-        Enterprise.objects.create(name=name, credit_code=make_uscc(code), district=org[district], industry_name=industry)
+        Enterprise.objects.create(
+            name=name, credit_code=make_uscc(code), district=org[district], industry_name=industry
+        )
         for name, code, district, industry in rows
     ]
