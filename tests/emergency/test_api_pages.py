@@ -171,3 +171,29 @@ def test_reporter_sees_but_cannot_decide(client, users, batch):
     assert client.get(reverse("emergency:alert", args=[alert.pk])).status_code == 200
     assert client.post(reverse("emergency:alert_decide", args=[alert.pk, "issue"])).status_code == 403
     assert Alert.objects.get(pk=alert.pk).state == Alert.State.PROPOSED
+
+
+def test_documents(client, users, batch, enterprises):
+    import io
+
+    import docx
+
+    officer = users["officer"]
+    alert, _p = services.propose(officer, batch)
+    services.issue(officer, alert, at=timezone.make_aware(dt.datetime(2025, 1, 9, 18)))
+    credit.add_violation(
+        officer, enterprises[0], rule="stop_production", decision_no="威环责〔2024〕3号", decided=dt.date(2024, 3, 1)
+    )
+    credit.compute(officer, Period.objects.get(year=2024))
+    client.force_login(officer)
+    notice = client.get(reverse("emergency:alert_notice", args=[alert.pk]))
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(notice.content)).paragraphs)
+    assert (
+        "关于发布重污染天气橙色（Ⅱ级）预警的通知" in text
+        and "2025年1月9日18时" in text
+        and "橙色预警（Ⅱ级响应）条件" in text
+    )
+    result = client.get(reverse("credit:result_document", args=[2024]))
+    document = docx.Document(io.BytesIO(result.content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert enterprises[0].name in cells and "黑色（严重失信）" in cells

@@ -13,5 +13,6 @@ urlpatterns = [
     path("requests/<int:pk>/<slug:what>/", views.request_decide, name="request_decide"),
     path("enterprises/<int:pk>/", views.enterprise, name="enterprise"),
     path("<int:year>/", views.period, name="period"),
+    path("<int:year>/result.docx", views.result_document, name="result_document"),
     path("<int:year>/<slug:what>/", views.period_action, name="period_action"),
 ]

@@ -27,6 +27,7 @@ from meili.standards import credit as rules
 from meili.tabular import InputError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _crumbs(*items):
@@ -110,6 +111,20 @@ def period(request, year: int):
             "breadcrumbs": _crumbs((str(year), None)),
         },
     )
+
+
+@login_required
+def result_document(request, year: int):
+    """The yearly credit result as a Word document, built by the report machinery from the stored ratings."""
+    require(request.user, Action.VIEW_INTERNAL)
+    from meili.reports.builders import credit as builder
+    from meili.reports.services import render_files
+
+    get_object_or_404(Period, year=year)
+    files = render_files(builder.build(year), pdf=False, xlsx=False)
+    response = HttpResponse(files["docx"], content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="credit-result-{year}.docx"'
+    return response
 
 
 @login_required

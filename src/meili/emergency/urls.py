@@ -10,6 +10,7 @@ urlpatterns = [
     path("forecasts/<int:pk>/propose/", views.forecast_propose, name="forecast_propose"),
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/<int:pk>/", views.alert, name="alert"),
+    path("alerts/<int:pk>/notice.docx", views.alert_notice, name="alert_notice"),
     path("alerts/<int:pk>/<slug:what>/", views.alert_decide, name="alert_decide"),
     path("calendar/", views.calendar, name="calendar"),
     path("lists/", views.list_index, name="lists"),

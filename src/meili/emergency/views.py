@@ -28,6 +28,7 @@ from meili.standards import emergency as rules
 from meili.tabular import InputError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _crumbs(*items):
@@ -213,6 +214,20 @@ def alert(request, pk: int):
             "breadcrumbs": _crumbs((_("预警"), reverse("emergency:alerts")), (obj.number, None)),
         },
     )
+
+
+@login_required
+def alert_notice(request, pk: int):
+    """The 预警 notice as a Word document, built by the report machinery from the stored alert and list."""
+    require(request.user, Action.VIEW_INTERNAL)
+    from meili.reports.builders import emergency as builder
+    from meili.reports.services import render_files
+
+    obj = get_object_or_404(Alert, pk=pk)
+    files = render_files(builder.build(obj.pk), pdf=False, xlsx=False)
+    response = HttpResponse(files["docx"], content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="alert-{obj.number}.docx"'
+    return response
 
 
 @login_required
