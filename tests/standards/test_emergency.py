@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meili.standards import emergency as em
@@ -78,6 +78,8 @@ def test_thresholds(version: em.AlertRuleVersion, aqi: tuple[int, ...], expected
     assert all("待确认" in r for r in proposal.reasons[-len(version.to_confirm) :])
 
 
+# the machine is shared: the check is equality, not speed
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 520), min_size=1, max_size=8), st.sampled_from([("2019", NEW), ("2018", OLD)]))
 def test_hours_evaluation_agrees_with_the_daily_engine(aqi: list[int], scheme: tuple[str, em.AlertRuleVersion]) -> None:
     assert level(scheme[1], *aqi) == alert_level(aqi, scheme[0])
