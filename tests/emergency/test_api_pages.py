@@ -197,3 +197,25 @@ def test_documents(client, users, batch, enterprises):
     document = docx.Document(io.BytesIO(result.content))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert enterprises[0].name in cells and "黑色（严重失信）" in cells
+
+
+def test_list_and_credit_imports_through_pages(client, users, tmp_path, enterprises):
+    draft = lists.create_version(users["analyst"], 2025, {"nox_t_per_year": 10_950.0})
+    cement = enterprises[0]
+    bad = workbook(tmp_path, [row(1, "工业源", cement.name, cement.credit_code, "氧化铝", "D")], "bad-list.xlsx")
+    client.force_login(users["analyst"])
+    with bad.open("rb") as handle:
+        page = client.post(reverse("emergency:list_action", args=[draft.pk, "import"]), {"file": handle}, follow=True)
+    assert "bad-list.xlsx, row 2, column 绩效等级" in page.content.decode() and not draft.entries.exists()
+    good = workbook(tmp_path, [row(1, "工业源", cement.name, cement.credit_code, "水泥（熟料）", "B")], "good.xlsx")
+    with good.open("rb") as handle:
+        client.post(reverse("emergency:list_action", args=[draft.pk, "import"]), {"file": handle})
+    assert draft.entries.get().enterprise == cement
+    records = tmp_path / "records.csv"
+    records.write_text(
+        f"统一社会信用代码,决定书文号,决定日期,记分条目\n{cement.credit_code},威环罚〔2024〕1号,2024-13-01,警告\n",
+        encoding="utf-8",
+    )
+    with records.open("rb") as handle:
+        page = client.post(reverse("credit:violations"), {"file": handle}, follow=True)
+    assert "records.csv, row 2, column 决定日期" in page.content.decode()

@@ -181,13 +181,14 @@ def violations(request):
             upload = UploadForm(request.POST, request.FILES)
             if upload.is_valid():
                 name = upload.cleaned_data["file"].name
-                path = Path(tempfile.mkdtemp(prefix="meili-credit-")) / f"upload{Path(name).suffix.lower() or '.xlsx'}"
-                path.write_bytes(upload.cleaned_data["file"].read())
                 try:
-                    counts = services.import_violations(request.user, path)
+                    with tempfile.TemporaryDirectory(prefix="meili-credit-") as folder:
+                        path = Path(folder) / f"upload{Path(name).suffix.lower() or '.xlsx'}"
+                        path.write_bytes(upload.cleaned_data["file"].read())
+                        counts = services.import_violations(request.user, path)
                 except InputError as exc:
                     messages.error(
-                        request, _("文件有错误，未导入任何数据：%(e)s") % {"e": str(exc).replace(str(path), name)}
+                        request, _("文件有错误，未导入任何数据：%(e)s") % {"e": str(exc).replace(exc.file, name, 1)}
                     )
                 else:
                     messages.success(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
@@ -50,12 +51,20 @@ class DecisionForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("理由或说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _upload(request, form) -> Path | None:
+@contextmanager
+def _upload(form):
+    """The uploaded file in a temporary folder removed afterwards (the importers read paths)."""
     upload = form.cleaned_data["file"]
     suffix = Path(upload.name).suffix.lower() or ".csv"
-    tmp = Path(tempfile.mkdtemp(prefix="meili-emergency-")) / f"{Path(upload.name).stem[:40]}{suffix}"
-    tmp.write_bytes(upload.read())
-    return tmp
+    with tempfile.TemporaryDirectory(prefix="meili-emergency-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(upload.read())
+        yield path
+
+
+def _located(exc: InputError, form) -> str:
+    """The error with the uploaded file's own name instead of the temporary path."""
+    return str(exc).replace(exc.file, form.cleaned_data["file"].name, 1)
 
 
 @login_required
@@ -103,14 +112,13 @@ def forecast_import(request):
     require(request.user, Action.MANAGE_EMERGENCY)
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
-        path = _upload(request, form)
         try:
-            counts = services.import_forecast(request.user, path)
+            with _upload(form) as path:
+                counts = services.import_forecast(request.user, path)
         except InputError as exc:
             messages.error(
                 request,
-                _("文件有错误，未导入任何数据：%(e)s")
-                % {"e": str(exc).replace(str(path), form.cleaned_data["file"].name)},
+                _("文件有错误，未导入任何数据：%(e)s") % {"e": _located(exc, form)},
             )
         else:
             messages.success(
@@ -374,14 +382,13 @@ def list_action(request, pk: int, what: str):
             require(request.user, Action.MANAGE_EMERGENCY)
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                path = _upload(request, form)
                 try:
-                    counts = lists.import_entries(request.user, obj, path)
+                    with _upload(form) as path:
+                        counts = lists.import_entries(request.user, obj, path)
                 except InputError as exc:
                     messages.error(
                         request,
-                        _("文件有错误，未导入任何数据：%(e)s")
-                        % {"e": str(exc).replace(str(path), form.cleaned_data["file"].name)},
+                        _("文件有错误，未导入任何数据：%(e)s") % {"e": _located(exc, form)},
                     )
                 else:
                     messages.success(
