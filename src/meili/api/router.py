@@ -7,6 +7,8 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.credit.api import router as credit_router
+from meili.emergency.api import router as emergency_router
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
 from meili.progress.api import router as progress_router
@@ -42,3 +44,5 @@ api.add_router("/governance/", governance_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/sources/", sources_router)
+api.add_router("/emergency/", emergency_router)
+api.add_router("/credit/", credit_router)

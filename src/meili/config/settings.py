@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "meili.monitoring",
     "meili.reports",
     "meili.sources",
+    "meili.emergency",
+    "meili.credit",
 ]
 
 MIDDLEWARE = [

@@ -47,4 +47,11 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
-STEPS = [plan, progress_values, monitoring, governance, sources, reports]
+def emergency(remember) -> None:
+    """An approved emission-reduction list, a winter episode from forecast to lifting, two years of credit ratings."""
+    from meili.emergency.demo import load
+
+    load(remember)
+
+
+STEPS = [plan, progress_values, monitoring, governance, sources, reports, emergency]

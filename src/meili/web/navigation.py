@@ -30,6 +30,8 @@ ENTRIES = (
     Entry(_("报告"), "reports:index", Action.GENERATE_REPORT),
     Entry(_("污染源"), "sources:enterprises", Action.VIEW_SOURCES),
     Entry(_("排污口"), "sources:outfalls", Action.VIEW_SOURCES),
+    Entry(_("重污染天气应急"), "emergency:dashboard", Action.VIEW_INTERNAL),
+    Entry(_("企业环境信用"), "credit:index", Action.VIEW_INTERNAL),
 )
 
 
