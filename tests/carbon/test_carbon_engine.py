@@ -439,3 +439,21 @@ def test_units_reject_wrong_kinds():
     with pytest.raises(units.UnknownUnitError):
         units.unit("桶")
     assert units.convert(1, "万kWh", "kWh") == 1e4 and units.convert(1, "万立方米", "m3") == 1e4
+
+
+def test_summary_gives_both_electricity_views():
+    frame = pl.DataFrame(
+        {
+            "year": [2022] * 4,
+            "region": ["威海市"] * 4,
+            "sector": ["工业", "工业", "本地发电", "居民"],
+            "fuel": ["原煤", "电力", "电力", "热力"],
+            "unit": ["t", "MWh", "MWh", "GJ"],
+            "amount": [100_000.0, 2_000_000.0, 500_000.0, 1000.0],
+        }
+    )
+    s = energy.summary(energy.inventory(frame, CN))
+    assert s.direct == pytest.approx(190_029.88, abs=0.01)
+    assert s.electricity_net_import == pytest.approx(961_500)
+    assert s.total_net_import == pytest.approx(190_029.88 + 961_500 + 110, abs=0.01)
+    assert s.total_consumption == pytest.approx(190_029.88 + 1_282_000 + 110, abs=0.01)

@@ -31,6 +31,8 @@ from meili.standards.carbon.units import to_canonical as _to_canonical
 
 ELECTRICITY_FUEL = "电力"
 HEAT_FUEL = "热力"
+#: the sector of 电力 rows that are electricity generated inside the boundary (subtracted by the net-import method)
+GENERATION_SECTOR = "本地发电"
 #: notation keys (GPC 2014 §6.3; the provincial guideline's completeness rule): a key, never a silent zero
 NOTATION_KEYS: dict[str, str] = {"NO": "未发生", "NE": "未估算", "IE": "已计入其他", "C": "保密"}
 #: MWh → TJ at the calorific equivalent (GB/T 2589-2020: 1 kWh = 3600 kJ)
@@ -167,6 +169,8 @@ def inventory(
                 else:
                     ef, text = grid_factor, f"指定电网排放因子 {grid_factor} tCO2/MWh"
                 kind, per_tj = ELECTRICITY, TJ_PER_MWH
+                if str(row["sector"]).strip() == GENERATION_SECTOR:
+                    text += "；本地发电量，净调入法中扣减"
             elif fuel == HEAT_FUEL:
                 ef = DEFAULT_HEAT_FACTOR if heat_factor is None else heat_factor
                 text = HEAT_FACTOR_SOURCE if heat_factor is None else f"指定热力排放因子 {heat_factor} tCO2/GJ"
@@ -232,4 +236,49 @@ def totals(results: pl.DataFrame, by: list[str]) -> pl.DataFrame:
             pl.when(pl.col("notation") == "").then(None).otherwise(pl.col("notation")).alias("notation"),
         )
         .drop("__estimated")
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """An inventory's totals, tCO2: direct, electricity and heat, and the two totals side by side (README §1.6).
+
+    ``total_net_import`` = direct + (electricity consumed − generated in the boundary) + heat (the provincial
+    guideline's net-import method); ``total_consumption`` = direct + electricity consumed + heat (GPC scope 2).
+    """
+
+    direct: float
+    electricity_consumed: float
+    electricity_generated: float
+    heat: float
+
+    @property
+    def electricity_net_import(self) -> float:
+        """Indirect CO2 of net electricity imports (negative for a net exporter)."""
+        return self.electricity_consumed - self.electricity_generated
+
+    @property
+    def total_net_import(self) -> float:
+        """Direct + net electricity transfer + heat (provincial guideline 2011, 电力调入调出)."""
+        return self.direct + self.electricity_net_import + self.heat
+
+    @property
+    def total_consumption(self) -> float:
+        """Direct + all electricity consumed + heat (GPC scope 1 + scope 2, consumption view)."""
+        return self.direct + self.electricity_consumed + self.heat
+
+
+def summary(results: pl.DataFrame) -> Summary:
+    """Totals of :func:`inventory` results; 电力 rows of sector 本地发电 are generation (README §1.6)."""
+    fuel = pl.col("fuel").str.strip_chars()
+    generation = pl.col("sector").str.strip_chars() == GENERATION_SECTOR
+
+    def total(mask: pl.Expr) -> float:
+        return float(results.filter(mask)["co2_t"].fill_null(0.0).sum())
+
+    return Summary(
+        direct=total(~fuel.is_in([ELECTRICITY_FUEL, HEAT_FUEL])),
+        electricity_consumed=total((fuel == ELECTRICITY_FUEL) & ~generation),
+        electricity_generated=total((fuel == ELECTRICITY_FUEL) & generation),
+        heat=total(fuel == HEAT_FUEL),
     )
