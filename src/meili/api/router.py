@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.carbon.api import router as carbon_router
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
 from meili.progress.api import router as progress_router
@@ -40,3 +41,4 @@ api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/carbon/", carbon_router)

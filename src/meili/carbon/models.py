@@ -321,3 +321,19 @@ class IntensityResult(models.Model):
         verbose_name_plural = _("碳排放强度结果")
         ordering = ["region", "year"]
         constraints = [models.UniqueConstraint(fields=["region", "year"], name="carbon_intensity_once")]
+
+    def _scaled(self, name: str, factor: float) -> float | None:
+        value = getattr(self, name)
+        return None if value is None else value * factor
+
+    @property
+    def display(self) -> dict[str, float | None]:
+        """Values as the pages print them: 万吨 and percent."""
+        return {
+            "co2": self._scaled("co2_t", 1e-4),
+            "co2_consumption": self._scaled("co2_consumption_t", 1e-4),
+            "reduction": self._scaled("reduction", 100),
+            "path_reduction": self._scaled("path_reduction", 100),
+            "allowed": self._scaled("allowed_co2_t", 1e-4),
+            "budget": self._scaled("budget_t", 1e-4),
+        }

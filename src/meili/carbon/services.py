@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meili.accounts.models import OrgUnit
-from meili.accounts.permissions import Action, require
+from meili.accounts.permissions import Action
+from meili.accounts.permissions import require as _require_user
 from meili.audit import log
 from meili.carbon.models import (
     Activity,
@@ -36,6 +37,13 @@ from meili.carbon.models import (
 )
 from meili.standards.carbon import blue, energy, factors
 from meili.standards.carbon import intensity as engine_intensity
+
+
+def require(user, action: Action) -> None:
+    """Check *user* may do *action*; ``None`` is the platform itself (the demo loader), never a request's user."""
+    if user is not None:
+        _require_user(user, action)
+
 
 # --- factor sets -----------------------------------------------------------------------------------------
 
@@ -214,12 +222,14 @@ class ActivityRow:
     source: str
 
 
-def save_activities(user, edition: Edition, rows: list[ActivityRow]) -> int:
+def save_activities(user, edition: Edition, rows: list[ActivityRow], *, recompute: bool = True) -> int:
     """Write parsed rows into *edition* (upsert by year/region/sector/fuel; idempotent) and recompute it."""
     require(user, Action.IMPORT_DATA)
+    fields = ["line", "unit", "amount", "notation", "uncertainty", "source"]
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        changed = 0
+        existing = {(a.year, a.region_id, a.sector, a.fuel): a for a in edition.activities.all()}
+        new, changed = [], []
         for row in rows:
             values = {
                 "line": row.line,
@@ -229,24 +239,27 @@ def save_activities(user, edition: Edition, rows: list[ActivityRow]) -> int:
                 "uncertainty": row.uncertainty,
                 "source": row.source,
             }
-            obj, created = Activity.objects.get_or_create(
-                edition=edition, year=row.year, region=row.region, sector=row.sector, fuel=row.fuel, defaults=values
-            )
-            if not created:
-                before = log.snapshot(obj, values)
+            obj = existing.get((row.year, row.region.pk, row.sector, row.fuel))
+            if obj is None:
+                new.append(
+                    Activity(
+                        edition=edition, year=row.year, region=row.region, sector=row.sector, fuel=row.fuel, **values
+                    )
+                )
+                continue
+            if log.diff(log.snapshot(obj, fields), values):
                 for k, v in values.items():
                     setattr(obj, k, v)
-                if log.diff(before, log.snapshot(obj, values)):
-                    obj.save()
-                    changed += 1
-            else:
-                changed += 1
-        if changed:
+                changed.append(obj)
+        Activity.objects.bulk_create(new)
+        Activity.objects.bulk_update(changed, fields)
+        count = len(new) + len(changed)
+        if count:
             _compute_edition(edition)
-            log.record(user, "carbon.activity.import", edition, {"rows": [None, len(rows)], "changed": [None, changed]})
-    if changed:
+            log.record(user, "carbon.activity.import", edition, {"rows": [None, len(rows)], "changed": [None, count]})
+    if count and recompute:
         recompute_intensity()
-    return changed
+    return count
 
 
 def activity_frame(activities: list) -> pl.DataFrame:
@@ -295,7 +308,7 @@ def recompute_edition(user, edition: Edition) -> None:
     recompute_intensity()
 
 
-def publish_edition(user, edition: Edition) -> None:
+def publish_edition(user, edition: Edition, *, recompute: bool = True) -> None:
     """Mark an edition published: its figures then feed the plan indicators."""
     require(user, Action.MANAGE_PLAN)
     with transaction.atomic():
@@ -303,7 +316,8 @@ def publish_edition(user, edition: Edition) -> None:
         edition.status = Edition.Status.PUBLISHED
         edition.save(update_fields=["status"])
         log.record(user, "carbon.edition.publish", edition, {"status": [old, edition.status]})
-    recompute_intensity()
+    if recompute:
+        recompute_intensity()
 
 
 def results_frame(edition: Edition) -> pl.DataFrame:
@@ -508,7 +522,17 @@ def set_local_coefficient(user, *, species: str, region: OrgUnit | None, **value
 # --- GDP, targets and intensity ----------------------------------------------------------------------------
 
 
-def set_economy(user, *, region: OrgUnit, year: int, gdp_1e4_yuan: float, price_year: int, source: str, budget_t=None):
+def set_economy(
+    user,
+    *,
+    region: OrgUnit,
+    year: int,
+    gdp_1e4_yuan: float,
+    price_year: int,
+    source: str,
+    budget_t=None,
+    recompute: bool = True,
+):
     """GDP at constant prices (and optionally the carbon budget) of a region and year."""
     require(user, Action.IMPORT_DATA)
     with transaction.atomic():
@@ -519,7 +543,8 @@ def set_economy(user, *, region: OrgUnit, year: int, gdp_1e4_yuan: float, price_
         obj.full_clean()
         obj.save()
         log.record(user, "carbon.economy.set", obj, log.diff(before, log.snapshot(obj, fields)))
-    recompute_intensity()
+    if recompute:
+        recompute_intensity()
     return obj
 
 
@@ -558,11 +583,12 @@ def _city() -> OrgUnit | None:
     return OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("id").first()
 
 
-def _target_for(region: OrgUnit, city: OrgUnit | None) -> Target | None:
-    own = Target.objects.filter(region=region).order_by("target_year").first()
-    if own is None and city is not None:
-        own = Target.objects.filter(region=city).order_by("target_year").first()
-    return own
+def _targets() -> dict[int, Target]:
+    """Each region's earliest target (a district without its own follows the city's)."""
+    out: dict[int, Target] = {}
+    for t in Target.objects.order_by("-target_year"):
+        out[t.region_id] = t
+    return out
 
 
 def recompute_intensity() -> int:
@@ -594,11 +620,12 @@ def recompute_intensity() -> int:
         base_intensity: dict[int, float] = {}
         economy = {(e.region_id, e.year): e for e in Economy.objects.all()}
         regions_by_id = {r.pk: r for r in OrgUnit.objects.filter(pk__in={k[0] for k in sums})}
+        targets = _targets()
         for (region_id, year), values in sorted(sums.items(), key=lambda kv: kv[0][1]):
             region = regions_by_id[region_id]
             e = economy.get((region_id, year))
             gdp = e.gdp_1e4_yuan if e else None
-            target = _target_for(region, city)
+            target = targets.get(region_id) or (targets.get(city.pk) if city is not None else None)
             result = IntensityResult(
                 region=region,
                 year=year,

@@ -40,4 +40,11 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
-STEPS = [plan, progress_values, monitoring, governance, reports]
+def carbon(remember) -> None:
+    """Two inventory editions (2020, 2022), GDP and target, key emitters and mariculture harvests (演示数据)."""
+    from meili.carbon.demo import load
+
+    load(remember)
+
+
+STEPS = [plan, progress_values, monitoring, governance, reports, carbon]
