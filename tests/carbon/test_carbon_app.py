@@ -168,6 +168,12 @@ def test_comparison_between_editions_with_reasons(tmp_path, users, cn, edition):
     assert coal["change_t"] == pytest.approx(-2 * 19_002.988, abs=0.01)
     assert coal["change_share"] == pytest.approx(-0.2)
     assert coal["reasons"] == ["活动水平变化：燃煤锅炉替代"]
+    services.add_reason(users["analyst"], newer, edition, "factor", "电网因子更新", sector="工业")
+    by_sector = {r["sector"]: r for r in services.compare(newer, edition, ("sector",))}
+    assert by_sector["工业"]["reasons"] == ["活动水平变化：燃煤锅炉替代", "排放因子更新：电网因子更新"]
+    assert by_sector["交通运输"]["reasons"] == []
+    by_fuel = {(r["sector"], r["fuel"]): r for r in services.compare(newer, edition)}
+    assert by_fuel[("工业", "电力")]["reasons"] == ["排放因子更新：电网因子更新"]
     power = table[("工业", "电力")]
     assert power["co2_t_new"] == pytest.approx(1_500_000 * 0.6191)  # provisional 2023 factor for 2024 data
     assert table[("交通运输", "柴油")]["co2_t_new"] is None

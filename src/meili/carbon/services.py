@@ -7,7 +7,6 @@ indicators read the stored results.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import polars as pl
@@ -335,13 +334,17 @@ def compare(edition: Edition, previous: Edition, by: tuple[str, ...] = ("sector"
     a = energy.totals(results_frame(edition), list(by)).rename({"co2_t": "co2_t_new", "energy_tj": "energy_new"})
     b = energy.totals(results_frame(previous), list(by)).rename({"co2_t": "co2_t_old", "energy_tj": "energy_old"})
     joined = a.join(b, on=list(by), how="full", coalesce=True).sort(list(by))
-    reasons = defaultdict(list)
-    for r in ChangeReason.objects.filter(edition=edition, previous=previous):
-        reasons[(r.sector, r.fuel)].append(f"{r.get_category_display()}：{r.reason}")
+    reasons = list(ChangeReason.objects.filter(edition=edition, previous=previous).order_by("pk"))
+
+    def applies(reason: ChangeReason, row: dict) -> bool:
+        """A reason applies to a row when every grouping column it names matches (blank = any)."""
+        return all(
+            not getattr(reason, k, "") or getattr(reason, k) == row.get(k) for k in ("sector", "fuel") if k in by
+        )
+
     out = []
     for row in joined.iter_rows(named=True):
         new, old = row["co2_t_new"], row["co2_t_old"]
-        key = (row.get("sector", "") or "", row.get("fuel", "") or "")
         out.append(
             {
                 **{k: row[k] for k in by},
@@ -349,7 +352,7 @@ def compare(edition: Edition, previous: Edition, by: tuple[str, ...] = ("sector"
                 "co2_t_old": old,
                 "change_t": None if new is None or old is None else new - old,
                 "change_share": None if not old or new is None else new / old - 1,
-                "reasons": reasons.get(key, []) + reasons.get((key[0], ""), []),
+                "reasons": [f"{r.get_category_display()}：{r.reason}" for r in reasons if applies(r, row)],
             }
         )
     return out
