@@ -112,12 +112,18 @@ def test_inventory_report_docx_and_xlsx(client, users, demo_data):
     assert client.get("/carbon/editions/2022/report.docx").status_code == 403
 
 
-def test_report_of_2020_lists_the_unverified_factor(users, demo_data):
+def test_report_lists_the_unverified_factor(users, org):
+    from meili.carbon import services
     from meili.reports.builders import carbon as builder
 
-    doc = builder.build(Edition.objects.get(year=2020))
+    cn = services.ensure_shipped()[0]
+    edition = services.create_edition(users["analyst"], 2024, "2024年清单", cn)
+    rows = [services.ActivityRow(1, 2024, org["huancui"], "工业", "电力", "MWh", 1000.0, "", None, "")]
+    services.save_activities(users["analyst"], edition, rows)
+    doc = builder.build(edition)
     texts = [b.text for s in doc.annexes for b in s.blocks if hasattr(b, "text")]
-    assert doc.provenance["factor_set"] == "cn-default" and any("方法" in t for t in texts)
+    assert "以下因子待确认：电力。" in texts
+    assert doc.provenance["factor_set"] == "cn-default"
 
 
 def test_api_matches_openapi(client, users, demo_data):
