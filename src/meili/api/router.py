@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.carbon.api import router as carbon_router
 from meili.credit.api import router as credit_router
 from meili.emergency.api import router as emergency_router
 from meili.governance.api import router as governance_router
@@ -46,3 +47,4 @@ api.add_router("/reports/", reports_router)
 api.add_router("/sources/", sources_router)
 api.add_router("/emergency/", emergency_router)
 api.add_router("/credit/", credit_router)
+api.add_router("/carbon/", carbon_router)

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "import": "meili.cli.monitoring:import_",
     "report": "meili.cli.reports:report",
     "cases": "meili.cli.cases:cases",
+    "carbon": "meili.cli.carbon:carbon",
 }
 
 

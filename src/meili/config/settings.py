@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "meili.sources",
     "meili.emergency",
     "meili.credit",
+    "meili.carbon",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sources/", include("meili.sources.urls")),
     path("emergency/", include("meili.emergency.urls")),
     path("credit/", include("meili.credit.urls")),
+    path("carbon/", include("meili.carbon.urls")),
     path("", include("meili.web.urls")),
     path("", include("meili.monitoring.urls")),
 ]

@@ -54,4 +54,11 @@ def emergency(remember) -> None:
     load(remember)
 
 
-STEPS = [plan, progress_values, monitoring, governance, sources, reports, emergency]
+def carbon(remember) -> None:
+    """Two inventory editions (2020, 2022), GDP and target, key emitters and mariculture harvests (演示数据)."""
+    from meili.carbon.demo import load
+
+    load(remember)
+
+
+STEPS = [plan, progress_values, monitoring, governance, sources, reports, emergency, carbon]
