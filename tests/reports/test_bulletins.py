@@ -224,6 +224,7 @@ def test_air_bulletin_equals_the_monitoring_api(client, users, air):
     for row in ranking[1:]:
         assert row[1] == format_number(periods[("district", by_name[row[0]])]["composite_index"], 2)
     days = next(t for t in tables if t[0][0] == "日期")
+
     def chinese(iso: str) -> str:
         day = dt.date.fromisoformat(iso)
         return f"{day.month}月{day.day}日"
