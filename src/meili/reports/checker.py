@@ -25,7 +25,7 @@ ALLOWED_WORDS = frozenset(
         "AQI", "PM", "SO", "NO", "CO", "HJ", "GB", "T", "DB", "COD", "CODMn", "BOD", "NH", "N", "TP", "TN",
         "pH", "mg", "μg", "L", "m", "km", "kg", "t", "h", "d", "GDP", "IAQI", "DO", "P", "Pb", "Cd", "Hg", "As",
         "Cr", "Cu", "Zn", "Ni", "dB", "A", "Leq", "Ld", "Ln", "Mn", "Fe", "F", "S", "Se", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ",
-        "O", "CH", "VOCs", "VOC", "NOx", "SO2", "NO2", "CO2", "O3", "PM10", "PM2", "CH4", "GJ", "TJ", "MWh", "kWh",
+        "O", "CH", "UN", "ESCAP", "SDG", "VOCs", "VOC", "NOx", "SO2", "NO2", "CO2", "O3", "PM10", "PM2", "CH4", "GJ", "TJ", "MWh", "kWh",
     }
 )  # fmt: skip
 _IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\.[a-z_.]+\b|\bNone\b|\bnan\b|\bNaN\b")
