@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from meili.reports import checker, render_docx
@@ -57,3 +59,28 @@ def test_identifiers_and_english_are_found(leak):
 
 def test_symbols_of_standards_and_units_are_not_leaks():
     assert checker.leaks("PM2.5平均浓度30μg/m³，SO2、NO2、CO、O3，GB 3095-2012，HJ 663-2013，AQI为74，CODMn") == []
+
+
+@pytest.mark.django_db
+def test_the_progress_report_and_the_water_bulletin_pass_the_checks(demo_values):
+    from meili.reports import services
+
+    assert checker.check(render_docx.render(services.build("progress", "2025"))) == []
+    assert checker.check(render_docx.render(services.build("water_monthly", "2025-10"))) == []
+
+
+@pytest.mark.django_db
+def test_the_bulletin_carries_the_configured_official_form(org, settings):
+    from docx import Document as read
+
+    from meili.reports import services
+
+    settings.REPORTS = {**settings.REPORTS, "signer": "王五", "copy_to": "市委办公室，市政府办公室"}
+    document = services.build("air_monthly", "2019-12", {"issue_no": "2019年第12期（总第120期）"})
+    assert document.letterhead["issue"] == "2019年第12期（总第120期）"
+    assert document.date == "2020年1月10日" and document.provenance["issued"] == "2020-01-10"
+    text = [p.text for p in read(io.BytesIO(render_docx.render(document))).paragraphs]
+    assert text[0] == "威海市环境空气质量月报"
+    assert "签发人：王五" in text[1] and text[2] == "威海市生态环境局\t2020年1月10日"
+    assert text[-2] == "抄送：市委办公室，市政府办公室。"
+    assert text[-1] == "威海市生态环境局办公室\t2020年1月10日印发"
