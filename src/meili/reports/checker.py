@@ -3,7 +3,7 @@
 :func:`check` reads the Word file back (not the document model) and returns the problems it finds, each a
 sentence naming the table or paragraph:
 
-- no identifier or English word reaches the reader (``snake_case``, ``dotted.codes``, ``None``, ``nan``, English
+- no identifier, ISO date or English word reaches the reader (``snake_case``, ``dotted.codes``, ``None``, ``nan``, English
   words outside the symbols of standards and units);
 - shares of a whole add up to 100 % (within the rounding of the printed figures);
 - ranks respect ties: equal composite indexes share a place, a better index never has a worse place, and the
@@ -30,6 +30,8 @@ ALLOWED_WORDS = frozenset(
 )  # fmt: skip
 _IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\.[a-z_.]+\b|\bNone\b|\bnan\b|\bNaN\b")
 _WORD = re.compile(r"[A-Za-zμ]+")
+#: dates a Chinese document writes as 2019年9月4日, never in ISO form
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 @dataclass
@@ -76,6 +78,7 @@ def read(data: bytes) -> tuple[list[str], list[Table]]:
 def leaks(text: str) -> list[str]:
     """Identifiers and English words in *text* that a Chinese reader should not see."""
     found = [m.group(0) for m in _IDENTIFIER.finditer(text)]
+    found += _ISO_DATE.findall(text)
     found += [w for w in _WORD.findall(text) if w not in ALLOWED_WORDS]
     return found
 
