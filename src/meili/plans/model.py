@@ -104,6 +104,12 @@ class Target:
         return value >= self.value
 
 
+#: units whose values count whole things (the plan's indicators of enterprises, parks, platforms, islands …)
+COUNT_UNITS = frozenset(
+    {"个", "家", "处", "座", "项", "条", "台", "辆", "宗", "起", "件", "次", "所", "艘", "户", "种"}
+)
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A target-bearing quantity or milestone of the plan, tied to the clause it comes from."""
@@ -124,6 +130,11 @@ class Indicator:
     rollup: str
     monitoring: str | None = None
     target_source: str = "plan"
+
+    @property
+    def is_count(self) -> bool:
+        """True when the unit counts things (个, 家, 处, …): whole numbers such as a count of enterprises or parks."""
+        return self.unit in COUNT_UNITS
 
     @property
     def is_numeric(self) -> bool:

@@ -51,6 +51,12 @@ def assigned_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
     return plan.indicators_for_unit(unit.code) if unit.code in {u.code for u in plan.units} else ()
 
 
+def owed_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
+    """The indicators *unit* must report each year: its assigned ones less those the platform computes from
+    monitoring data (a clerk is never asked for, nor counted late on, a value the monitoring engine supplies)."""
+    return tuple(i for i in assigned_indicators(plan, unit) if i.obtained != "monitoring")
+
+
 def _snapshot(row: IndicatorValue) -> dict:
     return log.snapshot(row, TRACKED)
 

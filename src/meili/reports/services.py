@@ -59,7 +59,7 @@ def build(kind: str, period: str, parameters: dict | None = None, today: dt.date
     if kind == Kind.AIR_MONTHLY:
         from meili.reports.builders import air
 
-        return air.build(year, month, today=today)
+        return air.build(year, month, today=today, parameters=parameters)
     from meili.reports.builders import water
 
     return water.build(year, month, today=today)
