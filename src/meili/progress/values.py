@@ -52,9 +52,9 @@ def assigned_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
 
 
 def owed_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
-    """The indicators *unit* must report each year: its assigned ones less those the platform computes from
-    monitoring data (a clerk is never asked for, nor counted late on, a value the monitoring engine supplies)."""
-    return tuple(i for i in assigned_indicators(plan, unit) if i.obtained != "monitoring")
+    """The indicators *unit* must report each year: its assigned ones less those the platform computes itself
+    (from monitoring data or the carbon inventory): a clerk is never asked for, nor counted late on, those."""
+    return tuple(i for i in assigned_indicators(plan, unit) if i.obtained == "reported")
 
 
 def _snapshot(row: IndicatorValue) -> dict:

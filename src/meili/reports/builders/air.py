@@ -129,7 +129,7 @@ def build(year: int, month: int, today: dt.datetime | None = None, parameters: d
     stations = _stations_of(key)
     for r in [current, last, *rows, *last_rows.values(), *(p for p, _ in stations)]:
         if r is not None:
-            fp.add(r.scope, r.code, r.period, r.stats)
+            fp.add(r.scope, r.code, r.period, r.stats, r.rank, r.unranked)
     fp.add("daily", [[d.date, d.aqi, d.primary, d.category, d.pm25, d.valid] for d in days])
     fp.add("ytd", ytd, ytd_last)
     standards = sorted({current.standard, current.stats.get("method", ""), days[0].standard} - {""})
@@ -282,33 +282,22 @@ def _overall(
 
 
 def ranked_districts(rows: list) -> list[tuple[object, int | None, str]]:
-    """``(AirPeriod, place, reason)`` of each district, best first: places from :func:`meili.standards.air.rank`
-    over the stored composite indexes as published (two decimals; equal indexes share a place); a district
-    whose index is not valid is listed after the ranked ones with no place and the reason."""
-    from meili.standards.air import rank
+    """``(AirPeriod, place, reason)`` of each district, best first, as the evaluation stored the places
+    (:func:`meili.monitoring.evaluation.rank_districts` with :func:`meili.standards.air.rank`: equal published
+    indexes share a place, invalid ones are not ranked); an unranked district is listed after the ranked ones
+    with the reason."""
+    from meili.monitoring.models import Unranked
 
-    if not rows:
-        return []
-    frame = pl.DataFrame(
-        {
-            "code": [r.code for r in rows],
-            "composite_index": [r.composite_index for r in rows],
-            "composite_valid": [bool(r.stats.get("composite_valid")) for r in rows],
-        },
-        schema={"code": pl.String, "composite_index": pl.Float64, "composite_valid": pl.Boolean},
-    )
-    places = dict(rank(frame).select("code", "rank_composite_index").iter_rows())
     out = []
     for r in rows:
-        place = places[r.code]
-        if place is not None:
+        if r.rank is not None:
             reason = ""
-        elif r.composite_index is None:
-            reason = "无综合指数"
-        else:
+        elif r.unranked == Unranked.INVALID:
             reason = "综合指数无效：" + (validity_text(r.stats) or "数据有效性不满足HJ 663要求")
-        out.append((r, place, reason))
-    return sorted(out, key=lambda t: (t[1] is None, t[1] or 0, t[0].composite_index or 0, t[0].code))
+        else:
+            reason = "无综合指数"
+        out.append((r, r.rank, reason))
+    return sorted(out, key=lambda t: (t[1] is None, t[1] or 0, t[0].code))
 
 
 def _districts(doc: Document, rows, last_rows: dict, districts: dict, period: str, year: int, month: int) -> None:
