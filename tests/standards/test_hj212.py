@@ -181,6 +181,19 @@ def test_appendix_a_crc_and_its_modbus_value():
     assert hj212.crc_text(segment, CrcVariant.MODBUS) == "0759"  # pack §1
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=80))
+def test_two_byte_table_crc_equals_the_bytewise_algorithm(data):
+    assert hj212.crc_hj212(data) == hj212.crc_hj212_bytewise(data)
+
+
+def test_unicode_digits_are_not_numbers():
+    with pytest.raises(HJ212Error):
+        hj212.parse(hj212.frame("ST=32;CN=2011;PW=1;MN=X;Flag=²;CP=&&&&"))
+    with pytest.raises(HJ212Error):
+        hj212.parse_time("\uff12\uff10\uff12\uff140101000000")
+
+
 def test_examples_13_and_14_share_the_standard_crc():
     # pack §1: the standard's CRC takes 256 values only; these two different segments collide on D581
     assert hj212.crc_text(EXAMPLES[12][6:-4]) == hj212.crc_text(EXAMPLES[13][6:-4]) == "D581"

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "import": "meili.cli.monitoring:import_",
     "report": "meili.cli.reports:report",
     "cases": "meili.cli.cases:cases",
+    "hj212": "meili.cli.hj212:hj212_group",
 }
 
 

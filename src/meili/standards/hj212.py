@@ -21,10 +21,13 @@ Nothing here does I/O.
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import enum
 import re
+import sys
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 #: §6.3.1 表2: ``##`` + 4 length digits + ≤1024 segment + 4 CRC + CRLF
 MAX_SEGMENT = 1024
@@ -96,6 +99,17 @@ def _table() -> tuple[int, ...]:
 _CRC_TABLE = _table()
 
 
+def _pair_table() -> tuple[int, ...]:
+    # In the standard's variant only the register's high byte h carries over from one byte to the next:
+    # h' = T[h ^ byte] >> 8. Two bytes b1, b2 therefore map h to T[(T[h ^ b1] >> 8) ^ b2] >> 8, which depends on
+    # h ^ b1 and b2 only; indexed by the little-endian 16-bit word b1 | b2 << 8 XOR h, one look-up per two bytes.
+    high = [value >> 8 for value in _CRC_TABLE]
+    return tuple(high[high[word & 0xFF] ^ (word >> 8)] for word in range(65536))
+
+
+_PAIR_TABLE = _pair_table()
+
+
 def crc_hj212(data: bytes) -> int:
     """CRC of a data segment per HJ 212-2017 附录A (normative).
 
@@ -104,6 +118,24 @@ def crc_hj212(data: bytes) -> int:
     length or the CRC). Written high byte first as 4 uppercase hex digits (:func:`crc_text`). 附录A's example
     ``…CP=&&RtdInterval=30&&`` gives 0x1C80 (the sentence under it misprints "1C08").
     """
+    if not data:
+        return 0xFFFF
+    high = 0xFF
+    even = (len(data) - 1) & ~1
+    words = array.array("H", data[:even])
+    if sys.byteorder == "big":
+        words.byteswap()
+    pairs = _PAIR_TABLE
+    for word in words:
+        high = pairs[word ^ high]
+    table = _CRC_TABLE
+    for byte in data[even:-1]:
+        high = table[high ^ byte] >> 8
+    return table[high ^ data[-1]]
+
+
+def crc_hj212_bytewise(data: bytes) -> int:
+    """:func:`crc_hj212` one byte at a time, as 附录A states it (kept to check the two-byte table against)."""
     reg = 0xFFFF
     table = _CRC_TABLE
     for byte in data:
@@ -183,8 +215,7 @@ def unframe(packet: bytes, variant: CrcVariant | None = CrcVariant.HJ212) -> str
     return text
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """One ``code-Field=value`` of the CP area (表4) with the code's ``-Flag`` (表8) if it has one."""
 
     code: str
@@ -203,7 +234,7 @@ class Value:
 class Packet:
     """A parsed data segment (HJ 212-2017 §6.3.2 表3, §6.3.3 CP area).
 
-    ``params`` are the CP names without a code (``DataTime``, ``RtdInterval``, ``QnRtn``, ``BeginTime``…);
+    Build it with :func:`parse_segment`. ``params`` are the CP names without a code (``DataTime``, ``RtdInterval``, ``QnRtn``, ``BeginTime``…);
     ``values`` every ``code-Field`` entry in order (keys may repeat, pack example 9) with the code's flag.
     """
 
@@ -218,6 +249,8 @@ class Packet:
     pno: int | None = None
     params: dict[str, str] = field(default_factory=dict)
     values: tuple[Value, ...] = ()
+    #: ``DataTime`` of the CP area: the start of the period for 2031/2051/2061, the sampling time for 2011 (表4)
+    data_time: dt.datetime | None = None
 
     @property
     def edition(self) -> Edition:
@@ -237,23 +270,23 @@ class Packet:
         """
         return self.flag is not None and bool(self.flag & FLAG_SPLIT) and self.pnum is not None
 
-    @property
-    def data_time(self) -> dt.datetime | None:
-        """``DataTime`` of the CP area: the start of the period for 2031/2051/2061, the sampling time for 2011
-        (表4); ``None`` when the packet has none."""
-        text = self.params.get("DataTime")
-        return None if text is None else parse_time(text)
-
 
 def parse_time(text: str) -> dt.datetime:
     """``YYYYMMDDhhmmss`` with optional milliseconds ``zzz`` (表3 QN, 表4 DataTime) as a naive local time."""
-    if len(text) not in (14, 17) or not text.isdigit():
+    if len(text) not in (14, 17) or not text.isdigit() or not text.isascii():
         raise HJ212Error("time", f"time {text!r} is not YYYYMMDDhhmmss[zzz] (表4)")
     try:
-        stamp = dt.datetime.strptime(text[:14], "%Y%m%d%H%M%S")
+        return dt.datetime(
+            int(text[:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[8:10]),
+            int(text[10:12]),
+            int(text[12:14]),
+            int(text[14:] or 0) * 1000,
+        )
     except ValueError:
         raise HJ212Error("time", f"time {text!r} is not a calendar time (表4)") from None
-    return stamp.replace(microsecond=int(text[14:] or 0) * 1000)
 
 
 def format_time(moment: dt.datetime, millis: bool = False) -> str:
@@ -262,25 +295,25 @@ def format_time(moment: dt.datetime, millis: bool = False) -> str:
     return text + f"{moment.microsecond // 1000:03d}" if millis else text
 
 
+#: the CP area (§6.3.3): ``name=value`` pairs separated by ``,`` or ``;`` (empty items tolerated); a value holds
+#: no separator and no ``=``
+_CP_SYNTAX = re.compile(r"[;,]*(?:[^;,=]+=[^;,=]*(?:[;,]+|\Z))*")
+_CP_PAIR = re.compile(r"([^;,=-]*)(?:-([^;,=]*))?=([^;,=]*)")
+
+
 def _split_cp(cp: str) -> tuple[dict[str, str], tuple[Value, ...]]:
-    params: dict[str, str] = {}
-    entries: list[tuple[str, str, str]] = []
-    flags: dict[str, str] = {}
-    for item in cp.split(";"):
-        if not item:
-            continue
-        for pair in item.split(","):
-            name, eq, text = pair.partition("=")
-            if not eq or not name:
-                raise HJ212Error("cp", f"CP entry {pair[:40]!r} is not name=value (§6.3.3)")
-            code, dash, suffix = name.partition("-")
-            if not dash:
-                params[name] = text
-            elif suffix == "Flag":
-                flags[code] = text
-            else:
-                entries.append((code, suffix, text))
-    return params, tuple(Value(code, suffix, text, flags.get(code)) for code, suffix, text in entries)
+    if not _CP_SYNTAX.fullmatch(cp):
+        bad = next(
+            (pair for pair in re.split("[;,]", cp) if pair and (pair.count("=") != 1 or pair.startswith("="))), cp
+        )
+        raise HJ212Error("cp", f"CP entry {bad[:40]!r} is not name=value (§6.3.3)")
+    pairs = _CP_PAIR.findall(cp)
+    params = {code: text for code, suffix, text in pairs if not suffix}
+    flags = {code: text for code, suffix, text in pairs if suffix == "Flag"}
+    values = tuple(
+        Value(code, suffix, text, flags.get(code)) for code, suffix, text in pairs if suffix and suffix != "Flag"
+    )
+    return params, values
 
 
 def parse_segment(segment: str) -> Packet:
@@ -322,7 +355,8 @@ def parse_segment(segment: str) -> Packet:
     if qn is not None:
         parse_time(qn)
     params, values = _split_cp(cp)
-    packet = Packet(
+    data_time = params.get("DataTime")
+    return Packet(
         st=fields["ST"],
         cn=fields["CN"],
         pw=fields["PW"],
@@ -334,16 +368,15 @@ def parse_segment(segment: str) -> Packet:
         pno=pno,
         params=params,
         values=values,
+        data_time=None if data_time is None else parse_time(data_time),
     )
-    packet.data_time  # noqa: B018 - a malformed DataTime is a malformed packet
-    return packet
 
 
 def _small_int(fields: dict[str, str], name: str, top: int) -> int | None:
     text = fields.get(name)
     if text is None:
         return None
-    if not text.isdigit() or int(text) > top:
+    if not (text.isascii() and text.isdigit()) or int(text) > top:
         raise HJ212Error("segment", f"{name}={text!r} is not an integer 0–{top} (表3)")
     return int(text)
 
@@ -462,5 +495,14 @@ def _join(parts: tuple[Packet, ...]) -> Packet:
     params, values = _split_cp(cp)
     flag = None if first.flag is None else first.flag & ~FLAG_SPLIT
     return Packet(
-        st=first.st, cn=first.cn, pw=first.pw, mn=first.mn, cp=cp, qn=first.qn, flag=flag, params=params, values=values
+        st=first.st,
+        cn=first.cn,
+        pw=first.pw,
+        mn=first.mn,
+        cp=cp,
+        qn=first.qn,
+        flag=flag,
+        params=params,
+        values=values,
+        data_time=first.data_time,
     )
