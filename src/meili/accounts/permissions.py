@@ -27,6 +27,8 @@ class Action(StrEnum):
     APPROVE_CASE_EXTENSION = "approve_case_extension"  # approve a case's deadline extension (agency head)
     VIEW_AUDIT = "view_audit"  # browse and export the audit trail
     MANAGE_USERS = "manage_users"  # users, roles, units
+    VIEW_SOURCES = "view_sources"  # the pollution-source registry: enterprises, permits, ports, outfalls
+    MANAGE_SOURCES = "manage_sources"  # edit and import the pollution-source registry
 
 
 #: unit-scoped actions: a reporter may do them only for its own unit and the units below it.
@@ -44,13 +46,25 @@ MATRIX: dict[str, frozenset[Action]] = {
             Action.IMPORT_DATA,
             Action.MANAGE_SITES,
             Action.GENERATE_REPORT,
+            Action.VIEW_SOURCES,
+            Action.MANAGE_SOURCES,
         }
     ),
     Role.REPORTER: frozenset(
         {Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.SUBMIT_VALUE, Action.UPDATE_ASSIGNED_CASE}
     ),
-    Role.OFFICER: frozenset({Action.VIEW_INTERNAL, Action.HANDLE_CASE, Action.UPDATE_ASSIGNED_CASE}),
-    Role.LEADER: frozenset({Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION}),
+    Role.OFFICER: frozenset(
+        {
+            Action.VIEW_INTERNAL,
+            Action.HANDLE_CASE,
+            Action.UPDATE_ASSIGNED_CASE,
+            Action.VIEW_SOURCES,
+            Action.MANAGE_SOURCES,
+        }
+    ),
+    Role.LEADER: frozenset(
+        {Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION, Action.VIEW_SOURCES}
+    ),
 }
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "meili.governance",
     "meili.monitoring",
     "meili.reports",
+    "meili.sources",
 ]
 
 MIDDLEWARE = [
