@@ -347,6 +347,8 @@ def test_incomplete_split_packets_expire_and_groups_are_bounded():
     for minute in range(3):
         joined.add(_part(1, 2, f"DataTime=2024010100{minute:02d}00;a-Rtd=1", "20240101000000000"), 20.0)
     assert joined.pending == 2
+    (dropped,) = joined.expire(21.0)  # the oldest group made room for the third
+    assert dropped[0].data_time == dt.datetime(2024, 1, 1, 0, 0)
     with pytest.raises(HJ212Error):
         joined.add(hj212.parse(EXAMPLES[1]), 0.0)
 

@@ -124,3 +124,129 @@ def parse(logs: tuple[Path, ...], output: Path, crc: str) -> None:
 
     written = write_rows(rows(), output)
     click.echo(f"{counts['true']} valid and {counts['false']} invalid packets, {written} rows → {output}", err=True)
+
+
+def _django() -> None:
+    from meili.cli.django_setup import check_database, setup
+
+    setup()
+    check_database()
+
+
+@hj212_group.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=9212, show_default=True, type=int, help="TCP port (0 picks a free one).")
+@click.option("--idle-timeout", default=600.0, show_default=True, type=float, help="Seconds a silent connection stays.")
+@click.option("--max-connections", default=10_000, show_default=True, type=int)
+@click.option("--future-tolerance", default=600.0, show_default=True, type=float, help="Seconds a DataTime may lead.")
+def serve(host: str, port: int, idle_timeout: float, max_connections: int, future_tolerance: float) -> None:
+    """Receive HJ 212 packets from the registered devices and store them (answers after commit)."""
+    import asyncio
+    import signal
+
+    _django()
+    from meili.online.receiver import Limits, django_receiver
+
+    limits = Limits(idle_timeout=idle_timeout, max_connections=max_connections, future_tolerance=future_tolerance)
+
+    async def main_loop() -> None:
+        receiver = django_receiver(limits)
+        bound_host, bound_port = await receiver.start(host, port)
+        click.echo(f"HJ 212 receiver listening on {bound_host}:{bound_port}")
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        serving = asyncio.create_task(receiver.serve_forever())
+        await stop.wait()
+        serving.cancel()
+        await receiver.close()
+        click.echo(f"HJ 212 receiver stopped: {dict(receiver.counts)}")
+
+    asyncio.run(main_loop())
+
+
+@hj212_group.command("simulate")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=9212, show_default=True, type=int)
+@click.option("--devices", default=10, show_default=True, type=int, help="How many registered devices to play.")
+@click.option("--rate", default=10.0, show_default=True, type=float, help="Packets per second, all devices together.")
+@click.option("--duration", default=None, type=float, help="Seconds to run (default: until Ctrl+C).")
+@click.option("--start", default=None, help="DataTime of the first minute (YYYY-MM-DD HH:MM); default: now − 1 day.")
+@click.option("--seed", default=7, show_default=True, type=int)
+def simulate(
+    host: str, port: int, devices: int, rate: float, duration: float | None, start: str | None, seed: int
+) -> None:
+    """Play registered devices: minute data (CN 2051) and hourly data (CN 2061) with answers requested.
+
+    Each device sends the minutes from --start on, at its share of --rate, and waits for real time once it
+    has caught up with the clock. Prints packets sent, answered, refused and the answer latency.
+    """
+    import asyncio
+    import datetime as dt
+
+    _django()
+    from meili.online import simulator
+
+    profiles = simulator.registered_profiles(devices)
+    if not profiles:
+        raise click.ClickException("no registered active device; register one with `meili hj212 device add`")
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    first = dt.datetime.fromisoformat(start) if start else None
+    zone = ZoneInfo(settings.TIME_ZONE)
+    report = asyncio.run(simulator.run(host, port, profiles, rate, duration, first, seed, zone))
+    click.echo(report.text())
+
+
+@hj212_group.group("device")
+def device() -> None:
+    """Registered devices (数采仪)."""
+
+
+@device.command("add")
+@click.argument("mn")
+@click.option("--password", required=True, help="PW the device sends (up to 6 characters).")
+@click.option("--port-id", type=int, default=None, help="Discharge port (id) the device measures.")
+@click.option("--edition", type=click.Choice(["2005", "2017", "2025"]), default="2017", show_default=True)
+@click.option("--crc", type=click.Choice(["hj212", "modbus"]), default="hj212", show_default=True)
+@click.option("--name", default="")
+def device_add(mn: str, password: str, port_id: int | None, edition: str, crc: str, name: str) -> None:
+    """Register a device (as the system administrator; audited)."""
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from meili.cli.monitoring import _system_user
+    from meili.online import services
+    from meili.online.models import Device
+
+    editions = {
+        "2005": Device.Edition.HJT212_2005,
+        "2017": Device.Edition.HJ212_2017,
+        "2025": Device.Edition.HJ212_2025,
+    }
+    data = {"mn": mn, "password": password, "edition": editions[edition], "crc": crc, "name": name}
+    if port_id is not None:
+        from meili.sources.models import DischargePort
+
+        data["port"] = DischargePort.objects.filter(pk=port_id).first()
+        if data["port"] is None:
+            raise click.ClickException(f"no discharge port with id {port_id}")
+    try:
+        saved = services.register_device(_system_user(), data, Device.objects.filter(mn=mn).first())
+    except ValidationError as exc:
+        raise click.ClickException("; ".join(exc.messages)) from exc
+    click.echo(f"device {saved.mn} registered (id {saved.pk})")
+
+
+@device.command("list")
+def device_list() -> None:
+    """List registered devices: MN, edition, CRC, port, last contact."""
+    _django()
+    from meili.online.models import Device
+
+    for item in Device.objects.select_related("port__enterprise"):
+        seen = f"{item.last_seen:%Y-%m-%d %H:%M:%S}" if item.last_seen else "-"
+        click.echo(f"{item.mn}\t{item.get_edition_display()}\t{item.crc}\t{item.port or '-'}\t{seen}")

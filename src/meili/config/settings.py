@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "meili.monitoring",
     "meili.reports",
     "meili.sources",
+    "meili.online",
 ]
 
 MIDDLEWARE = [

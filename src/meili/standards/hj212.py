@@ -450,12 +450,13 @@ class Reassembler:
     :meth:`add` returns the whole packet (CP areas joined in PNO order, the parts kept) once every PNO from 1 to
     PNUM has arrived, else ``None``. A repeated PNO replaces the earlier part. :meth:`expire` drops groups older
     than *timeout* seconds and returns them, so the caller can log "split packet never completed"; at most
-    *max_groups* groups are open (the oldest is dropped to make room).
+    *max_groups* groups are open (the oldest is dropped to make room, and returned by the next :meth:`expire`).
     """
 
     timeout: float = 120.0
     max_groups: int = 1000
     _open: dict[tuple[str, str, str, int, str], _Group] = field(default_factory=dict)
+    _dropped: list[tuple[Packet, ...]] = field(default_factory=list)
 
     def add(self, part: Packet, now: float) -> tuple[Packet, tuple[Packet, ...]] | None:
         """Add one part; the reassembled packet and its parts when it completes the group."""
@@ -465,7 +466,7 @@ class Reassembler:
         group = self._open.get(key)
         if group is None:
             while len(self._open) >= self.max_groups:
-                self._open.pop(next(iter(self._open)))
+                self._dropped.append(tuple(self._open.pop(next(iter(self._open))).parts.values()))
             group = self._open[key] = _Group(first_seen=now)
         group.parts[part.pno] = part
         if len(group.parts) < part.pnum:
@@ -477,7 +478,8 @@ class Reassembler:
     def expire(self, now: float) -> list[tuple[Packet, ...]]:
         """Drop and return the groups first seen more than *timeout* seconds before *now*."""
         old = [key for key, group in self._open.items() if now - group.first_seen > self.timeout]
-        return [tuple(self._open.pop(key).parts.values()) for key in old]
+        gone, self._dropped = self._dropped, []
+        return gone + [tuple(self._open.pop(key).parts.values()) for key in old]
 
     @property
     def pending(self) -> int:
@@ -506,3 +508,14 @@ def _join(parts: tuple[Packet, ...]) -> Packet:
         values=values,
         data_time=first.data_time,
     )
+
+
+def corrected_concentration(measured: float, o2_measured: float, o2_reference: float) -> float:
+    """折算浓度: C_折 = C × (21 − O2_ref) / (21 − O2_measured), dry basis, O2 in % (HJ 212-2017 附录D, the 折算
+    formula with a reference oxygen content; HJ 75-2017 gives the same, pack §3).
+
+    Raises :class:`ValueError` when the measured O2 is 21 % or more (no combustion gas: the ratio is undefined).
+    """
+    if o2_measured >= 21.0:
+        raise ValueError(f"measured O2 {o2_measured} % leaves no combustion gas to correct (附录D)")
+    return measured * (21.0 - o2_reference) / (21.0 - o2_measured)

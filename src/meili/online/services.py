@@ -1,0 +1,149 @@
+"""State changes of online monitoring: registering devices (audited) and storing what the receiver accepted.
+
+:func:`store_batch` is the receiver's only write: one transaction per batch of packets, so that the receiver
+answers a packet only after the transaction holding it has committed (HJ 212-2017 §6.2: the platform's answer
+tells the device the data arrived). Received data are not audit entries: the :class:`~meili.online.models.Packet`
+table, which keeps every packet byte-exact with its time and peer, is their record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from meili.accounts.permissions import Action, require
+from meili.audit import log
+from meili.online.ingest import Row
+from meili.online.models import Device, Packet, Reading
+from meili.standards import hj212
+
+DEVICE_FIELDS = ("mn", "password", "edition", "crc", "port", "name", "active")
+#: rows per INSERT: below PostgreSQL's 65,535 bind parameters (8 columns per reading)
+INSERT_BATCH = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """What the receiver needs to know of a registered device."""
+
+    id: int
+    password: str
+    crc: hj212.CrcVariant
+    active: bool
+
+
+def device_table() -> dict[str, DeviceInfo]:
+    """Every registered device by MN (the receiver's cache, reloaded periodically)."""
+    return {
+        mn: DeviceInfo(pk, password, hj212.CrcVariant(crc), active)
+        for pk, mn, password, crc, active in Device.objects.values_list("pk", "mn", "password", "crc", "active")
+    }
+
+
+def register_device(user, data: dict, device: Device | None = None) -> Device:
+    """Register a device or change its settings (permission ``manage_sources``, audited).
+
+    MN: up to 24 characters without ``;``, ``,``, ``=`` or ``&`` (表3 MN width 27 with ``MN=``); password:
+    up to 6 characters (表3 PW, 9 with ``PW=``).
+    """
+    require(user, Action.MANAGE_SOURCES)
+    errors = {}
+    mn = str(data.get("mn", "")).strip()
+    password = str(data.get("password", "")).strip()
+    if not mn or len(mn) > 24 or any(c in mn for c in ";,=& "):
+        errors["mn"] = _("MN 须为 1–24 个字符，且不含分号、逗号、等号、& 和空格（HJ 212-2017 表3）")
+    if not password or len(password) > 6 or any(c in password for c in ";,=& "):
+        errors["password"] = _("访问密码须为 1–6 个字符，且不含分号、逗号、等号、& 和空格（HJ 212-2017 表3）")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = log.snapshot(device, DEVICE_FIELDS) if device else {}
+        device = device or Device()
+        values = {**data, "mn": mn, "password": password}
+        for name in DEVICE_FIELDS:
+            if name in values:
+                setattr(device, name, values[name])
+        device.full_clean()
+        device.save()
+        changes = log.diff(before, log.snapshot(device, DEVICE_FIELDS))
+        if changes:
+            log.record(user, "online.device.save" if before else "online.device.register", device, changes)
+    return device
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One packet as the receiver decided it: to store (with rows), to log, or rejected with a reason."""
+
+    raw: str
+    received: dt.datetime
+    peer: str
+    status: str
+    device_id: int | None = None
+    mn: str = ""
+    cn: str = ""
+    qn: str = ""
+    data_time: dt.datetime | None = None
+    reason: str = ""
+    message: str = ""
+    rows: list[Row] = field(default_factory=list)
+    touch_only: bool = False
+
+
+def store_batch(items: Iterable[Incoming]) -> None:
+    """Write a batch of received packets in one transaction: packets, their values, devices' last contact.
+
+    A packet already stored (same device, CN and QN) and a value already stored (same device, kind, time, code,
+    field) are left as they are, so a re-sent packet changes nothing. Heartbeats (``touch_only``) only move
+    the device's last contact.
+    """
+    packets: list[Packet] = []
+    readings: list[Reading] = []
+    seen: set[int] = set()
+    latest: dt.datetime | None = None
+    for item in items:
+        if item.device_id is not None and item.status != Packet.Status.REJECTED:
+            seen.add(item.device_id)
+            latest = item.received if latest is None else max(latest, item.received)
+        if item.touch_only:
+            continue
+        packets.append(
+            Packet(
+                device_id=item.device_id,
+                received=item.received,
+                peer=item.peer[:64],
+                raw=item.raw,
+                mn=item.mn[:32],
+                cn=item.cn[:8],
+                qn=item.qn[:20],
+                data_time=item.data_time,
+                status=item.status,
+                reason=item.reason,
+                message=item.message[:300],
+            )
+        )
+        readings.extend(
+            Reading(
+                device_id=item.device_id,
+                kind=row.kind,
+                data_time=row.data_time,
+                code=row.code,
+                field=row.field,
+                value=row.value,
+                text=row.text,
+                flag=row.flag,
+            )
+            for row in item.rows
+        )
+    with transaction.atomic():
+        if packets:
+            Packet.objects.bulk_create(packets, ignore_conflicts=True, batch_size=INSERT_BATCH)
+        if readings:
+            Reading.objects.bulk_create(readings, ignore_conflicts=True, batch_size=INSERT_BATCH)
+        if seen:  # one statement per batch: the batch's last receipt time stands for every device in it
+            Device.objects.filter(pk__in=seen).update(last_seen=latest)
