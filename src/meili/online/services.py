@@ -53,8 +53,8 @@ def register_device(user, data: dict, device: Device | None = None) -> Device:
     """
     require(user, Action.MANAGE_SOURCES)
     errors = {}
-    mn = str(data.get("mn", "")).strip()
-    password = str(data.get("password", "")).strip()
+    mn = str(data.get("mn", device.mn if device else "")).strip()
+    password = str(data.get("password", device.password if device else "")).strip()
     if not mn or len(mn) > 24 or any(c in mn for c in ";,=& "):
         errors["mn"] = _("MN 须为 1–24 个字符，且不含分号、逗号、等号、& 和空格（HJ 212-2017 表3）")
     if not password or len(password) > 6 or any(c in password for c in ";,=& "):
