@@ -12,7 +12,7 @@ Rules (each rejection names its reason code, counted per packet):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from meili.standards import hj212
@@ -26,8 +26,7 @@ TEXT_LENGTH = 40
 CODE_LENGTH = 12
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One value to store (the columns of :class:`meili.online.models.Reading` without the device)."""
 
     kind: str

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from meili.accounts.permissions import Action, require
@@ -23,8 +23,6 @@ from meili.online.models import Device, Packet, Reading
 from meili.standards import hj212
 
 DEVICE_FIELDS = ("mn", "password", "edition", "crc", "port", "name", "active")
-#: rows per INSERT: below PostgreSQL's 65,535 bind parameters (8 columns per reading)
-INSERT_BATCH = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +97,14 @@ def store_batch(items: Iterable[Incoming]) -> None:
     """Write a batch of received packets in one transaction: packets, their values, devices' last contact.
 
     A packet already stored (same device, CN and QN) and a value already stored (same device, kind, time, code,
-    field) are left as they are, so a re-sent packet changes nothing. Heartbeats (``touch_only``) only move
-    the device's last contact.
+    field) are left as they are (``ON CONFLICT DO NOTHING``, SQLite and PostgreSQL alike), so a re-sent packet
+    changes nothing. Heartbeats (``touch_only``) only move the device's last contact. The rows go in through
+    ``executemany`` on the raw cursor: building a model instance per value cost more than the receiver's whole
+    parse (figures in docs/benchmarks.md).
     """
-    packets: list[Packet] = []
-    readings: list[Reading] = []
+    adapt = connection.ops.adapt_datetimefield_value
+    packets: list[tuple[object, ...]] = []
+    readings: list[tuple[object, ...]] = []
     seen: set[int] = set()
     latest: dt.datetime | None = None
     for item in items:
@@ -113,37 +114,39 @@ def store_batch(items: Iterable[Incoming]) -> None:
         if item.touch_only:
             continue
         packets.append(
-            Packet(
-                device_id=item.device_id,
-                received=item.received,
-                peer=item.peer[:64],
-                raw=item.raw,
-                mn=item.mn[:32],
-                cn=item.cn[:8],
-                qn=item.qn[:20],
-                data_time=item.data_time,
-                status=item.status,
-                reason=item.reason,
-                message=item.message[:300],
+            (
+                item.device_id,
+                adapt(item.received),
+                item.peer[:64],
+                item.raw,
+                item.mn[:32],
+                item.cn[:8],
+                item.qn[:20],
+                adapt(item.data_time),
+                item.status,
+                item.reason,
+                item.message[:300],
             )
         )
         readings.extend(
-            Reading(
-                device_id=item.device_id,
-                kind=row.kind,
-                data_time=row.data_time,
-                code=row.code,
-                field=row.field,
-                value=row.value,
-                text=row.text,
-                flag=row.flag,
-            )
+            (item.device_id, row.kind, adapt(row.data_time), row.code, row.field, row.value, row.text, row.flag)
             for row in item.rows
         )
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         if packets:
-            Packet.objects.bulk_create(packets, ignore_conflicts=True, batch_size=INSERT_BATCH)
+            cursor.executemany(_PACKET_SQL, packets)
         if readings:
-            Reading.objects.bulk_create(readings, ignore_conflicts=True, batch_size=INSERT_BATCH)
+            cursor.executemany(_READING_SQL, readings)
         if seen:  # one statement per batch: the batch's last receipt time stands for every device in it
             Device.objects.filter(pk__in=seen).update(last_seen=latest)
+
+
+_PACKET_SQL = (
+    f"INSERT INTO {Packet._meta.db_table} "
+    "(device_id, received, peer, raw, mn, cn, qn, data_time, status, reason, message) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+_READING_SQL = (
+    f"INSERT INTO {Reading._meta.db_table} (device_id, kind, data_time, code, field, value, text, flag) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)

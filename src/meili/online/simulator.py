@@ -223,10 +223,9 @@ async def run(
                 host,
                 port,
                 profile,
-                interval,
-                interval * index / len(profiles),
-                stop_at,
+                (interval, interval * index / len(profiles), stop_at),
                 start,
+                zone,
                 random.Random(rng.random()),
                 report,
             )
