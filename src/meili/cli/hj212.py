@@ -7,7 +7,12 @@ See docs/hj212.md.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import csv
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -133,13 +138,39 @@ def _django() -> None:
     check_database()
 
 
+def start_beside(host: str, port: int) -> subprocess.Popen[bytes] | None:
+    """Start ``meili hj212 serve`` as a child of the web server's process (``meili run`` / ``meili serve``).
+
+    The child stops when this process exits normally (atexit, in this process only: gunicorn's forked workers
+    inherit the hook but are not its owner) and by itself when its parent disappears. *port* 0: no receiver.
+    """
+    if not port:
+        return None
+    child = subprocess.Popen(
+        [sys.executable, "-m", "meili", "hj212", "serve", "--host", host, "--port", str(port), "--with-parent"]
+    )
+    owner = os.getpid()
+
+    def stop() -> None:
+        if os.getpid() == owner and child.poll() is None:
+            child.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=30)
+
+    atexit.register(stop)
+    return child
+
+
 @hj212_group.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=9212, show_default=True, type=int, help="TCP port (0 picks a free one).")
 @click.option("--idle-timeout", default=600.0, show_default=True, type=float, help="Seconds a silent connection stays.")
 @click.option("--max-connections", default=10_000, show_default=True, type=int)
 @click.option("--future-tolerance", default=600.0, show_default=True, type=float, help="Seconds a DataTime may lead.")
-def serve(host: str, port: int, idle_timeout: float, max_connections: int, future_tolerance: float) -> None:
+@click.option("--with-parent", is_flag=True, hidden=True, help="Stop when the parent process ends.")
+def serve(
+    host: str, port: int, idle_timeout: float, max_connections: int, future_tolerance: float, with_parent: bool
+) -> None:
     """Receive HJ 212 packets from the registered devices and store them (answers after commit)."""
     import asyncio
     import signal
@@ -158,7 +189,12 @@ def serve(host: str, port: int, idle_timeout: float, max_connections: int, futur
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         serving = asyncio.create_task(receiver.serve_forever())
-        await stop.wait()
+        parent = os.getppid()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+            if with_parent and os.getppid() != parent:
+                stop.set()
         serving.cancel()
         await receiver.close()
         click.echo(f"HJ 212 receiver stopped: {dict(receiver.counts)}")
