@@ -286,3 +286,40 @@ def device_list() -> None:
     for item in Device.objects.select_related("port__enterprise"):
         seen = f"{item.last_seen:%Y-%m-%d %H:%M:%S}" if item.last_seen else "-"
         click.echo(f"{item.mn}\t{item.get_edition_display()}\t{item.crc}\t{item.port or '-'}\t{seen}")
+
+
+@hj212_group.command("evaluate")
+@click.option("--since", default=None, help="Start (YYYY-MM-DD[ HH:MM], local time); default: two days ago.")
+@click.option("--until", default=None, help="End, exclusive; default: the start of the current hour.")
+@click.option(
+    "--silence", default=30, show_default=True, type=int, help="Minutes without data that make a device offline."
+)
+@click.option(
+    "--minutes-per-hour", default=45, show_default=True, type=int, help="Valid minutes for a valid hour (附录D)."
+)
+@click.option("--hours-per-day", default=20, show_default=True, type=int, help="Valid hours for a valid day (附录D).")
+def evaluate(since: str | None, until: str | None, silence: int, minutes_per_hour: int, hours_per_day: int) -> None:
+    """Raise exceedance alarms from stored minute data and offline alarms from silent devices."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    _django()
+    from django.conf import settings
+
+    from meili.online import evaluation
+    from meili.standards.cems import Validity
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    now = dt.datetime.now(zone)
+    end = (
+        dt.datetime.fromisoformat(until).replace(tzinfo=zone)
+        if until
+        else now.replace(minute=0, second=0, microsecond=0)
+    )
+    start = dt.datetime.fromisoformat(since).replace(tzinfo=zone) if since else end - dt.timedelta(days=2)
+    validity = Validity(minutes_per_hour=minutes_per_hour, hours_per_day=hours_per_day)
+    exceed = evaluation.evaluate(start, end, validity)
+    offline = evaluation.detect_offline(silence=dt.timedelta(minutes=silence))
+    click.echo(
+        f"{exceed} new exceedance alarms ({start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}), {offline} new offline alarms"
+    )

@@ -118,3 +118,52 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} {self.code}-{self.field}@{self.data_time}"
+
+
+class Alarm(models.Model):
+    """An exceedance or an outage found by the evaluation, and how it was handled (new → acknowledged → closed)."""
+
+    class Kind(models.TextChoices):
+        EXCEEDANCE = "exceedance", _("超标")
+        OFFLINE = "offline", _("设备离线")
+
+    class State(models.TextChoices):
+        NEW = "new", _("新报警")
+        ACKNOWLEDGED = "acknowledged", _("已确认")
+        CLOSED = "closed", _("已说明/关闭")
+
+    device = models.ForeignKey(Device, verbose_name=_("监控设备"), on_delete=models.CASCADE, related_name="alarms")
+    port = models.ForeignKey(
+        "sources.DischargePort", verbose_name=_("排放口"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    code = models.CharField(_("污染物编码"), max_length=12, blank=True)
+    averaging = models.CharField(_("判定时段"), max_length=6, blank=True)
+    period_start = models.DateTimeField(_("时段起点"))
+    value = models.FloatField(_("监测值"), null=True, blank=True)
+    limit = models.FloatField(_("限值"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.NEW)
+    raised = models.DateTimeField(_("报警时间"), auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    explanation = models.TextField(_("情况说明"), blank=True)
+    ledger_item = models.ForeignKey(
+        "governance.LedgerItem", verbose_name=_("整改台账"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = _("报警")
+        verbose_name_plural = _("报警")
+        ordering = ["-period_start", "device"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "kind", "code", "averaging", "period_start"], name="online_alarm_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.get_kind_display()} {self.code} {self.period_start:%Y-%m-%d %H:%M}"
