@@ -9,6 +9,7 @@ from ninja.security import django_auth
 import meili
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
+from meili.online.api import router as online_router
 from meili.progress.api import router as progress_router
 from meili.reports.api import router as reports_router
 
@@ -40,3 +41,4 @@ api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/online/", online_router)
