@@ -99,6 +99,18 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _children_rss_mb(pid: int) -> float:
+    total = 0.0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            total += _peak_rss_mb(int(status.parent.name))
+    return total
+
+
 def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert server.stdout is not None
@@ -150,14 +162,14 @@ def leg(label: str, database: str | None, args: argparse.Namespace) -> None:
         )
         try:
             report = _simulate(port, args.devices, args.rate, args.duration)
-            rss = _peak_rss_mb(server.pid)
+            rss = _peak_rss_mb(server.pid) if args.workers == 1 else _children_rss_mb(server.pid)
         finally:
             _stop(server)
         packets, readings = map(int, _django_step(env, "count").split())
     print(
-        f"{label}: stored {packets} packets ({readings} values) in {report.seconds:.1f} s = "
+        f"{label} ({args.workers} receiver process{'es' if args.workers > 1 else ''}): stored {packets} packets ({readings} values) in {report.seconds:.1f} s = "
         f"{packets / report.seconds:,.0f} packets/s; answer p50 {report.percentile(0.5) * 1000:.1f} ms, "
-        f"p99 {report.percentile(0.99) * 1000:.1f} ms; receiver peak RSS {rss:.0f} MB; "
+        f"p99 {report.percentile(0.99) * 1000:.1f} ms; receiver peak RSS {rss:.0f} MB in all; "
         f"refused {report.refused}, unanswered {report.unanswered}, errors {len(report.errors)}"
     )
 
@@ -168,6 +180,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=3000.0, help="offered packets per second, all devices")
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--postgres", default=None, help="database URL for the PostgreSQL leg")
+    parser.add_argument("--workers", type=int, default=1, help="receiver processes (meili hj212 serve --workers)")
     parser.add_argument("--step", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--baseline-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -167,14 +167,38 @@ def start_beside(host: str, port: int) -> subprocess.Popen[bytes] | None:
 @click.option("--idle-timeout", default=600.0, show_default=True, type=float, help="Seconds a silent connection stays.")
 @click.option("--max-connections", default=10_000, show_default=True, type=int)
 @click.option("--future-tolerance", default=600.0, show_default=True, type=float, help="Seconds a DataTime may lead.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Processes sharing the port (SO_REUSEPORT), e.g. one per core.",
+)
 @click.option("--with-parent", is_flag=True, hidden=True, help="Stop when the parent process ends.")
+@click.option("--reuse-port", is_flag=True, hidden=True, help="Share the port with sibling workers.")
 def serve(
-    host: str, port: int, idle_timeout: float, max_connections: int, future_tolerance: float, with_parent: bool
+    host: str,
+    port: int,
+    idle_timeout: float,
+    max_connections: int,
+    future_tolerance: float,
+    workers: int,
+    with_parent: bool,
+    reuse_port: bool,
 ) -> None:
-    """Receive HJ 212 packets from the registered devices and store them (answers after commit)."""
+    """Receive HJ 212 packets from the registered devices and store them (answers after commit).
+
+    With --workers N, N processes accept on the same port (the kernel spreads connections); each has its own
+    writer, connection limit and split-packet buffer (parts of a split packet must come over one connection).
+    """
     import asyncio
     import signal
 
+    if workers > 1:
+        options = {"--idle-timeout": idle_timeout, "--max-connections": max_connections}
+        options["--future-tolerance"] = future_tolerance
+        _serve_workers(host, port, workers, [str(item) for pair in options.items() for item in pair])
+        return
     _django()
     from meili.online.receiver import Limits, django_receiver
 
@@ -182,7 +206,7 @@ def serve(
 
     async def main_loop() -> None:
         receiver = django_receiver(limits)
-        bound_host, bound_port = await receiver.start(host, port)
+        bound_host, bound_port = await receiver.start(host, port, reuse_port=reuse_port)
         click.echo(f"HJ 212 receiver listening on {bound_host}:{bound_port}")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -200,6 +224,41 @@ def serve(
         click.echo(f"HJ 212 receiver stopped: {dict(receiver.counts)}")
 
     asyncio.run(main_loop())
+
+
+def _serve_workers(host: str, port: int, workers: int, options: list[str]) -> None:
+    import signal
+    import socket
+
+    if not port:
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "meili", "hj212", "serve", "--host", host, "--port", str(port)]
+    children = [
+        subprocess.Popen([*command, *options, "--reuse-port", "--with-parent"], stdout=subprocess.PIPE, text=True)
+        for _ in range(workers)
+    ]
+    for child in children:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if "listening on" not in line:
+            for other in children:
+                other.terminate()
+            raise click.ClickException("a receiver worker did not start: " + line.strip())
+    click.echo(f"HJ 212 receiver listening on {host}:{port} ({workers} workers)")
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for child in children:
+        assert child.stdout is not None
+        rest = child.stdout.read()
+        child.wait()
+        click.echo(rest.strip())
 
 
 @hj212_group.command("simulate")

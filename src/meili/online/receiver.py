@@ -97,15 +97,20 @@ class Receiver:
 
     # -- life cycle ---------------------------------------------------------------------------------------------
 
-    async def start(self, host: str, port: int) -> tuple[str, int]:
-        """Load the devices, start the writer and listen; returns the bound address (port 0 picks one)."""
+    async def start(self, host: str, port: int, reuse_port: bool = False) -> tuple[str, int]:
+        """Load the devices, start the writer and listen; returns the bound address (port 0 picks one).
+
+        *reuse_port*: share the port with other receiver processes (SO_REUSEPORT; the kernel spreads connections).
+        """
         self._queue = asyncio.Queue(maxsize=self.limits.queue_size)
         await self._reload_devices()
         self._tasks = [
             asyncio.create_task(self._writer()),
             asyncio.create_task(self._housekeeping()),
         ]
-        self._server = await asyncio.start_server(self._handle, host, port, limit=self.limits.max_line)
+        self._server = await asyncio.start_server(
+            self._handle, host, port, limit=self.limits.max_line, reuse_port=reuse_port or None
+        )
         address = self._server.sockets[0].getsockname()
         return str(address[0]), int(address[1])
 

@@ -6,105 +6,237 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('governance', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("governance", "0001_initial"),
+        ("sources", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Device',
+            name="Device",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mn', models.CharField(max_length=24, unique=True, verbose_name='设备唯一标识（MN）')),
-                ('password', models.CharField(max_length=6, verbose_name='访问密码（PW）')),
-                ('edition', models.PositiveSmallIntegerField(choices=[(0, 'HJ/T 212-2005'), (1, 'HJ 212-2017'), (2, 'HJ 212-2025')], default=1, verbose_name='协议版本')),
-                ('crc', models.CharField(choices=[('hj212', 'HJ 212-2017 附录A'), ('modbus', 'CRC-16/MODBUS')], default='hj212', max_length=8, verbose_name='校验算法')),
-                ('name', models.CharField(blank=True, max_length=120, verbose_name='名称')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
-                ('last_seen', models.DateTimeField(blank=True, null=True, verbose_name='最近通讯时间')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
-                ('port', models.ForeignKey(blank=True, help_text='未关联排放口的设备照常接收数据，但不参与超标评价', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='devices', to='sources.dischargeport', verbose_name='排放口')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("mn", models.CharField(max_length=24, unique=True, verbose_name="设备唯一标识（MN）")),
+                ("password", models.CharField(max_length=6, verbose_name="访问密码（PW）")),
+                (
+                    "edition",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "HJ/T 212-2005"), (1, "HJ 212-2017"), (2, "HJ 212-2025")],
+                        default=1,
+                        verbose_name="协议版本",
+                    ),
+                ),
+                (
+                    "crc",
+                    models.CharField(
+                        choices=[("hj212", "HJ 212-2017 附录A"), ("modbus", "CRC-16/MODBUS")],
+                        default="hj212",
+                        max_length=8,
+                        verbose_name="校验算法",
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=120, verbose_name="名称")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
+                ("last_seen", models.DateTimeField(blank=True, null=True, verbose_name="最近通讯时间")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="登记时间")),
+                (
+                    "port",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="未关联排放口的设备照常接收数据，但不参与超标评价",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="devices",
+                        to="sources.dischargeport",
+                        verbose_name="排放口",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监控设备',
-                'verbose_name_plural': '监控设备',
-                'ordering': ['mn'],
+                "verbose_name": "监控设备",
+                "verbose_name_plural": "监控设备",
+                "ordering": ["mn"],
             },
         ),
         migrations.CreateModel(
-            name='Alarm',
+            name="Alarm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('exceedance', '超标'), ('offline', '设备离线')], max_length=10, verbose_name='类型')),
-                ('code', models.CharField(blank=True, max_length=12, verbose_name='污染物编码')),
-                ('averaging', models.CharField(blank=True, max_length=6, verbose_name='判定时段')),
-                ('period_start', models.DateTimeField(verbose_name='时段起点')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='监测值')),
-                ('limit', models.FloatField(blank=True, null=True, verbose_name='限值')),
-                ('state', models.CharField(choices=[('new', '新报警'), ('acknowledged', '已确认'), ('closed', '已说明/关闭')], default='new', max_length=12, verbose_name='状态')),
-                ('raised', models.DateTimeField(auto_now_add=True, verbose_name='报警时间')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('explanation', models.TextField(blank=True, verbose_name='情况说明')),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ledger_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='governance.ledgeritem', verbose_name='整改台账')),
-                ('port', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='sources.dischargeport', verbose_name='排放口')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alarms', to='online.device', verbose_name='监控设备')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("exceedance", "超标"), ("offline", "设备离线")], max_length=10, verbose_name="类型"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=12, verbose_name="污染物编码")),
+                ("averaging", models.CharField(blank=True, max_length=6, verbose_name="判定时段")),
+                ("period_start", models.DateTimeField(verbose_name="时段起点")),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="监测值")),
+                ("limit", models.FloatField(blank=True, null=True, verbose_name="限值")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("new", "新报警"), ("acknowledged", "已确认"), ("closed", "已说明/关闭")],
+                        default="new",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("raised", models.DateTimeField(auto_now_add=True, verbose_name="报警时间")),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("explanation", models.TextField(blank=True, verbose_name="情况说明")),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ledger_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="governance.ledgeritem",
+                        verbose_name="整改台账",
+                    ),
+                ),
+                (
+                    "port",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="sources.dischargeport",
+                        verbose_name="排放口",
+                    ),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alarms",
+                        to="online.device",
+                        verbose_name="监控设备",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报警',
-                'verbose_name_plural': '报警',
-                'ordering': ['-period_start', 'device'],
-                'constraints': [models.UniqueConstraint(fields=('device', 'kind', 'code', 'averaging', 'period_start'), name='online_alarm_once')],
+                "verbose_name": "报警",
+                "verbose_name_plural": "报警",
+                "ordering": ["-period_start", "device"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("device", "kind", "code", "averaging", "period_start"), name="online_alarm_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Packet',
+            name="Packet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received', models.DateTimeField(db_index=True, verbose_name='接收时间')),
-                ('peer', models.CharField(blank=True, max_length=64, verbose_name='来源地址')),
-                ('raw', models.TextField(verbose_name='原始报文')),
-                ('mn', models.CharField(blank=True, max_length=32, verbose_name='MN')),
-                ('cn', models.CharField(blank=True, max_length=8, verbose_name='命令编码（CN）')),
-                ('qn', models.CharField(blank=True, max_length=20, verbose_name='请求编码（QN）')),
-                ('data_time', models.DateTimeField(blank=True, null=True, verbose_name='数据时间')),
-                ('status', models.CharField(choices=[('stored', '已入库'), ('logged', '已记录'), ('rejected', '已拒收')], max_length=8, verbose_name='状态')),
-                ('reason', models.CharField(blank=True, max_length=20, verbose_name='拒收原因代码')),
-                ('message', models.CharField(blank=True, max_length=300, verbose_name='说明')),
-                ('device', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='packets', to='online.device')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("received", models.DateTimeField(db_index=True, verbose_name="接收时间")),
+                ("peer", models.CharField(blank=True, max_length=64, verbose_name="来源地址")),
+                ("raw", models.TextField(verbose_name="原始报文")),
+                ("mn", models.CharField(blank=True, max_length=32, verbose_name="MN")),
+                ("cn", models.CharField(blank=True, max_length=8, verbose_name="命令编码（CN）")),
+                ("qn", models.CharField(blank=True, max_length=20, verbose_name="请求编码（QN）")),
+                ("data_time", models.DateTimeField(blank=True, null=True, verbose_name="数据时间")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("stored", "已入库"), ("logged", "已记录"), ("rejected", "已拒收")],
+                        max_length=8,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=20, verbose_name="拒收原因代码")),
+                ("message", models.CharField(blank=True, max_length=300, verbose_name="说明")),
+                (
+                    "device",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="packets",
+                        to="online.device",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '报文',
-                'verbose_name_plural': '报文',
-                'ordering': ['-received'],
-                'indexes': [models.Index(fields=['status', 'reason'], name='online_packet_status')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(models.Q(('qn', ''), _negated=True), ('device__isnull', False), models.Q(('status', 'rejected'), _negated=True)), fields=('device', 'cn', 'qn'), name='online_packet_once')],
+                "verbose_name": "报文",
+                "verbose_name_plural": "报文",
+                "ordering": ["-received"],
+                "indexes": [models.Index(fields=["status", "reason"], name="online_packet_status")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            models.Q(("qn", ""), _negated=True),
+                            ("device__isnull", False),
+                            models.Q(("status", "rejected"), _negated=True),
+                        ),
+                        fields=("device", "cn", "qn"),
+                        name="online_packet_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reading',
+            name="Reading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('rtd', '实时数据'), ('minute', '分钟数据'), ('hour', '小时数据'), ('day', '日数据')], max_length=6, verbose_name='数据类型')),
-                ('data_time', models.DateTimeField(verbose_name='数据时间')),
-                ('code', models.CharField(max_length=12, verbose_name='污染物编码')),
-                ('field', models.CharField(max_length=12, verbose_name='字段')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='数值')),
-                ('text', models.CharField(blank=True, max_length=40, verbose_name='文本值')),
-                ('flag', models.CharField(blank=True, max_length=4, verbose_name='数据标记')),
-                ('device', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='online.device')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("rtd", "实时数据"), ("minute", "分钟数据"), ("hour", "小时数据"), ("day", "日数据")],
+                        max_length=6,
+                        verbose_name="数据类型",
+                    ),
+                ),
+                ("data_time", models.DateTimeField(verbose_name="数据时间")),
+                ("code", models.CharField(max_length=12, verbose_name="污染物编码")),
+                ("field", models.CharField(max_length=12, verbose_name="字段")),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="数值")),
+                ("text", models.CharField(blank=True, max_length=40, verbose_name="文本值")),
+                ("flag", models.CharField(blank=True, max_length=4, verbose_name="数据标记")),
+                (
+                    "device",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="online.device",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '监测值',
-                'verbose_name_plural': '监测值',
-                'constraints': [models.UniqueConstraint(fields=('device', 'kind', 'data_time', 'code', 'field'), name='online_reading_once')],
+                "verbose_name": "监测值",
+                "verbose_name_plural": "监测值",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("device", "kind", "data_time", "code", "field"), name="online_reading_once"
+                    )
+                ],
             },
         ),
     ]
