@@ -118,7 +118,7 @@ def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[st
     if "listening on" not in line:
         server.kill()
         raise SystemExit(line + server.stdout.read())
-    return server, int(line.rsplit(":", 1)[1])
+    return server, int(line.rsplit(":", 1)[1].split()[0])
 
 
 def _stop(server: subprocess.Popen[str]) -> None:
@@ -157,9 +157,8 @@ def leg(label: str, database: str | None, args: argparse.Namespace) -> None:
         env = _env(Path(tmp), database)
         subprocess.run([sys.executable, "-m", "meili", "migrate"], env=env, check=True, capture_output=True)
         _django_step(env, "prepare", args.devices)
-        server, port = _start(
-            [sys.executable, "-m", "meili", "hj212", "serve", "--host", "127.0.0.1", "--port", "0"], env
-        )
+        command = [sys.executable, "-m", "meili", "hj212", "serve", "--host", "127.0.0.1", "--port", "0"]
+        server, port = _start([*command, "--workers", str(args.workers)], env)
         try:
             report = _simulate(port, args.devices, args.rate, args.duration)
             rss = _peak_rss_mb(server.pid) if args.workers == 1 else _children_rss_mb(server.pid)
