@@ -24,6 +24,10 @@ EXPECTED = {
     "officer": {A.VIEW_INTERNAL, A.HANDLE_CASE, A.UPDATE_ASSIGNED_CASE},
     "leader": {A.VIEW_INTERNAL, A.VIEW_UNIT_DATA, A.APPROVE_CASE_EXTENSION},
 }
+# the pollution-source registry (meili.sources): officers and analysts manage it, leaders read it
+EXPECTED["analyst"] |= {A.VIEW_SOURCES, A.MANAGE_SOURCES}
+EXPECTED["officer"] |= {A.VIEW_SOURCES, A.MANAGE_SOURCES}
+EXPECTED["leader"] |= {A.VIEW_SOURCES}
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED))

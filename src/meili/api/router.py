@@ -12,6 +12,7 @@ from meili.monitoring.api import router as monitoring_router
 from meili.online.api import router as online_router
 from meili.progress.api import router as progress_router
 from meili.reports.api import router as reports_router
+from meili.sources.api import router as sources_router
 
 api = NinjaAPI(
     title="Meili API",
@@ -41,4 +42,5 @@ api.add_router("/progress/", progress_router)
 api.add_router("/governance/", governance_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/sources/", sources_router)
 api.add_router("/online/", online_router)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("meili.accounts.urls")),
     path("progress/", include("meili.progress.urls")),
     path("reports/", include("meili.reports.urls")),
+    path("sources/", include("meili.sources.urls")),
     path("online/", include("meili.online.urls")),
     path("", include("meili.web.urls")),
     path("", include("meili.monitoring.urls")),

@@ -32,6 +32,13 @@ def monitoring(remember) -> None:
     load(remember)
 
 
+def sources(remember) -> None:
+    """Weihai-like enterprises with permits, ports and limits, and outfalls under remediation (演示数据)."""
+    from meili.sources.demo import load
+
+    load(remember)
+
+
 def reports(remember) -> None:
     """The progress assessment of the demo year, so the reports page has a report to download."""
     from meili.progress.demo import ASSESSED
@@ -40,4 +47,4 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
-STEPS = [plan, progress_values, monitoring, governance, reports]
+STEPS = [plan, progress_values, monitoring, governance, sources, reports]

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meili.accounts.models import OrgUnit
 from meili.accounts.permissions import Action, require
@@ -360,6 +361,32 @@ def remediation_state(outfall: Outfall, today: dt.date | None = None) -> dict:
 
 
 # --- reading ------------------------------------------------------------------------------------------
+
+_OBJECTS = {
+    "enterprise": gettext_lazy("排污单位"),
+    "permit": gettext_lazy("许可证"),
+    "port": gettext_lazy("排放口"),
+    "limit": gettext_lazy("许可限值"),
+    "outfall": gettext_lazy("排污口"),
+}
+_VERBS = {
+    "create": gettext_lazy("新建"),
+    "update": gettext_lazy("修改"),
+    "delete": gettext_lazy("删除"),
+    "ports": gettext_lazy("关联排放口"),
+    "attach": gettext_lazy("上传附件"),
+}
+
+
+def action_label(action: str) -> str:
+    """``sources.limit.update`` → 修改许可限值 (the history's wording of an audit action)."""
+    parts = action.split(".")
+    if len(parts) != 3 or parts[0] != "sources":
+        return action
+    return _("%(verb)s%(object)s") % {
+        "verb": _VERBS.get(parts[2], parts[2]),
+        "object": _OBJECTS.get(parts[1], parts[1]),
+    }
 
 
 def _entries(pairs: list[tuple[str, list[int]]]) -> QuerySet[AuditEntry]:
