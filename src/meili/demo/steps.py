@@ -47,4 +47,11 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
-STEPS = [plan, progress_values, monitoring, governance, sources, reports]
+def online(remember) -> None:
+    """Online-monitoring devices on the demo ports, six hours of minute data, an exceedance and an outage."""
+    from meili.online.demo import load
+
+    load(remember)
+
+
+STEPS = [plan, progress_values, monitoring, governance, sources, online, reports]
