@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import re
 import socket
 import threading
 import time
@@ -277,3 +278,18 @@ def test_connection_limit(device):
         for client in held:
             client.close()
     assert receiver.counts["connections_refused"] == 1
+
+
+def test_simulate_command_against_the_receiver(device):
+    from click.testing import CliRunner
+
+    from meili.cli import main
+
+    with running() as ((host, port), _):
+        args = ["--devices", "1", "--rate", "10", "--duration", "2", "--start", "2026-03-01 00:00"]
+        result = CliRunner().invoke(main, ["hj212", "simulate", "--host", host, "--port", str(port), *args])
+    assert result.exit_code == 0, result.output
+    answered = int(re.search(r"answered 9014 (\d+)", result.output).group(1))
+    assert answered >= 5 and "refused (9011) 0" in result.output
+    assert Packet.objects.filter(status="stored").count() == answered
+    assert Reading.objects.filter(kind="minute", code="a21026", field="ZsAvg").count() == answered
