@@ -41,3 +41,14 @@ def test_alarm_page_and_actions(client, users, alarm):
 def test_alarm_page_refused_to_reporters(client, users, alarm):
     client.force_login(users["reporter"])
     assert client.get("/online/alarms/").status_code == 403
+
+
+def test_enterprise_page_shows_latest_values_and_open_alarms(client, users, alarm, registry):
+    from meili.online.models import Reading
+
+    device = alarm.device
+    Reading.objects.create(device=device, kind="minute", data_time=T, code="a21026", field="Avg", value=31.25, flag="N")
+    client.force_login(users["leader"])
+    page = client.get(f"/sources/enterprises/{registry['enterprise'].pk}/").content.decode()
+    assert 'data-testid="online-panel"' in page
+    assert "37100201A00001" in page and "a21026 31.25" in page and "设备离线" in page
