@@ -55,3 +55,14 @@ def test_monitoring_import_benchmark(tmp_path):
 def test_monitoring_pages_benchmark(tmp_path):
     out = _run(tmp_path, "monitoring_pages.py", "--years", "1", "--repeat", "2")
     assert "baseline: /healthz" in out and "/api/monitoring/observations" in out
+
+
+def test_hj212_parse_benchmark(tmp_path):
+    out = _run(tmp_path, "hj212_parse.py", "--packets", "2000")
+    assert "baseline str.split" in out and "parse ÷ baseline time" in out
+
+
+def test_hj212_receiver_benchmark(tmp_path):
+    out = _run(tmp_path, "hj212_receiver.py", "--devices", "20", "--rate", "100", "--duration", "3")
+    assert "baseline (answer without parsing or storing)" in out
+    assert re.search(r"sqlite: stored [1-9]\d* packets", out) and "unanswered 0" in out

@@ -12,6 +12,7 @@ from meili.credit.api import router as credit_router
 from meili.emergency.api import router as emergency_router
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
+from meili.online.api import router as online_router
 from meili.progress.api import router as progress_router
 from meili.reports.api import router as reports_router
 from meili.sources.api import router as sources_router
@@ -48,3 +49,4 @@ api.add_router("/sources/", sources_router)
 api.add_router("/emergency/", emergency_router)
 api.add_router("/credit/", credit_router)
 api.add_router("/carbon/", carbon_router)
+api.add_router("/online/", online_router)

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "report": "meili.cli.reports:report",
     "cases": "meili.cli.cases:cases",
     "carbon": "meili.cli.carbon:carbon",
+    "hj212": "meili.cli.hj212:hj212_group",
 }
 
 

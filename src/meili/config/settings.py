@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "meili.emergency",
     "meili.credit",
     "meili.carbon",
+    "meili.online",
 ]
 
 MIDDLEWARE = [

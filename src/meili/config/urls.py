@@ -18,6 +18,7 @@ urlpatterns = [
     path("emergency/", include("meili.emergency.urls")),
     path("credit/", include("meili.credit.urls")),
     path("carbon/", include("meili.carbon.urls")),
+    path("online/", include("meili.online.urls")),
     path("", include("meili.web.urls")),
     path("", include("meili.monitoring.urls")),
 ]

@@ -47,6 +47,13 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
+def online(remember) -> None:
+    """Online-monitoring devices on the demo ports, six hours of minute data, an exceedance and an outage."""
+    from meili.online.demo import load
+
+    load(remember)
+
+
 def emergency(remember) -> None:
     """An approved emission-reduction list, a winter episode from forecast to lifting, two years of credit ratings."""
     from meili.emergency.demo import load
@@ -61,4 +68,4 @@ def carbon(remember) -> None:
     load(remember)
 
 
-STEPS = [plan, progress_values, monitoring, governance, sources, reports, emergency, carbon]
+STEPS = [plan, progress_values, monitoring, governance, sources, online, reports, emergency, carbon]

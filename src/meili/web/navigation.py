@@ -33,6 +33,7 @@ ENTRIES = (
     Entry(_("排污口"), "sources:outfalls", Action.VIEW_SOURCES),
     Entry(_("重污染天气应急"), "emergency:dashboard", Action.VIEW_INTERNAL),
     Entry(_("企业环境信用"), "credit:index", Action.VIEW_INTERNAL),
+    Entry(_("在线监控"), "online:alarms", Action.VIEW_SOURCES),
 )
 
 
