@@ -151,6 +151,21 @@ def _parse_time_slow(text: pl.Series) -> pl.Series:
     return frame.select(pl.when(is_2400).then(parsed + pl.duration(days=1)).otherwise(parsed))["t"]
 
 
+def read_times(text: pl.Series) -> pl.Series:
+    """*text* as naive Datetimes with the format detected from its first values (:func:`time_format`); only
+    the values it does not read go through every accepted format; null where none reads a value."""
+    fmt = time_format(text)
+    parsed = (
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        if fmt is not None
+        else pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
+    )
+    if parsed.null_count():
+        unread = parsed.is_null().arg_true()
+        parsed = parsed.scatter(unread, _parse_time_slow(text.gather(unread)))
+    return parsed
+
+
 def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> pl.DataFrame:
     """Parse *column* into a naive Datetime (local time); ``24:00`` means 00:00 of the next day.
 
@@ -158,17 +173,7 @@ def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> p
     it; only the values it does not read (``24:00`` labels, a stray other format) go through every accepted
     format, so a file in one format costs one pass.
     """
-    text = frame[column]
-    fmt = time_format(text)
-    parsed = (
-        text.str.strptime(pl.Datetime("us"), fmt, strict=False)
-        if fmt is not None
-        else pl.Series(column, [None] * len(text), dtype=pl.Datetime("us"))
-    )
-    if parsed.null_count():
-        unread = parsed.is_null().arg_true()
-        parsed = parsed.scatter(unread, _parse_time_slow(text.gather(unread)))
-    out = frame.with_columns(parsed.alias("__parsed"))
+    out = frame.with_columns(read_times(frame[column]).alias("__parsed"))
     bad = _first_bad(out, pl.col("__parsed").is_null())
     if bad is not None:
         raise InputError(path, f"{bad[column]!r} is not a time like 2026-03-01 16:00", row=bad[ROW], column=column)
