@@ -13,7 +13,7 @@ import pytest
 
 from tests.monitoring.conftest import WEIHAI_2019
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[1]  # tests/, where the real files are copied (tests/data/real)
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from meili.monitoring.models import AirDaily, AirPeriod, Observation
 from meili.standards import air
 from tests.monitoring.conftest import CITY_STATIONS, WEIHAI_2019
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+SHARED = Path(__file__).resolve().parents[1]  # tests/, where the real files are copied (tests/data/real)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -238,11 +238,9 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]]) -> dict:
                 group_days[key] |= site_days[code]
     for (scope, code), days in group_days.items():
         evaluate_air_group(scope, code, groups[(scope, code)], days)
-    periods: dict[tuple[str, str], set[dt.date]] = {(Scope.SITE, c): d for c, d in site_days.items()}
-    periods.update(group_days)
-    n_periods = 0
-    for (scope, code), days in periods.items():
-        n_periods += evaluate_air_periods(scope, code, days)
+    n_periods = evaluate_air_periods_of(Scope.SITE, site_days)
+    for (scope, code), days in group_days.items():
+        n_periods += evaluate_air_periods_of(scope, {code: days})
     return {
         "site_days": sum(len(d) for d in site_days.values()),
         "daily_rows": days_written,
@@ -275,48 +273,79 @@ def _months_of(days: Iterable[dt.date]) -> set[tuple[int, int]]:
     return {(d.year, d.month) for d in days}
 
 
-@transaction.atomic
 def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
     """HJ 663 statistics for the months and years that contain *days* (from the stored daily values)."""
-    zone = 2
-    if scope == Scope.SITE:
-        zone_text = Site.objects.filter(medium=Medium.AIR, code=code).values_list("zone_class", flat=True).first()
-        zone = 1 if zone_text == "1" else 2
+    return evaluate_air_periods_of(scope, {code: days})
+
+
+def _zones(scope: str, codes: Iterable[str]) -> dict[str, int]:
+    """Zone class of each code: a site's own (1 or 2), 2 for the city and districts."""
+    if scope != Scope.SITE:
+        return dict.fromkeys(codes, 2)
+    stored = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(codes)).values_list("code", "zone_class"))
+    return {c: 1 if stored.get(c) == "1" else 2 for c in codes}
+
+
+def _periods_of(days: Iterable[dt.date], year: int) -> list[tuple[str, dt.date, dt.date]]:
+    periods = [(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
+    for y, m in sorted(_months_of(d for d in days if d.year == year)):
+        periods.append((f"{y}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
+    return periods
+
+
+@transaction.atomic
+def evaluate_air_periods_of(scope: str, code_days: dict[str, set[dt.date]]) -> int:
+    """HJ 663 statistics for the months and years that contain each code's days, from the stored daily values:
+    one read of the daily values and one assessment per period and zone class for all the codes of *scope*
+    (the statistics of a code depend on its own days only, so they are those of one call per code)."""
+    zones = _zones(scope, code_days)
     written = 0
-    for year in sorted({d.year for d in days}):
-        stored = AirDaily.objects.filter(scope=scope, code=code, date__year=year).values("date", *DAILY_FIELD.values())
-        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)})
-        periods = [(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
-        for y, m in sorted(_months_of(d for d in days if d.year == year)):
-            periods.append((f"{y}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
+    for year in sorted({d.year for days in code_days.values() for d in days}):
+        codes = [c for c, days in code_days.items() if any(d.year == year for d in days)]
+        stored = AirDaily.objects.filter(scope=scope, code__in=codes, date__year=year).values(
+            "code", "date", *DAILY_FIELD.values()
+        )
+        frame = pl.DataFrame(
+            list(stored),
+            schema={"code": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)},
+        )
+        periods = {c: _periods_of(code_days[c], year) for c in codes}
+        has_days = set(frame["code"].unique().to_list())
+        for code in codes:
+            AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods[code]]).delete()
         if not frame.height:
-            AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods]).delete()
             continue
         daily = engine.daily_index(
-            frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(pl.lit(code).alias("site"))
+            frame.rename({"code": "site", **{f: c for c, f in DAILY_FIELD.items()}}).sort("site", "date")
         )
-        for period, start, end in periods:
-            result = engine.assess(daily, start, end, zone_class=zone)
-            AirPeriod.objects.filter(scope=scope, code=code, period=period).delete()
-            if not result.height:
-                continue
-            row = result.row(0, named=True)
-            stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-            AirPeriod.objects.create(
-                scope=scope,
-                code=code,
-                period=period,
-                start=start,
-                end=end,
-                pm25=row["PM2.5_mean"],
-                good_days_ratio=row["good_days_ratio"],
-                valid_days=row["valid_days"],
-                complies=row["complies"],
-                composite_index=row["composite_index"],
-                stats=stats,
-                standard=row["standard"],
-            )
-            written += 1
+        wanted: dict[tuple[str, dt.date, dt.date, int], list[str]] = defaultdict(list)
+        for code in codes:
+            if code in has_days:
+                for period in periods[code]:
+                    wanted[(*period, zones[code])].append(code)
+        rows = []
+        for (period, start, end, zone), members in wanted.items():
+            part = daily.filter(pl.col("site").is_in(members))
+            for row in engine.assess(part, start, end, zone_class=zone).iter_rows(named=True):
+                stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+                rows.append(
+                    AirPeriod(
+                        scope=scope,
+                        code=row["site"],
+                        period=period,
+                        start=start,
+                        end=end,
+                        pm25=row["PM2.5_mean"],
+                        good_days_ratio=row["good_days_ratio"],
+                        valid_days=row["valid_days"],
+                        complies=row["complies"],
+                        composite_index=row["composite_index"],
+                        stats=stats,
+                        standard=row["standard"],
+                    )
+                )
+        AirPeriod.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
     return written
 
 
