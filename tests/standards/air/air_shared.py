@@ -4,7 +4,7 @@ from pathlib import Path
 #: the project's shared reference folder, beside the repository
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 AIR = SHARED / "standards" / "air"
-REAL = SHARED / "data" / "real"
+REAL = Path(__file__).resolve().parents[2] / "data" / "real"  # copied into tests/data/real
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
