@@ -198,10 +198,18 @@ def _air_long(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @transaction.atomic
-def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.DataFrame, conc: pl.DataFrame) -> int:
+def _store_air_days(
+    scope: str,
+    code_days: dict[str, set[dt.date]],
+    hourly: pl.DataFrame,
+    conc: pl.DataFrame,
+    stored: Callable[[str], None] | None = None,
+) -> int:
     report = engine.daily_index(conc) if conc.height else conc
     written = 0
     for code, days in code_days.items():
+        if stored:
+            stored(code)
         for first, last in _runs(days):
             AirHourly.objects.filter(
                 scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)
@@ -219,28 +227,73 @@ def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.D
     return written
 
 
-def evaluate_air_sites(site_days: dict[str, set[dt.date]]) -> dict:
-    """Hourly and daily reports of the sites on the given days, then their groups, then the periods."""
+class SiteYears:
+    """Sub-progress of an evaluation, counted in site-years (a site's or group's days of one calendar year) per
+    step: hourly and daily reports, group means, HJ 663 periods. Calls *progress* with the evaluation's
+    percent (0–100) and a phase such as ``evaluate daily 3/10 site-years``."""
+
+    STEPS = (("daily", 0, 60), ("groups", 60, 80), ("periods", 80, 100))
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        lo, hi = next((a, b) for name, a, b in self.STEPS if name == step)
+        percent = lo + (hi - lo) * done // max(total, 1)
+        self.progress(percent, f"evaluate {step} {done}/{total} site-years")
+
+
+def _years(days: Iterable[dt.date]) -> int:
+    return len({d.year for d in days})
+
+
+def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | None = None) -> dict:
+    """Hourly and daily reports of the sites on the given days, then their groups, then the periods.
+
+    *progress* (optional) hears the evaluation's percent and its site-years done per step (:class:`SiteYears`).
+    """
     if not site_days:
         return {"sites": 0}
+    ticks = SiteYears(progress)
+    site_years = {code: _years(days) for code, days in site_days.items()}
+    total = sum(site_years.values())
+    done = 0
+    ticks("daily", 0, total)
+
+    def stored(code: str) -> None:
+        nonlocal done
+        done += site_years[code]
+        ticks("daily", done, total)
+
     ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(site_days)).values_list("code", "id"))
     all_days = set().union(*site_days.values())
     start, end = _days_range(all_days)
     long = _air_long(load_observations(ids.values(), start, end))
     hourly = engine.hourly(long) if long.height else long
     conc = engine.daily_concentrations(long) if long.height else pl.DataFrame()
-    days_written = _store_air_days(Scope.SITE, site_days, hourly, conc)
+    days_written = _store_air_days(Scope.SITE, site_days, hourly, conc, stored)
     group_days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
     groups = air_groups()
     for key, members in groups.items():
         for code in members:
             if code in site_days:
                 group_days[key] |= site_days[code]
+    group_total = sum(_years(days) for days in group_days.values())
+    done = 0
     for (scope, code), days in group_days.items():
+        ticks("groups", done, group_total)
         evaluate_air_group(scope, code, groups[(scope, code)], days)
+        done += _years(days)
+    ticks("periods", 0, total + group_total)
     n_periods = evaluate_air_periods_of(Scope.SITE, site_days)
+    done = total
     for (scope, code), days in group_days.items():
+        ticks("periods", done, total + group_total)
         n_periods += evaluate_air_periods_of(scope, {code: days})
+        done += _years(days)
+    ticks("periods", done, total + group_total)
     return {
         "site_days": sum(len(d) for d in site_days.values()),
         "daily_rows": days_written,
@@ -501,18 +554,20 @@ def evaluate_media_site_year(medium: str, site: Site, year: int) -> int:
 # ------------------------------------------------------------------------------------------ drivers
 
 
-def evaluate_affected(medium: str, affected: pl.DataFrame) -> dict:
+def evaluate_affected(medium: str, affected: pl.DataFrame, progress: Progress | None = None) -> dict:
     """Re-evaluate what the (site, time) pairs in *affected* can change; returns what was done."""
     if not affected.height:
         return {}
     if medium == Medium.AIR:
         days = affected.with_columns((pl.col("time") - pl.duration(hours=1)).dt.date().alias("day"))
         site_days = {code: set(group["day"].to_list()) for (code,), group in days.group_by("site")}
-        return evaluate_air_sites(site_days)
+        return evaluate_air_sites(site_days, progress)
     years = affected.with_columns(pl.col("time").dt.year().alias("year")).select("site", "year").unique()
     sites = {s.code: s for s in Site.objects.filter(medium=medium, code__in=years["site"].unique().to_list())}
     n = 0
-    for code, year in years.iter_rows():
+    for k, (code, year) in enumerate(years.iter_rows()):
+        if progress:
+            progress(100 * k // years.height, f"evaluate {k}/{years.height} site-years")
         n += evaluate_media_site_year(medium, sites[code], year)
     return {"site_years": years.height, "results": n}
 
@@ -533,12 +588,20 @@ def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None =
                 days = {
                     dt.date(year, 1, 1) + dt.timedelta(days=k) for k in range(366 if calendar.isleap(year) else 365)
                 }
-                summary.setdefault(medium, []).append(evaluate_air_sites({c: set(days) for c in codes}))
+                low, width = base + span * j / len(years), span / len(years)
+
+                def within(percent: int, phase: str, low: float = low, width: float = width, year: int = year) -> None:
+                    if progress:
+                        progress(int(low + width * percent / 100), f"air {year}: {phase}")
+
+                summary.setdefault(medium, []).append(evaluate_air_sites({c: set(days) for c in codes}, within))
                 if progress:
                     progress(base + int(span * (j + 1) / len(years)), f"{medium} {year}")
         else:
             sites = {s.code: s for s in Site.objects.filter(medium=medium)}
-            for code, year in pairs:
+            for k, (code, year) in enumerate(pairs):
+                if progress:
+                    progress(base + span * k // max(len(pairs), 1), f"{medium}: evaluate {k}/{len(pairs)} site-years")
                 evaluate_media_site_year(medium, sites[code], year)
             summary[medium] = len(pairs)
     if progress:

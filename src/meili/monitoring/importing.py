@@ -410,7 +410,11 @@ def run_import(
         from meili.monitoring import evaluation
 
         step(82, "evaluate")
-        summary = evaluation.evaluate_affected(medium, affected)
+
+        def evaluated(percent: int, phase: str) -> None:
+            step(82 + 17 * percent // 100, phase)
+
+        summary = evaluation.evaluate_affected(medium, affected, evaluated)
         job.report["evaluated"] = summary
     job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
     job.save()
