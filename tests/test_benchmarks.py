@@ -55,3 +55,14 @@ def test_monitoring_import_benchmark(tmp_path):
 def test_monitoring_pages_benchmark(tmp_path):
     out = _run(tmp_path, "monitoring_pages.py", "--years", "1", "--repeat", "2")
     assert "baseline: /healthz" in out and "/api/monitoring/observations" in out
+
+
+def test_air_cli_benchmark(tmp_path):
+    out = _run(tmp_path, "air_cli.py", "--copies", "1", "--days", "5", "--repeat", "1", "--sample", "600")
+    assert "python-aqi (MEP) per value" in out and "× python-aqi per value" in out
+    assert "on the dense path" in out and "bare polars.read_csv" in out
+
+
+def test_evaluation_benchmark(tmp_path):
+    out = _run(tmp_path, "evaluation.py", "--file", "china_sites_weihai_2019.csv.gz", "--days", "5")
+    assert "sqlite: evaluation of the imported year (9 stations" in out and "evaluation ÷ reading" in out
