@@ -284,15 +284,18 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | 
     done = 0
     for (scope, code), days in group_days.items():
         ticks("groups", done, group_total)
-        evaluate_air_group(scope, code, groups[(scope, code)], days)
+        evaluate_air_group(scope, code, groups[(scope, code)], days, long)
         done += _years(days)
     ticks("periods", 0, total + group_total)
     n_periods = evaluate_air_periods_of(Scope.SITE, site_days)
     done = total
+    by_scope: dict[str, dict[str, set[dt.date]]] = defaultdict(dict)
     for (scope, code), days in group_days.items():
+        by_scope[scope][code] = days
+    for scope, code_days in by_scope.items():
         ticks("periods", done, total + group_total)
-        n_periods += evaluate_air_periods_of(scope, {code: days})
-        done += _years(days)
+        n_periods += evaluate_air_periods_of(scope, code_days)
+        done += sum(_years(days) for days in code_days.values())
     ticks("periods", done, total + group_total)
     return {
         "site_days": sum(len(d) for d in site_days.values()),
@@ -302,8 +305,14 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | 
     }
 
 
-def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.date]) -> None:
-    """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633)."""
+def evaluate_air_group(
+    scope: str, code: str, members: list[str], days: set[dt.date], loaded: pl.DataFrame | None = None
+) -> None:
+    """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633).
+
+    *loaded*: hourly values already read for the sites being evaluated (``site, time, parameter, value``,
+    local times, covering *days*); used instead of reading the members' values again when it holds them all.
+    """
     site_daily = AirDaily.objects.filter(scope=Scope.SITE, code__in=members, date__in=list(days)).values(
         "code", "date", *DAILY_FIELD.values()
     )
@@ -315,9 +324,14 @@ def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.d
     conc = engine.aggregate(frame, membership, scale="daily") if frame.height else pl.DataFrame()
     if conc.height:
         conc = conc.select("site", "date", *DAILY_FIELD, *[c for c in conc.columns if c.startswith("n_")])
-    ids = Site.objects.filter(medium=Medium.AIR, code__in=members).values_list("id", flat=True)
-    start, end = _days_range(days)
-    long = _air_long(load_observations(ids, start, end))
+    if loaded is not None and set(members) <= set(loaded["site"].unique().to_list()):
+        first = dt.datetime(min(days).year, min(days).month, min(days).day, 1)
+        last = dt.datetime.combine(max(days) + dt.timedelta(days=1), dt.time(0))
+        long = loaded.filter(pl.col("site").is_in(members) & pl.col("time").is_between(first, last))
+    else:
+        ids = Site.objects.filter(medium=Medium.AIR, code__in=members).values_list("id", flat=True)
+        start, end = _days_range(days)
+        long = _air_long(load_observations(ids, start, end))
     hourly = engine.aggregate(long, membership, scale="hourly") if long.height else long
     _store_air_days(scope, {code: days}, hourly, conc)
 
