@@ -228,18 +228,27 @@ def _index_row(r, e, conc, ok, tables, scaled, iaqi, labels, flags):
 
 
 @njit(cache=True, inline="always")
-def _day_sums(values, bitmaps, offsets, first, jlo, jhi, totals, counts):
-    """Sums and counts of the valid hours in slots jlo … jhi−1 of a day for SO2, NO2, CO, PM10 and PM2.5,
-    each summed in hour order (daily.daily_concentrations: the mean of the hourly values present). The five
-    columns advance together, so that their five additions overlap in the processor."""
-    v0, v1, v2, v3, v4 = values[0], values[1], values[2], values[3], values[4]
+def _day_hours(values, bitmaps, offsets, first, jlo, jhi, totals, counts, cum, cnt):
+    """One day's hours (slots jlo … jhi−1), read once: sums and counts of the valid hours of SO2, NO2, CO, PM10
+    and PM2.5, each summed in hour order (daily.daily_concentrations: the mean of the hourly values present);
+    for O3 its count and running sums at 0.001 µg/m³ (daily.O3_RESOLUTION) into cum/cnt[j + 1] for slot j, for
+    the 8-hour windows. Returns (O3 1-hour maximum, odd = a NaN, infinite or absurd O3 value, which the general
+    path handles). The six columns advance together, so that their additions overlap in the processor."""
+    v0, v1, v2, v3, v4, v5 = values[0], values[1], values[2], values[3], values[4], values[5]
     w0 = _word(bitmaps[0], np.uint64(offsets[0]) + first)
     w1 = _word(bitmaps[1], np.uint64(offsets[1]) + first)
     w2 = _word(bitmaps[2], np.uint64(offsets[2]) + first)
     w3 = _word(bitmaps[3], np.uint64(offsets[3]) + first)
     w4 = _word(bitmaps[4], np.uint64(offsets[4]) + first)
+    w5 = _word(bitmaps[5], np.uint64(offsets[5]) + first)
     t0 = t1 = t2 = t3 = t4 = 0.0
-    n0 = n1 = n2 = n3 = n4 = 0
+    n0 = n1 = n2 = n3 = n4 = n5 = 0
+    top = -np.inf
+    odd = False
+    run = np.int64(0)
+    for j in range(jlo + 1):
+        cum[j] = 0
+        cnt[j] = 0
     for j in range(jlo, jhi):
         u = np.uint64(j - jlo)
         i = first + u
@@ -258,37 +267,20 @@ def _day_sums(values, bitmaps, offsets, first, jlo, jhi, totals, counts):
         b = np.int64((w4 >> u) & np.uint64(1))
         t4 += v4[i] if b else 0.0
         n4 += b
-    totals[0], totals[1], totals[2], totals[3], totals[4] = t0, t1, t2, t3, t4
-    counts[0], counts[1], counts[2], counts[3], counts[4] = n0, n1, n2, n3, n4
-
-
-@njit(cache=True, inline="always")
-def _o3_hours(values, bitmap, offset, first, jlo, jhi, cum, cnt):
-    """O3 of one day: 1-hour maximum and count of valid hours; running sums of the values at 0.001 µg/m³
-    (daily.O3_RESOLUTION) and counts into cum/cnt[j + 1] for slot j, for the 8-hour windows; odd = a NaN,
-    infinite or absurd value, which the general path handles."""
-    w = _word(bitmap, offset + first)
-    top = -np.inf
-    odd = False
-    n = 0
-    run = np.int64(0)
-    for j in range(jlo + 1):
-        cum[j] = 0
-        cnt[j] = 0
-    for j in range(jlo, jhi):
-        u = np.uint64(j - jlo)
-        b = np.int64((w >> u) & np.uint64(1))
-        x = values[first + u] if b else 0.0
+        b = np.int64((w5 >> u) & np.uint64(1))
+        x = v5[i] if b else 0.0
         top = max(top, x if b else -np.inf)
         odd |= not (abs(x) < 1e12)
-        n += b
+        n5 += b
         run += np.int64(np.rint(x * 1000.0)) if abs(x) < 1e12 else 0
         cum[np.uint64(j + 1)] = run
-        cnt[np.uint64(j + 1)] = n
+        cnt[np.uint64(j + 1)] = n5
     for j in range(jhi, 24):
         cum[j + 1] = run
-        cnt[j + 1] = n
-    return top, n, odd
+        cnt[j + 1] = n5
+    totals[0], totals[1], totals[2], totals[3], totals[4] = t0, t1, t2, t3, t4
+    counts[0], counts[1], counts[2], counts[3], counts[4], counts[5] = n0, n1, n2, n3, n4, n5
+    return top, odd
 
 
 @njit(cache=True, inline="always")
@@ -362,7 +354,7 @@ def _daily_site(s, values, bitmaps, offsets, sites, rules, limit, tables, out):
     conc = np.empty(7, dtype=np.float64)
     ok = np.zeros(7, dtype=np.bool_)
     totals = np.zeros(5, dtype=np.float64)
-    hours = np.zeros(5, dtype=np.int64)
+    hours = np.zeros(6, dtype=np.int64)
     for k in range(n_days):
         r = out_start + k
         base = k * 24 - lead
@@ -373,10 +365,10 @@ def _daily_site(s, values, bitmaps, offsets, sites, rules, limit, tables, out):
         e = 1 if forced == 1 or (forced == -1 and day >= switch_day) else 0
         flags[1, r] = e == 1
         first = np.uint64(rs + base + jlo)
-        _day_sums(values, bitmaps, offsets, first, jlo, jhi, totals, hours)
+        top, odd = _day_hours(values, bitmaps, offsets, first, jlo, jhi, totals, hours, cum, cnt)
         for c in range(5):
             fine &= _mean_of(c, r, totals[c], hours[c], min_hours, counts, conc, ok)
-        top, n5, odd = _o3_hours(values[5], bitmaps[5], np.uint64(offsets[5]), first, jlo, jhi, cum, cnt)
+        n5 = hours[5]
         fine &= not odd
         counts[5, r] = n5
         ok[5] = n5 > 0 and n5 >= min_hours
