@@ -132,14 +132,49 @@ def parse_number(
 _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
 
-def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> pl.DataFrame:
-    """Parse *column* into a naive Datetime (local time); ``24:00`` means 00:00 of the next day."""
-    text = pl.col(column).str.strip_chars()
-    is_2400 = text.str.contains(r"\s24:00(:00)?$")
-    normalised = pl.when(is_2400).then(text.str.replace(r"\s24:00(:00)?$", " 00:00")).otherwise(text)
+def time_format(values: pl.Series, sample: int = 100) -> str | None:
+    """The first of the accepted time formats that reads each of the first *sample* non-blank values of
+    *values* as written (``24:00`` counts as a time), or None."""
+    head = values.drop_nulls().str.strip_chars().head(sample)
+    head = head.str.replace(r"\s24:00(:00)?$", " 00:00")
+    for fmt in _TIME_FORMATS:
+        if head.str.strptime(pl.Datetime("us"), fmt, strict=False).null_count() == 0:
+            return fmt
+    return None
+
+
+def _parse_time_slow(text: pl.Series) -> pl.Series:
+    """Every accepted format, on the values the detected one did not read (``24:00`` → next day 00:00)."""
+    frame = text.str.strip_chars().to_frame("t")
+    is_2400 = pl.col("t").str.contains(r"\s24:00(:00)?$")
+    normalised = pl.when(is_2400).then(pl.col("t").str.replace(r"\s24:00(:00)?$", " 00:00")).otherwise(pl.col("t"))
     parsed = pl.coalesce([normalised.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS])
-    parsed = pl.when(is_2400).then(parsed + pl.duration(days=1)).otherwise(parsed)
-    out = frame.with_columns(parsed.alias("__parsed"))
+    return frame.select(pl.when(is_2400).then(parsed + pl.duration(days=1)).otherwise(parsed))["t"]
+
+
+def read_times(text: pl.Series) -> pl.Series:
+    """*text* as naive Datetimes with the format detected from its first values (:func:`time_format`); only
+    the values it does not read go through every accepted format; null where none reads a value."""
+    fmt = time_format(text)
+    parsed = (
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        if fmt is not None
+        else pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
+    )
+    if parsed.null_count():
+        unread = parsed.is_null().arg_true()
+        parsed = parsed.scatter(unread, _parse_time_slow(text.gather(unread)))
+    return parsed
+
+
+def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> pl.DataFrame:
+    """Parse *column* into a naive Datetime (local time); ``24:00`` means 00:00 of the next day.
+
+    The format is detected once from the first values (:func:`time_format`) and every value is read with
+    it; only the values it does not read (``24:00`` labels, a stray other format) go through every accepted
+    format, so a file in one format costs one pass.
+    """
+    out = frame.with_columns(read_times(frame[column]).alias("__parsed"))
     bad = _first_bad(out, pl.col("__parsed").is_null())
     if bad is not None:
         raise InputError(path, f"{bad[column]!r} is not a time like 2026-03-01 16:00", row=bad[ROW], column=column)

@@ -457,8 +457,12 @@ def run_import(
         from meili.monitoring import evaluation
 
         step(82, "evaluate")
+
+        def evaluated(percent: int, phase: str) -> None:
+            step(82 + 17 * percent // 100, phase)
+
         try:
-            summary = evaluation.evaluate_affected(medium, affected)
+            summary = evaluation.evaluate_affected(medium, affected, evaluated)
         except BaseException:
             _clear_live(job.pk)
             _fail(job, "the values were imported but their evaluation stopped — run the evaluation again")
