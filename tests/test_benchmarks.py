@@ -66,6 +66,8 @@ def test_hj212_receiver_benchmark(tmp_path):
     out = _run(tmp_path, "hj212_receiver.py", "--devices", "20", "--rate", "100", "--duration", "3")
     assert "baseline (answer without parsing or storing)" in out
     assert re.search(r"sqlite: stored [1-9]\d* packets", out) and "unanswered 0" in out
+
+
 def test_air_cli_benchmark(tmp_path):
     out = _run(tmp_path, "air_cli.py", "--copies", "1", "--days", "5", "--repeat", "1", "--sample", "600")
     assert "python-aqi (MEP) per value" in out and "× python-aqi per value" in out
