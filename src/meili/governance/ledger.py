@@ -235,6 +235,7 @@ def template_bytes() -> bytes:
     """The import template: one sheet with the header, an example row and a sheet of unit names."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from meili.cells import append_row
     from meili.xlsx import to_bytes, workbook
 
     wb, ws = workbook(SHEET, COLUMNS)
@@ -254,7 +255,7 @@ def template_bytes() -> bytes:
     units = wb.create_sheet("单位")
     units.append(["单位名称", "代码"])
     for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.CITY).order_by("id"):
-        units.append([unit.name, unit.code])
+        append_row(units, [unit.name, unit.code])
     dv = DataValidation(type="list", formula1=f"=单位!$A$2:$A${units.max_row}", allow_blank=False)
     ws.add_data_validation(dv)
     dv.add("D2:D1000")
