@@ -7,18 +7,28 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.api.safety import FiniteJSONRenderer, document_errors
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
 from meili.progress.api import router as progress_router
 from meili.reports.api import router as reports_router
 
-api = NinjaAPI(
+
+class MeiliAPI(NinjaAPI):
+    """The API with its error responses documented on every operation (:mod:`meili.api.safety`)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = MeiliAPI(
     title="Meili API",
     version=meili.__version__,
     description="美丽威海生态环境数字治理平台 API. Authentication: the platform session (log in first); "
     "writes need the CSRF token of the session.",
     auth=django_auth,
     urls_namespace="api",
+    renderer=FiniteJSONRenderer(),
 )
 
 

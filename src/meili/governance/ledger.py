@@ -146,6 +146,9 @@ def verify(user, item: LedgerItem, approve: bool, text: str, public_summary: str
     item = LedgerItem.objects.select_for_update().get(pk=item.pk)
     if item.state != IS.APPLIED:
         raise ValidationError(_("只有申请销号的事项可以验收。"))
+    applicant = item.updates.filter(kind=LedgerUpdate.Kind.APPLY).order_by("-id").values_list("actor_id", flat=True)
+    if applicant.first() == user.pk:  # separation of duties: nobody verifies the closure they applied for
+        raise PermissionDenied(_("不能验收本人申请的销号。"))
     if not (text or "").strip():
         raise ValidationError({"text": _("请填写验收意见。")})
     if approve:

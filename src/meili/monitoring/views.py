@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import Http404, HttpResponse
@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meili import bounds
 from meili.accounts.permissions import Action, can, require
 from meili.monitoring import charts, importing, indicators, services, templates_xlsx
 from meili.monitoring.exports import table_response, wants_export
@@ -65,9 +66,12 @@ def _latest_year(model=AirDaily, field="date") -> int:
 
 def _year(request, default: int) -> int:
     try:
-        return int(request.GET.get("year", default))
+        year = int(request.GET.get("year", default))
     except ValueError:
         return default
+    if not bounds.MIN_YEAR <= year <= bounds.MAX_YEAR:
+        raise BadRequest(f"year {year} outside {bounds.MIN_YEAR}–{bounds.MAX_YEAR}")
+    return year
 
 
 def _scope_name(scope: str, code: str) -> str:

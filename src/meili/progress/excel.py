@@ -111,7 +111,10 @@ class CellError:
 def _decimal(text: str | None) -> Decimal | None:
     if text is None or not str(text).strip():
         return None
-    return Decimal(str(text).strip())
+    value = Decimal(str(text).strip())
+    if not value.is_finite():  # NaN, sNaN and Infinity parse as decimals but are no value
+        raise InvalidOperation(text)
+    return value
 
 
 def parse(path: Path, plan: Plan, unit: OrgUnit, year: int) -> tuple[list[tuple[int, Entry]], list[CellError]]:
