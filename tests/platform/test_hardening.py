@@ -9,8 +9,8 @@ import sys
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from meili.audit.models import AuditEntry
 from tests.conftest import PASSWORD
