@@ -6,7 +6,7 @@ import io
 
 import docx
 import openpyxl
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meili.cells import FORMULA_START, append_row, clean_text, csv_cell
@@ -20,6 +20,7 @@ def test_no_csv_cell_starts_a_formula(text):
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8")))
+@settings(max_examples=30, deadline=None)
 def test_any_text_can_be_written_to_excel_and_word_and_reads_back_cleaned(text):
     book = openpyxl.Workbook()
     append_row(book.active, [text, 1.5])
