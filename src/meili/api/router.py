@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 import meili
+from meili.accounts.tokens import TokenAuth
 from meili.api.safety import FiniteJSONRenderer, document_errors
 from meili.governance.api import router as governance_router
 from meili.monitoring.api import router as monitoring_router
@@ -24,9 +25,10 @@ class MeiliAPI(NinjaAPI):
 api = MeiliAPI(
     title="Meili API",
     version=meili.__version__,
-    description="美丽威海生态环境数字治理平台 API. Authentication: the platform session (log in first); "
-    "writes need the CSRF token of the session.",
-    auth=django_auth,
+    description="美丽威海生态环境数字治理平台 API. Authentication: the platform session (log in first; "
+    "writes need the CSRF token of the session), or a personal API token (`Authorization: Bearer meili_…`, "
+    "created under 账户 → API令牌, scopes read/write, with an expiry).",
+    auth=[TokenAuth(), django_auth],
     urls_namespace="api",
     renderer=FiniteJSONRenderer(),
 )
