@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
@@ -16,11 +18,22 @@ from tests.api_schema import openapi
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def keep_connection():
+    """Calls to the WSGI handler must not close the test's database connection (as Django's test client)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 ROLES = ("admin", "analyst", "reporter", "officer", "leader")
 EXAMPLES = 2
 
 
-def test_no_server_error_and_every_response_as_documented(users, org):
+def test_no_server_error_and_every_response_as_documented(users, org, keep_connection):
     from meili.monitoring.services import seed_air_stations
     from meili.progress.plans import load_packaged_plan
 
