@@ -4,16 +4,20 @@ Without it 97 report requests started up to eight LibreOffice processes at once 
 beside another. :func:`slot` holds one of *limit* numbered slots in the shared cache (every worker process and
 machine sees the same slots); who finds them all taken waits, polling, in the order of arrival — the work stays
 "queued" meanwhile — and gives up with :class:`Busy` after *wait* seconds. A slot expires after *ttl* seconds,
-so a killed process cannot hold it forever. ``cache.add`` is atomic on Redis; with the file cache of one machine
-two processes may in a rare race both take a slot (the limit is then exceeded by one, never deadlocked).
+so a killed process cannot hold it forever. ``cache.add`` is atomic on Redis but not on the file cache, so every
+attempt to take a slot also holds an exclusive ``flock`` on a lock file in the state folder (threads and
+processes of one machine).
 """
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.core.cache import cache
 
@@ -44,7 +48,7 @@ def slot(name: str, wait: float = 1800, ttl: int = 3600, poll: float = 0.5) -> I
     while True:
         for number in range(limit_of(name)):
             key = _key(name, number)
-            if cache.add(key, token, ttl):
+            if _add(key, token, ttl):
                 try:
                     yield number
                 finally:
@@ -54,6 +58,18 @@ def slot(name: str, wait: float = 1800, ttl: int = 3600, poll: float = 0.5) -> I
         if time.monotonic() >= deadline:
             raise Busy(f"all {limit_of(name)} {name} slots are busy; try again later")
         time.sleep(poll)
+
+
+def _add(key: str, token: str, ttl: int) -> bool:
+    from django.conf import settings
+
+    lock = Path(getattr(settings, "VAR_DIR", tempfile.gettempdir())) / "slots.lock"
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            return bool(cache.add(key, token, ttl))
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _key(name: str, number: int) -> str:
