@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_a_return_reason_with_a_control_character_renders(demo_values):
     returned = IndicatorValue.objects.filter(state=ValueState.RETURNED, year=2025)
     assert returned.exists()
-    returned.update(return_reason="数据\x10有误=HYPERLINK(1)\x00")
+    returned.update(return_reason="数据\x10有误=HYPERLINK(1)\x1b")  # PostgreSQL stores no NUL
     document = services.build("progress", "2025")
     cells = [c for t in docx_tables(read_docx(render_docx.render(document))) for r in t for c in r]
     assert "数据有误=HYPERLINK(1)" in cells
