@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from meili import intake
+
 FORMATS = ("csv", "excel", "parquet")
 ROW = "__row"
 
@@ -53,7 +55,8 @@ def detect_format(path: str | Path) -> str:
 def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = None) -> pl.DataFrame:
     """Read *path* into a frame of string columns plus ``__row`` (the spreadsheet row number).
 
-    Column names are stripped of surrounding white space and a UTF-8 byte-order mark.
+    Column names are stripped of surrounding white space and a UTF-8 byte-order mark. The file is checked
+    first by :mod:`meili.intake` (encoding, expansion limits, NUL characters, formulas without results).
     """
     path = Path(path)
     if not path.exists():
@@ -61,9 +64,14 @@ def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = Non
     fmt = fmt or detect_format(path)
     try:
         if fmt == "csv":
-            separator = "\t" if path.suffix.lower() == ".tsv" else ","
-            frame = pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8-lossy")
+            separator = "\t" if path.suffix.lower() in (".tsv",) or path.name.lower().endswith(".tsv.gz") else ","
+            raw = intake.read_gzip(path) if path.suffix.lower() == ".gz" else path.read_bytes()
+            text = intake.decode_text(raw)
+            intake.check_no_nul(text, separator)
+            frame = pl.read_csv(text.encode("utf-8"), infer_schema=False, separator=separator)
         elif fmt == "excel":
+            if path.suffix.lower() != ".xls":
+                intake.check_zip(path)
             if sheet is None:
                 frame = pl.read_excel(path, infer_schema_length=0)
             else:
@@ -83,6 +91,8 @@ def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = Non
             raise InputError(path, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     except InputError:
         raise
+    except intake.IntakeError as exc:
+        raise InputError(path, exc.rule, row=exc.row, column=exc.column) from exc
     except Exception as exc:  # the parsers' own errors, reworded once with the file name
         raise InputError(path, f"cannot be read as {fmt}: {exc}".splitlines()[0]) from exc
     frame = frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "meili.web.middleware.ContentSecurityPolicyMiddleware",
     "meili.web.middleware.RequestLogMiddleware",
+    "meili.web.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "meili.config.urls"
@@ -118,6 +119,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = environment.flag("MEILI_HTTPS")
 CSRF_COOKIE_SECURE = environment.flag("MEILI_HTTPS")
 X_FRAME_OPTIONS = "DENY"
+# HTTPS deployments (behind the reverse proxy that terminates TLS and sets X-Forwarded-Proto): HSTS for a year
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if environment.flag("MEILI_HTTPS") else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if environment.flag("MEILI_HTTPS") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

@@ -194,10 +194,27 @@ def submit(actor, row: IndicatorValue) -> IndicatorValue:
     )
 
 
+def _not_own(actor, row: IndicatorValue) -> None:
+    """Separation of duties: nobody reviews a value (or a correction) they created, edited or submitted."""
+    from meili.audit.models import AuditEntry
+
+    own = row.created_by_id == getattr(actor, "pk", None) or (
+        AuditEntry.objects.filter(
+            object_type=IndicatorValue._meta.label,
+            object_id=str(row.pk),
+            actor_id=getattr(actor, "pk", None),
+            action__in=("value.create", "value.update", "value.correct", "value.submit"),
+        ).exists()
+    )
+    if own:
+        raise PermissionDenied(_("不能审核本人填报或提交的值"))
+
+
 @transaction.atomic
 def approve(actor, row: IndicatorValue) -> IndicatorValue:
     """Approve a submitted value; it is locked, and the value it corrects becomes superseded."""
     require(actor, Action.REVIEW_VALUE)
+    _not_own(actor, row)
     fresh = IndicatorValue.objects.select_for_update().get(pk=row.pk)
     if fresh.state == ValueState.SUBMITTED:
         previous = (
@@ -235,6 +252,7 @@ def approve(actor, row: IndicatorValue) -> IndicatorValue:
 def return_value(actor, row: IndicatorValue, reason: str) -> IndicatorValue:
     """Return a submitted value to its unit with a reason the reporter will see."""
     require(actor, Action.REVIEW_VALUE)
+    _not_own(actor, row)
     if not reason.strip():
         raise ValidationError({"return_reason": _("退回须说明原因")})
     return _transition(

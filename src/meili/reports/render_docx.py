@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from meili.cells import clean_text
 from meili.reports import charts
 from meili.reports.document import Chart, Document, Paragraph, Section, Table
 from meili.reports.fonts import FontSet, fontset
@@ -201,12 +202,12 @@ class _Writer:
 
     def paragraph(self, block: Paragraph) -> None:
         style = {"body": "Normal", "note": "Note", "center": "Subtitle"}.get(block.style, "Normal")
-        self.doc.add_paragraph(block.text, style=style)
+        self.doc.add_paragraph(clean_text(block.text), style=style)
 
     def section(self, section: Section, level: int, number: int | None) -> None:
         if section.title:
             label = heading_number(level, number) if number is not None else ""
-            self.doc.add_paragraph(f"{label}{section.title}", style=f"Heading {level}")
+            self.doc.add_paragraph(clean_text(f"{label}{section.title}"), style=f"Heading {level}")
         self.blocks(section.blocks, level + 1)
 
     def blocks(self, blocks, level: int) -> None:
@@ -226,9 +227,9 @@ class _Writer:
 
     def table(self, block: Table) -> None:
         self.n_tables += 1
-        caption = self.doc.add_paragraph(f"表{self.n_tables}　{block.title}", style="Caption")
+        caption = self.doc.add_paragraph(clean_text(f"表{self.n_tables}　{block.title}"), style="Caption")
         caption.paragraph_format.keep_with_next = True
-        when = self.doc.add_paragraph(f"时段：{block.period}", style="Figure Note")
+        when = self.doc.add_paragraph(clean_text(f"时段：{block.period}"), style="Figure Note")
         when.paragraph_format.keep_with_next = True
         header = [f"{c.label}\n（{c.unit}）" if c.unit else c.label for c in block.columns]
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(header))
@@ -251,7 +252,7 @@ class _Writer:
                 left = j == 0 and isinstance(cell, str) and len(cell) > 8
                 self._cell(cells[j], block.cell_text(cell), width=widths[j], left=left)
         if block.note:
-            self.doc.add_paragraph(block.note, style="Figure Note")
+            self.doc.add_paragraph(clean_text(block.note), style="Figure Note")
 
     def _cell(self, cell, text: str, bold: bool = False, width: float = 20, left: bool = False) -> None:
         cell.width = Mm(width)
@@ -259,7 +260,7 @@ class _Writer:
         p._p.style = self.table_style.style_id
         if left:
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        run = p.add_run(text)
+        run = p.add_run(clean_text(text))
         run.bold = bold
 
     def chart(self, block: Chart) -> None:
@@ -268,10 +269,10 @@ class _Writer:
         p = self.doc.add_paragraph(style="Figure Note")
         p.paragraph_format.keep_with_next = True
         p.add_run().add_picture(io.BytesIO(png), width=Cm(charts.WIDTH_CM))
-        self.doc.add_paragraph(f"图{self.n_figures}　{block.title}", style="Caption")
+        self.doc.add_paragraph(clean_text(f"图{self.n_figures}　{block.title}"), style="Caption")
         unit = f"单位：{block.unit}；" if block.unit else ""
         note = f"{unit}时段：{block.period}" + (f"。{block.note}" if block.note else "")
-        self.doc.add_paragraph(note, style="Figure Note")
+        self.doc.add_paragraph(clean_text(note), style="Figure Note")
 
 
 RED = RGBColor(0xE6, 0x00, 0x12)
@@ -400,11 +401,11 @@ def render(document: Document, fonts: FontSet | None = None) -> bytes:
     head = document.letterhead
     if head:
         _masthead(doc, head, fonts)
-        doc.add_paragraph(f"（{document.period}）", style="Subtitle")
+        doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")
     else:
-        doc.add_paragraph(document.title, style="Title")
-        doc.add_paragraph(f"（{document.period}）", style="Subtitle")
-        doc.add_paragraph(f"{document.issuer}　{document.date}", style="Subtitle")
+        doc.add_paragraph(clean_text(document.title), style="Title")
+        doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")
+        doc.add_paragraph(clean_text(f"{document.issuer}　{document.date}"), style="Subtitle")
     doc.add_paragraph("", style="Normal")
     writer = _Writer(doc, fonts)
     writer.blocks(document.sections, 1)
@@ -413,8 +414,8 @@ def render(document: Document, fonts: FontSet | None = None) -> bytes:
     for k, annex in enumerate(document.annexes, start=1):
         br = doc.add_paragraph("", style="Normal")
         br.add_run().add_break(WD_BREAK.PAGE)
-        doc.add_paragraph(f"附件{k}", style="Annex Label")
-        doc.add_paragraph(annex.title, style="Title")
+        doc.add_paragraph(clean_text(f"附件{k}"), style="Annex Label")
+        doc.add_paragraph(clean_text(annex.title), style="Title")
         writer.blocks(annex.blocks, 1)
     if head and (head.get("copy_to") or head.get("printer")):
         _record(doc, head)
