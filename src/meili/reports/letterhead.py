@@ -32,13 +32,13 @@ class Letterhead:
 
 
 def issuer_for(region: str) -> str:
-    return settings.REPORTS["issuer"] or f"{region}生态环境局"
+    return str(settings.REPORTS["issuer"]) or f"{region}生态环境局"
 
 
 def bulletin_issue_date(year: int, month: int) -> dt.date:
     """The day a monthly bulletin of *year*-*month* is issued: the configured day of the following month."""
     y, m = (year + 1, 1) if month == 12 else (year, month + 1)
-    day = min(settings.REPORTS["bulletin_issue_day"], calendar.monthrange(y, m)[1])
+    day = min(int(str(settings.REPORTS["bulletin_issue_day"])), calendar.monthrange(y, m)[1])
     return dt.date(y, m, day)
 
 
@@ -52,7 +52,7 @@ def make(masthead: str, issue: str, region: str, date: dt.date, parameters: dict
         issue=parameters.get("issue_no") or issue,
         issuer=issuer,
         date=chinese_date(date),
-        signer=parameters.get("signer") or conf["signer"],
-        copy_to=conf["copy_to"],
-        printer=conf["printer"] or f"{issuer}办公室",
+        signer=str(parameters.get("signer") or conf["signer"]),
+        copy_to=str(conf["copy_to"]),
+        printer=str(conf["printer"]) or f"{issuer}办公室",
     )
