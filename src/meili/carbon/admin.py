@@ -2,19 +2,8 @@
 
 from django.contrib import admin
 
+from meili.audit.admin import ReadOnlyAdmin as ReadOnly
 from meili.carbon import models
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 for model in (
     models.FactorSet,

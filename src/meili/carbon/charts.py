@@ -1,4 +1,4 @@
-"""ECharts options of the carbon pages, built from stored results (drawn by ``carbon/charts.js``)."""
+"""ECharts options of the carbon pages, built from stored results (drawn by ``monitoring/charts.js``, the platform's one chart loader)."""
 
 from __future__ import annotations
 
