@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from meili.accounts.permissions import Action, require
+from meili.bounds import MAX_YEAR, MIN_YEAR
 from meili.carbon import services
 from meili.carbon.models import Edition, EmitterReport, FactorSet, Harvest, IntensityResult, KeyEmitter
 from meili.standards.carbon import energy
@@ -147,7 +148,7 @@ def editions(request):
 
 
 @router.get("/editions/{year}/activities", response=list[ActivityOut], summary="Activity rows with stored results")
-def activities(request, year: int):
+def activities(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)):
     _view(request)
     edition = get_object_or_404(Edition, year=year)
     return [
@@ -168,7 +169,7 @@ def activities(request, year: int):
 
 
 @router.get("/editions/{year}/totals", response=list[TotalOut], summary="Totals by sector, fuel or region")
-def totals(request, year: int, by: str = "sector"):
+def totals(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR), by: str = "sector"):
     _view(request)
     if by not in ("sector", "fuel", "region"):
         by = "sector"
@@ -181,7 +182,7 @@ def totals(request, year: int, by: str = "sector"):
 
 
 @router.get("/editions/{year}/summary", response=SummaryOut, summary="Direct, electricity and heat; both totals")
-def summary(request, year: int):
+def summary(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)):
     _view(request)
     s = energy.summary(services.results_frame(get_object_or_404(Edition, year=year)))
     return {
@@ -219,7 +220,7 @@ def intensity(request):
 
 
 @router.get("/sinks", response=list[SinkOut], summary="Removable carbon of mariculture harvests (HY/T 0305-2021)")
-def sinks(request, year: int | None = None):
+def sinks(request, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR)):
     _view(request)
     qs = Harvest.objects.select_related("region")
     if year is not None:

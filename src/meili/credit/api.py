@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 
 from meili.accounts.permissions import Action, require
+from meili.bounds import MAX_YEAR, MIN_YEAR
 from meili.credit import services
 from meili.credit.models import Period
 from meili.sources.models import Enterprise
@@ -66,12 +67,12 @@ def rating_out(r, detail: bool = False) -> dict:
 
 
 @router.get("/public", response=list[RatingOut], auth=None, summary="Published ratings (public)")
-def public(request, year: int | None = None):
+def public(request, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR)):
     return [rating_out(r) for r in services.public_list(year)[:2000]]
 
 
 @router.get("/periods/{year}/ratings", response={200: list[RatingDetailOut], 404: Error}, summary="Ratings of a year")
-def ratings(request, year: int):
+def ratings(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)):
     require(request.user, Action.VIEW_INTERNAL)
     period = get_object_or_404(Period, year=year)
     return Status(200, [rating_out(r, True) for r in period.ratings.select_related("enterprise", "period")])

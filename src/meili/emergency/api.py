@@ -7,9 +7,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Path, Query, Router, Schema, Status
 
 from meili.accounts.permissions import Action, require
+from meili.bounds import MAX_OFFSET, MAX_YEAR, MIN_YEAR
 from meili.emergency import lists, services
 from meili.emergency.models import Alert, ForecastBatch, ReductionList
 
@@ -119,7 +120,13 @@ def alert_detail(a: Alert) -> dict:
 
 
 @router.get("/alerts", response=list[AlertOut], summary="Alerts, newest first")
-def list_alerts(request, state: str | None = None, year: int | None = None, limit: int = 100, offset: int = 0):
+def list_alerts(
+    request,
+    state: str | None = None,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     require(request.user, Action.VIEW_INTERNAL)
     qs = Alert.objects.all()
     if state:
@@ -186,7 +193,7 @@ def decide(request, alert_id: int, decision: str, payload: DecisionIn):
 
 
 @router.get("/calendar/{year}", response=list[CalendarOut], summary="Issue, adjust and lift actions of a year")
-def calendar(request, year: int):
+def calendar(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)):
     require(request.user, Action.VIEW_INTERNAL)
     return [{k: e[k] for k in ("time", "alert", "action", "level", "officer")} for e in services.calendar(year)]
 

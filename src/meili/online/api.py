@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from meili.accounts.permissions import Action, require
 from meili.online import evaluation
@@ -149,7 +149,7 @@ def rejects(request):
 
 
 @router.get("/alarms", response=list[AlarmOut], summary="Alarms (newest period first), by state and kind")
-def list_alarms(request, state: str | None = None, kind: str | None = None, limit: int = 200):
+def list_alarms(request, state: str | None = None, kind: str | None = None, limit: int = Query(200, ge=1, le=1000)):
     require(request.user, Action.VIEW_SOURCES)
     qs = Alarm.objects.select_related("device")
     if state:
