@@ -3,7 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils
+APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils default-jre-headless
 
 .PHONY: run test setup test-setup system-packages messages clean-demo help
 
@@ -30,7 +30,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,spark]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -47,7 +47,8 @@ messages: $(VENV)/.installed
 	cd src/meili && ../../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
 
 # Headless Chromium for the end-to-end tests, CJK fonts (Noto Serif/Sans CJK SC, AR PL UKai) and LibreOffice
-# for the reports (.docx → PDF), poppler-utils to look at PDF pages, gettext for the catalogues.
+# for the reports (.docx → PDF), poppler-utils to look at PDF pages, gettext for the catalogues, a Java runtime
+# for the Spark engine's tests (docs/scale-out.md).
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
