@@ -63,14 +63,14 @@ def session(master: str | None):
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkError("--engine spark needs PySpark: pip install 'meili[spark]'") from None
+    url = master_url(master)
+    if url.startswith("spark://"):
+        _reachable(url)
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
     if _java() is None:
         raise SparkError("--engine spark needs Java 17 or later (Debian: apt-get install default-jre-headless)")
-    url = master_url(master)
-    if url.startswith("spark://"):
-        _reachable(url)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
         SparkSession.builder.master(url)
