@@ -1,6 +1,7 @@
 """Starting Spark for the Meili engines, with one clear line when it cannot start.
 
-The master is ``--spark-master``, else ``$MEILI_SPARK_MASTER``, else ``local[*]``. A session already running in
+The master is ``--spark-master``, else ``$MEILI_SPARK_MASTER``, else the one ``spark-submit`` was given when it
+started this process, else ``local[*]``. A session already running in
 this process (a test's, or the one ``spark-submit`` made) is used as it is. Local masters bind to 127.0.0.1, run
 without the web UI and with a small number of shuffle partitions (``$MEILI_SPARK_PARTITIONS``, default 4 per
 core); on a cluster every setting is the cluster's (``spark-submit --conf``).
@@ -32,7 +33,14 @@ class SparkError(InputError):
         return self.line
 
 
+def submitted() -> bool:
+    """Whether this process was started by ``spark-submit`` (which then owns the master and every setting)."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
 def master_url(master: str | None) -> str:
+    if master is None and submitted() and "MEILI_SPARK_MASTER" not in os.environ:
+        return "(spark-submit)"
     return master or os.environ.get("MEILI_SPARK_MASTER") or "local[*]"
 
 
@@ -72,9 +80,9 @@ def session(master: str | None):
     if _java() is None:
         raise SparkError("--engine spark needs Java 17 or later (Debian: apt-get install default-jre-headless)")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder if url == "(spark-submit)" else SparkSession.builder.master(url)
     builder = (
-        SparkSession.builder.master(url)
-        .appName("meili")
+        builder.appName("meili")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
