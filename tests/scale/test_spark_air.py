@@ -154,3 +154,9 @@ def test_auto_says_it_chose_local_for_a_small_input(tmp_path, generated):
     result = run("daily", generated / "grid.parquet", "-o", tmp_path / "o.csv", "--engine", "auto")
     assert result.exit_code == 0, result.output
     assert "--engine auto: local (0 MB of input < 256 MB)" in result.stderr
+
+
+def test_the_local_engine_names_a_lake_it_cannot_read(tmp_path, generated):
+    result = run("daily", f"{generated / 'lake'}/", "-o", tmp_path / "o.csv")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("lake/: a Parquet directory or URL input needs --engine spark")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from pathlib import Path
+from urllib.parse import urlparse
 
 import click
 import polars as pl
@@ -275,6 +277,12 @@ def annual_rows(days: pl.DataFrame, groups: pl.DataFrame | None, standard: str, 
     return result.join(scope, on="site", how="left")
 
 
+def is_lake(name: str) -> bool:
+    """A Parquet directory or a URL Spark reads (hdfs://, s3a://, abfs://, file://…), not a local file."""
+    scheme = urlparse(name).scheme
+    return (len(scheme) > 1 and scheme != "file") or name.startswith("file:") or Path(name).is_dir()
+
+
 def _on_spark(where: str, inputs: tuple[str, ...], output: str, steps: _Steps) -> bool:
     """Whether this run goes to Spark; ``auto`` says which engine it chose and why, on standard error."""
     if where == "auto":
@@ -284,6 +292,10 @@ def _on_spark(where: str, inputs: tuple[str, ...], output: str, steps: _Steps) -
         click.echo(f"--engine auto: {where} ({why})", err=True)
     if where == "local" and output.endswith("/"):
         raise InputError(output, "a Parquet directory output needs --engine spark")
+    if where == "local":
+        for name in inputs:
+            if is_lake(name):
+                raise InputError(name, "a Parquet directory or URL input needs --engine spark")
     return where == "spark"
 
 

@@ -26,7 +26,6 @@ import functools
 import os
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import polars as pl
 import pyarrow as pa
@@ -46,17 +45,11 @@ minute's work for the local dense engine; below it Spark's start-up of 10–20 s
 _QUIET = cli._Steps(False)
 
 
-def _is_lake(name: str) -> bool:
-    """A Parquet directory or a URL Spark reads (hdfs://, s3a://, abfs://, file://…), not a local file."""
-    scheme = urlparse(name).scheme
-    return (len(scheme) > 1 and scheme != "file") or name.startswith("file:") or Path(name).is_dir()
-
-
 def choose(inputs: tuple[str, ...]) -> tuple[str, str]:
     """(``local`` or ``spark``, why) for ``--engine auto``."""
     size = 0
     for name in inputs:
-        if _is_lake(name) and not Path(name).is_dir():
+        if cli.is_lake(name) and not Path(name).is_dir():
             return "spark", f"{name} is a URL"
         path = Path(name)
         files = path.rglob("*") if path.is_dir() else [path]
@@ -200,8 +193,8 @@ def _long(spark, inputs: tuple[str, ...], fmt: str, say):
     """All inputs as one Spark DataFrame of long rows, and the text that names them in errors."""
     from pyspark.sql import functions as F
 
-    lakes = [name for name in inputs if _is_lake(name)]
-    files = tuple(name for name in inputs if not _is_lake(name))
+    lakes = [name for name in inputs if cli.is_lake(name)]
+    files = tuple(name for name in inputs if not cli.is_lake(name))
     parts = []
     if lakes:
         try:

@@ -77,7 +77,7 @@ def session(master: str | None):
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    if _java() is None:
+    if _java() is None and not submitted():
         raise SparkError("--engine spark needs Java 17 or later (Debian: apt-get install default-jre-headless)")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder if url == "(spark-submit)" else SparkSession.builder.master(url)
