@@ -3,6 +3,9 @@
 INPUT files are long tables ``site,time,parameter,value`` (CSV, Excel or Parquet) or the national network's
 daily files in the archive layout ``date,hour,type,<site codes…>``; the layout is detected from the header
 unless ``--format`` says otherwise. See docs/formats.md for every input rule and output column.
+
+``--engine spark`` evaluates the same rows per site on Apache Spark (:mod:`meili.scale.air`), also from a
+Parquet directory or URL, and writes a Parquet directory when OUT ends with ``/`` (docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -151,7 +154,9 @@ def _options(fn):
 
 @click.group()
 def air() -> None:
-    """Air quality: real-time and daily AQI (HJ 633), annual assessment (HJ 663, GB 3095)."""
+    """Air quality: real-time and daily AQI (HJ 633), annual assessment (HJ 663, GB 3095).
+
+    Locally, or per site on Apache Spark with --engine spark (docs/scale-out.md)."""
 
 
 def _scoped(sites_rows: pl.DataFrame, group_rows: pl.DataFrame | None) -> pl.DataFrame:
