@@ -138,7 +138,7 @@ def main() -> None:
         best = None
         for _ in range(args.repeat):
             seconds, peak, err = run(
-                [*meili, "air", "daily", str(parquet), "-o", str(out), "--engine", args.engine, "--verbose"], env
+                [*meili, "air", "daily", str(parquet), "-o", str(out), "--kernel", args.engine, "--verbose"], env
             )
             best = min(best or (seconds, peak, err), (seconds, peak, err))
         seconds, peak, err = best
@@ -153,7 +153,7 @@ def main() -> None:
         best = None
         for _ in range(args.repeat):
             seconds, peak, err = run(
-                [*meili, "air", "daily", *map(str, paths), "-o", str(out), "--engine", args.engine, "--verbose"], env
+                [*meili, "air", "daily", *map(str, paths), "-o", str(out), "--kernel", args.engine, "--verbose"], env
             )
             best = min(best or (seconds, peak, err), (seconds, peak, err))
         seconds, peak, err = best

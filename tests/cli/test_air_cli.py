@@ -184,7 +184,7 @@ def test_dense_and_general_paths_write_the_same_file_on_real_data(tmp_path, comm
         result = run(command, source, "-o", dense, "--verbose", *extra)
         assert result.exit_code == 0, result.output
         assert "on the dense path" in result.stderr and "per-site hourly grid" in result.stderr
-        result = run(command, source, "-o", general, "--engine", "polars", *extra)
+        result = run(command, source, "-o", general, "--kernel", "polars", *extra)
         assert result.exit_code == 0, result.output
         assert dense.read_bytes() == general.read_bytes()
         assert pl.read_csv(dense, infer_schema=False)["site"].n_unique() == 9
@@ -196,7 +196,7 @@ def test_verbose_names_the_general_path_and_why(tmp_path):
     result = run("daily", path, "-o", tmp_path / "out.csv", "--verbose")
     assert result.exit_code == 0, result.output
     assert "long rows (times off the hour)" in result.stderr and "on the general path" in result.stderr
-    result = run("daily", path, "-o", tmp_path / "out.csv", "--engine", "dense")
+    result = run("daily", path, "-o", tmp_path / "out.csv", "--kernel", "dense")
     assert result.exit_code == 2 and "the dense path does not apply (times off the hour)" in result.stderr
 
 

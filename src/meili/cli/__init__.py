@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "plan": "meili.cli.plan:plan",
     "progress": "meili.cli.progress:progress",
     "air": "meili.cli.air:air",
+    "lake": "meili.cli.lake:lake",
     "water": "meili.cli.media:water",
     "sea": "meili.cli.media:sea",
     "groundwater": "meili.cli.media:groundwater",

@@ -3,6 +3,9 @@
 INPUT files are long tables ``site,time,parameter,value`` (CSV, Excel or Parquet) or the national network's
 daily files in the archive layout ``date,hour,type,<site codes…>``; the layout is detected from the header
 unless ``--format`` says otherwise. See docs/formats.md for every input rule and output column.
+
+``--engine spark`` evaluates the same rows per site on Apache Spark (:mod:`meili.scale.air`), also from a
+Parquet directory or URL, and writes a Parquet directory when OUT ends with ``/`` (docs/scale-out.md).
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from pathlib import Path
+from urllib.parse import urlparse
 
 import click
 import polars as pl
@@ -46,7 +51,7 @@ def _read(inputs: tuple[str, ...], fmt: str, steps: _Steps) -> Hourly:
 def _daily_path(data: Hourly, grouped: bool, engine_choice: str) -> str:
     """``dense`` or ``general: <why>`` — the dense compiled path whenever the input allows."""
     if engine_choice == "polars":
-        return "general: --engine polars"
+        return "general: --kernel polars"
     if grouped:
         return "general: group rows (--sites) average the unrounded daily values of the general path"
     if data.wide is None:
@@ -119,21 +124,39 @@ def _options(fn):
     )(fn)
     fn = click.option("--sites", type=click.Path(dir_okay=False), help="SITES.csv: site,group[,zone_class]")(fn)
     fn = click.option(
-        "--engine",
+        "--kernel",
         "engine_choice",
         type=click.Choice(("auto", "dense", "polars")),
         default="auto",
         show_default=True,
         help="daily values: the dense compiled path whenever the input allows (auto), or forced",
     )(fn)
+    fn = click.option(
+        "--engine",
+        "where",
+        type=click.Choice(("local", "spark", "auto")),
+        default="local",
+        show_default=True,
+        help="local: this process; spark: per site on Apache Spark (pip install meili[spark], Java); "
+        "auto: Spark from a size on (docs/scale-out.md)",
+    )(fn)
+    fn = click.option(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master (local[N], spark://host:7077, yarn, k8s://…); default $MEILI_SPARK_MASTER or local[*]",
+    )(fn)
     fn = click.option("--verbose", is_flag=True, help="say each step, its time and the engine path on stderr")(fn)
-    fn = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="OUT.csv")(fn)
-    return click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False))(fn)
+    fn = click.option(
+        "-o", "--output", required=True, help="OUT.csv, or a directory ending with / for Parquet (Spark engine)"
+    )(fn)
+    return click.argument("inputs", nargs=-1, required=True)(fn)
 
 
 @click.group()
 def air() -> None:
-    """Air quality: real-time and daily AQI (HJ 633), annual assessment (HJ 663, GB 3095)."""
+    """Air quality: real-time and daily AQI (HJ 633), annual assessment (HJ 663, GB 3095).
+
+    Locally, or per site on Apache Spark with --engine spark (docs/scale-out.md)."""
 
 
 def _scoped(sites_rows: pl.DataFrame, group_rows: pl.DataFrame | None) -> pl.DataFrame:
@@ -146,31 +169,44 @@ def _scoped(sites_rows: pl.DataFrame, group_rows: pl.DataFrame | None) -> pl.Dat
 
 @air.command("hourly")
 @_options
-def hourly_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose):
+def hourly_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose, where, spark_master):
     """Real-time (hourly) AQI per site and hour, plus one row per group and hour with --sites."""
 
     def action():
         steps = _Steps(verbose)
-        hours = _read(inputs, fmt, steps).hours()
-        groups = _read_sites(sites)
-        rows = engine.hourly(hours, standard)
-        group_rows = (
-            engine.aggregate(hours, groups, scale="hourly", edition=standard).drop("n_sites")
-            if groups is not None
-            else None
-        )
+        if _on_spark(where, inputs, output, steps):
+            return _spark("hourly", inputs, output, sites, standard, fmt, engine_choice, spark_master, steps)
+        rows = hourly_rows(_read(inputs, fmt, steps), _read_sites(sites), standard)
         steps.say("hourly AQI (one vectorised pass; there is no separate dense path for hours)")
-        rows = _tidy(_scoped(rows, group_rows))
         _write(rows, output)
         steps.say(f"wrote {rows.height:,} rows to {output}")
 
     _run(action)
 
 
+def hourly_rows(data: Hourly, groups: pl.DataFrame | None, standard: str) -> pl.DataFrame:
+    """What ``meili air hourly`` writes for *data* (both engines: Spark calls it per site and per group)."""
+    hours = data.hours()
+    rows = engine.hourly(hours, standard)
+    group_rows = (
+        engine.aggregate(hours, groups, scale="hourly", edition=standard).drop("n_sites")
+        if groups is not None
+        else None
+    )
+    return _tidy(_scoped(rows, group_rows))
+
+
 def _daily_rows(
-    data: Hourly, groups: pl.DataFrame | None, standard: str, engine_choice: str, steps: _Steps
+    data: Hourly,
+    groups: pl.DataFrame | None,
+    standard: str,
+    engine_choice: str,
+    steps: _Steps,
+    grouped: bool | None = None,
 ) -> pl.DataFrame:
-    path = _daily_path(data, groups is not None, engine_choice)
+    """Site rows (and group rows with *groups*); *grouped* says whether the run has groups when the caller (the
+    Spark engine, per site) evaluates the sites without them, so the site rows take the same path."""
+    path = _daily_path(data, groups is not None if grouped is None else grouped, engine_choice)
     if path == "dense":
         try:
             rows = engine.daily(data.wide, standard, engine="dense")
@@ -180,7 +216,7 @@ def _daily_rows(
             steps.say("daily values and AQI on the dense path (compiled kernels)")
             return _scoped(rows, None)
     if engine_choice == "dense":
-        raise InputError("--engine dense", f"the dense path does not apply ({path.removeprefix('general: ')})")
+        raise InputError("--kernel dense", f"the dense path does not apply ({path.removeprefix('general: ')})")
     hours = data.wide if data.wide is not None else data.long
     conc = engine.daily_concentrations(hours)
     rows = engine.daily_index(conc, standard)
@@ -191,11 +227,13 @@ def _daily_rows(
 
 @air.command("daily")
 @_options
-def daily_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose):
+def daily_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose, where, spark_master):
     """Daily report per site and natural day, plus one row per group and day with --sites."""
 
     def action():
         steps = _Steps(verbose)
+        if _on_spark(where, inputs, output, steps):
+            return _spark("daily", inputs, output, sites, standard, fmt, engine_choice, spark_master, steps)
         data = _read(inputs, fmt, steps)
         rows = _tidy(_daily_rows(data, _read_sites(sites), standard, engine_choice, steps))
         _write(rows, output)
@@ -207,31 +245,71 @@ def daily_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose):
 @air.command("annual")
 @_options
 @click.option("--year", type=int, required=True, help="calendar year to assess")
-def annual_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose, year):
+def annual_cmd(inputs, output, sites, standard, fmt, engine_choice, verbose, where, spark_master, year):
     """Annual assessment per site and group: every statistic, validity, compliance, good and heavy days."""
 
     def action():
         steps = _Steps(verbose)
+        if _on_spark(where, inputs, output, steps):
+            return _spark("annual", inputs, output, sites, standard, fmt, engine_choice, spark_master, steps, year)
         data = _read(inputs, fmt, steps)
         groups = _read_sites(sites)
         days = _daily_rows(data, groups, standard, engine_choice, steps)
-        zones = pl.DataFrame({"site": [], "zone_class": []}, schema={"site": pl.String, "zone_class": pl.Int8})
-        if groups is not None:
-            site_zone = groups.group_by("site").agg(pl.col("zone_class").min())
-            group_zone = groups.group_by("group").agg(pl.col("zone_class").max()).rename({"group": "site"})
-            zones = pl.concat([site_zone, group_zone]).unique("site")
-        days = (
-            days.with_columns(pl.col("site").cast(pl.String))
-            .join(zones, on="site", how="left")
-            .with_columns(pl.col("zone_class").fill_null(2))
-        )
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        result = engine.assess(
-            days, start, end, edition=standard, engine="polars" if engine_choice == "polars" else "auto"
-        )
+        result = annual_rows(days, groups, standard, engine_choice, year)
         steps.say("annual assessment")
-        scope = days.select("site", "scope").unique("site")
-        _write(result.join(scope, on="site", how="left"), output)
+        _write(result, output)
         steps.say(f"wrote {result.height:,} rows to {output}")
 
     _run(action)
+
+
+def annual_rows(days: pl.DataFrame, groups: pl.DataFrame | None, standard: str, engine_choice: str, year: int):
+    """What ``meili air annual`` writes for the daily rows *days* (both engines: Spark calls it per site and per
+    group; a site's zone class is the strictest of its groups', a group's the least strict of its sites')."""
+    zones = pl.DataFrame({"site": [], "zone_class": []}, schema={"site": pl.String, "zone_class": pl.Int8})
+    if groups is not None:
+        site_zone = groups.group_by("site").agg(pl.col("zone_class").min())
+        group_zone = groups.group_by("group").agg(pl.col("zone_class").max()).rename({"group": "site"})
+        zones = pl.concat([site_zone, group_zone]).unique("site")
+    days = (
+        days.with_columns(pl.col("site").cast(pl.String))
+        .join(zones, on="site", how="left")
+        .with_columns(pl.col("zone_class").fill_null(2))
+    )
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    result = engine.assess(days, start, end, edition=standard, engine="polars" if engine_choice == "polars" else "auto")
+    scope = days.select("site", "scope").unique("site")
+    return result.join(scope, on="site", how="left")
+
+
+def is_lake(name: str) -> bool:
+    """A Parquet directory or a URL Spark reads (hdfs://, s3a://, abfs://, file://…), not a local file."""
+    scheme = urlparse(name).scheme
+    return (len(scheme) > 1 and scheme != "file") or name.startswith("file:") or Path(name).is_dir()
+
+
+def _on_spark(where: str, inputs: tuple[str, ...], output: str, steps: _Steps) -> bool:
+    """Whether this run goes to Spark; ``auto`` says which engine it chose and why, on standard error."""
+    if where == "auto":
+        from meili.scale.air import choose
+
+        where, why = choose(inputs)
+        click.echo(f"--engine auto: {where} ({why})", err=True)
+    if where == "local" and output.endswith("/"):
+        raise InputError(output, "a Parquet directory output needs --engine spark")
+    if where == "local":
+        for name in inputs:
+            if is_lake(name):
+                raise InputError(name, "a Parquet directory or URL input needs --engine spark")
+    return where == "spark"
+
+
+def _spark(command, inputs, output, sites, standard, fmt, kernel, master, steps, year=None) -> None:
+    try:
+        from meili.scale.air import run
+    except ImportError as exc:
+        raise InputError("--engine spark", f"needs the extra meili[spark] (PySpark, PyArrow, pandas): {exc}") from exc
+
+    groups = _read_sites(sites)
+    rows = run(command, inputs, output, groups, standard, fmt, kernel, master, year=year, say=steps.say)
+    steps.say(f"wrote {rows:,} rows to {output}")

@@ -166,6 +166,12 @@ def _read_long(path: Path, lf: pl.LazyFrame) -> pl.DataFrame:
 def read_hourly(inputs: tuple[str, ...], fmt: str) -> Hourly:
     """Every input file into one :class:`Hourly`; raises :class:`InputError` at the first bad cell, or at the
     second value for a site, parameter and hour (naming that row of the file that sorts later)."""
+    return _grid(*read_long(inputs, fmt))
+
+
+def read_long(inputs: tuple[str, ...], fmt: str) -> tuple[pl.DataFrame, list[tuple[str, int, bool]]]:
+    """Every input file's checked long rows (``site``, ``parameter`` categorical), and per file its name, row
+    count and whether it is an archive file — the grid is built from them by :func:`grid`."""
     parts, sources = [], []
     for name in inputs:
         path = Path(name)
@@ -189,8 +195,13 @@ def read_hourly(inputs: tuple[str, ...], fmt: str) -> Hourly:
             long.select(pl.col("site").cast(pl.Categorical), "time", pl.col("parameter").cast(pl.Categorical), "value")
         )
         sources.append((str(path), long.height, archive))
-    data = pl.concat(parts, how="vertical_relaxed")
-    return _grid(data, sources)
+    return pl.concat(parts, how="vertical_relaxed"), sources
+
+
+def grid(data: pl.DataFrame, source: str) -> Hourly:
+    """The :class:`Hourly` of long rows *data* (``site, time, parameter, value``, codes categorical) from
+    *source*, whose rows are not numbered (a Parquet lake evaluated per site on Spark)."""
+    return _grid(data, [(source, data.height, True)])
 
 
 def _duplicate(data: pl.DataFrame, rows: np.ndarray, sources: list[tuple[str, int, bool]]) -> InputError:
