@@ -3,7 +3,7 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils
+APT_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai gettext libreoffice-writer-nogui poppler-utils default-jre-headless
 
 .PHONY: run test check lock lock-upgrade setup test-setup system-packages messages clean-demo help
 
@@ -52,7 +52,7 @@ lock lock-upgrade: | $(BIN)/python
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_OPTIONS) $(if $(filter lock-upgrade,$@),--upgrade) \
 	  -o requirements.lock pyproject.toml
 	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile $(LOCK_OPTIONS) $(if $(filter lock-upgrade,$@),--upgrade) \
-	  --extra test -o requirements-test.lock pyproject.toml
+	  --extra test --extra spark -o requirements-test.lock pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -68,7 +68,8 @@ messages: $(VENV)/.installed
 	cd src/meili && ../../$(BIN)/django-admin compilemessages --ignore=.venv -v 0
 
 # Headless Chromium for the end-to-end tests, CJK fonts (Noto Serif/Sans CJK SC, AR PL UKai) and LibreOffice
-# for the reports (.docx → PDF), poppler-utils to look at PDF pages, gettext for the catalogues.
+# for the reports (.docx → PDF), poppler-utils to look at PDF pages, gettext for the catalogues, a Java runtime
+# for the Spark engine's tests (docs/scale-out.md).
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

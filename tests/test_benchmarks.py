@@ -55,3 +55,31 @@ def test_monitoring_import_benchmark(tmp_path):
 def test_monitoring_pages_benchmark(tmp_path):
     out = _run(tmp_path, "monitoring_pages.py", "--years", "1", "--repeat", "2")
     assert "baseline: /healthz" in out and "/api/monitoring/observations" in out
+
+
+def test_hj212_parse_benchmark(tmp_path):
+    out = _run(tmp_path, "hj212_parse.py", "--packets", "2000")
+    assert "baseline str.split" in out and "parse ÷ baseline time" in out
+
+
+def test_hj212_receiver_benchmark(tmp_path):
+    out = _run(tmp_path, "hj212_receiver.py", "--devices", "20", "--rate", "100", "--duration", "3")
+    assert "baseline (answer without parsing or storing)" in out
+    assert re.search(r"sqlite: stored [1-9]\d* packets", out) and "unanswered 0" in out
+
+
+def test_air_cli_benchmark(tmp_path):
+    out = _run(tmp_path, "air_cli.py", "--copies", "1", "--days", "5", "--repeat", "1", "--sample", "600")
+    assert "python-aqi (MEP) per value" in out and "× python-aqi per value" in out
+    assert "on the dense path" in out and "bare polars.read_csv" in out
+
+
+def test_evaluation_benchmark(tmp_path):
+    out = _run(tmp_path, "evaluation.py", "--file", "china_sites_weihai_2019.csv.gz", "--days", "5")
+    assert "sqlite: evaluation of the imported year (9 stations" in out and "evaluation ÷ reading" in out
+
+
+def test_spark_air_benchmark(tmp_path):
+    pytest.importorskip("pyspark")
+    out = _run(tmp_path, "spark_air.py", "--sensors", "3", "--days", "3", "--masters", "local[1]")
+    assert "local dense engine" in out and "output identical" in out

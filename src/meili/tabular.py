@@ -15,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from meili import intake
+
 FORMATS = ("csv", "excel", "parquet")
 ROW = "__row"
 
@@ -53,7 +55,8 @@ def detect_format(path: str | Path) -> str:
 def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = None) -> pl.DataFrame:
     """Read *path* into a frame of string columns plus ``__row`` (the spreadsheet row number).
 
-    Column names are stripped of surrounding white space and a UTF-8 byte-order mark.
+    Column names are stripped of surrounding white space and a UTF-8 byte-order mark. The file is checked
+    first by :mod:`meili.intake` (encoding, expansion limits, NUL characters, formulas without results).
     """
     path = Path(path)
     if not path.exists():
@@ -61,9 +64,14 @@ def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = Non
     fmt = fmt or detect_format(path)
     try:
         if fmt == "csv":
-            separator = "\t" if path.suffix.lower() == ".tsv" else ","
-            frame = pl.read_csv(path, infer_schema=False, separator=separator, encoding="utf8-lossy")
+            separator = "\t" if path.suffix.lower() in (".tsv",) or path.name.lower().endswith(".tsv.gz") else ","
+            raw = intake.read_gzip(path) if path.suffix.lower() == ".gz" else path.read_bytes()
+            text = intake.decode_text(raw)
+            intake.check_no_nul(text, separator)
+            frame = pl.read_csv(text.encode("utf-8"), infer_schema=False, separator=separator)
         elif fmt == "excel":
+            if path.suffix.lower() != ".xls":
+                intake.check_zip(path)
             if sheet is None:
                 frame = pl.read_excel(path, infer_schema_length=0)
             else:
@@ -83,6 +91,8 @@ def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = Non
             raise InputError(path, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     except InputError:
         raise
+    except intake.IntakeError as exc:
+        raise InputError(path, exc.rule, row=exc.row, column=exc.column) from exc
     except Exception as exc:  # the parsers' own errors, reworded once with the file name
         raise InputError(path, f"cannot be read as {fmt}: {exc}".splitlines()[0]) from exc
     frame = frame.rename({c: c.strip().lstrip("\ufeff") for c in frame.columns})
@@ -132,14 +142,49 @@ def parse_number(
 _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
 
-def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> pl.DataFrame:
-    """Parse *column* into a naive Datetime (local time); ``24:00`` means 00:00 of the next day."""
-    text = pl.col(column).str.strip_chars()
-    is_2400 = text.str.contains(r"\s24:00(:00)?$")
-    normalised = pl.when(is_2400).then(text.str.replace(r"\s24:00(:00)?$", " 00:00")).otherwise(text)
+def time_format(values: pl.Series, sample: int = 100) -> str | None:
+    """The first of the accepted time formats that reads each of the first *sample* non-blank values of
+    *values* as written (``24:00`` counts as a time), or None."""
+    head = values.drop_nulls().str.strip_chars().head(sample)
+    head = head.str.replace(r"\s24:00(:00)?$", " 00:00")
+    for fmt in _TIME_FORMATS:
+        if head.str.strptime(pl.Datetime("us"), fmt, strict=False).null_count() == 0:
+            return fmt
+    return None
+
+
+def _parse_time_slow(text: pl.Series) -> pl.Series:
+    """Every accepted format, on the values the detected one did not read (``24:00`` → next day 00:00)."""
+    frame = text.str.strip_chars().to_frame("t")
+    is_2400 = pl.col("t").str.contains(r"\s24:00(:00)?$")
+    normalised = pl.when(is_2400).then(pl.col("t").str.replace(r"\s24:00(:00)?$", " 00:00")).otherwise(pl.col("t"))
     parsed = pl.coalesce([normalised.str.strptime(pl.Datetime("us"), f, strict=False) for f in _TIME_FORMATS])
-    parsed = pl.when(is_2400).then(parsed + pl.duration(days=1)).otherwise(parsed)
-    out = frame.with_columns(parsed.alias("__parsed"))
+    return frame.select(pl.when(is_2400).then(parsed + pl.duration(days=1)).otherwise(parsed))["t"]
+
+
+def read_times(text: pl.Series) -> pl.Series:
+    """*text* as naive Datetimes with the format detected from its first values (:func:`time_format`); only
+    the values it does not read go through every accepted format; null where none reads a value."""
+    fmt = time_format(text)
+    parsed = (
+        text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        if fmt is not None
+        else pl.Series(text.name, [None] * len(text), dtype=pl.Datetime("us"))
+    )
+    if parsed.null_count():
+        unread = parsed.is_null().arg_true()
+        parsed = parsed.scatter(unread, _parse_time_slow(text.gather(unread)))
+    return parsed
+
+
+def parse_time(frame: pl.DataFrame, path: str | Path, column: str = "time") -> pl.DataFrame:
+    """Parse *column* into a naive Datetime (local time); ``24:00`` means 00:00 of the next day.
+
+    The format is detected once from the first values (:func:`time_format`) and every value is read with
+    it; only the values it does not read (``24:00`` labels, a stray other format) go through every accepted
+    format, so a file in one format costs one pass.
+    """
+    out = frame.with_columns(read_times(frame[column]).alias("__parsed"))
     bad = _first_bad(out, pl.col("__parsed").is_null())
     if bad is not None:
         raise InputError(path, f"{bad[column]!r} is not a time like 2026-03-01 16:00", row=bad[ROW], column=column)

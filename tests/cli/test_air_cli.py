@@ -9,6 +9,8 @@ from click.testing import CliRunner
 from meili.cli import main
 from tests.reference import WEIHAI_2019
 
+REAL = WEIHAI_2019.parent
+
 
 def run(*args):
     result = CliRunner().invoke(main, ["air", *map(str, args)])
@@ -161,3 +163,46 @@ def test_real_weihai_archive_file_through_the_cli(tmp_path):
     assert result.exit_code == 0, result.output
     got = pl.read_csv(out, infer_schema=False)
     assert got["site"].n_unique() == 9 and set(got["standard"].unique()) == {"HJ 633-2012"}
+
+
+def _weihai_long_parquet(tmp_path):
+    """The real Weihai file as a long Parquet file, times as ``YYYY-MM-DD HH:MM`` text (the benchmark's layout)."""
+    from meili.formats.cnemc import read_archive
+
+    long = read_archive(REAL / "china_sites_weihai_2019.csv.gz")
+    path = tmp_path / "weihai_long.parquet"
+    long.with_columns(pl.col("time").dt.strftime("%Y-%m-%d %H:%M")).write_parquet(path)
+    return path
+
+
+@pytest.mark.parametrize("command", ["daily", "annual"])
+def test_dense_and_general_paths_write_the_same_file_on_real_data(tmp_path, command):
+    """The CLI's dense path (chosen automatically) and the general path give byte-identical output."""
+    extra = ["--year", "2019"] if command == "annual" else []
+    for source in (REAL / "china_sites_weihai_2019.csv.gz", _weihai_long_parquet(tmp_path)):
+        dense, general = tmp_path / "dense.csv", tmp_path / "general.csv"
+        result = run(command, source, "-o", dense, "--verbose", *extra)
+        assert result.exit_code == 0, result.output
+        assert "on the dense path" in result.stderr and "per-site hourly grid" in result.stderr
+        result = run(command, source, "-o", general, "--kernel", "polars", *extra)
+        assert result.exit_code == 0, result.output
+        assert dense.read_bytes() == general.read_bytes()
+        assert pl.read_csv(dense, infer_schema=False)["site"].n_unique() == 9
+
+
+def test_verbose_names_the_general_path_and_why(tmp_path):
+    rows = [r.replace(" 16:00,", " 16:30,") for r in day_rows()]
+    path = long_csv(tmp_path, rows)
+    result = run("daily", path, "-o", tmp_path / "out.csv", "--verbose")
+    assert result.exit_code == 0, result.output
+    assert "long rows (times off the hour)" in result.stderr and "on the general path" in result.stderr
+    result = run("daily", path, "-o", tmp_path / "out.csv", "--kernel", "dense")
+    assert result.exit_code == 2 and "the dense path does not apply (times off the hour)" in result.stderr
+
+
+def test_second_value_across_files_names_the_later_file(tmp_path):
+    first = long_csv(tmp_path, day_rows(), name="a.csv")
+    second = long_csv(tmp_path, day_rows()[:1], name="b.csv")
+    result = run("daily", first, second, "-o", tmp_path / "out.csv")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{second}, row 2, column value: a second value for A SO2 at 2026-05-01 01:00")

@@ -43,7 +43,7 @@ def test_sea_share_is_weighted_by_area(org):
     MediaResult.objects.create(medium="sea", site=b, period="2025", klass=3, label="三类", standard="GB 3097-1997")
     derived = indicators.compute("sea.good_water_share", 2025)
     assert derived.value == 75.0 and derived.valid
-    assert "area" in derived.provenance["statistic"]
+    assert "按点位代表面积加权" in derived.provenance["statistic"]
 
 
 def test_groundwater_share_counts_national_points_only(org):

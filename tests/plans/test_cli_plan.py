@@ -17,7 +17,7 @@ def test_check_summarises_the_weihai_plan():
     assert "30 units, 9 chapters, 36 sections, 56 tasks, 63 indicators" in result.output
     assert "   4 持续改善怡人海滨生态环境: 17" in result.output
     assert "by direction: increase 37, decrease 6, range 0, milestone 18, qualitative 2" in result.output
-    assert "by obtained: reported 55, monitoring 8" in result.output
+    assert "by obtained: reported 53, monitoring 8, carbon 2" in result.output
 
 
 def test_check_exits_2_with_the_error(tmp_path):

@@ -105,7 +105,7 @@ CASES = [
         [((*IND, "direction"), "down")],
         "indicators[0].direction: must be one of increase, decrease, range, milestone, qualitative",
     ),
-    ([((*IND, "obtained"), "guessed")], "indicators[0].obtained: must be one of reported, monitoring"),
+    ([((*IND, "obtained"), "guessed")], "indicators[0].obtained: must be one of reported, monitoring, carbon"),
     ([((*IND, "rollup"), "max")], "indicators[0].rollup: must be one of sum, mean, weighted_mean, none"),
     ([((*IND, "binding"), "yes")], "indicators[0].binding: must be true, false or null"),
     ([((*IND, "targets", 0, "value"), "二十")], "indicators[0].targets[0].value: must be a number"),

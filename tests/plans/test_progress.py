@@ -382,3 +382,29 @@ def test_no_baseline_any_signs_any_method(obs, target, direction, year, method):
     assert result.status in STATUSES
     for number in (result.progress_made, result.ratio, result.anticipated_value):
         assert number is None or isinstance(number, float)
+
+
+def test_an_assessment_without_its_target_value_still_states_the_latest_observation():
+    """A report prints the latest value beside “数据不足” exactly as the assessment states it (#18)."""
+    from meili.plans.model import Indicator, Target
+    from meili.plans.progress import assess
+
+    indicator = Indicator(
+        code="x",
+        name="近岸海域水质优良比例",
+        name_en="x",
+        unit="%",
+        direction="increase",
+        baseline=None,
+        targets=(Target(2027, None, "完成省下达的目标任务", ">="),),
+        binding=None,
+        clause="一",
+        chapter=1,
+        quote="",
+        units=(),
+        obtained="monitoring",
+        rollup="none",
+    )
+    result = assess(indicator, {2024: 96.0, 2025: 100.0}, 2025)
+    assert result.status == "insufficient_data"
+    assert (result.latest_year, result.latest_value) == (2025, 100.0)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import serializers
+from django.db import transaction
 
 from meili.accounts.models import OrgUnit, User
 from meili.audit import log
@@ -20,7 +21,8 @@ def test_round_trip_restores_the_same_rows_and_files(tmp_path, settings, users, 
     settings.MEDIA_ROOT = tmp_path / "media"
     (tmp_path / "media" / "evidence").mkdir(parents=True)
     (tmp_path / "media" / "evidence" / "photo.jpg").write_bytes(b"\xff\xd8jpeg")
-    log.record(users["analyst"], "update", org["rushan"], {"name": ["乳山", "乳山市"]}, reason="测试")
+    with transaction.atomic():
+        log.record(users["analyst"], "update", org["rushan"], {"name": ["乳山", "乳山市"]}, reason="测试")
     before = _state()
 
     archive = ops.backup(tmp_path / "b.tar.gz")

@@ -33,7 +33,8 @@ def read_docx(data: bytes):
 
 
 def docx_tables(doc) -> list[list[list[str]]]:
-    return [[[cell.text for cell in row.cells] for row in table.rows] for table in doc.tables]
+    """Cell texts; a header's unit printed on its own line reads as one string, as in the .xlsx."""
+    return [[[cell.text.replace("\n", "") for cell in row.cells] for row in table.rows] for table in doc.tables]
 
 
 def headings(doc) -> list[str]:

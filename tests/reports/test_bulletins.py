@@ -22,6 +22,7 @@ STATS = {
     "CO_P95": 0.8,
     "O3_8h_P90": 120.0,
     "composite_index": 3.41,
+    "composite_valid": True,
     "method": "HJ 663-2013",
 }
 
@@ -75,6 +76,9 @@ def air(org):
     _period("city", "weihai", "2024-10", 3.80, 40.0, 80.6)
     _period("district", "wendeng", "2025-10", 3.10, 30.0, 87.1)
     _period("district", "huancui", "2025-10", 3.55, 35.0, 80.6)
+    from meili.monitoring.evaluation import rank_districts
+
+    rank_districts(["2025-10"])
 
 
 def test_air_bulletin_figures_equal_the_stored_results(air):
@@ -84,15 +88,15 @@ def test_air_bulletin_figures_equal_the_stored_results(air):
     assert headings(doc)[:4] == [
         "一、全市环境空气质量状况",
         "二、各区市环境空气质量状况",
-        "三、首要污染物和空气质量级别",
-        "四、空气质量日历",
+        "三、国控点位空气质量状况",
+        "四、首要污染物和空气质量级别",
     ]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "优良天数比例为83.9%，同比上升3.3个百分点" in text
     assert "细颗粒物（PM2.5）平均浓度33μg/m³，同比下降17.5%" in text
     tables = docx_tables(doc)
     main = tables[0]
-    assert main[0][:4] == ["项目", "单位", "2025年10月", "2024年10月"]
+    assert main[0][:4] == ["项目", "单位", "本月", "上年同月"]
     pm25 = next(r for r in main if r[0].startswith("细颗粒物"))
     assert pm25[1:4] == ["μg/m³", "33", "40"]
     ranking = next(t for t in tables if t[0][0] == "区市")
@@ -102,12 +106,13 @@ def test_air_bulletin_figures_equal_the_stored_results(air):
     levels = {r[0]: r[1] for r in next(t for t in tables if t[0][0] == "级别")[1:]}
     assert levels["优"] == "26" and levels["中度污染"] == "5"
     daily = next(t for t in tables if t[0][0] == "日期")
-    assert len(daily) == 32 and daily[1][:3] == ["2025-10-01", "158", "中度污染"]
+    assert len(daily) == 32 and daily[1][:3] == ["10月1日", "158", "中度污染"]
     calendar = document.charts()[-1]
     assert calendar.kind == "calendar" and calendar.series[0].y[:6] == [158] * 5 + [50]
     ytd = next(r for r in main if r[0] == "优良天数比例")
     assert ytd[5] == "83.9"
     assert "GB 3095-2012 (2018 amendment)" in document.provenance["standards"]
+    assert "GB 3095-2012（含2018年修改单）" in text and "amendment" not in text
 
 
 def test_bulletin_xlsx_equals_the_docx(air, water):
@@ -153,6 +158,17 @@ def water(org):
         section(f"W{i}", f"母猪河{i}", "母猪河", 3, 2 if i else 3, "Ⅱ" if i else "Ⅲ", True)
     section("W4", "母猪河 入海口", "母猪河", 4, 5, "Ⅴ", False, "化学需氧量(0.36)、总磷(0.61)", "化学需氧量(0.06)")
     section("W5", "黄垒河 入海口", "黄垒河", 4, 4, "Ⅳ", True, "化学需氧量(0.12)")
+    # the rivers' levels as the evaluation stores them (standards.water.water_body_status)
+    from meili.monitoring.models import WaterBodyStatus
+
+    WaterBodyStatus.objects.create(
+        water_body="母猪河", period="2025-10", n_sections=5, share_good=80.0, share_worse_v=0.0,
+        method="proportion", level="良好", standard="GB 3838-2002",
+    )  # fmt: skip
+    WaterBodyStatus.objects.create(
+        water_body="黄垒河", period="2025-10", n_sections=1, share_good=0.0, share_worse_v=0.0,
+        method="average", klass=4, label="Ⅳ", level="轻度污染", main_pollutants="化学需氧量", standard="GB 3838-2002",
+    )  # fmt: skip
     for code, klass, label, area in (("S1", 1, "一类", 100.0), ("S2", 3, "三类", 50.0)):
         site = Site.objects.create(medium="sea", code=code, name=f"海域{code}", sea_area="威海湾", area_weight=area)
         MediaResult.objects.create(
@@ -182,7 +198,7 @@ def test_water_bulletin_figures_equal_the_stored_results(water):
     muzhu = next(r for r in rivers if r[0] == "母猪河")
     assert muzhu[1:4] == ["5", "80.0", "0.0"] and muzhu[5] == "良好"
     huanglei = next(r for r in rivers if r[0] == "黄垒河")
-    assert huanglei[5].startswith("按断面评价：最差断面Ⅳ类")
+    assert huanglei[4:6] == ["Ⅳ", "轻度污染"] and huanglei[6].startswith("断面<5个")
     assert re.search(r"二、断面水质类别和达标情况", "\n".join(headings(doc)))
 
 
@@ -222,7 +238,12 @@ def test_air_bulletin_equals_the_monitoring_api(client, users, air):
     for row in ranking[1:]:
         assert row[1] == format_number(periods[("district", by_name[row[0]])]["composite_index"], 2)
     days = next(t for t in tables if t[0][0] == "日期")
-    assert [(r[0], int(r[1])) for r in days[1:]] == [(d["date"], d["aqi"]) for d in daily]
+
+    def chinese(iso: str) -> str:
+        day = dt.date.fromisoformat(iso)
+        return f"{day.month}月{day.day}日"
+
+    assert [(r[0], int(r[1])) for r in days[1:]] == [(chinese(d["date"]), d["aqi"]) for d in daily]
     ytd = client.get("/api/monitoring/indicators/air.good_days_ratio?year=2025&ytd=true").json()
     assert main["优良天数比例"][5] == format_number(ytd["value"], 1)
 

@@ -73,24 +73,26 @@ def test_status_counts_equal_the_assessment(docx, demo_values):
 
 
 def test_indicator_values_equal_the_api(client, users, docx, demo_values):
+    """Every indicator's value and status as ``plan_progress`` (the API, the CLI) states them, both or neither."""
     client.force_login(users["analyst"])
     api = {r["indicator_code"]: r for r in client.get(f"/api/progress/progress?year={YEAR}").json()}
     by_name = {i.name: i for i in demo_values.indicators}
-    checked = 0
+    seen = set()
     for table in docx_tables(docx):
-        if table[0][:3] != ["指标", "单位", "最新值"]:
+        if table[0][:4] != ["指标", "单位", "基准值", "最新值"]:
             continue
-        for name, unit, value, year, _target, _target_year, status in table[1:]:
+        for name, unit, _base, value, year, _target, status in table[1:]:
             indicator = by_name[name]
             row = api[indicator.code]
-            assert status == row["label"]
+            seen.add(indicator.code)
+            assert status == row["label"], name
             assert unit == (indicator.unit or "—")
-            if row["latest_value"] is None or row["method"] == "manual":
-                continue
-            assert year == f"{row['latest_year']}年"
-            assert float(value.replace(",", "")) == pytest.approx(row["latest_value"], abs=0.005)
-            checked += 1
-    assert checked >= 20
+            if row["latest_value"] is None:
+                assert (value, year) == ("—", "—"), name
+            else:
+                assert year == f"{row['latest_year']}年", name
+                assert float(value.replace(",", "")) == pytest.approx(row["latest_value"], abs=0.005), name
+    assert seen == {i.code for i in demo_values.indicators}
 
 
 def test_reason_of_each_status_is_written_out(docx, demo_values):

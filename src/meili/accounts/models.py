@@ -73,3 +73,30 @@ class User(AbstractUser):
         self.is_staff = self.role == Role.ADMIN
         self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A personal API token for a machine client (a provincial platform pulling data, a script pushing values).
+
+    Only the SHA-256 digest of the token is stored; the token itself is shown once, when it is created. A token
+    acts as its user, limited to its scopes (``read``: GET; ``write``: every method) and its expiry; revoking it
+    ends it at once. See :mod:`meili.accounts.tokens`.
+    """
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=80)
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True)
+    digest = models.CharField(_("摘要"), max_length=64)
+    scopes = models.JSONField(_("权限范围"), default=list)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires = models.DateTimeField(_("到期时间"))
+    revoked = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    last_used = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -29,6 +29,9 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"  # users, roles, units
     VIEW_SOURCES = "view_sources"  # the pollution-source registry: enterprises, permits, ports, outfalls
     MANAGE_SOURCES = "manage_sources"  # edit and import the pollution-source registry
+    MANAGE_EMERGENCY = "manage_emergency"  # forecasts, alerts, the emission-reduction list, compliance
+    MANAGE_CREDIT = "manage_credit"  # credit records, ratings, disputes and repairs
+    APPROVE_RESULT = "approve_result"  # approve a yearly reduction list or credit result (not its creator)
 
 
 #: unit-scoped actions: a reporter may do them only for its own unit and the units below it.
@@ -48,6 +51,8 @@ MATRIX: dict[str, frozenset[Action]] = {
             Action.GENERATE_REPORT,
             Action.VIEW_SOURCES,
             Action.MANAGE_SOURCES,
+            Action.MANAGE_EMERGENCY,
+            Action.MANAGE_CREDIT,
         }
     ),
     Role.REPORTER: frozenset(
@@ -60,10 +65,18 @@ MATRIX: dict[str, frozenset[Action]] = {
             Action.UPDATE_ASSIGNED_CASE,
             Action.VIEW_SOURCES,
             Action.MANAGE_SOURCES,
+            Action.MANAGE_EMERGENCY,
+            Action.MANAGE_CREDIT,
         }
     ),
     Role.LEADER: frozenset(
-        {Action.VIEW_INTERNAL, Action.VIEW_UNIT_DATA, Action.APPROVE_CASE_EXTENSION, Action.VIEW_SOURCES}
+        {
+            Action.VIEW_INTERNAL,
+            Action.VIEW_UNIT_DATA,
+            Action.APPROVE_CASE_EXTENSION,
+            Action.VIEW_SOURCES,
+            Action.APPROVE_RESULT,
+        }
     ),
 }
 

@@ -50,17 +50,39 @@ def sync_units(units: Iterable[Mapping]) -> int:
     return changed
 
 
+@transaction.atomic
 def create_user(
-    username: str, password: str, role: str, unit_code: str | None = None, full_name: str = "", email: str = ""
+    username: str,
+    password: str,
+    role: str,
+    unit_code: str | None = None,
+    full_name: str = "",
+    email: str = "",
+    actor=None,
 ) -> User:
-    """Create an active user with *role* in the unit *unit_code* (required for reporters)."""
+    """Create an active user with *role* in the unit *unit_code* (required for reporters), audited.
+
+    The password must pass Django's validators (``AUTH_PASSWORD_VALIDATORS``), including the similarity to the
+    user's own name; a :class:`django.core.exceptions.ValidationError` lists what is wrong.
+    """
+    from django.contrib.auth.password_validation import validate_password
+
+    from meili.audit.log import record
+
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(Role.values)}")
     unit = OrgUnit.objects.get(code=unit_code) if unit_code else None
     if role == Role.REPORTER and unit is None:
         raise ValueError("a unit reporter needs a unit")
     user = User(username=username, role=role, unit=unit, full_name=full_name, email=email)
+    validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    record(
+        actor,
+        "account.create",
+        user,
+        changes={"role": [None, role], "unit": [None, unit_code], "username": [None, username]},
+    )
     return user

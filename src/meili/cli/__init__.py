@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "plan": "meili.cli.plan:plan",
     "progress": "meili.cli.progress:progress",
     "air": "meili.cli.air:air",
+    "lake": "meili.cli.lake:lake",
     "water": "meili.cli.media:water",
     "sea": "meili.cli.media:sea",
     "groundwater": "meili.cli.media:groundwater",
@@ -34,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "import": "meili.cli.monitoring:import_",
     "report": "meili.cli.reports:report",
     "cases": "meili.cli.cases:cases",
+    "carbon": "meili.cli.carbon:carbon",
+    "hj212": "meili.cli.hj212:hj212_group",
     "remind": "meili.cli.remind:remind",
 }
 

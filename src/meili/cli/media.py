@@ -145,6 +145,29 @@ def _water_sites(path: Path | None) -> pl.DataFrame | None:
     return sites.drop(ROW)
 
 
+def _engine(fn: Callable) -> Callable:
+    fn = click.option(
+        "--spark-master", metavar="URL", help="Spark master (local[N], spark://host:7077, yarn, k8s://…)"
+    )(fn)
+    return click.option(
+        "--engine",
+        "where",
+        type=click.Choice(("local", "spark")),
+        default="local",
+        show_default=True,
+        help="local, or per site on Apache Spark (pip install meili[spark]; docs/scale-out.md)",
+    )(fn)
+
+
+def _per_site(frame: pl.DataFrame, path: Path, evaluate: Callable, where: str, master: str | None) -> pl.DataFrame:
+    """*evaluate* (a standards function of sample rows) on all of *frame* here, or per site on Spark."""
+    if where == "spark":
+        from meili.scale.media import per_site
+
+        return per_site(frame.drop(ROW), evaluate, master)
+    return _located(frame, path, lambda: evaluate(frame.drop(ROW)))
+
+
 @water.command("classify")
 @_input
 @click.option("--sites", type=click.Path(path_type=Path), help="site,type(river|lake|reservoir),target_class,…")
@@ -152,18 +175,25 @@ def _water_sites(path: Path | None) -> pl.DataFrame | None:
 @_nondetect
 @click.option("--items", "items_out", type=click.Path(path_type=Path), help="Also write each item's class here.")
 @_output
+@_engine
 @_handle_errors
 def water_classify(
-    samples: Path, sites: Path | None, period: str, nondetect: str, items_out: Path | None, output: Path | None
+    samples: Path,
+    sites: Path | None,
+    period: str,
+    nondetect: str,
+    items_out: Path | None,
+    output: Path | None,
+    where: str,
+    spark_master: str | None,
 ) -> None:
     """Class, deciding items, main pollutants and target check per site and period."""
     from meili.standards import water as w
 
     frame = _read_samples(samples)
     site_frame = _water_sites(sites)
-    items = _located(
-        frame, samples, lambda: w.item_classes(frame.drop(ROW), site_frame, period=period, nondetect=nondetect)
-    )
+    evaluate = functools.partial(w.item_classes, sites=site_frame, period=period, nondetect=nondetect)
+    items = _per_site(frame, samples, evaluate, where, spark_master)
     if items_out is not None:
         _write(items.sort("site", "period", "key"), items_out)
     _write(w.summarise(items), output)
@@ -254,6 +284,7 @@ def sea() -> None:
 @_period
 @_nondetect
 @_output
+@_engine
 @_handle_errors
 def sea_classify(
     samples: Path,
@@ -263,15 +294,16 @@ def sea_classify(
     period: str,
     nondetect: str,
     output: Path | None,
+    where: str,
+    spark_master: str | None,
 ) -> None:
     """Class (一类…劣四类) and deciding items per station and period."""
     from meili.standards import sea as s
 
     frame = _read_samples(samples)
     site_frame = _target_sites(sites, 4, s.STANDARD)
-    classes = _located(
-        frame, samples, lambda: s.classify(frame.drop(ROW), site_frame, period=period, nondetect=nondetect)
-    )
+    evaluate = functools.partial(s.classify, sites=site_frame, period=period, nondetect=nondetect)
+    classes = _per_site(frame, samples, evaluate, where, spark_master)
     _write(classes, output)
     if shares is not None:
         areas = None

@@ -60,7 +60,8 @@ def _import_command(medium: str) -> click.Command:
         try:
             job = run_import(medium, list(files), progress=progress, evaluate=not no_evaluate)
         except ImportFailed as exc:
-            raise click.ClickException(f"nothing imported: {exc}") from None
+            stored = exc.job.added or exc.job.changed
+            raise click.ClickException(str(exc) if stored else f"nothing imported: {exc}") from None
         _print_report(job)
 
     return command

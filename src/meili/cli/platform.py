@@ -59,6 +59,15 @@ def _serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
+def _start_hj212(host: str, port: int) -> None:
+    """The HJ 212 receiver for monitoring devices beside the web server (docs/hj212.md)."""
+    if port:
+        from meili.cli.hj212 import start_beside
+
+        start_beside(host, port)
+        click.echo(f"HJ 212 receiver: {host}:{port}")
+
+
 def _load_demo_in_child() -> None:
     """``meili demo load`` in a child process, so that the server's own process never runs Polars.
 
@@ -73,7 +82,8 @@ def _load_demo_in_child() -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def run(host: str, port: int) -> None:
+@click.option("--hj212-port", default=9212, show_default=True, type=int, help="HJ 212 receiver port (0: none).")
+def run(host: str, port: int, hj212_port: int) -> None:
     """Run the platform with its demo data (first start loads them).
 
     Migrates the embedded database, loads the plan and the demo dataset on first start, prints the
@@ -89,6 +99,7 @@ def run(host: str, port: int) -> None:
         _load_demo_in_child()
     click.echo(loader.accounts_text())
     click.echo(f"Meili: http://{host}:{port}/  (Ctrl+C to stop)")
+    _start_hj212(host, hj212_port)
     _serve(host, port, workers=2)
 
 
@@ -96,7 +107,9 @@ def run(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--hj212-host", default="0.0.0.0", show_default=True, help="Address of the HJ 212 receiver.")
+@click.option("--hj212-port", default=0, show_default=True, type=int, help="HJ 212 receiver port, e.g. 9212 (0: none).")
+def serve(host: str, port: int, workers: int, hj212_host: str, hj212_port: int) -> None:
     """Serve the platform with gunicorn (production server).
 
     Put a reverse proxy (TLS) in front of it on a multi-user deployment.
@@ -108,6 +121,7 @@ def serve(host: str, port: int, workers: int) -> None:
     if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
         raise SetupError("database schema is not up to date; run `meili migrate` first")
     _collectstatic()
+    _start_hj212(hj212_host, hj212_port)
     _serve(host, port, workers)
 
 
@@ -128,13 +142,11 @@ def migrate() -> None:
 def createuser(username: str, role: str, unit_code: str | None, full_name: str, email: str, password: str) -> None:
     """Create a user with a role (and a unit)."""
     _prepare()
-    from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
     from meili.accounts.services import create_user
 
     try:
-        validate_password(password)
         user = create_user(username, password, role, unit_code, full_name, email)
     except (ValidationError, ValueError) as exc:
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]

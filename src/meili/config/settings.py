@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "meili.monitoring",
     "meili.reports",
     "meili.sources",
+    "meili.emergency",
+    "meili.credit",
+    "meili.carbon",
+    "meili.online",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "meili.web.middleware.ContentSecurityPolicyMiddleware",
     "meili.web.middleware.RequestLogMiddleware",
+    "meili.web.middleware.PrivateNoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "meili.config.urls"
@@ -114,6 +119,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = environment.flag("MEILI_HTTPS")
 CSRF_COOKIE_SECURE = environment.flag("MEILI_HTTPS")
 X_FRAME_OPTIONS = "DENY"
+# HTTPS deployments (behind the reverse proxy that terminates TLS and sets X-Forwarded-Proto): HSTS for a year
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if environment.flag("MEILI_HTTPS") else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if environment.flag("MEILI_HTTPS") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -147,6 +155,18 @@ GOVERNANCE: dict[str, str | int] = {
 }
 if os.environ.get("MEILI_CASE_EXTENSION_MAX_DAYS"):
     GOVERNANCE["extension_max_days"] = int(os.environ["MEILI_CASE_EXTENSION_MAX_DAYS"])
+
+# The official form of generated documents (docs/reports.md): issuing body (default: the plan city's 生态环境局),
+# 签发人, 抄送 and 印发机关 of the 版记, and the day of the following month a monthly bulletin is dated.
+REPORTS = {
+    "issuer": os.environ.get("MEILI_REPORT_ISSUER", ""),
+    "signer": os.environ.get("MEILI_REPORT_SIGNER", ""),
+    "copy_to": os.environ.get("MEILI_REPORT_COPY_TO", ""),
+    "printer": os.environ.get("MEILI_REPORT_PRINTER", ""),
+    "bulletin_issue_day": int(os.environ.get("MEILI_BULLETIN_ISSUE_DAY", "10")),
+    # the monitoring data bulletins are made from: "realtime" (自动监测实时数据, unaudited) or "audited"
+    "air_data_status": os.environ.get("MEILI_AIR_DATA_STATUS", "realtime"),
+}
 
 # E-mail notifications only when an SMTP server is configured (MEILI_SMTP_HOST); otherwise none are sent.
 EMAIL_HOST = os.environ.get("MEILI_SMTP_HOST", "")

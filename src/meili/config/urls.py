@@ -15,6 +15,10 @@ urlpatterns = [
     path("progress/", include("meili.progress.urls")),
     path("reports/", include("meili.reports.urls")),
     path("sources/", include("meili.sources.urls")),
+    path("emergency/", include("meili.emergency.urls")),
+    path("credit/", include("meili.credit.urls")),
+    path("carbon/", include("meili.carbon.urls")),
+    path("online/", include("meili.online.urls")),
     path("", include("meili.web.urls")),
     path("", include("meili.monitoring.urls")),
 ]

@@ -47,4 +47,25 @@ def reports(remember) -> None:
     remember(generate_for_demo("progress", str(ASSESSED), {"method": "escap"}))
 
 
-STEPS = [plan, progress_values, monitoring, governance, sources, reports]
+def online(remember) -> None:
+    """Online-monitoring devices on the demo ports, six hours of minute data, an exceedance and an outage."""
+    from meili.online.demo import load
+
+    load(remember)
+
+
+def emergency(remember) -> None:
+    """An approved emission-reduction list, a winter episode from forecast to lifting, two years of credit ratings."""
+    from meili.emergency.demo import load
+
+    load(remember)
+
+
+def carbon(remember) -> None:
+    """Two inventory editions (2020, 2022), GDP and target, key emitters and mariculture harvests (演示数据)."""
+    from meili.carbon.demo import load
+
+    load(remember)
+
+
+STEPS = [plan, progress_values, monitoring, governance, sources, online, reports, emergency, carbon]

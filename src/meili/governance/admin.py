@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from meili.audit.admin import ReadOnlyAdmin
+from meili.audit.admin import AuditedAdmin, ReadOnlyAdmin
 from meili.governance.models import Case, HolidayOverride, LedgerBatch, LedgerItem
 
 
 @admin.register(HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
+class HolidayOverrideAdmin(AuditedAdmin):
     """The administrator maintains holidays and make-up workdays for years the package does not cover."""
 
     list_display = ("date", "kind", "name")
@@ -24,14 +24,27 @@ class CaseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(LedgerBatch)
-class LedgerBatchAdmin(admin.ModelAdmin):
+class LedgerBatchAdmin(AuditedAdmin):
     list_display = ("name", "source", "created")
 
 
 @admin.register(LedgerItem)
-class LedgerItemAdmin(admin.ModelAdmin):
+class LedgerItemAdmin(AuditedAdmin):
     list_display = ("batch", "seq", "responsible_unit", "deadline", "state", "progress")
     list_filter = ("state", "batch")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # a closed item is published (销号 disclosed to the public): it is never deleted
+        if obj is not None and obj.state == LedgerItem.State.CLOSED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(state=LedgerItem.State.CLOSED).exists():
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied("closed ledger items are published and cannot be deleted")
+        super().delete_queryset(request, queryset)

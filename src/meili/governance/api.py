@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from meili.accounts.models import OrgUnit
+from meili.bounds import MAX_OFFSET
 from meili.governance import ledger, services, workflow
 from meili.governance.models import Case, LedgerItem
 
@@ -120,7 +121,13 @@ def case_detail_out(user, case: Case) -> dict:
 
 
 @router.get("/cases", response=list[CaseOut], summary="Cases the user may see (newest first)")
-def list_cases(request, state: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0):
+def list_cases(
+    request,
+    state: str | None = None,
+    kind: str | None = None,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+):
     qs = services.visible_cases(request.user).select_related("district", "assigned_unit", "merged_into")
     if state:
         qs = qs.filter(state=state)

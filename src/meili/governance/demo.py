@@ -206,6 +206,8 @@ def load(remember) -> None:
     """A few dozen cases in every state, supervision and extensions, a small ledger (演示数据)."""
     officer = _bot("demo-case-officer", Role.OFFICER, "信访办理员（演示数据生成）", remember)
     leader = _bot("demo-case-leader", Role.LEADER, "分管领导（演示数据生成）", remember)
+    # separation of duties: findings and closure requests are reviewed by another officer
+    reviewer = _bot("demo-case-reviewer", Role.OFFICER, "审核员（演示数据生成）", remember)
     units = {u.code: u for u in OrgUnit.objects.all()}
     remember(
         HolidayOverride.objects.get_or_create(
@@ -270,7 +272,7 @@ def load(remember) -> None:
                         )
                         if state != "reported":
                             wf.close(
-                                officer,
+                                reviewer,
                                 case,
                                 "责令限期整改，依法立案查处。",
                                 "您反映的问题经核查属实，已责令相关单位整改，感谢您对生态环境保护工作的支持。",
@@ -288,12 +290,12 @@ def load(remember) -> None:
         for model in (Reporter, Attachment, CaseEvent, Supervision, Extension):
             for obj in model.objects.filter(case=case):
                 remember(obj)
-    _ledger(officer, units, remember)
-    for n in Notification.objects.filter(user__in=[officer, leader]):
+    _ledger(officer, reviewer, units, remember)
+    for n in Notification.objects.filter(user__in=[officer, leader, reviewer]):
         remember(n)
 
 
-def _ledger(officer, units, remember) -> None:
+def _ledger(officer, reviewer, units, remember) -> None:
     batch = "第三轮中央生态环境保护督察反馈问题（演示数据）"
     rows = [
         ("1", "部分城区雨污合流，汛期溢流污水直排入海", "huancui", "实施雨污分流改造，建设调蓄池", 120, "closed"),
@@ -329,7 +331,7 @@ def _ledger(officer, units, remember) -> None:
             ledger.apply_close(officer, item, "整改任务已完成，申请验收销号（演示数据）")
         if state == "closed":
             ledger.verify(
-                officer, item, True, "经现场验收，整改到位，同意销号", public_summary=f"{measures}，已完成整改。"
+                reviewer, item, True, "经现场验收，整改到位，同意销号", public_summary=f"{measures}，已完成整改。"
             )
         remember(item)
         for update in LedgerUpdate.objects.filter(item=item):

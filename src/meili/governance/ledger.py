@@ -146,6 +146,9 @@ def verify(user, item: LedgerItem, approve: bool, text: str, public_summary: str
     item = LedgerItem.objects.select_for_update().get(pk=item.pk)
     if item.state != IS.APPLIED:
         raise ValidationError(_("只有申请销号的事项可以验收。"))
+    applicant = item.updates.filter(kind=LedgerUpdate.Kind.APPLY).order_by("-id").values_list("actor_id", flat=True)
+    if applicant.first() == user.pk:  # separation of duties: nobody verifies the closure they applied for
+        raise PermissionDenied(_("不能验收本人申请的销号。"))
     if not (text or "").strip():
         raise ValidationError({"text": _("请填写验收意见。")})
     if approve:
@@ -235,6 +238,7 @@ def template_bytes() -> bytes:
     """The import template: one sheet with the header, an example row and a sheet of unit names."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from meili.cells import append_row
     from meili.xlsx import to_bytes, workbook
 
     wb, ws = workbook(SHEET, COLUMNS)
@@ -254,7 +258,7 @@ def template_bytes() -> bytes:
     units = wb.create_sheet("单位")
     units.append(["单位名称", "代码"])
     for unit in OrgUnit.objects.exclude(kind=OrgUnit.Kind.CITY).order_by("id"):
-        units.append([unit.name, unit.code])
+        append_row(units, [unit.name, unit.code])
     dv = DataValidation(type="list", formula1=f"=单位!$A$2:$A${units.max_row}", allow_blank=False)
     ws.add_data_validation(dv)
     dv.add("D2:D1000")

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meili.cells import append_row, csv_row
 from meili.governance.ledger import completion_by_unit
 from meili.governance.models import Kind, Satisfaction, State
 
@@ -108,7 +109,7 @@ def export_csv(cases) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     for row in export_rows(cases):
-        writer.writerow(row)
+        writer.writerow(csv_row(row))
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -120,7 +121,7 @@ def export_xlsx(cases) -> bytes:
     ws = wb.active
     ws.title = "信访举报件"
     for row in export_rows(cases):
-        ws.append(row)
+        append_row(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     buf = io.BytesIO()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meili import bounds
 from meili.accounts.models import OrgUnit
 from meili.accounts.permissions import Action, can, require
 from meili.governance import clock, ledger, services, stats, workflow
@@ -84,6 +85,14 @@ def _require_cases(user):
         raise PermissionDenied("cases")
 
 
+def _id(text: str) -> int:
+    """A filter's id from the query string; anything else is the client's error (400), not the server's."""
+    value = bounds.id_or_none(text)
+    if value is None:
+        raise BadRequest(f"{text[:20]!r} is not an id")
+    return value
+
+
 @login_required
 def cases(request):
     """The case list with filters; officers and leaders see all, a unit its own."""
@@ -99,7 +108,7 @@ def cases(request):
     if f["kind"]:
         qs = qs.filter(kind=f["kind"])
     if f["district"]:
-        qs = qs.filter(district_id=f["district"])
+        qs = qs.filter(district_id=_id(f["district"]))
     if f["q"]:
         qs = qs.filter(services.case_q(f["q"]))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -425,11 +434,11 @@ def ledger_list(request):
     qs = ledger.visible_items(request.user).select_related("batch", "responsible_unit")
     f = {k: request.GET.get(k, "") for k in ("batch", "state", "unit")}
     if f["batch"]:
-        qs = qs.filter(batch_id=f["batch"])
+        qs = qs.filter(batch_id=_id(f["batch"]))
     if f["state"]:
         qs = qs.filter(state=f["state"])
     if f["unit"]:
-        qs = qs.filter(responsible_unit_id=f["unit"])
+        qs = qs.filter(responsible_unit_id=_id(f["unit"]))
     return render(
         request,
         "governance/ledger.html",

@@ -114,6 +114,10 @@ AUDITED = (
 )
 
 
+#: transitions that review a unit's findings: not by the one who reported them
+REVIEWS = ("close", "send_back")
+
+
 class _Step:
     """Context of one transition: lock, check, then record event + audit + notifications on exit."""
 
@@ -124,10 +128,17 @@ class _Step:
             raise IllegalTransition(self.case, name)
         if not permitted(user, self.case, name):
             raise PermissionDenied(name)
+        if name in REVIEWS and self._reported_by(user):
+            raise PermissionDenied(_("不能审核本人提交的核查结果"))
         self.before = log.snapshot(self.case, AUDITED)
         self.from_state = self.case.state
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
+
+    def _reported_by(self, user) -> bool:
+        """Whether *user* submitted the findings now under review (separation of duties)."""
+        last = self.case.events.filter(action="report").order_by("-time", "-id").values_list("actor_id", flat=True)
+        return last.first() == getattr(user, "pk", None)
 
     def done(self, note: str = "") -> Case:
         case = self.case

@@ -22,6 +22,10 @@ class SiteAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.delete_site(request.user, obj, reason=_("系统管理"))
 
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:  # one audited deletion each, never a silent bulk delete
+            services.delete_site(request.user, obj, reason=_("系统管理"))
+
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):

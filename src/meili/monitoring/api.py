@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from meili.accounts.permissions import Action, require
+from meili.bounds import MAX_PAGE as LAST_PAGE
+from meili.bounds import MAX_YEAR, MIN_YEAR
 from meili.monitoring import indicators, results
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, MediaResult, Medium, Observation, Site
 
@@ -63,7 +65,7 @@ class ObservationFilter(Schema):
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     versions: str = "current"
-    page: int = 1
+    page: int = Field(1, ge=1, le=LAST_PAGE)
     page_size: int = 200
 
 
@@ -314,7 +316,9 @@ def media_results(request, medium: str, period: str):
 
 
 @router.get("/indicators/{key}", response=DerivedOut, summary="A plan indicator computed from monitoring")
-def indicator(request, key: str, year: int, unit: str | None = None, ytd: bool = False):
+def indicator(
+    request, key: str, year: int = Query(..., ge=MIN_YEAR, le=MAX_YEAR), unit: str | None = None, ytd: bool = False
+):
     _check(request)
     try:
         derived = indicators.compute(key, year, unit=unit, year_to_date=ytd)

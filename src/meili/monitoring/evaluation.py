@@ -211,10 +211,18 @@ def _air_long(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @transaction.atomic
-def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.DataFrame, conc: pl.DataFrame) -> int:
+def _store_air_days(
+    scope: str,
+    code_days: dict[str, set[dt.date]],
+    hourly: pl.DataFrame,
+    conc: pl.DataFrame,
+    stored: Callable[[str], None] | None = None,
+) -> int:
     report = engine.daily_index(conc) if conc.height else conc
     written = 0
     for code, days in code_days.items():
+        if stored:
+            stored(code)
         for first, last in _runs(days):
             AirHourly.objects.filter(
                 scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)
@@ -232,30 +240,76 @@ def _store_air_days(scope: str, code_days: dict[str, set[dt.date]], hourly: pl.D
     return written
 
 
-def evaluate_air_sites(site_days: dict[str, set[dt.date]]) -> dict:
-    """Hourly and daily reports of the sites on the given days, then their groups, then the periods."""
+class SiteYears:
+    """Sub-progress of an evaluation, counted in site-years (a site's or group's days of one calendar year) per
+    step: hourly and daily reports, group means, HJ 663 periods. Calls *progress* with the evaluation's
+    percent (0–100) and a phase such as ``evaluate daily 3/10 site-years``."""
+
+    STEPS = (("daily", 0, 60), ("groups", 60, 80), ("periods", 80, 100))
+
+    def __init__(self, progress: Progress | None):
+        self.progress = progress
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.progress is None:
+            return
+        lo, hi = next((a, b) for name, a, b in self.STEPS if name == step)
+        percent = lo + (hi - lo) * done // max(total, 1)
+        self.progress(percent, f"evaluate {step} {done}/{total} site-years")
+
+
+def _years(days: Iterable[dt.date]) -> int:
+    return len({d.year for d in days})
+
+
+def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | None = None) -> dict:
+    """Hourly and daily reports of the sites on the given days, then their groups, then the periods.
+
+    *progress* (optional) hears the evaluation's percent and its site-years done per step (:class:`SiteYears`).
+    """
     if not site_days:
         return {"sites": 0}
+    ticks = SiteYears(progress)
+    site_years = {code: _years(days) for code, days in site_days.items()}
+    total = sum(site_years.values())
+    done = 0
+    ticks("daily", 0, total)
+
+    def stored(code: str) -> None:
+        nonlocal done
+        done += site_years[code]
+        ticks("daily", done, total)
+
     ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(site_days)).values_list("code", "id"))
     all_days = set().union(*site_days.values())
     start, end = _days_range(all_days)
     long = _air_long(load_observations(ids.values(), start, end))
     hourly = engine.hourly(long) if long.height else long
     conc = engine.daily_concentrations(long) if long.height else pl.DataFrame()
-    days_written = _store_air_days(Scope.SITE, site_days, hourly, conc)
+    days_written = _store_air_days(Scope.SITE, site_days, hourly, conc, stored)
     group_days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
     groups = air_groups()
     for key, members in groups.items():
         for code in members:
             if code in site_days:
                 group_days[key] |= site_days[code]
+    group_total = sum(_years(days) for days in group_days.values())
+    done = 0
     for (scope, code), days in group_days.items():
-        evaluate_air_group(scope, code, groups[(scope, code)], days)
-    periods: dict[tuple[str, str], set[dt.date]] = {(Scope.SITE, c): d for c, d in site_days.items()}
-    periods.update(group_days)
-    n_periods = 0
-    for (scope, code), days in periods.items():
-        n_periods += evaluate_air_periods(scope, code, days)
+        ticks("groups", done, group_total)
+        evaluate_air_group(scope, code, groups[(scope, code)], days, long)
+        done += _years(days)
+    ticks("periods", 0, total + group_total)
+    n_periods = evaluate_air_periods_of(Scope.SITE, site_days)
+    done = total
+    by_scope: dict[str, dict[str, set[dt.date]]] = defaultdict(dict)
+    for (scope, code), days in group_days.items():
+        by_scope[scope][code] = days
+    for scope, code_days in by_scope.items():
+        ticks("periods", done, total + group_total)
+        n_periods += evaluate_air_periods_of(scope, code_days)
+        done += sum(_years(days) for days in code_days.values())
+    ticks("periods", done, total + group_total)
     district_days = set().union(*(d for (scope, _), d in group_days.items() if scope == Scope.DISTRICT))
     rank_districts(_period_names(district_days))
     return {
@@ -300,8 +354,14 @@ def rank_districts(periods: Iterable[str]) -> int:
     return ranked
 
 
-def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.date]) -> None:
-    """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633)."""
+def evaluate_air_group(
+    scope: str, code: str, members: list[str], days: set[dt.date], loaded: pl.DataFrame | None = None
+) -> None:
+    """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633).
+
+    *loaded*: hourly values already read for the sites being evaluated (``site, time, parameter, value``,
+    local times, covering *days*); used instead of reading the members' values again when it holds them all.
+    """
     site_daily = AirDaily.objects.filter(scope=Scope.SITE, code__in=members, date__in=list(days)).values(
         "code", "date", *DAILY_FIELD.values()
     )
@@ -313,9 +373,14 @@ def evaluate_air_group(scope: str, code: str, members: list[str], days: set[dt.d
     conc = engine.aggregate(frame, membership, scale="daily") if frame.height else pl.DataFrame()
     if conc.height:
         conc = conc.select("site", "date", *DAILY_FIELD, *[c for c in conc.columns if c.startswith("n_")])
-    ids = Site.objects.filter(medium=Medium.AIR, code__in=members).values_list("id", flat=True)
-    start, end = _days_range(days)
-    long = _air_long(load_observations(ids, start, end))
+    if loaded is not None and set(members) <= set(loaded["site"].unique().to_list()):
+        first = dt.datetime(min(days).year, min(days).month, min(days).day, 1)
+        last = dt.datetime.combine(max(days) + dt.timedelta(days=1), dt.time(0))
+        long = loaded.filter(pl.col("site").is_in(members) & pl.col("time").is_between(first, last))
+    else:
+        ids = Site.objects.filter(medium=Medium.AIR, code__in=members).values_list("id", flat=True)
+        start, end = _days_range(days)
+        long = _air_long(load_observations(ids, start, end))
     hourly = engine.aggregate(long, membership, scale="hourly") if long.height else long
     _store_air_days(scope, {code: days}, hourly, conc)
 
@@ -324,48 +389,79 @@ def _months_of(days: Iterable[dt.date]) -> set[tuple[int, int]]:
     return {(d.year, d.month) for d in days}
 
 
-@transaction.atomic
 def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
     """HJ 663 statistics for the months and years that contain *days* (from the stored daily values)."""
-    zone = 2
-    if scope == Scope.SITE:
-        zone_text = Site.objects.filter(medium=Medium.AIR, code=code).values_list("zone_class", flat=True).first()
-        zone = 1 if zone_text == "1" else 2
+    return evaluate_air_periods_of(scope, {code: days})
+
+
+def _zones(scope: str, codes: Iterable[str]) -> dict[str, int]:
+    """Zone class of each code: a site's own (1 or 2), 2 for the city and districts."""
+    if scope != Scope.SITE:
+        return dict.fromkeys(codes, 2)
+    stored = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(codes)).values_list("code", "zone_class"))
+    return {c: 1 if stored.get(c) == "1" else 2 for c in codes}
+
+
+def _periods_of(days: Iterable[dt.date], year: int) -> list[tuple[str, dt.date, dt.date]]:
+    periods = [(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
+    for y, m in sorted(_months_of(d for d in days if d.year == year)):
+        periods.append((f"{y}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
+    return periods
+
+
+@transaction.atomic
+def evaluate_air_periods_of(scope: str, code_days: dict[str, set[dt.date]]) -> int:
+    """HJ 663 statistics for the months and years that contain each code's days, from the stored daily values:
+    one read of the daily values and one assessment per period and zone class for all the codes of *scope*
+    (the statistics of a code depend on its own days only, so they are those of one call per code)."""
+    zones = _zones(scope, code_days)
     written = 0
-    for year in sorted({d.year for d in days}):
-        stored = AirDaily.objects.filter(scope=scope, code=code, date__year=year).values("date", *DAILY_FIELD.values())
-        frame = pl.DataFrame(list(stored), schema={"date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)})
-        periods = [(f"{year}", dt.date(year, 1, 1), dt.date(year, 12, 31))]
-        for y, m in sorted(_months_of(d for d in days if d.year == year)):
-            periods.append((f"{y}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
+    for year in sorted({d.year for days in code_days.values() for d in days}):
+        codes = [c for c, days in code_days.items() if any(d.year == year for d in days)]
+        stored = AirDaily.objects.filter(scope=scope, code__in=codes, date__year=year).values(
+            "code", "date", *DAILY_FIELD.values()
+        )
+        frame = pl.DataFrame(
+            list(stored),
+            schema={"code": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)},
+        )
+        periods = {c: _periods_of(code_days[c], year) for c in codes}
+        has_days = set(frame["code"].unique().to_list())
+        for code in codes:
+            AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods[code]]).delete()
         if not frame.height:
-            AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods]).delete()
             continue
         daily = engine.daily_index(
-            frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(pl.lit(code).alias("site"))
+            frame.rename({"code": "site", **{f: c for c, f in DAILY_FIELD.items()}}).sort("site", "date")
         )
-        for period, start, end in periods:
-            result = engine.assess(daily, start, end, zone_class=zone)
-            AirPeriod.objects.filter(scope=scope, code=code, period=period).delete()
-            if not result.height:
-                continue
-            row = result.row(0, named=True)
-            stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
-            AirPeriod.objects.create(
-                scope=scope,
-                code=code,
-                period=period,
-                start=start,
-                end=end,
-                pm25=row["PM2.5_mean"],
-                good_days_ratio=row["good_days_ratio"],
-                valid_days=row["valid_days"],
-                complies=row["complies"],
-                composite_index=row["composite_index"],
-                stats=stats,
-                standard=row["standard"],
-            )
-            written += 1
+        wanted: dict[tuple[str, dt.date, dt.date, int], list[str]] = defaultdict(list)
+        for code in codes:
+            if code in has_days:
+                for period in periods[code]:
+                    wanted[(*period, zones[code])].append(code)
+        rows = []
+        for (period, start, end, zone), members in wanted.items():
+            part = daily.filter(pl.col("site").is_in(members))
+            for row in engine.assess(part, start, end, zone_class=zone).iter_rows(named=True):
+                stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+                rows.append(
+                    AirPeriod(
+                        scope=scope,
+                        code=row["site"],
+                        period=period,
+                        start=start,
+                        end=end,
+                        pm25=row["PM2.5_mean"],
+                        good_days_ratio=row["good_days_ratio"],
+                        valid_days=row["valid_days"],
+                        complies=row["complies"],
+                        composite_index=row["composite_index"],
+                        stats=stats,
+                        standard=row["standard"],
+                    )
+                )
+        AirPeriod.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
     return written
 
 
@@ -565,18 +661,20 @@ def evaluate_water_bodies(bodies: Iterable[str], years: Iterable[int]) -> int:
 # ------------------------------------------------------------------------------------------ drivers
 
 
-def evaluate_affected(medium: str, affected: pl.DataFrame) -> dict:
+def evaluate_affected(medium: str, affected: pl.DataFrame, progress: Progress | None = None) -> dict:
     """Re-evaluate what the (site, time) pairs in *affected* can change; returns what was done."""
     if not affected.height:
         return {}
     if medium == Medium.AIR:
         days = affected.with_columns((pl.col("time") - pl.duration(hours=1)).dt.date().alias("day"))
         site_days = {code: set(group["day"].to_list()) for (code,), group in days.group_by("site")}
-        return evaluate_air_sites(site_days)
+        return evaluate_air_sites(site_days, progress)
     years = affected.with_columns(pl.col("time").dt.year().alias("year")).select("site", "year").unique()
     sites = {s.code: s for s in Site.objects.filter(medium=medium, code__in=years["site"].unique().to_list())}
     n = 0
-    for code, year in years.iter_rows():
+    for k, (code, year) in enumerate(years.iter_rows()):
+        if progress:
+            progress(100 * k // years.height, f"evaluate {k}/{years.height} site-years")
         n += evaluate_media_site_year(medium, sites[code], year)
     summary = {"site_years": years.height, "results": n}
     if medium == Medium.WATER:
@@ -601,12 +699,20 @@ def evaluate_all(media: Iterable[str] | None = None, progress: Progress | None =
                 days = {
                     dt.date(year, 1, 1) + dt.timedelta(days=k) for k in range(366 if calendar.isleap(year) else 365)
                 }
-                summary.setdefault(medium, []).append(evaluate_air_sites({c: set(days) for c in codes}))
+                low, width = base + span * j / len(years), span / len(years)
+
+                def within(percent: int, phase: str, low: float = low, width: float = width, year: int = year) -> None:
+                    if progress:
+                        progress(int(low + width * percent / 100), f"air {year}: {phase}")
+
+                summary.setdefault(medium, []).append(evaluate_air_sites({c: set(days) for c in codes}, within))
                 if progress:
                     progress(base + int(span * (j + 1) / len(years)), f"{medium} {year}")
         else:
             sites = {s.code: s for s in Site.objects.filter(medium=medium)}
-            for code, year in pairs:
+            for k, (code, year) in enumerate(pairs):
+                if progress:
+                    progress(base + span * k // max(len(pairs), 1), f"{medium}: evaluate {k}/{len(pairs)} site-years")
                 evaluate_media_site_year(medium, sites[code], year)
             summary[medium] = len(pairs)
             if medium == Medium.WATER:

@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from meili.cells import append_row, csv_row
+
 FORMATS = ("csv", "xlsx")
 
 
@@ -32,20 +34,20 @@ def table_response(fmt: str, name: str, headers: Sequence[str], rows: Sequence[S
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow([str(h) for h in headers])
+        writer.writerow(csv_row(str(h) for h in headers))
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow(csv_row(_cell(v) for v in row))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31]
-    sheet.append([str(h) for h in headers])
+    append_row(sheet, [str(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_cell(v) for v in row])
+        append_row(sheet, [_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

@@ -28,7 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from meili.audit.log import record
-from meili.monitoring import bulk, parameters
+from meili.monitoring import bulk, parameters, validation
 from meili.monitoring.formats import read_file
 from meili.monitoring.models import ImportJob, Medium, Observation, Site
 from meili.standards import groundwater, sea, soil, water
@@ -182,19 +182,36 @@ def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
         frame, layout = read_file(path)
         parts.append(frame)
         layouts.append(layout)
-    data = pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+    data = pl.concat(parts, how="vertical_relaxed")
+    if not data.height:
+        raise InputError(", ".join(p.name for p in paths), "no values: the file has a header but no data rows", row=2)
     skipped: list[dict] = []
     names = data.select("parameter").unique()["parameter"].to_list()
     mapping = {n: parameters.canonical(medium, n) for n in names}
     unknown = [n for n, k in mapping.items() if k is None]
+    if len(unknown) == len(mapping):
+        raise InputError(
+            ", ".join(p.name for p in paths),
+            f"none of the parameters ({', '.join(sorted(unknown)[:10])}) is one of {medium}; nothing to import",
+            row=1,
+        )
     for name in sorted(unknown):
         n = data.filter(pl.col("parameter") == name).height
         skipped.append({"reason": "unknown_parameter", "what": name, "values": n})
     data = data.filter(~pl.col("parameter").is_in(unknown)).with_columns(
-        pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None)
+        # the column a value's cell is in: the site's in the national archive layout, the parameter's otherwise
+        pl.when(pl.col("__file").is_in([p.name for p, lay in zip(paths, layouts) if lay == "archive"]))
+        .then(pl.col("site"))
+        .otherwise(pl.col("parameter"))
+        .alias("given"),
+        pl.col("parameter").replace_strict({n: k for n, k in mapping.items() if k}, default=None),
     )
     _check_units(medium, data)
     _check_qualitative(medium, data)
+    validation.check(
+        medium, data, _window(), {k: u for k in set(mapping.values()) if k and (u := _standard_unit(medium, k))}
+    )
+    data = data.drop("given")
     dup = data.filter(pl.struct("site", "time", "parameter").is_duplicated())
     if dup.height:
         second = dup.sort("__file", ROW).row(1, named=True)
@@ -205,6 +222,12 @@ def parse(medium: str, paths: list[Path]) -> tuple[pl.DataFrame, list[dict]]:
             column="value",
         )
     return data, skipped
+
+
+def _window() -> validation.Window:
+    from django.conf import settings
+
+    return validation.default_window(timezone.localtime(), getattr(settings, "MEILI_IMPORT_EARLIEST", "1950-01-01"))
 
 
 def _site_table(medium: str) -> pl.DataFrame:
@@ -377,7 +400,8 @@ def run_import(
 ) -> ImportJob:
     """Import *paths* (one medium) all-or-nothing, then re-evaluate what changed. Returns the finished job.
 
-    Raises :class:`ImportFailed` (with the job, state ``failed``) when nothing could be written.
+    Raises :class:`ImportFailed` (with the job, state ``failed``) when nothing could be written, whatever the
+    cause; or, with the counts of what was written, when the values were stored but their evaluation failed.
     """
     if medium not in Medium.values:
         raise ValueError(f"unknown medium {medium!r}; one of {', '.join(Medium.values)}")
@@ -448,6 +472,12 @@ def run_import(
         _clear_live(job.pk)
         _fail(job, message)
         raise ImportFailed(job, message) from exc
+    except Exception as exc:  # a defect must still end the job and name the files: never "running", never partial
+        log.exception("import job %s failed", job.pk)
+        _clear_live(job.pk)
+        message = f"{', '.join(job.files)}: nothing was written; unexpected error {type(exc).__name__}: {exc}"
+        _fail(job, message.splitlines()[0][:2000])
+        raise ImportFailed(job, job.error) from exc
     except BaseException:
         # nothing was written (the transaction rolled back); the job must not stay "running"
         _clear_live(job.pk)
@@ -457,13 +487,22 @@ def run_import(
         from meili.monitoring import evaluation
 
         step(82, "evaluate")
+
+        def evaluated(percent: int, phase: str) -> None:
+            step(82 + 17 * percent // 100, phase)
+
         try:
-            summary = evaluation.evaluate_affected(medium, affected)
+            job.report["evaluated"] = evaluation.evaluate_affected(medium, affected, evaluated)
+        except Exception as exc:  # the values are stored; say so and how to finish
+            log.exception("evaluation after import job %s failed", job.pk)
+            _clear_live(job.pk)
+            _fail(job, f"values stored; the evaluation failed ({type(exc).__name__}) — run `meili import evaluate`")
+            job.save(update_fields=["report"])
+            raise ImportFailed(job, job.error) from exc
         except BaseException:
             _clear_live(job.pk)
             _fail(job, "the values were imported but their evaluation stopped — run the evaluation again")
             raise
-        job.report["evaluated"] = summary
     job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()
     job.save()
     _clear_live(job.pk)

@@ -109,7 +109,7 @@ def _air_period(year: int, unit: str | None, year_to_date: bool) -> tuple[dict |
 
 def air_pm25_annual_mean(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     row, prov = _air_period(year, unit, year_to_date)
-    prov["statistic"] = "PM2.5_mean (µg/m³, HJ 663 annual mean of daily means)"
+    prov["statistic"] = "细颗粒物（PM2.5）年平均浓度（μg/m³），HJ 663日均值的年平均"
     if row is None:
         return Derived(None, False, prov)
     prov["daily_values"] = row.get("n_PM2.5")
@@ -119,19 +119,19 @@ def air_pm25_annual_mean(year: int, unit: str | None = None, year_to_date: bool 
 
 def air_good_days_ratio(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     row, prov = _air_period(year, unit, year_to_date)
-    prov["statistic"] = "good_days / valid_days × 100 (AQI ≤ 100, HJ 633)"
+    prov["statistic"] = "优良天数÷有效天数×100（日AQI不大于100，HJ 633）"
     if row is None or not row.get("valid_days"):
         return Derived(None, False, prov)
     prov["good_days"] = row["good_days"]
     days = (dt.date.fromisoformat(str(row["end"])) - dt.date.fromisoformat(str(row["start"]))).days + 1
     valid = row["valid_days"] >= (324 if days >= 365 else int(days * 324 / 365))
-    prov["rule"] = None if valid else f"≥324 valid days a year (pro rata for part of a year): {row['valid_days']}"
+    prov["rule"] = None if valid else f"全年有效天数应不少于324天（不足一年按比例折算），实有{row['valid_days']}天"
     return Derived(row["good_days_ratio"], valid, prov)
 
 
 def air_grade_ii_attainment(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     row, prov = _air_period(year, unit, year_to_date)
-    prov["statistic"] = "all six pollutants' HJ 663 statistics within the GB 3095 class-2 limits (1 = yes, 0 = no)"
+    prov["statistic"] = "六项污染物的HJ 663年评价统计量均达到GB 3095二级浓度限值（达标记为1，未达标记为0）"
     if row is None:
         return Derived(None, False, prov)
     prov["pollutants"] = {p: row.get(f"{p}_complies") for p in ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")}
@@ -190,14 +190,14 @@ def water_estuary_share(year: int, unit: str | None = None, year_to_date: bool =
         year,
         sites,
         lambda r: r.klass is not None and r.klass < 6,
-        "入海断面年均水质优于劣Ⅴ类的比例 (%), GB 3838 annual class (环办〔2011〕22号)",
+        "入海断面年均水质优于劣Ⅴ类的比例（%），GB 3838年均水质类别（环办〔2011〕22号）",
     )
 
 
 def water_key_rivers_compliance(year: int, unit: str | None = None, year_to_date: bool = False) -> Derived:
     sites = list(Site.objects.filter(medium=Medium.WATER, provincial_key_river=True).order_by("code"))
     return _share(
-        Medium.WATER, year, sites, lambda r: bool(r.target_met), "省控重点河流断面年均水质达到目标类别的比例 (%)"
+        Medium.WATER, year, sites, lambda r: bool(r.target_met), "省控重点河流断面年均水质达到目标类别的比例（%）"
     )
 
 
@@ -208,7 +208,7 @@ def groundwater_compliance(year: int, unit: str | None = None, year_to_date: boo
         year,
         sites,
         lambda r: bool(r.target_met),
-        "国控点位年均水质达到目标类别（未定目标时为Ⅳ类及以上）的比例 (%), GB/T 14848-2017",
+        "国控点位年均水质达到目标类别（未定目标时为Ⅳ类及以上）的比例（%），GB/T 14848-2017",
     )
 
 
@@ -218,9 +218,9 @@ def sea_good_share(year: int, unit: str | None = None, year_to_date: bool = Fals
     if len(weights) != len(sites):
         weights = None
     statistic = (
-        "一、二类海水面积比例 (%), stations weighted by representative area, GB 3097-1997"
+        "一、二类海水面积比例（%），按点位代表面积加权，GB 3097-1997"
         if weights
-        else "一、二类海水点位比例 (%), GB 3097-1997 (no area weights registered)"
+        else "一、二类海水点位比例（%），GB 3097-1997（未登记代表面积，按点位计）"
     )
     return _share(Medium.SEA, year, sites, lambda r: r.klass is not None and r.klass <= 2, statistic, weights)
 

@@ -238,7 +238,11 @@ def _evaluate_body(job: ImportJob, user, media: list[str] | None) -> None:
     def progress(percent: int, phase: str) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99), phase=phase[:80])
 
-    summary = evaluate_all(media, progress)
+    from meili import slots
+
+    progress(1, "queued")
+    with slots.slot("evaluation"):  # one full re-evaluation at a time
+        summary = evaluate_all(media, progress)
     with transaction.atomic():
         job.refresh_from_db()
         job.state, job.progress, job.phase, job.finished = ImportJob.State.DONE, 100, "done", timezone.now()

@@ -16,7 +16,7 @@ DIRECTIONS = ("increase", "decrease", "range", "milestone", "qualitative")
 NUMERIC_DIRECTIONS = ("increase", "decrease", "range")
 #: ``trend`` is a target without a value: "进一步下降", "稳步提升" — only the sign of the change counts.
 COMPARATORS = (">=", "<=", "=", "range", "trend")
-OBTAINED = ("reported", "monitoring")
+OBTAINED = ("reported", "monitoring", "carbon")
 ROLLUPS = ("sum", "mean", "weighted_mean", "none")
 #: ``superior``: "完成省（上级）下达的目标任务" — the value comes per year from a superior document.
 TARGET_SOURCES = ("plan", "superior")

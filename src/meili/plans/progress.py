@@ -190,6 +190,14 @@ def assess(
     target = indicator.target_for(year)
     if indicator.direction not in ("increase", "decrease") or (target is not None and target.comparator == "range"):
         return _manual(indicator, year, method, target, manual)
+    series = sorted(
+        (int(y), float(v))
+        for y, v in observations.items()
+        if v is not None and not (isinstance(v, float) and math.isnan(v)) and int(y) <= year
+    )
+    #: the latest observation is stated even when progress cannot be measured (a report prints it beside
+    #: “数据不足”, with the reason)
+    latest = series[-1] if series else None
     if target is None:
         return _insufficient(
             indicator,
@@ -198,6 +206,7 @@ def assess(
             None,
             "规划未设定年度目标，需按上级文件录入目标值",
             "the plan sets no dated target; enter the superior's target value",
+            latest=latest,
         )
     if target.value is None and target.comparator != "trend":
         return _insufficient(
@@ -207,12 +216,8 @@ def assess(
             target,
             f"{target.year}年目标值由上级下达，尚未录入",
             f"the {target.year} target is set by a superior document and has not been entered",
+            latest=latest,
         )
-    series = sorted(
-        (int(y), float(v))
-        for y, v in observations.items()
-        if v is not None and not (isinstance(v, float) and math.isnan(v)) and int(y) <= year
-    )
     if indicator.baseline is not None:
         b_year, b_value, b_source = indicator.baseline.year, indicator.baseline.value, indicator.baseline.source
     elif series:
@@ -246,6 +251,7 @@ def assess(
             f"目标年{target.year}年不晚于基准年{b_year}年，无法衡量进展",
             f"target year {target.year} is not after the baseline year {b_year}",
             baseline=(b_year, b_value),
+            latest=latest,
         )
     latest_year, latest_value = later[-1]
     full = ((b_year, b_value), *tuple(later))
@@ -273,6 +279,7 @@ def _insufficient(
     zh: str,
     en: str,
     baseline: tuple[int, float] | None = None,
+    latest: tuple[int, float] | None = None,
 ) -> Assessment:
     return Assessment(
         status="insufficient_data",
@@ -282,6 +289,8 @@ def _insufficient(
         target_value=target.value if target else None,
         baseline_year=baseline[0] if baseline else None,
         baseline_value=baseline[1] if baseline else None,
+        latest_year=latest[0] if latest else None,
+        latest_value=latest[1] if latest else None,
         inputs={"indicator": indicator.code, "direction": indicator.direction},
         explanation_zh=f"数据不足：{zh}。",
         explanation_en=f"Insufficient data: {en}.",

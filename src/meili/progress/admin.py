@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from meili.audit.admin import ReadOnlyAdmin
+from meili.audit.admin import AuditedAdmin, ReadOnlyAdmin
 from meili.progress.models import IndicatorValue, PlanVersion, SuperiorTarget
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(AuditedAdmin):
     list_display = ("code", "title", "version", "is_current", "loaded_at", "loaded_by")
     readonly_fields = ("code", "version", "title", "text", "loaded_at", "loaded_by", "is_current")
 
@@ -23,7 +23,7 @@ class IndicatorValueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SuperiorTarget)
-class SuperiorTargetAdmin(admin.ModelAdmin):
+class SuperiorTargetAdmin(AuditedAdmin):
     list_display = ("indicator_code", "year", "value", "document")
 
     def save_model(self, request, obj, form, change):

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from meili.accounts.models import OrgUnit
 from meili.accounts.permissions import Action, require
+from meili.bounds import MAX_OFFSET, MAX_YEAR, MIN_YEAR
 from meili.plans.progress import METHODS
 from meili.progress.assessment import plan_progress
 from meili.progress.models import IndicatorValue, PlanVersion
@@ -176,12 +177,12 @@ def indicators(request):
 @router.get("/values", response=list[ValueOut], summary="Reported values the user may read")
 def values(
     request,
-    year: int | None = None,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
     unit: str | None = None,
     indicator: str | None = None,
     state: str | None = None,
-    limit: int = 500,
-    offset: int = 0,
+    limit: int = Query(500, ge=1, le=5000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     require(request.user, Action.VIEW_INTERNAL)
     try:
@@ -250,7 +251,7 @@ def return_submitted(request, pk: int, payload: ReturnIn):
 
 
 @router.get("/progress", response=list[ProgressOut], summary="Status of every indicator for a year")
-def progress(request, year: int, method: str = "escap"):
+def progress(request, year: int = Query(..., ge=MIN_YEAR, le=MAX_YEAR), method: str = "escap"):
     require(request.user, Action.VIEW_INTERNAL)
     if method not in METHODS:
         raise HttpError(422, f"unknown method {method!r}; one of {', '.join(sorted(METHODS))}")

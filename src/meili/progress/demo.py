@@ -70,7 +70,7 @@ def load(plan: Plan, remember) -> int:
         if design is None:
             continue
         for year, value in trajectory(indicator, design).items():
-            n += _approved(remember, plan, indicator, city, year, value)
+            n += _approved(remember, plan, indicator, city, year, round(value) if indicator.is_count else value)
         if indicator.rollup in ("mean", "weighted_mean") and design in ("on_track", "needs_acceleration"):
             city_value = trajectory(indicator, design).get(ASSESSED)
             if city_value is not None:
@@ -81,7 +81,7 @@ def load(plan: Plan, remember) -> int:
                         indicator,
                         unit,
                         ASSESSED,
-                        round(city_value * (0.9 + 0.03 * k), 2),
+                        round(city_value * (0.9 + 0.03 * k), 0 if indicator.is_count else 2),
                         weight=10 + k,
                     )
     manual = [i for i in plan.indicators if not i.is_numeric or i.direction == "range"]

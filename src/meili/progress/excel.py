@@ -18,6 +18,7 @@ from openpyxl.styles import PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from meili.accounts.models import OrgUnit
+from meili.cells import append_row
 from meili.plans import Plan
 from meili.progress.models import IndicatorValue, ManualStatusChoice, ValueState
 from meili.progress.values import Entry, _changed, owed_indicators, save_draft, validate_entry
@@ -59,7 +60,8 @@ def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
         last = previous.get(indicator.code)
         now = current.get(indicator.code)
         status_label = dict(ManualStatusChoice.choices).get(now.manual_status, "") if now else ""
-        sheet.append(
+        append_row(
+            sheet,
             [
                 indicator.code,
                 indicator.name,
@@ -72,7 +74,7 @@ def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
                 now.source_document if now else None,
                 now.source_number if now else None,
                 now.note if now else None,
-            ]
+            ],
         )
     widths = [28, 36, 12, 8, 12, 12, 18, 14, 30, 18, 40]
     for i, width in enumerate(widths):
@@ -92,7 +94,7 @@ def template(plan: Plan, unit: OrgUnit, year: int) -> bytes:
         "“数据来源文件”必填；加权平均汇总的指标须填写“权重”。",
         "上传后保存为草稿，在平台中确认并提交审核。文件有任何错误时不保存任何内容。",
     ):
-        notes.append([line])
+        append_row(notes, [line])
     return to_bytes(book)
 
 
@@ -110,7 +112,10 @@ class CellError:
 def _decimal(text: str | None) -> Decimal | None:
     if text is None or not str(text).strip():
         return None
-    return Decimal(str(text).strip())
+    value = Decimal(str(text).strip())
+    if not value.is_finite():  # NaN, sNaN and Infinity parse as decimals but are no value
+        raise InvalidOperation(text)
+    return value
 
 
 def parse(path: Path, plan: Plan, unit: OrgUnit, year: int) -> tuple[list[tuple[int, Entry]], list[CellError]]:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("report/upload/", views.template_upload, name="upload"),
     path("review/", views.review, name="review"),
     path("review/<int:pk>/", views.review_action, name="review_action"),
+    path("values/<int:pk>/attachment/", views.value_attachment, name="value_attachment"),
 ]

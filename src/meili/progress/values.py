@@ -52,9 +52,9 @@ def assigned_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
 
 
 def owed_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
-    """The indicators *unit* must report each year: its assigned ones less those the platform computes from
-    monitoring data (a clerk is never asked for, nor counted late on, a value the monitoring engine supplies)."""
-    return tuple(i for i in assigned_indicators(plan, unit) if i.obtained != "monitoring")
+    """The indicators *unit* must report each year: its assigned ones less those the platform computes itself
+    (from monitoring data or the carbon inventory): a clerk is never asked for, nor counted late on, those."""
+    return tuple(i for i in assigned_indicators(plan, unit) if i.obtained == "reported")
 
 
 def _snapshot(row: IndicatorValue) -> dict:
@@ -201,10 +201,27 @@ def submit(actor, row: IndicatorValue) -> IndicatorValue:
     )
 
 
+def _not_own(actor, row: IndicatorValue) -> None:
+    """Separation of duties: nobody reviews a value (or a correction) they created, edited or submitted."""
+    from meili.audit.models import AuditEntry
+
+    own = row.created_by_id == getattr(actor, "pk", None) or (
+        AuditEntry.objects.filter(
+            object_type=IndicatorValue._meta.label,
+            object_id=str(row.pk),
+            actor_id=getattr(actor, "pk", None),
+            action__in=("value.create", "value.update", "value.correct", "value.submit"),
+        ).exists()
+    )
+    if own:
+        raise PermissionDenied(_("不能审核本人填报或提交的值"))
+
+
 @transaction.atomic
 def approve(actor, row: IndicatorValue) -> IndicatorValue:
     """Approve a submitted value; it is locked, and the value it corrects becomes superseded."""
     require(actor, Action.REVIEW_VALUE)
+    _not_own(actor, row)
     fresh = IndicatorValue.objects.select_for_update().get(pk=row.pk)
     if fresh.state == ValueState.SUBMITTED:
         previous = (
@@ -242,6 +259,7 @@ def approve(actor, row: IndicatorValue) -> IndicatorValue:
 def return_value(actor, row: IndicatorValue, reason: str) -> IndicatorValue:
     """Return a submitted value to its unit with a reason the reporter will see."""
     require(actor, Action.REVIEW_VALUE)
+    _not_own(actor, row)
     if not reason.strip():
         raise ValidationError({"return_reason": _("退回须说明原因")})
     return _transition(

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -564,3 +564,18 @@ def review_action(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("progress:review")
+
+
+@login_required
+def value_attachment(request, pk: int):
+    """A reported value's evidence, served by the platform to those who may read the value (never from /media/)."""
+    try:
+        row = get_object_or_404(visible_values(request.user), pk=pk)
+    except PermissionDenied:
+        raise Http404 from None
+    if not row.attachment:
+        raise Http404
+    name = Path(row.attachment.name).name
+    response = FileResponse(row.attachment.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -75,6 +75,11 @@ def render(chart: Chart) -> bytes:
 def _ylabel(ax, chart: Chart) -> None:
     if chart.unit:
         ax.set_ylabel(chart.unit)
+    values = [y for s in chart.series for y in s.y if y is not None]
+    if chart.unit == "%" and values and 0 <= min(values) and max(values) <= 100:
+        # a share never reads above 100 %: the axis stops there (matplotlib's margin drew it to 104 %)
+        bottom, top = ax.get_ylim()
+        ax.set_ylim(max(bottom, 0), min(top, 100))
 
 
 def _line(ax, chart: Chart) -> None:

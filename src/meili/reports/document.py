@@ -154,6 +154,8 @@ class Document:
     annexes: list[Section] = field(default_factory=list)
     provenance: dict = field(default_factory=dict)
     empty: bool = False
+    #: the official form (GB/T 9704): see :class:`meili.reports.letterhead.Letterhead`; empty for none
+    letterhead: dict = field(default_factory=dict)
 
     def section(self, title: str) -> Section:
         s = Section(title)
@@ -227,6 +229,7 @@ class Document:
             "date": self.date,
             "empty": self.empty,
             "provenance": self.provenance,
+            "letterhead": self.letterhead,
             "sections": [_dump(s) for s in self.sections],
             "annexes": [_dump(s) for s in self.annexes],
         }
@@ -241,6 +244,7 @@ class Document:
             date=data["date"],
             empty=data.get("empty", False),
             provenance=data.get("provenance", {}),
+            letterhead=data.get("letterhead", {}),
             sections=[_load(s) for s in data["sections"]],
             annexes=[_load(s) for s in data["annexes"]],
         )

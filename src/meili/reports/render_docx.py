@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 from docx import Document as new_docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from meili.cells import clean_text
 from meili.reports import charts
 from meili.reports.document import Chart, Document, Paragraph, Section, Table
 from meili.reports.fonts import FontSet, fontset
@@ -200,12 +202,12 @@ class _Writer:
 
     def paragraph(self, block: Paragraph) -> None:
         style = {"body": "Normal", "note": "Note", "center": "Subtitle"}.get(block.style, "Normal")
-        self.doc.add_paragraph(block.text, style=style)
+        self.doc.add_paragraph(clean_text(block.text), style=style)
 
     def section(self, section: Section, level: int, number: int | None) -> None:
         if section.title:
             label = heading_number(level, number) if number is not None else ""
-            self.doc.add_paragraph(f"{label}{section.title}", style=f"Heading {level}")
+            self.doc.add_paragraph(clean_text(f"{label}{section.title}"), style=f"Heading {level}")
         self.blocks(section.blocks, level + 1)
 
     def blocks(self, blocks, level: int) -> None:
@@ -225,9 +227,11 @@ class _Writer:
 
     def table(self, block: Table) -> None:
         self.n_tables += 1
-        self.doc.add_paragraph(f"表{self.n_tables}　{block.title}", style="Caption")
-        self.doc.add_paragraph(f"时段：{block.period}", style="Figure Note")
-        header = block.header()
+        caption = self.doc.add_paragraph(clean_text(f"表{self.n_tables}　{block.title}"), style="Caption")
+        caption.paragraph_format.keep_with_next = True
+        when = self.doc.add_paragraph(clean_text(f"时段：{block.period}"), style="Figure Note")
+        when.paragraph_format.keep_with_next = True
+        header = [f"{c.label}\n（{c.unit}）" if c.unit else c.label for c in block.columns]
         table = self.doc.add_table(rows=1 + len(block.rows), cols=len(header))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -248,7 +252,7 @@ class _Writer:
                 left = j == 0 and isinstance(cell, str) and len(cell) > 8
                 self._cell(cells[j], block.cell_text(cell), width=widths[j], left=left)
         if block.note:
-            self.doc.add_paragraph(block.note, style="Figure Note")
+            self.doc.add_paragraph(clean_text(block.note), style="Figure Note")
 
     def _cell(self, cell, text: str, bold: bool = False, width: float = 20, left: bool = False) -> None:
         cell.width = Mm(width)
@@ -256,18 +260,90 @@ class _Writer:
         p._p.style = self.table_style.style_id
         if left:
             p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-        run = p.add_run(text)
+        run = p.add_run(clean_text(text))
         run.bold = bold
 
     def chart(self, block: Chart) -> None:
         self.n_figures += 1
         png = charts.render(block)
         p = self.doc.add_paragraph(style="Figure Note")
+        p.paragraph_format.keep_with_next = True
         p.add_run().add_picture(io.BytesIO(png), width=Cm(charts.WIDTH_CM))
-        self.doc.add_paragraph(f"图{self.n_figures}　{block.title}", style="Caption")
+        self.doc.add_paragraph(clean_text(f"图{self.n_figures}　{block.title}"), style="Caption")
         unit = f"单位：{block.unit}；" if block.unit else ""
         note = f"{unit}时段：{block.period}" + (f"。{block.note}" if block.note else "")
-        self.doc.add_paragraph(note, style="Figure Note")
+        self.doc.add_paragraph(clean_text(note), style="Figure Note")
+
+
+RED = RGBColor(0xE6, 0x00, 0x12)
+MASTHEAD_PT = 36
+
+
+def _rule(paragraph, colour: str, size_eighths: int, where: str = "bottom") -> None:
+    """A line under (or over) *paragraph*: the red 分隔线 of the 版头 and the lines of the 版记 (GB/T 9704 §7.2.5)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        # schema order of w:pPr (ECMA-376 §17.3.1.26): pBdr comes before shd, tabs, …, spacing, ind, jc
+        ppr.insert_element_before(
+            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
+        )
+    line = OxmlElement(f"w:{where}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size_eighths))
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), colour)
+    if where == "top":
+        borders.insert(0, line)
+    else:
+        borders.append(line)
+
+
+def _masthead(doc, head: dict, f: FontSet) -> None:
+    """版头 (GB/T 9704 §7.2): the masthead in red, the 期号 (and 签发人), the issuing body and date over a red line."""
+    p = doc.add_paragraph(style="Title")
+    run = p.add_run(head["masthead"])
+    run.font.color.rgb = RED
+    run.font.size = Pt(MASTHEAD_PT if len(head["masthead"]) <= 12 else TITLE_PT + 4)
+    p.paragraph_format.space_after = Pt(6)
+    issue = doc.add_paragraph(head["issue"], style="Subtitle")
+    if head.get("signer"):
+        issue.add_run(f"　　签发人：{head['signer']}")
+    line = doc.add_paragraph(style="Subtitle")
+    line.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT)
+    line.add_run(f"{head['issuer']}\t{head['date']}")
+    _rule(line, "E60012", 18)
+
+
+def _signature(doc, head: dict) -> None:
+    """署名 and 成文日期, right-aligned under the text (GB/T 9704 §7.3.5)."""
+    doc.add_paragraph("", style="Normal")
+    for text in (head["issuer"], head["date"]):
+        p = doc.add_paragraph(text, style="Normal")
+        p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.right_indent = Pt(4 * BODY_PT)
+
+
+def _record(doc, head: dict) -> None:
+    """版记 (GB/T 9704 §7.4): 抄送 and 印发机关 with the printing date, between full-width lines."""
+    doc.add_paragraph("", style="Normal")
+    lines = []
+    if head.get("copy_to"):
+        lines.append(f"抄送：{head['copy_to']}。")
+    lines.append(f"{head.get('printer', '')}\t{head['date']}印发")
+    for k, text in enumerate(lines):
+        p = doc.add_paragraph(style="Note")
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.left_indent = Pt(14)
+        p.paragraph_format.keep_with_next = k < len(lines) - 1
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+        p.add_run(text)
+        if k == 0:
+            _rule(p, "000000", 8, "top")
+        _rule(p, "000000", 8 if k < len(lines) - 1 else 12, "bottom")
 
 
 #: width of one CJK character of table text (10.5 pt) and the cell's left and right padding, in mm
@@ -275,6 +351,8 @@ CHAR_MM = 3.75
 PADDING_MM = 4.2
 #: a column whose longest text is at most this many characters keeps its natural width
 SHORT_CHARS = 7.5
+#: runs of Latin letters, digits and unit signs that a line break must not split
+_TOKENS = re.compile(r"[A-Za-z0-9.+\-/μ³²_%≤≥<>]+")
 
 
 def _widths(header: list[str], rows: list[list[str]]) -> list[float]:
@@ -284,10 +362,15 @@ def _widths(header: list[str], rows: list[list[str]]) -> list[float]:
     def length(text: str) -> float:
         return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
+    def unbreakable(text: str) -> float:
+        """The longest run a line must not break: a Latin token (PM2.5, μg/m³) or a header's unit line."""
+        return max([0.0] + [length(t) for t in _TOKENS.findall(text)])
+
     natural = []
     for j, head in enumerate(header):
         longest = max([0.0] + [length(r[j]) for r in rows if j < len(r)])
-        natural.append(max(longest, length(head) / 2, 2.0))
+        label, _, unit = head.partition("\n")
+        natural.append(max(longest, length(label) / 2, unbreakable(label), length(unit), 2.0))
     short = [n <= SHORT_CHARS for n in natural]
     fixed = sum(n * CHAR_MM + PADDING_MM for n, s in zip(natural, short) if s)
     flexible = [min(n, 18.0) for n, s in zip(natural, short) if not s]
@@ -315,18 +398,27 @@ def render(document: Document, fonts: FontSet | None = None) -> bytes:
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
-    doc.add_paragraph(document.title, style="Title")
-    doc.add_paragraph(f"（{document.period}）", style="Subtitle")
-    doc.add_paragraph(f"{document.issuer}　{document.date}", style="Subtitle")
+    head = document.letterhead
+    if head:
+        _masthead(doc, head, fonts)
+        doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")
+    else:
+        doc.add_paragraph(clean_text(document.title), style="Title")
+        doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")
+        doc.add_paragraph(clean_text(f"{document.issuer}　{document.date}"), style="Subtitle")
     doc.add_paragraph("", style="Normal")
     writer = _Writer(doc, fonts)
     writer.blocks(document.sections, 1)
+    if head:
+        _signature(doc, head)
     for k, annex in enumerate(document.annexes, start=1):
         br = doc.add_paragraph("", style="Normal")
         br.add_run().add_break(WD_BREAK.PAGE)
-        doc.add_paragraph(f"附件{k}", style="Annex Label")
-        doc.add_paragraph(annex.title, style="Title")
+        doc.add_paragraph(clean_text(f"附件{k}"), style="Annex Label")
+        doc.add_paragraph(clean_text(annex.title), style="Title")
         writer.blocks(annex.blocks, 1)
+    if head and (head.get("copy_to") or head.get("printer")):
+        _record(doc, head)
     props = doc.core_properties
     props.title = document.title
     props.author = document.issuer

@@ -59,7 +59,7 @@ def build(kind: str, period: str, parameters: dict | None = None, today: dt.date
     if kind == Kind.AIR_MONTHLY:
         from meili.reports.builders import air
 
-        return air.build(year, month, today=today)
+        return air.build(year, month, today=today, parameters=parameters)
     from meili.reports.builders import water
 
     return water.build(year, month, today=today)
@@ -153,6 +153,16 @@ def _step(pk: int, progress: int, phase: str) -> None:
 
 
 def _generate(pk: int) -> None:
+    from meili import slots
+
+    try:
+        with slots.slot("report"):  # at most MEILI_REPORT_CONCURRENCY generations (and LibreOffices) at once
+            _generate_now(pk)
+    except slots.Busy as exc:
+        Report.objects.filter(pk=pk).update(state=State.FAILED, error=str(exc), finished_at=timezone.now())
+
+
+def _generate_now(pk: int) -> None:
     report = Report.objects.get(pk=pk)
     try:
         _step(pk, 5, PHASES["data"])

@@ -37,6 +37,22 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class PrivateNoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a logged-in user (private pages, exports, the case page
+    that may show the reporter's identity): no browser or proxy keeps a copy. Public pages keep their headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+            response.setdefault("Pragma", "no-cache")
+        return response
+
+
 class RequestLogMiddleware:
     """One structured log line per request: method, path, status, user and duration."""
 

@@ -23,6 +23,7 @@ ENTRIES = (
     Entry(_("指标填报"), "progress:my_values", Action.SUBMIT_VALUE),
     Entry(_("审核"), "progress:review", Action.REVIEW_VALUE),
     Entry(_("环境监测"), "monitoring:air", Action.VIEW_INTERNAL),
+    Entry(_("碳排放与碳汇"), "carbon:inventory", Action.VIEW_INTERNAL),
     Entry(_("信访举报"), "governance:cases", Action.HANDLE_CASE),
     Entry(_("整改台账"), "governance:ledger", Action.HANDLE_CASE),
     Entry(_("交办事项"), "governance:unit_tasks", Action.UPDATE_ASSIGNED_CASE),
@@ -30,6 +31,9 @@ ENTRIES = (
     Entry(_("报告"), "reports:index", Action.GENERATE_REPORT),
     Entry(_("污染源"), "sources:enterprises", Action.VIEW_SOURCES),
     Entry(_("排污口"), "sources:outfalls", Action.VIEW_SOURCES),
+    Entry(_("重污染天气应急"), "emergency:dashboard", Action.VIEW_INTERNAL),
+    Entry(_("企业环境信用"), "credit:index", Action.VIEW_INTERNAL),
+    Entry(_("在线监控"), "online:alarms", Action.VIEW_SOURCES),
 )
 
 

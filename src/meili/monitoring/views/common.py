@@ -6,11 +6,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meili import bounds
 from meili.accounts.permissions import Action, require
 from meili.monitoring.models import AirDaily, AirPeriod, Medium, Scope, Site
 
@@ -31,10 +32,15 @@ def latest_year(model=AirDaily, field="date") -> int:
 
 
 def year_of(request, default: int) -> int:
+    """The ``year`` asked for (the default when absent or not a number); a year outside the platform's bounds is a
+    400, never a query over 20,000 years."""
     try:
-        return int(request.GET.get("year", default))
+        year = int(request.GET.get("year", default))
     except ValueError:
         return default
+    if not bounds.MIN_YEAR <= year <= bounds.MAX_YEAR:
+        raise BadRequest(f"year {year} outside {bounds.MIN_YEAR}–{bounds.MAX_YEAR}")
+    return year
 
 
 def scope_name(scope: str, code: str) -> str:

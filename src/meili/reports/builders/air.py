@@ -15,8 +15,9 @@ from collections import Counter
 import polars as pl
 
 from meili.accounts.models import OrgUnit
-from meili.reports.builders.common import Fingerprint, chinese_date, now_local
+from meili.reports.builders.common import Fingerprint, now_local
 from meili.reports.document import Chart, Column, Document, Num, Series, Table
+from meili.standards.air.editions import chinese_name
 
 KIND = "air_monthly"
 UG = "μg/m³"
@@ -66,7 +67,8 @@ def year_to_date(code: str, scope: str, year: int, month: int) -> dict | None:
         frame.rename({f: c for c, f in DAILY_FIELD.items()}).with_columns(pl.lit(code).alias("site"))
     )
     result = assess(daily, start, end, zone_class=2)
-    return result.row(0, named=True) if result.height else None
+    row = result.row(0, named=True) if result.height else None
+    return row if row and row["valid_days"] else None
 
 
 def _change(now: float | None, before: float | None) -> float | None:
@@ -75,18 +77,29 @@ def _change(now: float | None, before: float | None) -> float | None:
     return 100 * (now - before) / before
 
 
-def build(year: int, month: int, today: dt.datetime | None = None) -> Document:
+def _assessed(period):
+    """*period* (an ``AirPeriod``) when it has at least one valid day, else None: a month of the previous year
+    holding only an hour that ends at its first midnight is no result to compare with."""
+    return period if period is not None and period.valid_days else None
+
+
+def build(year: int, month: int, today: dt.datetime | None = None, parameters: dict | None = None) -> Document:
     from meili.monitoring.models import AirDaily, AirPeriod, Scope
+    from meili.reports import letterhead
 
     stamp = today or now_local()
     key, last_key = f"{year}-{month:02d}", f"{year - 1}-{month:02d}"
     period = f"{year}年{month}月"
     city = _city()
     region = city.name if city else ""
-    doc = Document(KIND, f"{region}环境空气质量月报", period, f"{region}生态环境局", chinese_date(stamp.date()))
+    issued = letterhead.bulletin_issue_date(year, month)
+    head = letterhead.make(f"{region}环境空气质量月报", f"{year}年第{month}期", region, issued, parameters)
+    doc = Document(KIND, f"{region}环境空气质量月报", period, head.issuer, head.date, letterhead=head.as_dict())
     fp = Fingerprint()
     fp.add(KIND, key)
-    current = AirPeriod.objects.filter(scope=Scope.CITY, code=city.code, period=key).first() if city else None
+    current = _assessed(
+        AirPeriod.objects.filter(scope=Scope.CITY, code=city.code, period=key).first() if city else None
+    )
     days = (
         list(
             AirDaily.objects.filter(scope=Scope.CITY, code=city.code, date__year=year, date__month=month).order_by(
@@ -104,33 +117,36 @@ def build(year: int, month: int, today: dt.datetime | None = None) -> Document:
             "本月报无法编制。请先导入该月的监测数据并完成评价后重新生成。"
         )
         _annex(doc, [], [])
-        doc.provenance = _provenance(key, fp, [], stamp)
+        doc.provenance = _provenance(key, fp, [], stamp, issued)
         doc.check()
         return doc
-    last = AirPeriod.objects.filter(scope=Scope.CITY, code=city.code, period=last_key).first()
+    last = _assessed(AirPeriod.objects.filter(scope=Scope.CITY, code=city.code, period=last_key).first())
     ytd = year_to_date(city.code, Scope.CITY, year, month)
     ytd_last = year_to_date(city.code, Scope.CITY, year - 1, month)
     districts = {u.code: u for u in OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT)}
     rows = list(AirPeriod.objects.filter(scope=Scope.DISTRICT, period=key, code__in=list(districts)).order_by("code"))
-    last_rows = {r.code: r for r in AirPeriod.objects.filter(scope=Scope.DISTRICT, period=last_key)}
-    for r in [current, last, *rows, *last_rows.values()]:
+    last_rows = {r.code: r for r in AirPeriod.objects.filter(scope=Scope.DISTRICT, period=last_key) if r.valid_days}
+    stations = _stations_of(key)
+    for r in [current, last, *rows, *last_rows.values(), *(p for p, _ in stations)]:
         if r is not None:
-            fp.add(r.scope, r.code, r.period, r.stats)
-    fp.add("daily", [[d.date, d.aqi, d.primary, d.category, d.pm25] for d in days])
+            fp.add(r.scope, r.code, r.period, r.stats, r.rank, r.unranked)
+    fp.add("daily", [[d.date, d.aqi, d.primary, d.category, d.pm25, d.valid] for d in days])
     fp.add("ytd", ytd, ytd_last)
     standards = sorted({current.standard, current.stats.get("method", ""), days[0].standard} - {""})
+    valid = [d for d in days if d.valid]
 
     _overall(doc, current, last, ytd, ytd_last, period, year, month)
     _districts(doc, rows, last_rows, districts, period, year, month)
-    _pollutants(doc, days, period)
+    _station_table(doc, stations, period)
+    _pollutants(doc, valid, current, period)
     _calendar(doc, days, period)
     _annex(doc, days, standards)
-    doc.provenance = _provenance(key, fp, standards, stamp)
+    doc.provenance = _provenance(key, fp, standards, stamp, issued)
     doc.check()
     return doc
 
 
-def _provenance(key: str, fp: Fingerprint, standards: list[str], stamp: dt.datetime) -> dict:
+def _provenance(key: str, fp: Fingerprint, standards: list[str], stamp: dt.datetime, issued: dt.date) -> dict:
     return {
         "kind": KIND,
         "period": key,
@@ -138,12 +154,27 @@ def _provenance(key: str, fp: Fingerprint, standards: list[str], stamp: dt.datet
         "standards": standards,
         "generated_at": stamp.replace(tzinfo=None).isoformat(),
         "as_of": stamp.date().isoformat(),
+        "issued": issued.isoformat(),
     }
+
+
+def validity_text(stats: dict) -> str:
+    """The GB 3095-2012 表4 rules the statistics of *stats* (an ``AirPeriod.stats``) miss, in Chinese, or "";
+    pollutants that miss the same rule with the same count are named together."""
+    from meili.standards.air.wording import POLLUTANT_NAMES, rule_zh
+
+    groups: dict[str, list[str]] = {}
+    for p, name in POLLUTANT_NAMES.items():
+        if stats.get(f"valid_{p}") is False and stats.get(f"rule_{p}"):
+            groups.setdefault(rule_zh(stats[f"rule_{p}"]), []).append(name)
+    return "；".join(f"{'、'.join(names)}{rule}" for rule, names in groups.items())
 
 
 def _overall(
     doc: Document, current, last, ytd: dict | None, ytd_last: dict | None, period: str, year: int, month: int
 ) -> None:
+    from django.conf import settings
+
     s = doc.section("全市环境空气质量状况")
     st = current.stats
     last_period = f"{year - 1}年{month}月"
@@ -181,6 +212,14 @@ def _overall(
     s.para(*runs)
     if last is None:
         s.para(f"{last_period}无评价结果，不作同比。")
+    missed = validity_text(st)
+    if missed:
+        s.para(
+            f"数据有效性：{period}各项污染物的有效日均值个数未达到GB 3095-2012表4的规定（{missed}），"
+            "本月浓度统计值和综合指数不满足数据有效性要求，仅供参考，不作达标评价和排名。"
+        )
+    if settings.REPORTS["air_data_status"] != "audited":
+        s.para("数据说明：本月报数据为自动监测实时数据，未经审核，以正式发布的审核数据为准。", style="note")
     if ytd is not None:
         s.para(
             f"{ytd_period}，全市优良天数比例为",
@@ -191,14 +230,16 @@ def _overall(
             Num(ytd["composite_index"], "", ytd_period, 2),
             "。",
         )
+    if ytd_last is None:
+        s.para(f"{year - 1}年1—{month}月无评价结果，累计值不作同比。")
     columns = [
         Column("项目"),
         Column("单位"),
-        Column(period),
-        Column(last_period),
-        Column("同比变化", "%"),
-        Column(f"{year}年1—{month}月"),
-        Column(f"{year - 1}年1—{month}月"),
+        Column("本月"),
+        Column("上年同月"),
+        Column("同比变化"),
+        Column("本年累计"),
+        Column("上年同期累计"),
     ]
     rows = []
     items = [
@@ -211,15 +252,19 @@ def _overall(
     for k, name, unit, digits in items:
         now = st.get(k)
         before = last.stats.get(k) if last is not None else None
+        if k == "good_days_ratio":
+            change = Num(None if before is None or now is None else now - before, "个百分点", period, 1)
+        elif k in ("good_days", "heavy_days"):
+            change = Num(None if before is None or now is None else now - before, "天", period, 0)
+        else:
+            change = Num(_change(now, before), "%", f"{period}与{last_period}", 1)
         rows.append(
             [
                 name,
                 unit or "无量纲",
                 Num(now, unit, period, digits),
                 Num(before, unit, last_period, digits),
-                Num(_change(now, before), "%", f"{period}与{last_period}", 1)
-                if k not in ("good_days_ratio",)
-                else Num(None if before is None or now is None else now - before, "个百分点", period, 1),
+                change,
                 Num(ytd.get(k) if ytd else None, unit, ytd_period, digits),
                 Num(ytd_last.get(k) if ytd_last else None, unit, f"{year - 1}年1—{month}月", digits),
             ]
@@ -230,9 +275,29 @@ def _overall(
             period,
             columns,
             rows,
-            note="优良天数比例的同比变化为百分点；其余为变化率。“—”表示无数据。",
+            note=f"本月为{period}，上年同月为{last_period}，本年累计为{ytd_period}，上年同期累计为{year - 1}年1—{month}月。"
+            "同比变化：优良天数比例为百分点，天数为天数之差，其余为变化率（%）。“—”表示无数据。",
         )
     )
+
+
+def ranked_districts(rows: list) -> list[tuple[object, int | None, str]]:
+    """``(AirPeriod, place, reason)`` of each district, best first, as the evaluation stored the places
+    (:func:`meili.monitoring.evaluation.rank_districts` with :func:`meili.standards.air.rank`: equal published
+    indexes share a place, invalid ones are not ranked); an unranked district is listed after the ranked ones
+    with the reason."""
+    from meili.monitoring.models import Unranked
+
+    out = []
+    for r in rows:
+        if r.rank is not None:
+            reason = ""
+        elif r.unranked == Unranked.INVALID:
+            reason = "综合指数无效：" + (validity_text(r.stats) or "数据有效性不满足HJ 663要求")
+        else:
+            reason = "无综合指数"
+        out.append((r, r.rank, reason))
+    return sorted(out, key=lambda t: (t[1] is None, t[1] or 0, t[0].code))
 
 
 def _districts(doc: Document, rows, last_rows: dict, districts: dict, period: str, year: int, month: int) -> None:
@@ -240,16 +305,16 @@ def _districts(doc: Document, rows, last_rows: dict, districts: dict, period: st
     if not rows:
         s.para(f"{period}无各区市的评价结果。")
         return
-    ranked = sorted(rows, key=lambda r: (r.composite_index is None, r.composite_index or 0, r.code))
+    ranking = ranked_districts(rows)
     last_period = f"{year - 1}年{month}月"
     table_rows = []
-    for rank, r in enumerate(ranked, start=1):
+    for r, place, _ in ranking:
         before = last_rows.get(r.code)
         table_rows.append(
             [
                 districts[r.code].name,
                 Num(r.composite_index, "", period, 2),
-                str(rank) if r.composite_index is not None else "—",
+                str(place) if place is not None else "不排名",
                 Num(r.pm25, UG, period, 0),
                 Num(r.good_days_ratio, "%", period, 1),
                 Num(
@@ -260,14 +325,30 @@ def _districts(doc: Document, rows, last_rows: dict, districts: dict, period: st
                 ),
             ]
         )
-    best, worst = ranked[0], [r for r in ranked if r.composite_index is not None][-1]
-    s.para(
-        f"按环境空气质量综合指数排名（指数越小空气质量越好），{period}{districts[best.code].name}最好（综合指数",
-        Num(best.composite_index, "", period, 2),
-        f"），{districts[worst.code].name}相对较差（综合指数",
-        Num(worst.composite_index, "", period, 2),
-        "）。",
-    )
+    placed = [(r, p) for r, p, _ in ranking if p is not None]
+    if placed:
+        best_place, worst_place = placed[0][1], placed[-1][1]
+        best = [r for r, p in placed if p == best_place]
+        worst = [r for r, p in placed if p == worst_place]
+
+        def names(group: list) -> str:
+            return "、".join(districts[r.code].name for r in group)
+
+        runs = [
+            f"按环境空气质量综合指数排名（指数越小空气质量越好，指数相同的并列），{period}{names(best)}最好（综合指数",
+            Num(best[0].composite_index, "", period, 2),
+            "）",
+        ]
+        if worst_place != best_place:
+            runs += [f"，{names(worst)}相对较差（综合指数", Num(worst[0].composite_index, "", period, 2), "）"]
+        s.para(*runs, "。")
+    unranked = [(r, why) for r, p, why in ranking if p is None]
+    if unranked:
+        s.para(
+            "不参加排名的区市：",
+            "；".join(f"{districts[r.code].name}（{why}）" for r, why in unranked),
+            "。",
+        )
     s.add(
         Table(
             "各区市环境空气质量综合指数排名",
@@ -281,31 +362,100 @@ def _districts(doc: Document, rows, last_rows: dict, districts: dict, period: st
                 Column("综合指数同比变化", "%"),
             ],
             table_rows,
+            note="排名依据城市环境空气质量排名技术规定：综合指数相同的区市并列，综合指数无效的区市不排名。",
         )
     )
     s.add(
         Chart(
             "各区市环境空气质量综合指数",
-            "bar",
+            "hbar",
             "无量纲",
             period,
-            [Series("综合指数", [districts[r.code].name for r in ranked], [r.composite_index for r in ranked])],
-            categories=[districts[r.code].name for r in ranked],
+            [
+                Series(
+                    "综合指数",
+                    [districts[r.code].name for r, _, _ in ranking],
+                    [r.composite_index for r, _, _ in ranking],
+                )
+            ],
+            categories=[districts[r.code].name for r, _, _ in ranking],
         )
     )
 
 
-def _pollutants(doc: Document, days, period: str) -> None:
+def _stations_of(key: str) -> list[tuple[object, object]]:
+    """The city's stations' ``(AirPeriod, Site)`` of month *key*, in the order of their codes."""
+    from meili.monitoring.models import AirPeriod, Scope, Site
+
+    sites = {s.code: s for s in Site.objects.filter(medium="air", in_city_assessment=True)}
+    rows = AirPeriod.objects.filter(scope=Scope.SITE, period=key, code__in=list(sites)).order_by("code")
+    return [(r, sites[r.code]) for r in rows]
+
+
+def _station_table(doc: Document, stations: list, period: str) -> None:
+    s = doc.section("国控点位空气质量状况")
+    if not stations:
+        s.para(f"{period}无参与城市评价的国控点位评价结果。")
+        return
+    rows = []
+    for r, site in stations:
+        st = r.stats
+        missed = validity_text(st)
+        rows.append(
+            [
+                site.name,
+                Num(r.valid_days, "天", period, 0),
+                Num(st.get("good_days"), "天", period, 0),
+                Num(r.good_days_ratio, "%", period, 1),
+                Num(r.pm25, UG, period, 0),
+                Num(st.get("PM10_mean"), UG, period, 0),
+                Num(st.get("O3_8h_P90"), UG, period, 0),
+                Num(r.composite_index, "", period, 2),
+                "有效" if not missed else "不足27天",
+            ]
+        )
+    s.para(
+        f"{period}参与城市评价的国控点位",
+        Num(len(stations), "个", period, 0),
+        "，各点位有效监测天数、优良天数（空气质量指数不大于100的天数）和主要污染物浓度见下表。",
+    )
+    s.add(
+        Table(
+            "国控点位空气质量状况",
+            period,
+            [
+                Column("点位"),
+                Column("有效天数", "天"),
+                Column("优良天数", "天"),
+                Column("优良天数比例", "%"),
+                Column("PM2.5", UG),
+                Column("PM10", UG),
+                Column("O3-8h第90百分位数", UG),
+                Column("综合指数"),
+                Column("数据有效性"),
+            ],
+            rows,
+            note="数据有效性按GB 3095-2012表4：每月至少27个有效日均值（2月至少25个）。",
+        )
+    )
+
+
+def _pollutants(doc: Document, days, current, period: str) -> None:
+    """Primary pollutants and days per AQI category over the month's valid days (HJ 663: the shares of the
+    categories are of the valid days, the same days the good-days ratio counts)."""
     s = doc.section("首要污染物和空气质量级别")
     primary = Counter(p for d in days for p in d.primary.split(",") if p)
     levels = Counter(d.category for d in days if d.category)
     exceed = sum(1 for d in days if d.aqi is not None and d.aqi > 50)
+    valid_days = current.valid_days
     if primary:
         top, n = primary.most_common(1)[0]
         s.para(
-            f"{period}，空气质量指数大于50的",
+            f"{period}有效监测的",
+            Num(valid_days, "天", period, 0),
+            "中，空气质量指数大于50的",
             Num(exceed, "天", period, 0),
-            "中，",
+            "，",
             f"{POLLUTANT_NAMES.get(top, top)}作为首要污染物的天数最多，为",
             Num(n, "天", period, 0),
             "。",
@@ -316,11 +466,11 @@ def _pollutants(doc: Document, days, period: str) -> None:
                 period,
                 [Column("首要污染物"), Column("天数", "天")],
                 [[POLLUTANT_NAMES.get(p, p), Num(c, "天", period, 0)] for p, c in primary.most_common()],
-                note="同一天有多项首要污染物时分别计数。",
+                note="统计有效监测日；同一天有多项首要污染物时分别计数。",
             )
         )
     else:
-        s.para(f"{period}各日空气质量均为优，无首要污染物。")
+        s.para(f"{period}各有效监测日空气质量均为优，无首要污染物。")
     s.add(
         Table(
             "空气质量级别天数",
@@ -330,10 +480,11 @@ def _pollutants(doc: Document, days, period: str) -> None:
                 [
                     c,
                     Num(levels.get(c, 0), "天", period, 0),
-                    Num(100 * levels.get(c, 0) / len(days) if days else None, "%", period, 1),
+                    Num(100 * levels.get(c, 0) / valid_days if valid_days else None, "%", period, 1),
                 ]
                 for c in CATEGORIES
             ],
+            note=f"有效监测{valid_days}天；比例为各级别天数占有效天数的百分比。",
         )
     )
 
@@ -347,8 +498,8 @@ def _calendar(doc: Document, days, period: str) -> None:
             "calendar",
             "",
             period,
-            [Series("AQI", [d.date.isoformat() for d in days], [d.aqi for d in days])],
-            note="颜色为HJ 633-2012空气质量指数级别，格中上为日期、下为AQI",
+            [Series("AQI", [d.date.isoformat() for d in days], [d.aqi if d.valid else None for d in days])],
+            note=f"颜色为{days[0].standard}空气质量指数级别，格中上为日期、下为AQI；无色为当日无有效日空气质量指数",
         )
     )
 
@@ -370,16 +521,18 @@ def _annex(doc: Document, days, standards: list[str]) -> None:
                     Column("PM2.5", UG),
                     Column("PM10", UG),
                     Column("O3日最大8小时", UG),
+                    Column("有效日"),
                 ],
                 [
                     [
-                        d.date.isoformat(),
+                        f"{d.date.month}月{d.date.day}日",
                         Num(d.aqi, "", d.date.isoformat(), 0),
                         d.category or "—",
                         "、".join(POLLUTANT_NAMES.get(p, p) for p in d.primary.split(",") if p) or "—",
                         Num(d.pm25, UG, d.date.isoformat(), 0),
                         Num(d.pm10, UG, d.date.isoformat(), 0),
                         Num(d.o3_8h_max, UG, d.date.isoformat(), 0),
+                        "是" if d.valid else "否",
                     ]
                     for d in days
                 ],
@@ -392,6 +545,6 @@ def _annex(doc: Document, days, standards: list[str]) -> None:
     )
     src.para(
         "评价标准：",
-        "、".join(standards) if standards else "以监测评价记录为准",
+        "、".join(chinese_name(x) for x in standards) if standards else "以监测评价记录为准",
         "。综合指数、百分位数和优良天数比例按HJ 663计算；1月至本月累计值由本平台按同一方法从逐日数值计算。",
     )

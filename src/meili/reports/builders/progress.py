@@ -19,9 +19,10 @@ from meili.plans.progress import STATUSES
 from meili.progress.assessment import IndicatorProgress, plan_progress, status_counts
 from meili.progress.models import IndicatorValue, SuperiorTarget, ValueState
 from meili.progress.plans import current_plan
-from meili.progress.values import assigned_indicators
+from meili.progress.values import owed_indicators
 from meili.reports.builders.common import LOCAL, Fingerprint, chinese_date, digits_for, now_local
 from meili.reports.document import Chart, Column, Document, Num, Section, Series, Table
+from meili.standards.air.editions import chinese_name
 
 KIND = "progress"
 #: the key series drawn as charts when the plan has them (air quality, water, sea)
@@ -36,11 +37,24 @@ KEY_SERIES = (
 AT_RISK = 10
 #: reports for year Y are due on this day of Y+1 (the same rule as the unit pages)
 DUE_MONTH_DAY = (1, 31)
-STATE_LABELS = dict(ValueState.choices)
 
 
 def _num(value: float | None, indicator: Indicator, year: int | None) -> Num:
-    return Num(value, indicator.unit, f"{year}年" if year else "—", digits_for(value))
+    digits = 0 if indicator.is_count and value is not None and float(value).is_integer() else digits_for(value)
+    return Num(value, indicator.unit, f"{year}年" if year else "—", digits)
+
+
+def stated(r: IndicatorProgress) -> tuple[int | None, float | None]:
+    """The latest year and value as ``plan_progress`` states them (the same pair the API and the CLI print)."""
+    return r.assessment.latest_year, r.assessment.latest_value
+
+
+def responsible(plan: Plan, indicator: Indicator, lead_only: bool = False) -> str:
+    """The names of the units the plan makes responsible for *indicator* (the first is the lead unit)."""
+    names = [{u.code: u.name for u in plan.units}.get(c, c) for c in indicator.units]
+    if lead_only and len(names) > 1:
+        return f"{names[0]}等"
+    return "、".join(names) or "—"
 
 
 def target_text(indicator: Indicator, target) -> str:
@@ -166,15 +180,25 @@ def _summary(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int
             + [["合计", Num(total, "项", period, 0), Num(100.0, "%", period, 1)]],
         )
     )
-    binding = [r for r in rows if r.indicator.binding and r.latest is not None]
+    behind = lagging(rows)
+    if behind:
+        s.para(
+            "进展滞后或需加快的目标（按已完成进展与时间进度的差距由大到小）：",
+            "；".join(
+                f"{r.indicator.name}（{r.assessment.label_zh}，牵头单位：{responsible(plan, r.indicator, True)}）"
+                for r in behind
+            ),
+            "。",
+        )
+    binding = [r for r in rows if r.indicator.binding and r.assessment.latest_value is not None]
     if binding:
         runs: list = ["约束性指标中，"]
         for i, r in enumerate(binding):
-            latest = r.latest
+            latest_year, latest_value = stated(r)
             runs += [
                 f"{r.indicator.name}为",
-                _num(latest.value, r.indicator, latest.year),
-                f"（{latest.year}年，{r.assessment.label_zh}）",
+                _num(latest_value, r.indicator, latest_year),
+                f"（{latest_year}年，{r.assessment.label_zh}）",
                 "；" if i < len(binding) - 1 else "。",
             ]
         s.para(*runs)
@@ -188,6 +212,18 @@ def _summary(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int
             categories=[STATUSES[c][0] for c in counts],
         )
     )
+
+
+def lagging(rows: list[IndicatorProgress]) -> list[IndicatorProgress]:
+    """Targets off track or needing acceleration, the largest gap between progress made and time elapsed first."""
+    risky = [
+        r
+        for r in rows
+        if r.assessment.status in ("off_track", "needs_acceleration")
+        and r.assessment.progress_made is not None
+        and r.assessment.time_elapsed is not None
+    ]
+    return sorted(risky, key=lambda r: (r.assessment.progress_made - r.assessment.time_elapsed, r.indicator.code))
 
 
 def _count_runs(counts: dict[str, int], period: str) -> list:
@@ -207,16 +243,17 @@ def _chapters(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: in
         ch = s.section(chapter.title)
         table_rows = []
         for r in items:
-            latest = r.latest
+            latest_year, latest_value = stated(r)
             target = r.indicator.target_for(year)
+            base = r.indicator.baseline
             table_rows.append(
                 [
                     r.indicator.name,
                     r.indicator.unit or "—",
-                    _num(latest.value, r.indicator, latest.year) if latest else None,
-                    f"{latest.year}年" if latest else "—",
-                    target_text(r.indicator, target),
-                    f"{target.year}年" if target else "—",
+                    _num(base.value, r.indicator, base.year) if base is not None else None,
+                    _num(latest_value, r.indicator, latest_year) if latest_value is not None else None,
+                    f"{latest_year}年" if latest_value is not None else "—",
+                    target_text(r.indicator, target) + (f"（{target.year}年）" if target else ""),
                     r.assessment.label_zh,
                 ]
             )
@@ -227,35 +264,41 @@ def _chapters(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: in
                 [
                     Column("指标"),
                     Column("单位"),
+                    Column("基准值"),
                     Column("最新值"),
                     Column("数据年份"),
                     Column("目标"),
-                    Column("目标年份"),
                     Column("进展状态"),
                 ],
                 table_rows,
+                note="基准值的年份见各指标说明；最新值为进展评估采用的数值，无效或未采用的数值不列入。",
             )
         )
         for r in items:
             item = ch.section(r.indicator.name)
-            latest = r.latest
+            latest_year, latest_value = stated(r)
             target = r.indicator.target_for(year)
+            base = r.indicator.baseline
             runs: list = []
-            if latest is not None and latest.value is not None:
-                runs += [f"{latest.year}年为", _num(latest.value, r.indicator, latest.year), "（", latest.how, "）；"]
+            if base is not None:
+                runs += [f"基准值{base.year}年为", _num(base.value, r.indicator, base.year), "；"]
+            if latest_value is not None:
+                how = r.series[latest_year].how if latest_year in r.series else ""
+                runs += [f"{latest_year}年为", _num(latest_value, r.indicator, latest_year)]
+                runs += [f"（{how}）；" if how else "；"]
             elif r.manual_row is not None:
                 runs += [
                     f"{r.manual_row.year}年{r.manual_row.unit.name}报送进展“{r.manual_row.get_manual_status_display()}”；"
                 ]
             else:
-                runs += ["尚无数据；"]
+                runs += ["尚无可用于评估的数值；"]
             if target is not None:
                 runs += [f"{target.year}年目标为{target_text(r.indicator, target)}"]
                 runs += ["（约束性）；" if r.indicator.binding else "；"]
             runs += [
                 f"进展状态：{r.assessment.label_zh}。",
                 r.assessment.explanation_zh,
-                f"（规划条款：{r.indicator.clause}）",
+                f"（规划条款：{r.indicator.clause}；责任单位：{responsible(plan, r.indicator)}）",
             ]
             item.para(*runs)
 
@@ -335,24 +378,16 @@ def _charts(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int,
         if chart is None:
             continue
         drawn += 1
-        latest = r.latest
+        latest_year, latest_value = stated(r)
         sub = s.section(r.indicator.name)
-        if latest is not None:
+        if latest_value is not None:
             sub.para(
-                f"{r.indicator.name}{latest.year}年为",
-                _num(latest.value, r.indicator, latest.year),
+                f"{r.indicator.name}{latest_year}年为",
+                _num(latest_value, r.indicator, latest_year),
                 f"，进展状态为“{r.assessment.label_zh}”。",
             )
         sub.add(chart)
-    risky = [
-        r
-        for r in rows
-        if r.assessment.status in ("off_track", "needs_acceleration")
-        and r.assessment.progress_made is not None
-        and r.assessment.time_elapsed is not None
-    ]
-    risky.sort(key=lambda r: (r.assessment.progress_made - r.assessment.time_elapsed, r.indicator.code))
-    risky = risky[:AT_RISK]
+    risky = lagging(rows)[:AT_RISK]
     if risky:
         sub = s.section("进展滞后的目标")
         sub.para(
@@ -365,13 +400,20 @@ def _charts(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int,
             Table(
                 "进展滞后目标的完成进度",
                 period,
-                [Column("指标"), Column("已完成所需进展", "%"), Column("时间进度", "%"), Column("进展状态")],
+                [
+                    Column("指标"),
+                    Column("已完成所需进展", "%"),
+                    Column("时间进度", "%"),
+                    Column("进展状态"),
+                    Column("牵头单位"),
+                ],
                 [
                     [
                         r.indicator.name,
                         Num(100 * r.assessment.progress_made, "%", period, 1),
                         Num(100 * r.assessment.time_elapsed, "%", period, 1),
                         r.assessment.label_zh,
+                        responsible(plan, r.indicator, True),
                     ]
                     for r in risky
                 ],
@@ -386,12 +428,12 @@ def _charts(doc: Document, plan: Plan, rows: list[IndicatorProgress], year: int,
                 [
                     Series(
                         "已完成所需进展",
-                        [r.indicator.code for r in risky],
+                        [r.indicator.name for r in risky],
                         [round(100 * r.assessment.progress_made, 1) for r in risky],
                     ),
                     Series(
                         "时间进度",
-                        [r.indicator.code for r in risky],
+                        [r.indicator.name for r in risky],
                         [round(100 * r.assessment.time_elapsed, 1) for r in risky],
                     ),
                 ],
@@ -420,7 +462,7 @@ def _districts(doc: Document, plan: Plan, year: int, year_rows: list[IndicatorVa
     table_rows = []
     late_rows = []
     for unit in districts + list(OrgUnit.objects.filter(kind=OrgUnit.Kind.DEPARTMENT).order_by("id")):
-        owed = assigned_indicators(plan, unit)
+        owed = owed_indicators(plan, unit)
         if not owed:
             continue
         states = [current.get((unit.pk, i.code)) for i in owed]
@@ -439,16 +481,15 @@ def _districts(doc: Document, plan: Plan, year: int, year_rows: list[IndicatorVa
                     Num(len(missing), "项", period, 0),
                 ]
             )
-        if overdue:
-            late_rows += [
+        if overdue and missing:
+            late_rows.append(
                 [
                     unit.name,
-                    i.name,
-                    chinese_date(due),
-                    STATE_LABELS[current[(unit.pk, i.code)].state] if (unit.pk, i.code) in current else "未填报",
+                    Num(len(owed), "项", period, 0),
+                    Num(len(missing), "项", period, 0),
+                    "、".join(i.name for i in missing[:3]) + ("等" if len(missing) > 3 else ""),
                 ]
-                for i in missing
-            ]
+            )
     s.add(
         Table(
             f"{year}年度各区市指标填报情况",
@@ -470,7 +511,10 @@ def _districts(doc: Document, plan: Plan, year: int, year_rows: list[IndicatorVa
     if overdue:
         t.para(
             f"逾期未报送（截至{chinese_date(today)}）共",
-            Num(len(late_rows), "项", period, 0),
+            Num(sum(int(r[2].value) for r in late_rows), "项", period, 0),
+            "，涉及",
+            Num(len(late_rows), "个", period, 0),
+            "单位",
             "；被退回待重新报送共",
             Num(len(returned), "项", period, 0),
             "。",
@@ -482,10 +526,11 @@ def _districts(doc: Document, plan: Plan, year: int, year_rows: list[IndicatorVa
     if late_rows:
         t.add(
             Table(
-                f"{year}年度逾期未报送的指标",
+                f"{year}年度逾期未报送的单位",
                 period,
-                [Column("单位"), Column("指标"), Column("截止日期"), Column("当前状态")],
+                [Column("单位"), Column("应报指标", "项"), Column("逾期未报", "项"), Column("主要指标")],
                 late_rows,
+                note=f"报送截止日为{chinese_date(due)}；由监测数据计算的指标不要求填报，不计入。",
             )
         )
     if returned:
@@ -541,18 +586,19 @@ def _annex(
 ) -> None:
     a = doc.annex("数据来源、标准版本和评估方法")
     src = a.section("规划和数据来源")
-    src.para(f"评估依据《{plan.title}》（规划文件版本{plan.version[:12]}），来源：{plan.source}。")
+    src.para(f"评估依据《{plan.title}》，来源：{plan.source}（平台载入的规划文件版本见报告元数据）。")
     src.para(
         "指标数值来自平台中经市生态环境局审核的各单位填报值（按规划规定的方式汇总为全市数值）和监测评价结果；"
         "未经审核的填报值不参与评估。各指标最新值的来源如下表。"
     )
     table_rows = []
     documents: dict[int, str] = {}
-    ids = {pk for r in rows if r.latest is not None for pk in r.latest.rows}
+    used = {r.indicator.code: r.series[y] for r in rows if (y := stated(r)[0]) is not None and y in r.series}
+    ids = {pk for latest in used.values() for pk in latest.rows}
     for v in IndicatorValue.objects.filter(pk__in=ids).only("pk", "source_document"):
         documents[v.pk] = v.source_document
     for r in rows:
-        latest = r.latest
+        latest = used.get(r.indicator.code)
         if latest is None:
             continue
         files = sorted({documents[pk] for pk in latest.rows if documents.get(pk)})
@@ -568,7 +614,7 @@ def _annex(
         )
     std = a.section("标准版本")
     if standards:
-        std.para("监测数据的评价采用的标准版本：", "、".join(standards), "。")
+        std.para("监测数据的评价采用的标准版本：", "、".join(chinese_name(x) for x in standards), "。")
     else:
         std.para(
             "本报告的指标值均来自填报数据，未直接使用监测评价结果；监测类指标采用的标准版本以监测数据评价记录为准。"
@@ -586,7 +632,7 @@ def _annex(
         )
     else:
         m.para(
-            "采用加拿大统计局/Open SDG的增长率比值方法：观测的年均复合增长率与实现目标所需的年均复合增长率之比，"
+            "采用加拿大统计局可持续发展目标（SDG）数据平台的增长率比值方法：观测的年均复合增长率与实现目标所需的年均复合增长率之比，"
             f"不低于{methods.GROWTH_SUBSTANTIAL_RATIO:.0%}为“进展顺利”，不低于{methods.GROWTH_MODERATE_RATIO:.0%}为“需加快”。"
         )
     m.para(

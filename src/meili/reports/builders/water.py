@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 
 import polars as pl
 
@@ -93,6 +93,9 @@ def build(year: int, month: int, today: dt.datetime | None = None) -> Document:
             r.site.target_class,
             r.site.water_body,
         )
+    from meili.monitoring.results import water_bodies
+
+    fp.add("water bodies", water_bodies(key))
     standards = sorted({r.standard for r in rows + sea_rows if r.standard})
     if not rows and not sea_rows:
         doc.empty = True
@@ -105,7 +108,7 @@ def build(year: int, month: int, today: dt.datetime | None = None) -> Document:
         _overall(doc, rows, last, period, last_period)
         _sections(doc, rows, period)
         _pollutants(doc, rows, period)
-        _rivers(doc, rows, period)
+        _rivers(doc, rows, period, key)
         _sea(doc, sea_rows, period)
     a = doc.annex("数据来源和评价标准")
     a.para(
@@ -257,36 +260,32 @@ def _pollutants(doc: Document, rows, period: str) -> None:
     )
 
 
-def _rivers(doc: Document, rows, period: str) -> None:
+def _rivers(doc: Document, rows, period: str, key: str) -> None:
+    """Each river's (lake's) level as the evaluation stored it (:func:`meili.monitoring.results.water_bodies`,
+    环办〔2011〕22号: at least 5 sections by the shares of classes, fewer by the sections' mean concentrations)."""
+    from meili.monitoring.results import water_bodies
+
     s = doc.section("主要河流（湖库）水质状况")
-    bodies: dict[str, list] = defaultdict(list)
-    for r in rows:
-        if r.klass is not None:
-            bodies[r.site.water_body or r.site.name].append(r)
+    bodies = water_bodies(key)
     if not bodies:
         s.para(f"{period}无河流断面评价结果。")
         return
-    table_rows = []
-    for name, items in sorted(bodies.items()):
-        n = len(items)
-        good = sum(1 for r in items if r.klass <= 3)
-        worse = sum(1 for r in items if r.klass == 6)
-        worst = max(items, key=lambda r: r.klass)
-        if n >= MIN_SECTIONS:
-            status = water_standard.status_from_counts(good, worse, n)
-        else:
-            status = f"按断面评价：最差断面{worst.label}类（{worst.details.get('level') or '—'}）"
-        table_rows.append(
-            [
-                name,
-                Num(n, "个", period, 0),
-                Num(_share(good, n), "%", period, 1),
-                Num(_share(worse, n), "%", period, 1),
-                "、".join(sorted({r.label for r in items})),
-                status,
-            ]
-        )
-    s.para(f"断面不少于{MIN_SECTIONS}个的河流按断面类别比例评价水质状况；断面较少的河流（湖库）列出最差断面的类别。")
+    table_rows = [
+        [
+            b["water_body"],
+            Num(b["n_sections"], "个", period, 0),
+            Num(b["share_good"], "%", period, 1),
+            Num(b["share_worse_v"], "%", period, 1),
+            b["label"] or "—",
+            b["level"] or "—",
+            b["method"],
+        ]
+        for b in bodies
+    ]
+    s.para(
+        f"断面不少于{MIN_SECTIONS}个的河流按断面类别比例评价水质状况；断面较少的河流（湖库）按各断面浓度的均值"
+        "评价类别和状况（环办〔2011〕22号）。"
+    )
     s.add(
         Table(
             "主要河流（湖库）水质状况",
@@ -298,6 +297,7 @@ def _rivers(doc: Document, rows, period: str) -> None:
                 Column("劣Ⅴ类比例", "%"),
                 Column("水质类别"),
                 Column("水质状况"),
+                Column("评价方法"),
             ],
             table_rows,
         )

@@ -7,7 +7,17 @@ the data unless the caller forces one. See docs/standards/air.md for every rule,
 from .alerts import ALERT_SCHEMES, AlertRule, alert_level, alert_levels
 from .assessment import assess, assess_three_year, percentile, rank
 from .daily import daily, daily_concentrations, daily_index
-from .editions import EDITIONS, POLLUTANTS, SWITCH_DATE, Edition, edition_for, get_edition, resolve, sensitive_groups
+from .editions import (
+    EDITIONS,
+    POLLUTANTS,
+    SWITCH_DATE,
+    Edition,
+    chinese_name,
+    edition_for,
+    get_edition,
+    resolve,
+    sensitive_groups,
+)
 from .hourly import hourly
 from .iaqi import IAQI, aqi, iaqi, round_gbt8170
 from .regions import aggregate
@@ -26,6 +36,7 @@ __all__ = [
     "aqi",
     "assess",
     "assess_three_year",
+    "chinese_name",
     "daily",
     "daily_concentrations",
     "daily_index",

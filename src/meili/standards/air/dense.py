@@ -178,9 +178,13 @@ def _blocks(codes, t, step):
 
 
 @njit(cache=True, inline="always")
-def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale, scaled, iaqi, aqi, primary, exceeding, missing, beyond):
+def _index_row(r, e, conc, ok, tables, scaled, iaqi, labels, flags):
     """daily._daily_index_one for one row: GB/T 8170 rounding, IAQIs, AQI, the label masks; False if a
-    value is out of the range the general path handles alike (then the caller falls back)."""
+    value is out of the range the general path handles alike (then the caller falls back).
+
+    *tables*: (IAQI lookup, beyond-the-table lookup, indicators used, decimal scale); *labels* rows: AQI,
+    primary, exceeding and missing masks; *flags* rows: beyond the table, HJ 633-2026 edition."""
+    lut, beyond_lut, used, scale = tables
     top = NULL
     any_beyond = False
     miss = 0
@@ -206,7 +210,6 @@ def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale, scaled, iaqi, aqi, 
         iaqi[c, r] = value
         if value != NULL and (top == NULL or value > top):
             top = value
-    aqi[r] = top
     prim = 0
     exc = 0
     for c in range(7):
@@ -216,264 +219,173 @@ def _index_row(r, e, conc, ok, lut, beyond_lut, used, scale, scaled, iaqi, aqi, 
                 prim |= 1 << c
             if value > 100:
                 exc |= 1 << c
-    primary[r] = prim
-    exceeding[r] = exc
-    missing[r] = miss
-    beyond[r] = any_beyond
+    labels[0, r] = top
+    labels[1, r] = prim
+    labels[2, r] = exc
+    labels[3, r] = miss
+    flags[0, r] = any_beyond
     return fine
 
 
+@njit(cache=True, inline="always")
+def _day_hours(values, bitmaps, offsets, first, jlo, jhi, totals, counts, cum, cnt):
+    """One day's hours (slots jlo … jhi−1), read once: sums and counts of the valid hours of SO2, NO2, CO, PM10
+    and PM2.5, each summed in hour order (daily.daily_concentrations: the mean of the hourly values present);
+    for O3 its count and running sums at 0.001 µg/m³ (daily.O3_RESOLUTION) into cum/cnt[j + 1] for slot j, for
+    the 8-hour windows. Returns (O3 1-hour maximum, odd = a NaN, infinite or absurd O3 value, which the general
+    path handles). The six columns advance together, so that their additions overlap in the processor."""
+    v0, v1, v2, v3, v4, v5 = values[0], values[1], values[2], values[3], values[4], values[5]
+    w0 = _word(bitmaps[0], np.uint64(offsets[0]) + first)
+    w1 = _word(bitmaps[1], np.uint64(offsets[1]) + first)
+    w2 = _word(bitmaps[2], np.uint64(offsets[2]) + first)
+    w3 = _word(bitmaps[3], np.uint64(offsets[3]) + first)
+    w4 = _word(bitmaps[4], np.uint64(offsets[4]) + first)
+    w5 = _word(bitmaps[5], np.uint64(offsets[5]) + first)
+    t0 = t1 = t2 = t3 = t4 = 0.0
+    n0 = n1 = n2 = n3 = n4 = n5 = 0
+    top = -np.inf
+    odd = False
+    run = np.int64(0)
+    for j in range(jlo + 1):
+        cum[j] = 0
+        cnt[j] = 0
+    for j in range(jlo, jhi):
+        u = np.uint64(j - jlo)
+        i = first + u
+        b = np.int64((w0 >> u) & np.uint64(1))
+        t0 += v0[i] if b else 0.0
+        n0 += b
+        b = np.int64((w1 >> u) & np.uint64(1))
+        t1 += v1[i] if b else 0.0
+        n1 += b
+        b = np.int64((w2 >> u) & np.uint64(1))
+        t2 += v2[i] if b else 0.0
+        n2 += b
+        b = np.int64((w3 >> u) & np.uint64(1))
+        t3 += v3[i] if b else 0.0
+        n3 += b
+        b = np.int64((w4 >> u) & np.uint64(1))
+        t4 += v4[i] if b else 0.0
+        n4 += b
+        b = np.int64((w5 >> u) & np.uint64(1))
+        x = v5[i] if b else 0.0
+        top = max(top, x if b else -np.inf)
+        odd |= not (abs(x) < 1e12)
+        n5 += b
+        run += np.int64(np.rint(x * 1000.0)) if abs(x) < 1e12 else 0
+        cum[np.uint64(j + 1)] = run
+        cnt[np.uint64(j + 1)] = n5
+    for j in range(jhi, 24):
+        cum[j + 1] = run
+        cnt[j + 1] = n5
+    totals[0], totals[1], totals[2], totals[3], totals[4] = t0, t1, t2, t3, t4
+    counts[0], counts[1], counts[2], counts[3], counts[4], counts[5] = n0, n1, n2, n3, n4, n5
+    return top, odd
+
+
+@njit(cache=True, inline="always")
+def _mda8(cum, cnt, jlo, jhi, min_hours):
+    """Valid 8-hour windows ending 08:00 … 24:00 (slots 7 … 23) at the hours the site has (the general path
+    evaluates a window at an existing row only) and their maximum: exact integer sums, ≥ *min_hours* values
+    (GB 3095 Table 4; HJ 663-2013 Table A.1)."""
+    windows = 0
+    best = -np.inf
+    for j in range(max(7, jlo), jhi):
+        n8 = cnt[j + 1] - cnt[j - 7]
+        if n8 >= min_hours and n8 > 0:
+            mean8 = np.float64(cum[j + 1] - cum[j - 7]) / np.float64(n8 * 1000)
+            windows += 1
+            if mean8 > best:
+                best = mean8
+    return windows, best
+
+
+@njit(cache=True, inline="always")
+def _keep_mda8(windows, best, min_windows, use_exceedance, limit):
+    """MDA8 stands with ≥ *min_windows* valid windows, or fewer when its rounded value exceeds *limit*
+    (daily.daily_concentrations, options mda8_min_windows and mda8_exceedance_limit)."""
+    if windows == 0:
+        return False
+    if windows >= min_windows:
+        return True
+    if use_exceedance:
+        rounded = _gbt8170(best, 1.0)
+        return rounded != NULL and rounded > limit
+    return False
+
+
+@njit(cache=True, inline="always")
+def _mean_of(c, r, total, n, min_hours, counts, conc, ok):
+    """A daily mean from its sum and count: valid with ≥ *min_hours* hours (GB 3095 Table 4)."""
+    counts[c, r] = n
+    ok[c] = n > 0 and n >= min_hours
+    conc[c] = total / n if ok[c] else 0.0
+    return np.isfinite(total)
+
+
 @njit(cache=True)
-def _daily_site(
-    s,
-    v0,
-    v1,
-    v2,
-    v3,
-    v4,
-    v5,
-    m0,
-    m1,
-    m2,
-    m3,
-    m4,
-    m5,
-    offsets,
-    row_start,
-    n_hours,
-    lead,
-    out_start,
-    n_days,
-    first_day,
-    min_hours,
-    o3_min_hours,
-    mda8_min_windows,
-    exceedance_limit,
-    use_exceedance,
-    switch_day,
-    forced,
-    lut,
-    beyond_lut,
-    used,
-    scale,
-    counts,
-    scaled,
-    iaqi,
-    aqi,
-    primary,
-    exceeding,
-    missing,
-    beyond,
-    is_new,
-    date,
-):
-    """One site's days (daily.daily_concentrations + daily._daily_index_one). Inputs v0…v5 / m0…m5: values and
-    validity bitmaps of SO2, NO2, CO, PM10, PM2.5, O3; outputs indexed [column, row]. False = fall back."""
+def _daily_site(s, values, bitmaps, offsets, sites, rules, limit, tables, out):
+    """One site's days (daily.daily_concentrations + daily._daily_index_one), step by step: the five daily
+    means, the O3 hours, the 8-hour windows and MDA8, then the index row. *values* / *bitmaps*: values and
+    validity bitmaps of SO2, NO2, CO, PM10, PM2.5, O3; *sites* rows: first input row, hours, slot of the first
+    hour, first output row, days, first day; *rules*: min_hours, o3_min_hours, mda8_min_windows,
+    use_exceedance, switch day, forced edition (−1 auto); *out*: counts, reported values (NaN = none), IAQIs,
+    label masks, flags, dates — indexed [column, row]. False = fall back."""
+    counts, scaled, iaqi, labels, flags, date = out
+    min_hours, o3_min_hours, min_windows, use_exceedance, switch_day, forced = (
+        rules[0],
+        rules[1],
+        rules[2],
+        rules[3] == 1,
+        rules[4],
+        rules[5],
+    )
     fine = True
-    rs = row_start[s]
-    nh = n_hours[s]
-    o0, o1, o2, o3, o4, o5 = (
-        np.uint64(offsets[0]),
-        np.uint64(offsets[1]),
-        np.uint64(offsets[2]),
-        np.uint64(offsets[3]),
-        np.uint64(offsets[4]),
-        np.uint64(offsets[5]),
+    rs, nh, lead, out_start, n_days, first_day = (
+        sites[0, s],
+        sites[1, s],
+        sites[2, s],
+        sites[3, s],
+        sites[4, s],
+        sites[5, s],
     )
     cum = np.zeros(25, dtype=np.int64)
     cnt = np.zeros(25, dtype=np.int64)
     conc = np.empty(7, dtype=np.float64)
     ok = np.zeros(7, dtype=np.bool_)
-    for k in range(n_days[s]):
-        r = out_start[s] + k
-        base = k * 24 - lead[s]
+    totals = np.zeros(5, dtype=np.float64)
+    hours = np.zeros(6, dtype=np.int64)
+    for k in range(n_days):
+        r = out_start + k
+        base = k * 24 - lead
         jlo = max(0, -base)
         jhi = min(24, nh - base)
-        day = first_day[s] + k
+        day = first_day + k
         date[r] = day
         e = 1 if forced == 1 or (forced == -1 and day >= switch_day) else 0
-        is_new[r] = e == 1
-        t0 = t1 = t2 = t3 = t4 = 0.0
-        n0 = n1 = n2 = n3 = n4 = n5 = 0
-        top = -np.inf
-        odd = False
-        run = np.int64(0)
-        for j in range(jlo + 1):
-            cum[j] = 0
-            cnt[j] = 0
+        flags[1, r] = e == 1
         first = np.uint64(rs + base + jlo)
-        w0 = _word(m0, o0 + first)
-        w1 = _word(m1, o1 + first)
-        w2 = _word(m2, o2 + first)
-        w3 = _word(m3, o3 + first)
-        w4 = _word(m4, o4 + first)
-        w5 = _word(m5, o5 + first)
-        for j in range(jlo, jhi):
-            u = np.uint64(j - jlo)
-            i = first + u
-            b = np.int64((w0 >> u) & np.uint64(1))
-            t0 += v0[i] if b else 0.0
-            n0 += b
-            b = np.int64((w1 >> u) & np.uint64(1))
-            t1 += v1[i] if b else 0.0
-            n1 += b
-            b = np.int64((w2 >> u) & np.uint64(1))
-            t2 += v2[i] if b else 0.0
-            n2 += b
-            b = np.int64((w3 >> u) & np.uint64(1))
-            t3 += v3[i] if b else 0.0
-            n3 += b
-            b = np.int64((w4 >> u) & np.uint64(1))
-            t4 += v4[i] if b else 0.0
-            n4 += b
-            b = np.int64((w5 >> u) & np.uint64(1))
-            x = v5[i] if b else 0.0
-            top = max(top, x if b else -np.inf)
-            odd |= not (abs(x) < 1e12)  # NaN, inf or absurd: the general path handles those
-            n5 += b
-            run += np.int64(np.rint(x * 1000.0)) if abs(x) < 1e12 else 0  # daily.O3_RESOLUTION
-            cum[np.uint64(j + 1)] = run
-            cnt[np.uint64(j + 1)] = n5
-        for j in range(jhi, 24):
-            cum[j + 1] = run
-            cnt[j + 1] = n5
-        if odd:
-            fine = False
-        if not (np.isfinite(t0) and np.isfinite(t1) and np.isfinite(t2) and np.isfinite(t3) and np.isfinite(t4)):
-            fine = False
-        counts[0, r] = n0
-        counts[1, r] = n1
-        counts[2, r] = n2
-        counts[3, r] = n3
-        counts[4, r] = n4
+        top, odd = _day_hours(values, bitmaps, offsets, first, jlo, jhi, totals, hours, cum, cnt)
+        for c in range(5):
+            fine &= _mean_of(c, r, totals[c], hours[c], min_hours, counts, conc, ok)
+        n5 = hours[5]
+        fine &= not odd
         counts[5, r] = n5
-        ok[0] = n0 > 0 and n0 >= min_hours
-        conc[0] = t0 / n0 if ok[0] else 0.0
-        ok[1] = n1 > 0 and n1 >= min_hours
-        conc[1] = t1 / n1 if ok[1] else 0.0
-        ok[2] = n2 > 0 and n2 >= min_hours
-        conc[2] = t2 / n2 if ok[2] else 0.0
-        ok[3] = n3 > 0 and n3 >= min_hours
-        conc[3] = t3 / n3 if ok[3] else 0.0
-        ok[4] = n4 > 0 and n4 >= min_hours
-        conc[4] = t4 / n4 if ok[4] else 0.0
         ok[5] = n5 > 0 and n5 >= min_hours
         conc[5] = top
-        # O3 8-hour windows ending 08:00 … 24:00 (slots 7 … 23) at the hours the site has (the general path
-        # evaluates a window at an existing row only): exact integer sums, ≥ o3_min_hours values
-        windows = 0
-        best = -np.inf
-        for j in range(max(7, jlo), jhi):
-            n8 = cnt[j + 1] - cnt[j - 7]
-            if n8 >= o3_min_hours and n8 > 0:
-                mean8 = np.float64(cum[j + 1] - cum[j - 7]) / np.float64(n8 * 1000)
-                windows += 1
-                if mean8 > best:
-                    best = mean8
+        windows, best = _mda8(cum, cnt, jlo, jhi, o3_min_hours)
         counts[6, r] = windows
-        keep = False
-        if windows > 0:
-            keep = windows >= mda8_min_windows
-            if not keep and use_exceedance:
-                rounded = _gbt8170(best, 1.0)
-                keep = rounded != NULL and rounded > exceedance_limit
-        ok[6] = keep
+        ok[6] = _keep_mda8(windows, best, min_windows, use_exceedance, limit)
         conc[6] = best
-        if not _index_row(
-            r, e, conc, ok, lut, beyond_lut, used, scale, scaled, iaqi, aqi, primary, exceeding, missing, beyond
-        ):
-            fine = False
+        fine &= _index_row(r, e, conc, ok, tables, scaled, iaqi, labels, flags)
     return fine
 
 
 @njit(cache=True, parallel=True)
-def _daily_kernel(
-    v0,
-    v1,
-    v2,
-    v3,
-    v4,
-    v5,
-    m0,
-    m1,
-    m2,
-    m3,
-    m4,
-    m5,
-    offsets,
-    row_start,
-    n_hours,
-    lead,
-    out_start,
-    n_days,
-    first_day,
-    min_hours,
-    o3_min_hours,
-    mda8_min_windows,
-    exceedance_limit,
-    use_exceedance,
-    switch_day,
-    forced,
-    lut,
-    beyond_lut,
-    used,
-    scale,
-    counts,
-    scaled,
-    iaqi,
-    aqi,
-    primary,
-    exceeding,
-    missing,
-    beyond,
-    is_new,
-    date,
-    bad,
-):
-    for s in prange(row_start.shape[0]):
-        bad[s] = not _daily_site(
-            s,
-            v0,
-            v1,
-            v2,
-            v3,
-            v4,
-            v5,
-            m0,
-            m1,
-            m2,
-            m3,
-            m4,
-            m5,
-            offsets,
-            row_start,
-            n_hours,
-            lead,
-            out_start,
-            n_days,
-            first_day,
-            min_hours,
-            o3_min_hours,
-            mda8_min_windows,
-            exceedance_limit,
-            use_exceedance,
-            switch_day,
-            forced,
-            lut,
-            beyond_lut,
-            used,
-            scale,
-            counts,
-            scaled,
-            iaqi,
-            aqi,
-            primary,
-            exceeding,
-            missing,
-            beyond,
-            is_new,
-            date,
-        )
+def _daily_kernel(values, bitmaps, offsets, sites, rules, limit, tables, out, bad):
+    """:func:`_daily_site` for every site, in parallel (dynamic scheduling, see :func:`daily`)."""
+    for s in prange(sites.shape[1]):
+        bad[s] = not _daily_site(s, values, bitmaps, offsets, sites, rules, limit, tables, out)
 
 
 @njit(cache=True)
@@ -806,15 +718,23 @@ def daily(
     counts = np.zeros((7, rows), dtype=np.uint32)
     scaled = np.zeros((7, rows), dtype=np.float64)  # reported concentrations, NaN = none
     iaqi = np.zeros((7, rows), dtype=np.int64)
-    aqi = np.zeros(rows, dtype=np.int64)
-    primary = np.zeros(rows, dtype=np.int64)
-    exceeding = np.zeros(rows, dtype=np.int64)
-    missing = np.zeros(rows, dtype=np.int64)
-    beyond = np.zeros(rows, dtype=np.bool_)
-    is_new = np.zeros(rows, dtype=np.bool_)
+    labels = np.zeros((4, rows), dtype=np.int64)  # AQI, primary, exceeding, missing
+    flags = np.zeros((2, rows), dtype=np.bool_)  # beyond the table, HJ 633-2026
     date = np.zeros(rows, dtype=np.int32)
     bad = np.zeros(n_sites, dtype=np.bool_)
-    lut, beyond_lut, used = _TABLES
+    sites = np.stack([starts[:-1], n_hours, lead, out_start, n_days, first_day]).astype(np.int64)
+    rules = np.array(
+        [
+            min_hours,
+            o3_8h_min_hours,
+            mda8_min_windows,
+            mda8_exceedance_limit is not None,
+            (SWITCH_DATE - EPOCH).days,
+            forced,
+        ],
+        dtype=np.int64,
+    )
+    limit = float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0
     columns = [wide[p].rechunk() for p in (*_MEAN_INPUTS, "O3")]
     with ExitStack() as stack:
         views = [stack.enter_context(buffers(column)) for column in columns]
@@ -824,42 +744,22 @@ def daily(
         previous = numba.set_parallel_chunksize(_CHUNK)  # dynamic: a thread starved by other jobs holds little
         try:
             _daily_kernel(
-                *values,
-                *bitmaps,
+                tuple(values),
+                tuple(bitmaps),
                 offsets,
-                starts[:-1].astype(np.int64),
-                n_hours.astype(np.int64),
-                lead.astype(np.int64),
-                out_start,
-                n_days.astype(np.int64),
-                first_day.astype(np.int64),
-                min_hours,
-                o3_8h_min_hours,
-                mda8_min_windows,
-                float(mda8_exceedance_limit) if mda8_exceedance_limit is not None else 0.0,
-                mda8_exceedance_limit is not None,
-                (SWITCH_DATE - EPOCH).days,
-                forced,
-                lut,
-                beyond_lut,
-                used,
-                _SCALE,
-                counts,
-                scaled,
-                iaqi,
-                aqi,
-                primary,
-                exceeding,
-                missing,
-                beyond,
-                is_new,
-                date,
+                sites,
+                rules,
+                limit,
+                _TABLES,
+                (counts, scaled, iaqi, labels, flags, date),
                 bad,
             )
         finally:
             numba.set_parallel_chunksize(previous)
     if bad.any():
         return None
+    aqi, primary, exceeding, missing = labels
+    beyond, is_new = flags
     return _daily_frame(
         layout.keys, order, n_days, counts, scaled, iaqi, aqi, primary, exceeding, missing, beyond, is_new, date
     )
@@ -1069,6 +969,6 @@ def assess_counts(
     return frame.with_columns(keys.alias("site"), zone.cast(pl.Int8).alias("zone_class"))
 
 
-_TABLES = _edition_tables() if AVAILABLE else None
+_TABLES = (*_edition_tables(), _SCALE) if AVAILABLE else None
 _LABEL_TABLES = _label_tables() if AVAILABLE else None
 __all__ = ["AVAILABLE", "assess_counts", "daily"]

@@ -221,3 +221,15 @@ def sensitive_groups() -> dict[str, str]:
     return {
         r["pollutant_iaqi_over_100"]: r["sensitive_groups_zh"] for r in _read_csv("hj633_2026_sensitive_groups.csv")
     }
+
+
+#: how Chinese documents cite each standard the editions name (the 2012 limits as amended by 生态环境部公告 2018年第29号)
+CHINESE_NAMES: dict[str, str] = {
+    "GB 3095-2012 (2018 amendment)": "GB 3095-2012（含2018年修改单）",
+}
+
+
+def chinese_name(name: str) -> str:
+    """*name* of a standard as a Chinese document cites it (GB 3095-2012 with its 2018 amendment, 生态环境部公告
+    2018年第29号); other names are already written the same way in both languages."""
+    return CHINESE_NAMES.get(name, name)

@@ -16,6 +16,7 @@
     var source = document.getElementById(el.dataset.option);
     if (!source) { return; }
     var option = JSON.parse(source.textContent);
+    delete option.__unit;
     var chart = echarts.init(el);
     var done = function () { chart.setOption(option); el.dataset.drawn = "1"; };
     if (option.__map) {

@@ -1,0 +1,94 @@
+"""Benchmark: evaluating an imported year of real hourly air data, as the import page and ``meili import
+evaluate`` do — stations' hourly and daily reports, the city and district means, the HJ 663 periods.
+
+Weihai's stations and groups are registered from the packaged seed list (the plan's org units), the other
+Shandong stations by their codes; the year is imported without evaluation, then ``evaluate_all(["air"])`` is
+timed (for a freshly imported year this is what the import's own evaluation does: every day of every site).
+Baseline in the same run: reading the stored values of the year (``load_observations``), which any
+evaluation has to do. Peak memory: the process's peak resident set.
+
+    MEILI_VAR_DIR=/tmp/bench-eval python benchmarks/evaluation.py --file china_sites_weihai_2019.csv.gz
+    MEILI_VAR_DIR=/tmp/bench-eval2 python benchmarks/evaluation.py          # Shandong, 110 stations
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_eval python benchmarks/evaluation.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+REAL = REPO / "tests" / "data" / "real" / "cnemc_air_hourly_shandong_2019"
+sys.path.insert(0, str(REPO / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meili.config.settings")
+os.environ.setdefault("MEILI_LOG_LEVEL", "WARNING")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", default="china_sites_shandong_2019.csv.gz", help="a file of " + str(REAL.name))
+    parser.add_argument("--days", type=int, default=0, help="the file's first N dates only (a quick run)")
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    from meili.accounts.services import sync_units
+    from meili.formats.cnemc import read_archive
+    from meili.monitoring.evaluation import evaluate_all, load_observations
+    from meili.monitoring.importing import run_import
+    from meili.monitoring.models import AirPeriod, Observation, Site
+    from meili.monitoring.services import seed_air_stations
+    from meili.plans.loader import load_plan, plan_path
+
+    if Observation.objects.exists():
+        raise SystemExit("the database already holds observations; use an empty one")
+    sync_units(dataclasses.asdict(u) for u in load_plan(plan_path(settings.PLAN_CODE)).units)
+    seed_air_stations()
+    path = REAL / args.file
+    if args.days:
+        import polars as pl
+
+        frame = pl.read_csv(path, infer_schema=False)
+        part = Path(os.environ.get("MEILI_VAR_DIR", "/tmp")) / "bench_first_days.csv"
+        frame.filter(pl.col("date").is_in(frame["date"].unique().sort()[: args.days].implode())).write_csv(part)
+        path = part
+    long = read_archive(path)
+    known = set(Site.objects.filter(medium="air").values_list("code", flat=True))
+    codes = sorted(set(long["site"].unique().to_list()) - known)
+    Site.objects.bulk_create([Site(medium="air", code=c, name=c) for c in codes])
+    t0 = time.perf_counter()
+    job = run_import("air", [path], evaluate=False)
+    t_import = time.perf_counter() - t0
+    n_sites = long["site"].n_unique()
+    print(f"{connection.vendor}: imported {job.added:,} values of {n_sites} stations in {t_import:.1f} s")
+    ids = list(Site.objects.filter(medium="air").values_list("id", flat=True))
+    start = dt.datetime(2018, 12, 31, tzinfo=dt.UTC)
+    end = dt.datetime(2020, 1, 2, tzinfo=dt.UTC)
+    t0 = time.perf_counter()
+    floor = load_observations(ids, start, end).height
+    t_floor = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    evaluate_all(["air"])
+    t_eval = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"{connection.vendor}: evaluation of the imported year ({n_sites} stations, groups, "
+        f"{AirPeriod.objects.count()} periods): {t_eval:.2f} s; baseline: reading the {floor:,} stored values "
+        f"{t_floor:.2f} s; evaluation ÷ reading = {t_eval / t_floor:.1f}; peak RSS {peak:,.0f} MB; "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

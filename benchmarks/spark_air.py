@@ -1,0 +1,150 @@
+"""Benchmark: ``meili air daily --engine spark`` on a generated sensor grid, against the local dense engine.
+
+A grid of ``--sensors`` sensors × ``--days`` days of hourly values of the six pollutants (2 % of values missing)
+is written as a Parquet lake partitioned by year (``year=2025/part-*.parquet``, rows sorted by site and time,
+``--sensors-per-file`` sensors per file). The same files are then evaluated, each command in its own process:
+
+* ``meili air daily FILES… -o local.csv`` — the local dense engine (the baseline, same run);
+* ``meili air daily LAKE/ -o spark.csv --engine spark --spark-master local[N]`` for each ``--masters`` entry.
+
+For each: wall time, values per second, cost per value relative to the local engine, and the peak resident
+memory of the whole process tree (driver, JVM, Python workers; sampled from /proc every 0.1 s). Spark's
+start-up (JVM and session) is reported apart from its work. The Spark outputs are checked to be byte-identical
+to the local one.
+
+    PYTHONPATH=src python benchmarks/spark_air.py --sensors 10000 --days 365   # the issue's 5 × 10^8 values
+    PYTHONPATH=src python benchmarks/spark_air.py --sensors 200 --days 365      # what docs/benchmarks.md shows
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+POLLUTANTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
+SCALE = (8.0, 25.0, 0.4, 60.0, 70.0, 45.0)
+
+
+def write_lake(folder: Path, sensors: int, days: int, per_file: int, seed: int = 7) -> tuple[int, list[Path]]:
+    """The grid as ``folder/year=2025/part-NNNNN.parquet``; (number of values, files)."""
+    rng = np.random.default_rng(seed)
+    hours = days * 24
+    start = np.datetime64(dt.datetime(2025, 1, 1, 1), "us")
+    times = start + np.arange(hours).astype("timedelta64[h]")
+    part = folder / "year=2025"
+    part.mkdir(parents=True)
+    files, total = [], 0
+    for first in range(0, sensors, per_file):
+        n = min(per_file, sensors - first)
+        site = np.repeat(np.array([f"G{s:05d}" for s in range(first, first + n)]), hours * len(POLLUTANTS))
+        time_ = np.tile(np.repeat(times, len(POLLUTANTS)), n)
+        parameter = np.tile(np.array(POLLUTANTS), n * hours)
+        value = np.round(rng.gamma(2.0, np.tile(np.array(SCALE), n * hours)), 1)
+        keep = rng.random(value.size) >= 0.02
+        frame = pl.DataFrame(
+            {"site": site[keep], "time": time_[keep], "parameter": parameter[keep], "value": value[keep]}
+        )
+        path = part / f"part-{first // per_file:05d}.parquet"
+        frame.write_parquet(path)
+        files.append(path)
+        total += frame.height
+    return total, files
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of *root* and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """(seconds, peak resident bytes of the process tree, stderr) of *command*."""
+    t0 = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    out, err = process.communicate()
+    seconds = time.perf_counter() - t0
+    stop.set()
+    sampler.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{out}{err}")
+    return seconds, peak[0], err
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sensors", type=int, default=10_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--sensors-per-file", type=int, default=250)
+    parser.add_argument("--masters", default="local[1],local[2]", help="comma-separated Spark masters")
+    args = parser.parse_args()
+    meili = str(Path(os.sys.executable).parent / "meili")
+    env = dict(os.environ)
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="meili-spark-bench-") as tmp:
+        folder = Path(tmp)
+        values, files = write_lake(folder / "lake", args.sensors, args.days, args.sensors_per_file)
+        size = sum(f.stat().st_size for f in files) / 2**20
+        print(f"grid: {args.sensors:,} sensors × {args.days} days × 6 pollutants = {values:,} values")
+        print(f"lake: {len(files)} Parquet files, {size:,.1f} MB; load average before the run: {load[0]:.2f}")
+        local_s, local_rss, _ = measure([meili, "air", "daily", *map(str, files), "-o", str(folder / "l.csv")], env)
+        print(
+            f"local dense engine: {local_s:8.2f} s  {values / local_s / 1e6:6.2f} M values/s  "
+            f"peak {local_rss / 2**20:,.0f} MB"
+        )
+        expected = (folder / "l.csv").read_bytes()
+        for master in args.masters.split(","):
+            out = folder / f"{master}.csv"
+            command = [meili, "air", "daily", f"{folder / 'lake'}/", "-o", str(out), "--engine", "spark"]
+            seconds, rss, err = measure([*command, "--spark-master", master, "--verbose"], env)
+            started = re.search(r"\[\s*([\d.]+) s\] Spark ", err)
+            startup = float(started.group(1)) if started else 0.0
+            same = out.read_bytes() == expected
+            print(
+                f"spark {master:9}: {seconds:8.2f} s  {values / seconds / 1e6:6.2f} M values/s  peak {rss / 2**20:,.0f} MB"
+                f"  (start-up {startup:.1f} s, work {seconds - startup:.1f} s)  cost per value "
+                f"{seconds / local_s:.2f}× local, work alone {(seconds - startup) / local_s:.2f}×  "
+                f"output {'identical' if same else 'DIFFERENT'}"
+            )
+            if not same:
+                raise SystemExit("the Spark output differs from the local output")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Carbon: the city GHG inventory, intensity and dual control, key emitters and marine carbon sinks."""

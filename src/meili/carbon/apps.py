@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CarbonConfig(AppConfig):
+    name = "meili.carbon"
+    label = "carbon"
+    verbose_name = _("碳排放与碳汇")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from meili.carbon.plan_source import carbon_values
+        from meili.progress.sources import register
+
+        register("carbon", carbon_values)

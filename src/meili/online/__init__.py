@@ -1,0 +1,1 @@
+"""Online monitoring of pollution sources over HJ 212: devices, received packets, stored values, the receiver."""

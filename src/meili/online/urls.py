@@ -1,0 +1,10 @@
+from django.urls import path
+
+from meili.online import views
+
+app_name = "online"
+
+urlpatterns = [
+    path("alarms/", views.alarms, name="alarms"),
+    path("alarms/<int:pk>/<slug:name>/", views.alarm_action, name="alarm_action"),
+]

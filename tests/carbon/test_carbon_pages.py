@@ -1,0 +1,152 @@
+"""Carbon pages, uploads, the inventory report, the API against OpenAPI, and the demo step."""
+
+import io
+
+import pytest
+from docx import Document as Docx
+from openapi_spec_validator import validate
+from openpyxl import Workbook, load_workbook
+
+from meili.carbon import demo
+from meili.carbon.models import Activity, Edition, Harvest, IntensityResult
+from meili.demo.models import DemoRecord
+from tests.api_schema import openapi, validate_response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_data(org):
+    from meili.demo.loader import remember
+
+    demo.load(remember)
+
+
+def test_demo_has_two_editions_with_results(demo_data):
+    assert list(Edition.objects.order_by("year").values_list("year", flat=True)) == [2020, 2022]
+    city = {r.year: r for r in IntensityResult.objects.filter(region__code="weihai")}
+    assert city[2020].reduction == pytest.approx(0.0) and city[2022].reduction is not None
+    assert city[2022].co2_t < city[2022].co2_consumption_t  # the local plant's generation is subtracted
+    assert Activity.objects.filter(notation="NO").count() == 2
+    assert Harvest.objects.get(region__code="wendeng", species="海带").carbon_t == pytest.approx(20_000 * 0.312)
+    assert DemoRecord.objects.filter(model="carbon.Edition").count() == 2
+    from meili.demo.loader import remove
+
+    remove()
+    assert not Edition.objects.exists() and not Harvest.objects.exists() and not IntensityResult.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url, marker",
+    [
+        ("/carbon/", 'data-testid="chart-sankey"'),
+        ("/carbon/?year=2020", "2020年温室气体排放清单"),
+        ("/carbon/intensity/", 'data-testid="chart-trend"'),
+        ("/carbon/blue/", "贝类壳体形成"),
+        ("/carbon/emitters/", "91371000MA3C00001X"),
+        ("/carbon/factors/", "待确认"),
+    ],
+)
+def test_pages_render_for_staff(client, users, demo_data, url, marker):
+    client.force_login(users["leader"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert marker in response.content.decode()
+
+
+def test_pages_need_login(client, demo_data):
+    assert client.get("/carbon/").status_code in (302, 403)
+
+
+def test_empty_inventory_page(client, users):
+    client.force_login(users["analyst"])
+    assert 'data-testid="no-edition"' in client.get("/carbon/").content.decode()
+
+
+def test_upload_through_the_page_and_refusal(client, users, demo_data):
+    client.force_login(users["analyst"])
+    template = client.get("/carbon/editions/2022/template.xlsx")
+    book = load_workbook(io.BytesIO(template.content))
+    sheet = book["活动水平"]
+    sheet.append([2022, "环翠区", "工业", "秸秆", "t", 5, None, None, ""])
+    out = io.BytesIO()
+    book.save(out)
+    out.name = "a.xlsx"
+    out.seek(0)
+    before = Activity.objects.count()
+    response = client.post("/carbon/editions/2022/upload", {"file": out}, follow=True)
+    text = response.content.decode()
+    assert "未保存任何内容" in text and "“能源品种”列" in text
+    assert Activity.objects.count() == before
+    client.force_login(users["reporter"])
+    out.seek(0)
+    assert client.post("/carbon/editions/2022/upload", {"file": out}).status_code == 403
+
+
+def test_harvest_upload_page(client, users, org):
+    client.force_login(users["analyst"])
+    book = Workbook()
+    ws = book.active
+    ws.title = "养殖产量"
+    ws.append(["年份", "区市", "品种", "产量（t）", "重量基准", "数据来源"])
+    ws.append([2024, "荣成市", "海带", 1000, "干重", "渔业统计"])
+    out = io.BytesIO()
+    book.save(out)
+    out.name = "h.xlsx"
+    out.seek(0)
+    response = client.post("/carbon/blue/upload", {"file": out}, follow=True)
+    assert "已保存" in response.content.decode()
+    assert Harvest.objects.get().carbon_t == pytest.approx(312)
+    assert client.get("/carbon/blue/template.xlsx").status_code == 200
+
+
+def test_inventory_report_docx_and_xlsx(client, users, demo_data):
+    client.force_login(users["analyst"])
+    response = client.get("/carbon/editions/2022/report.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in Docx(io.BytesIO(response.content)).paragraphs)
+    assert "2022年温室气体排放清单报告" in text and "净调入法" in text and "待确认" not in text.split("排放因子集")[0]
+    xlsx = client.get("/carbon/editions/2022/report.xlsx")
+    assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    client.force_login(users["leader"])
+    assert client.get("/carbon/editions/2022/report.docx").status_code == 403
+
+
+def test_report_lists_the_unverified_factor(users, org):
+    from meili.carbon import services
+    from meili.reports.builders import carbon as builder
+
+    cn = services.ensure_shipped()[0]
+    edition = services.create_edition(users["analyst"], 2024, "2024年清单", cn)
+    rows = [services.ActivityRow(1, 2024, org["huancui"], "工业", "电力", "MWh", 1000.0, "", None, "")]
+    services.save_activities(users["analyst"], edition, rows)
+    doc = builder.build(edition)
+    texts = [b.text for s in doc.annexes for b in s.blocks if hasattr(b, "text")]
+    assert "以下因子待确认：电力。" in texts
+    assert doc.provenance["factor_set"] == "cn-default"
+
+
+def test_api_matches_openapi(client, users, demo_data):
+    validate(openapi())
+    client.force_login(users["leader"])
+    for path, template in (
+        ("/api/carbon/factor-sets", None),
+        ("/api/carbon/factor-sets/cn-default/factors", "/api/carbon/factor-sets/{name}/factors"),
+        ("/api/carbon/editions", None),
+        ("/api/carbon/editions/2022/activities", "/api/carbon/editions/{year}/activities"),
+        ("/api/carbon/editions/2022/totals?by=fuel", "/api/carbon/editions/{year}/totals"),
+        ("/api/carbon/editions/2022/summary", "/api/carbon/editions/{year}/summary"),
+        ("/api/carbon/intensity", None),
+        ("/api/carbon/sinks?year=2022", "/api/carbon/sinks"),
+        ("/api/carbon/emitters", None),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        validate_response("get", template or path, 200, response.json())
+    totals = {r["key"]: r for r in client.get("/api/carbon/editions/2022/totals?by=fuel").json()}
+    assert totals["焦炭"]["co2_t"] is None and totals["焦炭"]["notation"] == "NO"
+    assert client.get("/api/carbon/editions/1999/summary").status_code == 404
+
+
+def test_api_refuses_anonymous(client, demo_data):
+    assert client.get("/api/carbon/editions").status_code == 401
