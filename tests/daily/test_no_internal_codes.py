@@ -12,6 +12,7 @@ from django.urls import reverse
 
 #: the Latin words a Chinese page of the bureau may show: pollutant and unit symbols, standard series, file formats
 ALLOWED = {
+    "API",  # API令牌: the term Chinese administrations use for machine access
     "AQI",
     "PM",
     "SO",
