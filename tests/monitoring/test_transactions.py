@@ -36,7 +36,8 @@ def test_saving_a_site_writes_it_and_its_entry_together(users):
     site = services.save_site(users["admin"], Site(medium="water", code="W1", name="一"))
     site.name = "二"
     services.save_site(users["admin"], site)
-    assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
+    actions = AuditEntry.objects.filter(action__startswith="monitoring.").order_by("id")
+    assert list(actions.values_list("action", flat=True)) == [
         "monitoring.site.create",
         "monitoring.site.update",
     ]

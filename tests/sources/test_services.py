@@ -159,7 +159,7 @@ def test_outfall_receiving_site_medium(users, org):
     assert services.save_outfall(users["officer"], outfall_data(org, receiving_site=section)).receiving_site == section
 
 
-def test_remediation_runs_through_the_ledger_to_closing(users, org):
+def test_remediation_runs_through_the_ledger_to_closing(users, org, make_user):
     from meili.governance import ledger
 
     officer = users["officer"]
@@ -172,7 +172,7 @@ def test_remediation_runs_through_the_ledger_to_closing(users, org):
     with pytest.raises(ValidationError):
         services.start_remediation(officer, outfall, "ban", dt.date(2027, 6, 30), "再次")
     ledger.apply_close(officer, item, "已完成规范化建设", evidence=pdf("signboard.pdf"))
-    ledger.verify(officer, item, True, "验收通过")
+    ledger.verify(make_user("officer", "sthjj"), item, True, "验收通过")
     outfall.refresh_from_db()
     state = services.remediation_state(outfall, today=dt.date(2027, 7, 1))
     assert state["state"] == "closed" and state["progress"] == 100 and not state["overdue"]

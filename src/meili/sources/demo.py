@@ -261,9 +261,9 @@ OUTFALLS = [
 PDF = b"%PDF-1.4\n% demo evidence\n"
 
 
-def _bot(remember) -> User:
-    user = User(username="demo-sources", role=Role.OFFICER, unit=OrgUnit.objects.get(code="sthjj"))
-    user.full_name = "污染源档案演示录入"
+def _bot(remember, username: str = "demo-sources", name: str = "污染源档案演示录入") -> User:
+    user = User(username=username, role=Role.OFFICER, unit=OrgUnit.objects.get(code="sthjj"))
+    user.full_name = name
     user.set_unusable_password()
     user.save()
     return remember(user)
@@ -278,6 +278,8 @@ def load(remember, today: dt.date | None = None) -> None:
     today = today or dt.date.today()
     rng = random.Random(14)
     bot = _bot(remember)
+    # whoever applies for a 销号 cannot verify it (separation of duties): a second officer verifies
+    verifier = _bot(remember, "demo-sources-verifier", "污染源销号验收（演示数据生成）")
     units = {u.code: u for u in OrgUnit.objects.all()}
     enterprises = []
     for n, (stem, district, profile, kind) in enumerate(ENTERPRISES, start=1):
@@ -402,7 +404,7 @@ def load(remember, today: dt.date | None = None) -> None:
                 evidence = SimpleUploadedFile("封堵照片.pdf", PDF, content_type="application/pdf")
                 ledger.report_progress(bot, item, "已完成封堵", 100)
                 ledger.apply_close(bot, item, "已并管并封堵原排口", evidence=evidence)
-                ledger.verify(bot, item, True, "现场核查通过，同意销号")
+                ledger.verify(verifier, item, True, "现场核查通过，同意销号")
             elif offset > 0:
                 ledger.report_progress(bot, item, "已完成现场勘查和方案编制", 40)
         remember(outfall)
