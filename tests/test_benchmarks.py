@@ -65,7 +65,7 @@ def test_hj212_parse_benchmark(tmp_path):
 def test_hj212_receiver_benchmark(tmp_path):
     out = _run(tmp_path, "hj212_receiver.py", "--devices", "20", "--rate", "100", "--duration", "3")
     assert "baseline (answer without parsing or storing)" in out
-    assert re.search(r"sqlite: stored [1-9]\d* packets", out) and "unanswered 0" in out
+    assert re.search(r"sqlite \(\d+ receiver process(es)?\): stored [1-9]\d* packets", out) and "unanswered 0" in out
 
 
 def test_air_cli_benchmark(tmp_path):
