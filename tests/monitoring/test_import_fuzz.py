@@ -144,6 +144,6 @@ def test_progress_upload_of_any_file_is_all_or_nothing(users, org, tmp_path, val
     path = tmp_path / "values.xlsx"
     path.write_bytes(data if cut > len(data) else data[:cut])
     before = IndicatorValue.objects.count()
-    changed, _unchanged, errors = excel.apply(users["reporter"], path, plan, org["huancui"], 2025)
+    changed, _unchanged, errors, _skipped = excel.apply(users["reporter"], path, plan, org["huancui"], 2025)
     if errors:
         assert IndicatorValue.objects.count() == before and changed == 0

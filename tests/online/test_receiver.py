@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import re
@@ -287,7 +288,10 @@ def test_simulate_command_against_the_receiver(device):
 
     with running() as ((host, port), _):
         args = ["--devices", "1", "--rate", "10", "--duration", "2", "--start", "2026-03-01 00:00"]
-        result = CliRunner().invoke(main, ["hj212", "simulate", "--host", host, "--port", str(port), *args])
+        command = ["hj212", "simulate", "--host", host, "--port", str(port), *args]
+        # in a thread of its own, as from a shell: an earlier browser test may leave this thread's event loop set
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            result = pool.submit(CliRunner().invoke, main, command).result()
     assert result.exit_code == 0, result.output
     answered = int(re.search(r"answered 9014 (\d+)", result.output).group(1))
     assert answered >= 5 and "refused (9011) 0" in result.output
