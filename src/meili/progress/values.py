@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -49,6 +50,15 @@ def assigned_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:
     if unit.kind == OrgUnit.Kind.CITY:
         return plan.indicators
     return plan.indicators_for_unit(unit.code) if unit.code in {u.code for u in plan.units} else ()
+
+
+#: values for year Y are due on this day of Y+1 (the unit pages, the 待办 home, reminders and the yearly report)
+DUE_MONTH_DAY = (1, 31)
+
+
+def due_date(year: int) -> dt.date:
+    """The day the values of *year* are due."""
+    return dt.date(year + 1, *DUE_MONTH_DAY)
 
 
 def owed_indicators(plan: Plan, unit: OrgUnit) -> tuple[Indicator, ...]:

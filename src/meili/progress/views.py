@@ -31,6 +31,7 @@ from meili.progress.values import (
     Entry,
     approve,
     assigned_indicators,
+    due_date,
     owed_indicators,
     return_value,
     save_draft,
@@ -39,7 +40,6 @@ from meili.progress.values import (
 )
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
-DUE_MONTH_DAY = (1, 31)
 #: the assessment methods' names for people (docs/progress-methods.md)
 METHOD_LABELS = {
     "escap": gettext_lazy("序时进度法（联合国亚太经社会）"),
@@ -217,10 +217,6 @@ def indicator_detail(request, code: str):
     return render(request, "progress/indicator.html", context)
 
 
-def _due(year: int) -> dt.date:
-    return dt.date(year + 1, *DUE_MONTH_DAY)
-
-
 @login_required
 def unit_page(request, code: str):
     """What a unit owes for a year, the state of each value, and what is late."""
@@ -238,7 +234,7 @@ def unit_page(request, code: str):
             "year": year,
             "rows": rows,
             "late": late,
-            "due": _due(year),
+            "due": due_date(year),
             "years": range(2023, dt.date.today().year + 1),
             "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (unit.name, None)],
         },
@@ -253,7 +249,7 @@ def _owed(plan, unit, year) -> list[dict]:
         .order_by("id")
     ):
         current[v.indicator_code] = v
-    overdue = dt.date.today() > _due(year)
+    overdue = dt.date.today() > due_date(year)
     out = []
     for indicator in owed_indicators(plan, unit):
         row = current.get(indicator.code)
@@ -300,7 +296,7 @@ def my_values(request):
             "upload_form": UploadForm(),
             "years": range(2023, dt.date.today().year + 1),
             "units": units,
-            "due": _due(year),
+            "due": due_date(year),
             "breadcrumbs": [(_("指标填报"), None)],
         },
     )

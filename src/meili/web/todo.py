@@ -55,8 +55,7 @@ def values_due(unit, today: dt.date) -> dict:
     the values returned to it and its drafts not yet submitted, with the reporting deadline."""
     from meili.progress.models import IndicatorValue, ValueState
     from meili.progress.plans import current_plan
-    from meili.progress.values import owed_indicators
-    from meili.progress.views import _due
+    from meili.progress.values import due_date, owed_indicators
 
     plan = current_plan()  # LookupError while no plan is loaded
     year = reporting_year(today)
@@ -70,7 +69,7 @@ def values_due(unit, today: dt.date) -> dict:
     owed = [i for i in owed_indicators(plan, unit) if i.code not in rows or rows[i.code].state not in done]
     returned = [v for v in rows.values() if v.state == ValueState.RETURNED]
     drafts = [v for v in rows.values() if v.state == ValueState.DRAFT]
-    return {"year": year, "due": _due(year), "owed": owed, "returned": returned, "drafts": drafts, "plan": plan}
+    return {"year": year, "due": due_date(year), "owed": owed, "returned": returned, "drafts": drafts, "plan": plan}
 
 
 def _reporter(user, today: dt.date) -> list[Todo]:

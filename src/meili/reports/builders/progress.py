@@ -19,7 +19,7 @@ from meili.plans.progress import STATUSES
 from meili.progress.assessment import IndicatorProgress, plan_progress, status_counts
 from meili.progress.models import IndicatorValue, SuperiorTarget, ValueState
 from meili.progress.plans import current_plan
-from meili.progress.values import owed_indicators
+from meili.progress.values import due_date, owed_indicators
 from meili.reports.builders.common import LOCAL, Fingerprint, chinese_date, digits_for, now_local
 from meili.reports.document import Chart, Column, Document, Num, Section, Series, Table
 from meili.standards.air.editions import chinese_name
@@ -35,8 +35,6 @@ KEY_SERIES = (
 )
 #: how many at-risk targets the chart shows
 AT_RISK = 10
-#: reports for year Y are due on this day of Y+1 (the same rule as the unit pages)
-DUE_MONTH_DAY = (1, 31)
 
 
 def _num(value: float | None, indicator: Indicator, year: int | None) -> Num:
@@ -75,10 +73,6 @@ def report_title(plan: Plan) -> str:
     """美丽威海建设规划纲要（…） → 美丽威海建设进程评估报告; another plan's title + 进程评估报告."""
     match = re.match(r"^《?(.+?建设)规划", plan.title)
     return f"{match.group(1) if match else plan.title}进程评估报告"
-
-
-def due_date(year: int) -> dt.date:
-    return dt.date(year + 1, *DUE_MONTH_DAY)
 
 
 def build(year: int, method: str = "escap", plan: Plan | None = None, today: dt.datetime | None = None) -> Document:
