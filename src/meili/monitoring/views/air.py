@@ -17,7 +17,7 @@ from meili.monitoring import charts, results
 from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, Medium, Scope, Site
 from meili.monitoring.views.common import air_years, city_code, crumbs, internal, latest_year, scope_name, year_of
-from meili.standards.air.wording import POLLUTANT_NAMES, rule_zh
+from meili.standards.air.wording import validity_zh
 
 POLLUTANT_FIELDS = [("pm25", "PM2.5"), ("pm10", "PM10"), ("o3", "O3"), ("no2", "NO2"), ("so2", "SO2"), ("co", "CO")]
 
@@ -42,20 +42,6 @@ STAT_LABELS = {
     "CO_P95": gettext_lazy("CO日均值第95百分位数(mg/m³)"),
     "O3_8h_P90": gettext_lazy("O3日最大8小时平均第90百分位数(μg/m³)"),
 }
-
-
-def _validity(stats: dict) -> str:
-    """The unmet validity rules of a period's statistics, in Chinese (:func:`meili.standards.air.wording.rule_zh`)."""
-    parts = []
-    for key, text in stats.items():
-        if not key.startswith("rule_") or not text:
-            continue
-        pollutant = POLLUTANT_NAMES.get(key[5:], key[5:])
-        try:
-            parts.append(f"{pollutant}：{rule_zh(text)}")
-        except ValueError:
-            parts.append(f"{pollutant}：{text}")
-    return "；".join(parts)
 
 
 def _air_map(title: str) -> dict:
@@ -246,7 +232,7 @@ def air_stats(request):
                 "valid_days": p.valid_days,
                 "complies": p.complies,
                 "composite_index": p.composite_index,
-                "rules": _validity(s),
+                "rules": validity_zh(s),
                 "standard": p.standard,
             }
         )

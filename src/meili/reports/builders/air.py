@@ -18,6 +18,7 @@ from meili.accounts.models import OrgUnit
 from meili.reports.builders.common import Fingerprint, now_local
 from meili.reports.document import Chart, Column, Document, Num, Series, Table
 from meili.standards.air.editions import chinese_name
+from meili.standards.air.wording import validity_zh
 
 KIND = "air_monthly"
 UG = "μg/m³"
@@ -158,18 +159,6 @@ def _provenance(key: str, fp: Fingerprint, standards: list[str], stamp: dt.datet
     }
 
 
-def validity_text(stats: dict) -> str:
-    """The GB 3095-2012 表4 rules the statistics of *stats* (an ``AirPeriod.stats``) miss, in Chinese, or "";
-    pollutants that miss the same rule with the same count are named together."""
-    from meili.standards.air.wording import POLLUTANT_NAMES, rule_zh
-
-    groups: dict[str, list[str]] = {}
-    for p, name in POLLUTANT_NAMES.items():
-        if stats.get(f"valid_{p}") is False and stats.get(f"rule_{p}"):
-            groups.setdefault(rule_zh(stats[f"rule_{p}"]), []).append(name)
-    return "；".join(f"{'、'.join(names)}{rule}" for rule, names in groups.items())
-
-
 def _overall(
     doc: Document, current, last, ytd: dict | None, ytd_last: dict | None, period: str, year: int, month: int
 ) -> None:
@@ -212,7 +201,7 @@ def _overall(
     s.para(*runs)
     if last is None:
         s.para(f"{last_period}无评价结果，不作同比。")
-    missed = validity_text(st)
+    missed = validity_zh(st)
     if missed:
         s.para(
             f"数据有效性：{period}各项污染物的有效日均值个数未达到GB 3095-2012表4的规定（{missed}），"
@@ -293,7 +282,7 @@ def ranked_districts(rows: list) -> list[tuple[object, int | None, str]]:
         if r.rank is not None:
             reason = ""
         elif r.unranked == Unranked.INVALID:
-            reason = "综合指数无效：" + (validity_text(r.stats) or "数据有效性不满足HJ 663要求")
+            reason = "综合指数无效：" + (validity_zh(r.stats) or "数据有效性不满足HJ 663要求")
         else:
             reason = "无综合指数"
         out.append((r, r.rank, reason))
@@ -400,7 +389,7 @@ def _station_table(doc: Document, stations: list, period: str) -> None:
     rows = []
     for r, site in stations:
         st = r.stats
-        missed = validity_text(st)
+        missed = validity_zh(st)
         rows.append(
             [
                 site.name,

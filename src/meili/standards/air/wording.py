@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _MONTH = re.compile(r"≥(\d+) daily values in (\d{4})-(\d{2}): (\d+)")
 _YEAR = re.compile(r"≥(\d+) daily values in the year: (\d+)")
@@ -44,3 +45,19 @@ def rule_zh(rule: str) -> str:
         else:
             raise ValueError(f"not a validity rule of the assessment: {text!r}")
     return "；".join(parts)
+
+
+def validity_zh(stats: Mapping[str, object]) -> str:
+    """The validity rules a row of :func:`~meili.standards.air.assess` misses (``valid_<p>`` false with its
+    ``rule_<p>``), in Chinese; pollutants that miss the same rule with the same count are named together. A rule
+    text this module cannot read is shown as it is rather than hidden."""
+    groups: dict[str, list[str]] = {}
+    for p, name in POLLUTANT_NAMES.items():
+        text = stats.get(f"rule_{p}")
+        if stats.get(f"valid_{p}") is False and isinstance(text, str) and text:
+            try:
+                rule = rule_zh(text)
+            except ValueError:
+                rule = text
+            groups.setdefault(rule, []).append(name)
+    return "；".join(f"{'、'.join(names)}{rule}" for rule, names in groups.items())
