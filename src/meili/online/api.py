@@ -7,12 +7,13 @@ registry pages.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema, Status
 
 from meili.accounts.permissions import Action, require
-from meili.online import evaluation
+from meili.online import evaluation, statistics
 from meili.online.models import Alarm, Device, Packet, Reading
 
 router = Router(tags=["online"])
@@ -64,6 +65,21 @@ class AlarmOut(Schema):
 class RejectOut(Schema):
     reason: str
     count: int
+
+
+class StatisticOut(Schema):
+    key: str
+    label: str
+    code: str
+    name: str
+    valid_hours: int
+    expected_hours: int
+    capture_rate: float | None
+    exceed_hours: int
+    exceed_days: int
+    tonnes: float | None
+    permitted_t: float | None
+    share_of_permitted: float | None
 
 
 class CloseIn(Schema):
@@ -188,3 +204,45 @@ def close(request, alarm_id: int, payload: CloseIn):
     except ValidationError as exc:
         status = 400 if hasattr(exc, "error_dict") else 409
         return Status(status, {"detail": "; ".join(exc.messages)})
+
+
+@router.get(
+    "/statistics",
+    response={200: list[StatisticOut], 400: Error},
+    summary="Capture rate, exceedance hours/days and emissions (t) against permitted annual amounts",
+    description=(
+        "One row per group (`enterprise`, `district` or `industry`) and pollutant for `period` (`YYYY` or "
+        "`YYYY-MM`), optionally for one district (org-unit code) or industry (GB/T 4754 code prefix). "
+        "`capture_rate` = valid hours / hours of the period up to now (HJ 75-2017 definition, 待确认); "
+        "`permitted_t` and `share_of_permitted` only for a year."
+    ),
+)
+def online_statistics(request, period: str, group: str = "enterprise", district: str = "", industry: str = ""):
+    require(request.user, Action.VIEW_SOURCES)
+    if group not in statistics.GROUPS:
+        return Status(400, {"detail": f"group must be one of {', '.join(statistics.GROUPS)}"})
+    try:
+        chosen = statistics.parse_period(period)
+    except ValueError as exc:
+        return Status(400, {"detail": str(exc)})
+    rows = statistics.compute(chosen, group=cast(statistics.Group, group), district=district, industry=industry)
+    return Status(
+        200,
+        [
+            {
+                "key": r.key,
+                "label": r.label,
+                "code": r.code,
+                "name": r.name,
+                "valid_hours": r.valid_hours,
+                "expected_hours": r.expected_hours,
+                "capture_rate": r.rate,
+                "exceed_hours": r.exceed_hours,
+                "exceed_days": r.exceed_days,
+                "tonnes": r.tonnes,
+                "permitted_t": r.permitted_t,
+                "share_of_permitted": r.share,
+            }
+            for r in rows
+        ],
+    )

@@ -36,7 +36,8 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _minutes(since: dt.datetime, until: dt.datetime) -> pl.DataFrame:
+def minute_values(since: dt.datetime, until: dt.datetime) -> pl.DataFrame:
+    """Stored minute ``Avg`` values of [*since*, *until*) of devices on a port (local times): evaluation and statistics."""
     rows = Reading.objects.filter(
         kind=Reading.Kind.MINUTE,
         field="Avg",
@@ -60,7 +61,8 @@ def _minutes(since: dt.datetime, until: dt.datetime) -> pl.DataFrame:
     return frame
 
 
-def _limits() -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+def port_limits() -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """``(limits, reference O2 per device, codes 折算 applies to)`` of the active devices on a port."""
     limits = []
     references = []
     for device in Device.objects.filter(port__isnull=False, active=True).select_related("port"):
@@ -88,10 +90,10 @@ def evaluate(since: dt.datetime, until: dt.datetime, validity: cems.Validity | N
 
     Returns the number of new alarms. Running it again over the same period raises nothing new.
     """
-    minutes = _minutes(since, until)
+    minutes = minute_values(since, until)
     if minutes.is_empty():
         return 0
-    limits, refs, codes = _limits()
+    limits, refs, codes = port_limits()
     hours = cems.hourly_means(minutes, validity)
     days = cems.daily_means(hours, validity)
     found = [

@@ -7,4 +7,5 @@ app_name = "online"
 urlpatterns = [
     path("alarms/", views.alarms, name="alarms"),
     path("alarms/<int:pk>/<slug:name>/", views.alarm_action, name="alarm_action"),
+    path("statistics/", views.statistics_page, name="statistics"),
 ]

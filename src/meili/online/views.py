@@ -1,4 +1,5 @@
-"""Online-monitoring pages: the alarm list with its actions, refused packets by reason, devices."""
+"""Online-monitoring pages: the alarm list with its actions, refused packets by reason, devices; statistics; the
+live values of an enterprise's ports (JSON for the chart of the enterprise page)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meili.accounts.models import OrgUnit
 from meili.accounts.permissions import Action, can, require
-from meili.online import evaluation
+from meili.monitoring.exports import table_response, wants_export
+from meili.online import evaluation, statistics
 from meili.online.models import Alarm, Device, Packet
 
 
@@ -65,3 +69,41 @@ def alarm_action(request, pk: int, name: str):
         for message in exc.messages:
             messages.error(request, message)
     return redirect("online:alarms")
+
+
+@login_required
+def statistics_page(request):
+    """Capture rate, exceedance hours/days and emissions against permitted amounts, by enterprise, district or
+    industry, for a month or a year; ``?format=csv|xlsx`` downloads the table."""
+    require(request.user, Action.VIEW_SOURCES)
+    from django.utils import timezone
+
+    f = {k: request.GET.get(k, "").strip() for k in ("period", "group", "district", "industry")}
+    f["period"] = f["period"] or str(timezone.localdate().year)
+    if f["group"] not in statistics.GROUPS:
+        f["group"] = "enterprise"
+    error = ""
+    rows: list[statistics.Row] = []
+    try:
+        period = statistics.parse_period(f["period"])
+    except ValueError as exc:
+        error = str(exc)
+    else:
+        rows = statistics.compute(period, group=f["group"], district=f["district"], industry=f["industry"])
+    headers, cells = statistics.table(rows)
+    fmt = wants_export(request)
+    if fmt and not error:
+        return table_response(fmt, f"online-statistics-{f['period']}", headers, cells)
+    return render(
+        request,
+        "online/statistics.html",
+        {
+            "f": f,
+            "error": error,
+            "headers": headers,
+            "cells": cells,
+            "groups": [("enterprise", _("排污单位")), ("district", _("区市")), ("industry", _("行业"))],
+            "districts": OrgUnit.objects.filter(kind=OrgUnit.Kind.DISTRICT),
+            "breadcrumbs": [(_("在线监控报警"), reverse("online:alarms")), (_("在线监控统计"), "")],
+        },
+    )

@@ -16,8 +16,12 @@ the start of each period (DataTime of 2051/2061, HJ 212-2017 表4). Frames in, f
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import polars as pl
+
+#: an eager frame or a lazy one (a scan of Parquet files evaluated with the streaming engine): the same rule
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 #: HJ 212-2017 表B.2: oxygen content
 O2_CODE = "a19001"
@@ -42,12 +46,12 @@ def _valid(validity: Validity) -> pl.Expr:
     return pl.col("flag").fill_null("N").is_in(sorted(validity.valid_flags)) & pl.col("value").is_not_null()
 
 
-def hourly_means(minutes: pl.DataFrame, validity: Validity | None = None) -> pl.DataFrame:
+def hourly_means(minutes: Frame, validity: Validity | None = None) -> Frame:
     """Hourly means from minute values (HJ 212-2017 附录D: hourly mean = mean of valid minute means, k ≥ 45).
 
     *minutes*: ``device, time, code, value, flag`` (time = start of the minute). Returns ``device, time (hour
     start), code, mean, count, valid`` where ``count`` is the number of valid minute values and ``mean`` is null
-    when there is none.
+    when there is none. A :class:`polars.LazyFrame` in gives a LazyFrame out (the benchmark's year of data).
     """
     rules = validity or Validity()
     return (
@@ -62,7 +66,7 @@ def hourly_means(minutes: pl.DataFrame, validity: Validity | None = None) -> pl.
     )
 
 
-def daily_means(hours: pl.DataFrame, validity: Validity | None = None) -> pl.DataFrame:
+def daily_means(hours: Frame, validity: Validity | None = None) -> Frame:
     """Daily means from hourly means (HJ 212-2017 附录D: daily mean = mean of valid hourly means, m ≥ 20).
 
     *hours*: the output of :func:`hourly_means`. Returns ``device, time (day start), code, mean, count, valid``.
