@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from meili.online.models import Device, Reading
 from meili.sources import services
 from meili.sources.models import PortLimit
 from meili.standards.uscc import make_uscc
@@ -57,6 +58,19 @@ def registry(officer, org):
         port,
         {"parameter": "a21026", "limit": 50, "unit": "mg/m3", "averaging": "hour", "standard": "GB 13223-2011 表2"},
     )
+    device = Device.objects.create(mn="37100201A00042", password="123456", port=port)
+    start = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
+    Reading.objects.bulk_create(
+        Reading(
+            device=device,
+            kind="minute",
+            data_time=start + dt.timedelta(minutes=m),
+            code="a21026",
+            field="Avg",
+            value=30.0 + m % 7,
+        )
+        for m in range(90)
+    )
     outfall = services.save_outfall(
         officer,
         {
@@ -87,6 +101,18 @@ def test_list_enterprise_map_outfall(page, login, make_user, org):
     expect(page.locator("[data-testid=credit-code]")).to_have_text(power.credit_code)
     expect(page.locator("[data-testid=ports]")).to_contain_text("GB 13223-2011 表2")
     expect(page.locator("[data-testid=enterprise-panels]")).to_be_visible()
+    # the live chart: SO2 at DA001 with its limit line, drawn from the embedded data, then refreshed by polling
+    charts = page.locator("[data-testid=live-charts]")
+    expect(charts).to_have_attribute("data-drawn", "1")
+    assert charts.locator("canvas").count() >= 1
+    drawn = page.evaluate(
+        "() => { const s = echarts.getInstanceByDom(document.querySelector('.live-chart')).getOption().series[0];"
+        " return [s.data.length, s.markLine.data[0].yAxis]; }"
+    )
+    assert drawn == [90, 50]
+    page.click("[data-live-refresh]")
+    expect(charts).to_have_attribute("data-refreshed", "1")
+    expect(charts).to_have_attribute("data-drawn", "1")
 
     page.click("text=添加限值")
     page.fill("#id_parameter", "a21002")

@@ -1,11 +1,12 @@
-"""The online-monitoring block of the enterprise page: each device's latest minute values and open alarms."""
+"""The online-monitoring block of the enterprise page: the live chart, each device's latest minute values and open
+alarms."""
 
 from __future__ import annotations
 
 from django.db.models import Max
 
 from meili.accounts.permissions import Action, can
-from meili.online import evaluation
+from meili.online import evaluation, live
 from meili.online.models import Alarm, Device, Reading
 
 
@@ -28,5 +29,10 @@ def enterprise_panel(request, enterprise) -> tuple[str, dict] | None:
     alarms = Alarm.objects.filter(device__in=devices).exclude(state=Alarm.State.CLOSED).select_related("device")
     return (
         "online/_enterprise_panel.html",
-        {"rows": rows, "alarms": [{"alarm": a, "text": evaluation.describe(a)} for a in alarms[:20]]},
+        {
+            "rows": rows,
+            "alarms": [{"alarm": a, "text": evaluation.describe(a)} for a in alarms[:20]],
+            "live": live.live_series(enterprise),
+            "enterprise": enterprise,
+        },
     )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from meili.accounts.models import OrgUnit
 from meili.accounts.permissions import Action, can, require
 from meili.monitoring.exports import table_response, wants_export
-from meili.online import evaluation, statistics
+from meili.online import evaluation, live, statistics
 from meili.online.models import Alarm, Device, Packet
 
 
@@ -107,3 +108,14 @@ def statistics_page(request):
             "breadcrumbs": [(_("在线监控报警"), reverse("online:alarms")), (_("在线监控统计"), "")],
         },
     )
+
+
+@login_required
+def live_values(request, pk: int):
+    """The enterprise page's live chart data (JSON, polled): :func:`meili.online.live.live_series`."""
+    require(request.user, Action.VIEW_SOURCES)
+    from meili.sources.models import Enterprise
+
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    hours = request.GET.get("hours", "")
+    return JsonResponse(live.live_series(enterprise, int(hours) if hours.isdigit() else live.DEFAULT_HOURS))
