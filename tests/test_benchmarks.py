@@ -83,3 +83,10 @@ def test_spark_air_benchmark(tmp_path):
     pytest.importorskip("pyspark")
     out = _run(tmp_path, "spark_air.py", "--sensors", "3", "--days", "3", "--masters", "local[1]")
     assert "local dense engine" in out and "output identical" in out
+
+
+def test_hj212_year_benchmark(tmp_path):
+    out = _run(tmp_path, "hj212_year.py", "--ports", "2", "--days", "2", "--ports-per-file", "1")
+    assert "baseline scan+sum" in out and "ratio evaluation/baseline" in out
+    # 2 ports × 48 hours × 4 parameters, and 2 days of each
+    assert "384 hourly means" in out and "16 daily means" in out

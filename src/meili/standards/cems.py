@@ -58,7 +58,9 @@ def hourly_means(minutes: Frame, validity: Validity | None = None) -> Frame:
         minutes.with_columns(_valid(rules).alias("_ok"), pl.col("time").dt.truncate("1h"))
         .group_by("device", "time", "code")
         .agg(
-            pl.col("value").filter(pl.col("_ok")).mean().alias("mean"),
+            # when/then rather than filter inside the aggregation: the same mean (nulls are skipped), a third less CPU
+            # on the streaming engine (benchmarks/hj212_year.py)
+            pl.when(pl.col("_ok")).then(pl.col("value")).mean().alias("mean"),
             pl.col("_ok").sum().cast(pl.Int64).alias("count"),
         )
         .with_columns((pl.col("count") >= rules.minutes_per_hour).alias("valid"))
@@ -76,7 +78,7 @@ def daily_means(hours: Frame, validity: Validity | None = None) -> Frame:
         hours.with_columns(pl.col("time").dt.truncate("1d"))
         .group_by("device", "time", "code")
         .agg(
-            pl.col("mean").filter(pl.col("valid")).mean().alias("mean"),
+            pl.when(pl.col("valid")).then(pl.col("mean")).mean().alias("mean"),
             pl.col("valid").sum().cast(pl.Int64).alias("count"),
         )
         .with_columns((pl.col("count") >= rules.hours_per_day).alias("valid"))
