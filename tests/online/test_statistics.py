@@ -98,11 +98,15 @@ def test_groups_and_filters(stored, org):
     period = statistics.parse_period("2026-03")
     (district,) = statistics.compute(period, group="district", now=NOW)
     assert (district.key, district.label) == ("huancui", org["huancui"].name)
-    (industry,) = statistics.compute(period, group="industry", industry="D44", now=NOW)
+    (industry,) = statistics.compute(period, group="industry", industry="d44", now=NOW)
     assert (industry.key, industry.label) == ("D4411", "火力发电")
     assert statistics.compute(period, industry="C26", now=NOW) == []
     assert statistics.compute(period, district="wendeng", now=NOW) == []
     assert statistics.compute(statistics.parse_period("2026-04"), now=NOW)[0].expected_hours == 0
+    with pytest.raises(ValueError, match="D44"):
+        statistics.compute(period, industry="d44\x00")
+    with pytest.raises(ValueError, match="区市"):
+        statistics.compute(period, district="huan cui")
 
 
 def test_page_and_downloads(stored, client, users):
@@ -135,5 +139,6 @@ def test_api(stored, client, users):
     assert row["valid_hours"] == 3 and row["exceed_hours"] == 2
     assert client.get("/api/online/statistics", {"period": "2026-00"}).status_code == 400
     assert client.get("/api/online/statistics", {"period": "2026", "group": "x"}).status_code == 400
+    assert client.get("/api/online/statistics", {"period": "2026", "industry": "D4\x00"}).status_code == 400
     schema = client.get("/api/openapi.json").json()
     assert "/api/online/statistics" in schema["paths"]

@@ -223,9 +223,9 @@ def online_statistics(request, period: str, group: str = "enterprise", district:
         return Status(400, {"detail": f"group must be one of {', '.join(statistics.GROUPS)}"})
     try:
         chosen = statistics.parse_period(period)
+        rows = statistics.compute(chosen, group=cast(statistics.Group, group), district=district, industry=industry)
     except ValueError as exc:
         return Status(400, {"detail": str(exc)})
-    rows = statistics.compute(chosen, group=cast(statistics.Group, group), district=district, industry=industry)
     return Status(
         200,
         [

@@ -36,6 +36,8 @@ from meili.standards import cems_statistics as stats
 GROUPS = ("enterprise", "district", "industry")
 Group = Literal["enterprise", "district", "industry"]
 _PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]))?$")
+_DISTRICT = re.compile(r"^[-a-z0-9_]{0,40}$")
+_INDUSTRY = re.compile(r"^[A-Z0-9]{0,5}$")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,15 @@ def compute(
     validity: cems.Validity | None = None,
     now: dt.datetime | None = None,
 ) -> list[Row]:
-    """Rows per group and pollutant for *period*, filtered by district code and industry code (prefix)."""
+    """Rows per group and pollutant for *period*, filtered by district code and industry code (prefix).
+
+    A district that is not an org-unit code or an industry that is not a GB/T 4754 code (prefix) is a ValueError.
+    """
+    industry = industry.strip().upper()
+    if not _DISTRICT.match(district):
+        raise ValueError(_("区市代码无效：%(v)s") % {"v": district[:40]})
+    if not _INDUSTRY.match(industry):
+        raise ValueError(_("行业代码应为 GB/T 4754 代码（如 D44）：%(v)s") % {"v": industry[:40]})
     rules = validity or cems.Validity()
     devices_qs = Device.objects.filter(port__isnull=False, active=True).select_related("port__enterprise__district")
     if district:

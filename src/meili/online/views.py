@@ -87,10 +87,9 @@ def statistics_page(request):
     rows: list[statistics.Row] = []
     try:
         period = statistics.parse_period(f["period"])
+        rows = statistics.compute(period, group=f["group"], district=f["district"], industry=f["industry"])
     except ValueError as exc:
         error = str(exc)
-    else:
-        rows = statistics.compute(period, group=f["group"], district=f["district"], industry=f["industry"])
     headers, cells = statistics.table(rows)
     fmt = wants_export(request)
     if fmt and not error:
