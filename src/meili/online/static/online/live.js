@@ -61,7 +61,7 @@
         delete charts[key];
       }
     });
-    if (!Object.keys(charts).length) { box.textContent = box.dataset.emptyLabel; }
+    if (Object.keys(charts).length) { delete box.dataset.empty; } else { box.dataset.empty = "1"; }
     box.dataset.drawn = String(Object.keys(charts).length);
   }
 
