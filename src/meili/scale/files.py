@@ -151,15 +151,21 @@ def tasks(groups: list[list[Part]], n: int) -> list[list[Part]]:
     return [b for b in bins if b]
 
 
+TASK_BYTES = 32 * 2**20
+"""Parquet bytes a task reads at most, where its pieces allow: ≈ 10⁷ values, ≈ 1 GB of Python worker memory at
+the local engine's ≈ 100 bytes per value (docs/scale-out.md, memory per executor)."""
+
+
 def plan(lakes: tuple[str, ...], n: int) -> list[list[Part]] | None:
-    """The tasks for *lakes* on *n* task slots, or None when the lake must be grouped by site in Spark."""
+    """The tasks for *lakes*: at least *n* (the task slots) and as many as keep each under :data:`TASK_BYTES`,
+    or None when the lake must be grouped by site in Spark."""
     found = parts(lakes)
     if found is None:
         return None
     groups = pieces(found)
     if len(groups) == 1 and len(found) > 1:
         return None
-    return tasks(groups, n)
+    return tasks(groups, max(n, -(-sum(p.size for p in found) // TASK_BYTES)))
 
 
 def read(task: list[Part]) -> pa.Table:
@@ -172,15 +178,23 @@ def read(task: list[Part]) -> pa.Table:
         folders = dict(part.folders)
         wanted = [c for c in COLUMNS if c not in folders]
         with systems[part.uri].open_input_file(part.path) as handle:
-            table = pq.ParquetFile(handle).read(columns=wanted)
+            coded = [c for c in ("site", "parameter") if c in wanted]
+            table = pq.ParquetFile(handle, read_dictionary=coded).read(columns=wanted)
         for name, value in folders.items():
             if name in COLUMNS:
-                table = table.append_column(name, pa.array([value] * table.num_rows, pa.string()))
-        columns = []
-        for field in LONG:
-            column = table.column(field.name)
-            if pa.types.is_dictionary(column.type):
-                column = pc.cast(column, column.type.value_type)
-            columns.append(pc.cast(column, field.type))
-        tables.append(pa.table(columns, schema=LONG))
-    return pa.concat_tables(tables)
+                codes = pa.DictionaryArray.from_arrays(pa.array([0] * table.num_rows, pa.int32()), [value])
+                table = table.append_column(name, codes)
+        tables.append(pa.table([_cast(table.column(f.name), f.type) for f in LONG], schema=LONG))
+    return pa.concat_tables(tables, promote_options="permissive").unify_dictionaries()
+
+
+def _cast(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray:
+    """*column* as *kind*; codes stored as integers become text first, as Spark's cast to string makes them."""
+    if pa.types.is_dictionary(kind):
+        if pa.types.is_dictionary(column.type):
+            if not pa.types.is_string(column.type.value_type):
+                column = pc.cast(pc.cast(column, column.type.value_type), pa.string())
+        else:
+            column = pc.cast(column, pa.string())
+        return pc.cast(column, kind) if column.type != kind else column
+    return pc.cast(column, kind)
