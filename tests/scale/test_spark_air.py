@@ -21,13 +21,15 @@ def run(*args):
     return CliRunner().invoke(main, ["air", *map(str, args)])
 
 
-def both(tmp_path, command, inputs, *extra, spark_inputs=None):
-    """The local and the Spark output of one command, as bytes."""
+def both(tmp_path, command, inputs, *extra, spark_inputs=None, said=None):
+    """The local and the Spark output of one command, as bytes; *said*, if given, gets what Spark's run said."""
     local, spark = tmp_path / f"{command}-local.csv", tmp_path / f"{command}-spark.csv"
     result = run(command, *inputs, "-o", local, *extra)
     assert result.exit_code == 0, result.output
-    result = run(command, *(spark_inputs or inputs), "-o", spark, "--engine", "spark", *extra)
+    result = run(command, *(spark_inputs or inputs), "-o", spark, "--engine", "spark", "--verbose", *extra)
     assert result.exit_code == 0, result.output
+    if said is not None:
+        said.append(result.stderr)
     return local.read_bytes(), spark.read_bytes()
 
 
@@ -70,10 +72,18 @@ def generated(tmp_path_factory):
 def test_spark_equals_local_on_a_grid_across_2026_03_01(spark, tmp_path, generated, command, extra):
     """Site and group rows, both editions, missing hours and a missing site; the lake read by Spark itself."""
     sites = ("--sites", generated / "sites.csv")
+    said = []
     local, spark_out = both(
-        tmp_path, command, [generated / "grid.parquet"], *extra, *sites, spark_inputs=[f"{generated / 'lake'}/"]
+        tmp_path,
+        command,
+        [generated / "grid.parquet"],
+        *extra,
+        *sites,
+        spark_inputs=[f"{generated / 'lake'}/"],
+        said=said,
     )
     assert local == spark_out
+    assert "5 file(s) in 4 task(s), each read by its task" in said[0]
     frame = pl.read_csv(tmp_path / f"{command}-local.csv", infer_schema=False)
     assert set(frame["scope"]) == {"site", "group"} and "S9" not in set(frame["site"])
     if command != "annual":

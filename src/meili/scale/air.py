@@ -4,9 +4,12 @@ Inputs become one Spark DataFrame of long rows ``site, time, parameter, value``:
 (any URL Spark reads; partition folders such as ``year=2019/site=1001A`` are read as text) is read by Spark,
 the other formats the CLI reads are read and checked by the CLI's own reader and handed over as Arrow.
 
-Site rows: ``groupBy("site").applyInArrow`` gives each task one site's rows as an Arrow table; the task builds
-that site's hourly grid with the CLI's reader (:func:`meili.cli.air_input.grid`) and calls the very functions
-the local command calls (:func:`meili.cli.air.hourly_rows`, ``_daily_rows``, :func:`meili.cli.air.annual_rows`).
+Site rows: when every input is a lake whose files hold whole sites (:mod:`meili.scale.files`), each task reads
+its own files with Arrow and evaluates all their sites at once (``mapInArrow``), so no input row crosses the
+JVM; otherwise ``groupBy("site").applyInArrow`` gives each task one site's rows as an Arrow table. Either way
+the task builds the hourly grid with the CLI's reader (:func:`meili.cli.air_input.grid`) and calls the very
+functions the local command calls (:func:`meili.cli.air.hourly_rows`, ``_daily_rows``,
+:func:`meili.cli.air.annual_rows`).
 Group rows (``--sites``): the long rows joined to the group table, ``groupBy("group")``, and per group the
 kernels the local command applies to all sites (:func:`meili.standards.air.aggregate` of the sites' unrounded
 daily values, or of their hours). Every rule of a site (and of a group) depends only on that site's (group's)
@@ -14,8 +17,8 @@ rows, so the pieces are the local output's rows. A site is not split by year: th
 averages and the O3 8-hour windows reach back across the new year.
 
 The output schema is the local command's, taken from the local command run on a small sample; rows are sorted
-as the local command writes them. CSV output is collected on the driver (reports are small next to their
-inputs); ``OUT/`` is a Parquet directory written by the executors. Both are written to a temporary name and
+as the local command writes them: CSV output is collected on the driver (reports are small next to their
+inputs) and sorted there; ``OUT/`` is a Parquet directory sorted and written by the executors. Both are written to a temporary name and
 renamed, so no partial output looks complete.
 """
 
@@ -36,6 +39,7 @@ from meili.standards import air as engine
 from meili.standards.air.editions import POLLUTANTS
 from meili.tabular import InputError
 
+from . import files
 from .session import MARK, SparkError, first_line, master_url, session
 
 AUTO_BYTES = 256 * 2**20
@@ -99,6 +103,14 @@ def _task(run, schema: pa.Schema, polars_schema: pl.Schema, source: str, table: 
     except InputError as exc:
         raise RuntimeError(MARK + str(exc)) from None
     return _fit(frame, schema, polars_schema)
+
+
+def _files_task(run, schema: pa.Schema, polars_schema: pl.Schema, source: str, tasks, batches):
+    """``mapInArrow``: each input row names a task of :func:`files.plan`; its files' sites, evaluated at once."""
+    for batch in batches:
+        for number in batch.column("task").to_pylist():
+            table = files.read(tasks[number])
+            yield from _task(run, schema, polars_schema, source, table).to_batches()
 
 
 def _site_hourly(standard, data):
@@ -254,7 +266,6 @@ def run(
     say=lambda text: None,
 ) -> int:
     """``meili air <command>`` on Spark; the number of rows written to *output*."""
-    from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
     spark = session(master)
@@ -269,17 +280,31 @@ def run(
     schema, polars_schema = _schemas(command, standard, kernel, grouped, year or 2019)
     spark_schema = from_arrow_schema(schema, prefer_timestamp_ntz=True)
     try:
-        long, source = _long(spark, inputs, fmt, say)
         if command == "hourly":
             site_run = functools.partial(_site_hourly, standard)
         elif command == "daily":
             site_run = functools.partial(_site_daily, standard, kernel, grouped)
         else:
             site_run = functools.partial(_site_annual, standard, kernel, grouped, groups, year)
-        result = long.groupBy("site").applyInArrow(
-            functools.partial(_task, site_run, schema, polars_schema, source), spark_schema
-        )
+        source = ", ".join(inputs)
+        slots = 2 * spark.sparkContext.defaultParallelism
+        tasks = files.plan(inputs, slots) if all(cli.is_lake(name) for name in inputs) else None
+        long = None if tasks is not None and groups is None else _long(spark, inputs, fmt, say)[0]
+        if tasks is not None:
+            numbers = spark.createDataFrame([(k,) for k in range(len(tasks))], "task int").repartition(len(tasks))
+            result = numbers.mapInArrow(
+                functools.partial(_files_task, site_run, schema, polars_schema, source, tasks), spark_schema
+            )
+            pieces = sum(len(task) for task in tasks)
+            say(f"{command} per site: {pieces} file(s) in {len(tasks)} task(s), each read by its task (mapInArrow)")
+        else:
+            assert long is not None
+            result = long.groupBy("site").applyInArrow(
+                functools.partial(_task, site_run, schema, polars_schema, source), spark_schema
+            )
+            say(f"{command} per site with groupBy(…).applyInArrow")
         if groups is not None:
+            assert long is not None
             if command == "hourly":
                 group_run = functools.partial(_group_hourly, standard)
             elif command == "daily":
@@ -297,11 +322,8 @@ def run(
                 )
             )
             result = result.unionByName(group_rows)
-        keys = _order(command, result.columns)
-        result = result.withColumn("__scope", F.when(F.col("scope") == "site", 0).otherwise(1))
-        result = result.orderBy(*keys).drop("__scope")
-        say(f"{command} per site{' and per group' if grouped else ''} with groupBy(…).applyInArrow")
-        return _write(spark, result, output, polars_schema)
+            say(f"{command} per group with groupBy(…).applyInArrow")
+        return _write(spark, result, output, polars_schema, _order(command, result.columns))
     except (InputError, SparkError):
         raise
     except Exception as exc:  # a task's input error, or Spark's own: one line
@@ -314,9 +336,14 @@ def _group_annual(standard, kernel, groups, year, members, data):
     return cli.annual_rows(rows, groups, standard, kernel, year)
 
 
-def _write(spark, result, output: str, polars_schema: pl.Schema) -> int:
-    """*result* to *output* under a temporary name, then renamed: CSV on the driver, ``OUT/`` as Parquet."""
+def _write(spark, result, output: str, polars_schema: pl.Schema, keys: list[str]) -> int:
+    """*result* in the local command's order to *output* under a temporary name, then renamed: CSV collected
+    and sorted on the driver, ``OUT/`` sorted and written as Parquet by the executors."""
+    from pyspark.sql import functions as F
+
     if output.endswith("/"):
+        result = result.withColumn("__scope", F.when(F.col("scope") == "site", 0).otherwise(1))
+        result = result.orderBy(*keys).drop("__scope")
         final = output.rstrip("/")
         temporary = f"{final}.meili-{uuid.uuid4().hex[:8]}.tmp"
         result.write.parquet(temporary)
@@ -330,9 +357,16 @@ def _write(spark, result, output: str, polars_schema: pl.Schema) -> int:
             raise SparkError(f"{output}: could not move the finished output into place")
         return spark.read.parquet(final).count()
     frame = pl.from_arrow(result.toArrow())
+    assert isinstance(frame, pl.DataFrame)
     frame = frame.with_columns(
         [pl.col(name).cast(dtype) for name, dtype in polars_schema.items() if frame.schema[name] != dtype]
     )
+    scope = pl.when(pl.col("scope").cast(pl.String) == "site").then(0).otherwise(1).alias("__scope")
+    order = [
+        pl.col(k).cast(pl.String) if isinstance(frame.schema.get(k), pl.Categorical | pl.Enum) else pl.col(k)
+        for k in keys
+    ]
+    frame = frame.with_columns(scope).sort(order, nulls_last=False).drop("__scope")
     path = Path(output)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
