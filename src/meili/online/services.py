@@ -133,20 +133,46 @@ def store_batch(items: Iterable[Incoming]) -> None:
             for row in item.rows
         )
     with transaction.atomic(), connection.cursor() as cursor:
-        if packets:
-            cursor.executemany(_PACKET_SQL, packets)
-        if readings:
-            cursor.executemany(_READING_SQL, readings)
+        if connection.vendor == "postgresql":
+            _copy_insert(cursor, _PACKET_TABLE, _PACKET_COLUMNS, packets)
+            _copy_insert(cursor, _READING_TABLE, _READING_COLUMNS, readings)
+        else:
+            if packets:
+                cursor.executemany(_PACKET_SQL, packets)
+            if readings:
+                cursor.executemany(_READING_SQL, readings)
         if seen:  # one statement per batch: the batch's last receipt time stands for every device in it
             Device.objects.filter(pk__in=seen).update(last_seen=latest)
 
 
+def _copy_insert(cursor, table: str, columns: str, rows: list[tuple[object, ...]]) -> None:
+    """PostgreSQL: COPY *rows* into a session-local staging table, then insert what is not stored yet.
+
+    ``executemany`` sends one statement per row (≈ 9,000 values/s on this machine) and array parameters are
+    escaped in Python; COPY rows are formatted by psycopg's C code, and the one ``INSERT … SELECT … ON CONFLICT
+    DO NOTHING`` keeps a re-sent packet from changing anything. The staging table is emptied at commit.
+    """
+    if not rows:
+        return
+    stage = f"meili_stage_{table}"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
+        f"AS SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    with cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT DO NOTHING")
+
+
+_PACKET_TABLE = Packet._meta.db_table
+_PACKET_COLUMNS = "device_id, received, peer, raw, mn, cn, qn, data_time, status, reason, message"
+_READING_TABLE = Reading._meta.db_table
+_READING_COLUMNS = "device_id, kind, data_time, code, field, value, text, flag"
 _PACKET_SQL = (
-    f"INSERT INTO {Packet._meta.db_table} "
-    "(device_id, received, peer, raw, mn, cn, qn, data_time, status, reason, message) "
+    f"INSERT INTO {_PACKET_TABLE} ({_PACKET_COLUMNS}) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
 _READING_SQL = (
-    f"INSERT INTO {Reading._meta.db_table} (device_id, kind, data_time, code, field, value, text, flag) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+    f"INSERT INTO {_READING_TABLE} ({_READING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
