@@ -53,12 +53,17 @@ class Limits:
     write_timeout: float = 30.0  # s for a client to take an answer
     max_connections: int = 10_000
     batch_size: int = 500  # packets per transaction at most
+    batch_wait: float = 0.002  # s the writer waits for more packets when fewer than batch_size are queued
     queue_size: int = 5_000  # packets waiting for the writer at most
     split_timeout: float = 120.0  # s for all parts of a split packet to arrive
     split_groups: int = 10_000  # split packets being assembled at most
     future_tolerance: float = 600.0  # s a DataTime may lie ahead of the receiver's clock
     device_refresh: float = 10.0  # s between reloads of the registered devices
     unknown_refresh: float = 2.0  # s at least between reloads triggered by an unknown MN
+
+
+class StoreFailed(Exception):
+    """A packet could not be written even in a transaction of its own; it is not answered."""
 
 
 @dataclasses.dataclass
@@ -163,6 +168,8 @@ class Receiver:
             await self._converse(reader, writer, peer)
         except (ConnectionError, OSError):
             self.counts["connection_errors"] += 1
+        except StoreFailed:  # nothing answered: the device keeps the packet and sends it again
+            self.counts["store_failed"] += 1
         finally:
             self._connections -= 1
             writer.close()
@@ -301,25 +308,41 @@ class Receiver:
         await done
 
     async def _writer(self) -> None:
+        """Group commit: take what is queued (after *batch_wait* if less than a batch), store it in one transaction,
+        then release every packet of the batch to be answered."""
         assert self._queue is not None
-        loop = asyncio.get_running_loop()
+        queue, limits = self._queue, self.limits
         while True:
-            jobs = [await self._queue.get()]
-            while len(jobs) < self.limits.batch_size and not self._queue.empty():
-                jobs.append(self._queue.get_nowait())
+            jobs = [await queue.get()]
+            if limits.batch_wait > 0 and queue.qsize() < limits.batch_size - 1:
+                await asyncio.sleep(limits.batch_wait)
+            while len(jobs) < limits.batch_size and not queue.empty():
+                jobs.append(queue.get_nowait())
             try:
-                await loop.run_in_executor(self._executor, self._store, [job.item for job in jobs])
-            except Exception as exc:
-                logger.exception("HJ 212 receiver: storing %d packets failed; none is answered", len(jobs))
-                for job in jobs:
-                    if not job.done.done():
-                        job.done.set_exception(exc)
-            else:
-                for job in jobs:
-                    if not job.done.done():
-                        job.done.set_result(None)
-            for _ in jobs:
-                self._queue.task_done()
+                await self._store_jobs(jobs)
+            finally:
+                for _ in jobs:
+                    queue.task_done()
+
+    async def _store_jobs(self, jobs: list[_Job]) -> None:
+        """One transaction for the batch; if it fails, each packet in a transaction of its own, so that one packet
+        the database refuses neither loses nor wrongly acknowledges the others."""
+        loop = asyncio.get_running_loop()
+        self.counts["batches"] += 1
+        try:
+            await loop.run_in_executor(self._executor, self._store, [job.item for job in jobs])
+        except Exception:
+            if len(jobs) == 1:
+                logger.exception("HJ 212 receiver: storing a packet from %s failed; not answered", jobs[0].item.peer)
+                _settle(jobs[0], StoreFailed())
+                return
+            logger.warning("HJ 212 receiver: a batch of %d packets failed; storing them one by one", len(jobs))
+            self.counts["batch_fallback"] += 1
+            for job in jobs:
+                await self._store_jobs([job])
+        else:
+            for job in jobs:
+                _settle(job, None)
 
     async def _housekeeping(self) -> None:
         while True:
@@ -339,6 +362,15 @@ class Receiver:
                 task.add_done_callback(self._background.discard)
             if time.monotonic() - self._devices_loaded > self.limits.device_refresh:
                 await self._reload_devices()
+
+
+def _settle(job: _Job, error: Exception | None) -> None:
+    if job.done.done():  # the connection went away meanwhile
+        return
+    if error is None:
+        job.done.set_result(None)
+    else:
+        job.done.set_exception(error)
 
 
 def _part_key(packet: hj212.Packet) -> tuple[str, str, str, int, str, int]:
