@@ -66,6 +66,16 @@ class StoreFailed(Exception):
     """A packet could not be written even in a transaction of its own; it is not answered."""
 
 
+@dataclasses.dataclass(eq=False)
+class _Connection:
+    """What the idle sweeper needs of an open connection."""
+
+    transport: asyncio.BaseTransport
+    last: float  # loop time of the last complete line or answer
+    busy: bool = False  # a packet is being handled (waiting for the writer is not idleness)
+    idle_closed: bool = False
+
+
 @dataclasses.dataclass
 class _Job:
     item: Incoming
@@ -97,7 +107,7 @@ class Receiver:
         self._server: asyncio.Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[list[str]]] = set()
-        self._connections = 0
+        self._connections: set[_Connection] = set()
         self.counts: collections.Counter[str] = collections.Counter()
 
     # -- life cycle ---------------------------------------------------------------------------------------------
@@ -112,6 +122,7 @@ class Receiver:
         self._tasks = [
             asyncio.create_task(self._writer()),
             asyncio.create_task(self._housekeeping()),
+            asyncio.create_task(self._sweep_idle()),
         ]
         self._server = await asyncio.start_server(
             self._handle, host, port, limit=self.limits.max_line, reuse_port=reuse_port or None
@@ -158,30 +169,38 @@ class Receiver:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer_info = writer.get_extra_info("peername")
         peer = f"{peer_info[0]}:{peer_info[1]}" if isinstance(peer_info, tuple) else str(peer_info)
-        if self._connections >= self.limits.max_connections:
+        if len(self._connections) >= self.limits.max_connections:
             self.counts["connections_refused"] += 1
             writer.close()
             return
-        self._connections += 1
+        connection = _Connection(writer.transport, asyncio.get_running_loop().time())
+        self._connections.add(connection)
         self.counts["connections"] += 1
         try:
-            await self._converse(reader, writer, peer)
+            await self._converse(reader, writer, peer, connection)
         except (ConnectionError, OSError):
             self.counts["connection_errors"] += 1
         except StoreFailed:  # nothing answered: the device keeps the packet and sends it again
             self.counts["store_failed"] += 1
         finally:
-            self._connections -= 1
+            self._connections.discard(connection)
             writer.close()
             with contextlib.suppress(ConnectionError, OSError, TimeoutError):
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
-    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str) -> None:
+    async def _converse(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str, connection: _Connection
+    ) -> None:
+        # No asyncio.wait_for around each read: it costs a task and a timer per packet. Idle connections are closed
+        # by :meth:`_sweep_idle` instead, and an answer waits for drain only when the socket did not take it at once.
         limits = self.limits
+        loop = asyncio.get_running_loop()
         while True:
             try:
-                line = await asyncio.wait_for(reader.readuntil(b"\n"), limits.idle_timeout)
+                line = await reader.readuntil(b"\n")
             except asyncio.IncompleteReadError as exc:
+                if connection.idle_closed:
+                    return
                 if exc.partial.strip():
                     await self._reject(exc.partial, peer, HJ212Error("frame", "connection closed inside a packet"))
                 return
@@ -189,17 +208,31 @@ class Receiver:
                 error = HJ212Error("too_long", f"no line end within {limits.max_line} bytes; connection closed")
                 await self._reject(b"", peer, error)
                 return
-            except TimeoutError:
-                self.counts["idle_closed"] += 1
-                return
+            connection.busy = True
             answers = await self._packet(line.rstrip(b"\r\n"), peer)
             if answers:
                 writer.write(b"".join(hj212.frame(answer) for answer in answers))
-                try:
-                    await asyncio.wait_for(writer.drain(), limits.write_timeout)
-                except TimeoutError:
-                    self.counts["write_timeout"] += 1
-                    return
+                if writer.transport.get_write_buffer_size():
+                    try:
+                        await asyncio.wait_for(writer.drain(), limits.write_timeout)
+                    except TimeoutError:
+                        self.counts["write_timeout"] += 1
+                        return
+            connection.busy = False
+            connection.last = loop.time()
+
+    async def _sweep_idle(self) -> None:
+        """Close connections that completed no line within ``idle_timeout`` (checked a few times per timeout)."""
+        loop = asyncio.get_running_loop()
+        timeout = self.limits.idle_timeout
+        while True:
+            await asyncio.sleep(min(1.0, timeout / 4))
+            now = loop.time()
+            for connection in list(self._connections):
+                if not connection.busy and not connection.idle_closed and now - connection.last > timeout:
+                    connection.idle_closed = True
+                    self.counts["idle_closed"] += 1
+                    connection.transport.abort()
 
     # -- one packet ---------------------------------------------------------------------------------------------
 

@@ -52,7 +52,8 @@ VALUE_FLAGS = frozenset("NFMSDCTB")
 HEADER_KEYS = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
 #: §6.3.2 表3 field widths (name and ``=`` included) of the 2017 text; 2005 allowed less, never more
 _WIDTHS = {"QN": 20, "ST": 5, "CN": 7, "PW": 9, "MN": 27, "Flag": 8, "PNUM": 9, "PNO": 8}
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
+_NUMBER_MATCH = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z").match
+_CRC_FIELD = re.compile(r"[0-9A-F]{4}").fullmatch
 
 
 class HJ212Error(ValueError):
@@ -203,7 +204,7 @@ def unframe(packet: bytes, variant: CrcVariant | None = CrcVariant.HJ212) -> str
         raise HJ212Error("length", f"declared length {declared} but the data segment has {len(data)} bytes (表2)")
     if len(data) > MAX_SEGMENT:
         raise HJ212Error("length", f"data segment of {len(data)} bytes is longer than the 1024 allowed (表2)")
-    if not re.fullmatch(r"[0-9A-F]{4}", crc_given):
+    if not _CRC_FIELD(crc_given):
         raise HJ212Error("frame", f"CRC field {crc.decode('ascii', 'replace')!r} is not 4 hex digits (表2)")
     variants = (CrcVariant.HJ212, CrcVariant.MODBUS) if variant is None else (variant,)
     if not any(crc_text(data, v) == crc_given for v in variants):
@@ -213,6 +214,14 @@ def unframe(packet: bytes, variant: CrcVariant | None = CrcVariant.HJ212) -> str
             f"{'HJ 212-2017 附录A' if variants[0] is CrcVariant.HJ212 else 'CRC-16/MODBUS'})",
         )
     return text
+
+
+def to_number(text: str) -> float | None:
+    """A CP value as a number (``N14.2`` style, sign and exponent allowed; §6.3.3), ``None`` if it is not one.
+
+    Stricter than :func:`float`, which also takes ``inf``, ``nan``, ``1_0`` and surrounding spaces.
+    """
+    return float(text) if _NUMBER_MATCH(text) else None
 
 
 class Value(NamedTuple):
@@ -225,9 +234,10 @@ class Value(NamedTuple):
 
     def number(self) -> float:
         """The value as a number (``N14.2`` style, sign allowed; §6.3.3); :class:`HJ212Error` if it is not one."""
-        if not _NUMBER.match(self.text):
+        number = to_number(self.text)
+        if number is None:
             raise HJ212Error("value", f"{self.code}-{self.field}={self.text!r} is not a number (§6.3.3)")
-        return float(self.text)
+        return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,25 +305,30 @@ def format_time(moment: dt.datetime, millis: bool = False) -> str:
     return text + f"{moment.microsecond // 1000:03d}" if millis else text
 
 
-#: the CP area (§6.3.3): ``name=value`` pairs separated by ``,`` or ``;`` (empty items tolerated); a value holds
-#: no separator and no ``=``
-_CP_SYNTAX = re.compile(r"[;,]*(?:[^;,=]+=[^;,=]*(?:[;,]+|\Z))*")
-_CP_PAIR = re.compile(r"([^;,=-]*)(?:-([^;,=]*))?=([^;,=]*)")
-
-
 def _split_cp(cp: str) -> tuple[dict[str, str], tuple[Value, ...]]:
-    if not _CP_SYNTAX.fullmatch(cp):
-        bad = next(
-            (pair for pair in re.split("[;,]", cp) if pair and (pair.count("=") != 1 or pair.startswith("="))), cp
-        )
-        raise HJ212Error("cp", f"CP entry {bad[:40]!r} is not name=value (§6.3.3)")
-    pairs = _CP_PAIR.findall(cp)
-    params = {code: text for code, suffix, text in pairs if not suffix}
-    flags = {code: text for code, suffix, text in pairs if suffix == "Flag"}
-    values = tuple(
-        Value(code, suffix, text, flags.get(code)) for code, suffix, text in pairs if suffix and suffix != "Flag"
-    )
-    return params, values
+    """The CP area (§6.3.3): ``name=value`` pairs separated by ``,`` or ``;`` (empty items tolerated); a name is
+    not empty, a value holds no separator and no ``=``. ``code-Field`` names are values, ``code-Flag`` their flag,
+    names without ``-`` parameters (a repeated parameter or flag keeps its last text).
+
+    Split with ``str`` methods rather than a regular expression per pair: this runs for every packet received.
+    """
+    params: dict[str, str] = {}
+    flags: dict[str, str] = {}
+    entries: list[tuple[str, str, str]] = []
+    for item in cp.replace(",", ";").split(";"):
+        if not item:
+            continue
+        name, eq, text = item.partition("=")
+        if not name or not eq or "=" in text:
+            raise HJ212Error("cp", f"CP entry {item[:40]!r} is not name=value (§6.3.3)")
+        code, _, suffix = name.partition("-")
+        if not suffix:
+            params[code] = text
+        elif suffix == "Flag":
+            flags[code] = text
+        else:
+            entries.append((code, suffix, text))
+    return params, tuple(Value(code, suffix, text, flags.get(code)) for code, suffix, text in entries)
 
 
 def parse_segment(segment: str) -> Packet:
