@@ -57,16 +57,16 @@ def rows(packet: hj212.Packet, now: dt.datetime, zone: ZoneInfo, future_toleranc
     out: list[Row] = []
     seen: set[tuple[str, str]] = set()
     to_number = hj212.to_number
-    for code, field, text, flag in packet.values:
+    flags = packet.flags
+    for code, field, text in packet.entries:
         key = (code, field)
         if key in seen:
             continue
         seen.add(key)
         if len(code) > CODE_LENGTH or len(field) > CODE_LENGTH:
             raise HJ212Error("value", f"name {code}-{field} is longer than {CODE_LENGTH} characters")
-        if flag is None:
-            flag = ""
-        elif len(flag) > 4:
+        flag = flags.get(code, "")
+        if len(flag) > 4:
             raise HJ212Error("value", f"{code}-Flag={flag!r} is not a data flag (表8)")
         if field in NUMERIC_FIELDS:
             number = to_number(text)

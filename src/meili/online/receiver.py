@@ -70,7 +70,7 @@ class StoreFailed(Exception):
 class _Connection:
     """What the idle sweeper needs of an open connection."""
 
-    transport: asyncio.BaseTransport
+    transport: asyncio.WriteTransport
     last: float  # loop time of the last complete line or answer
     busy: bool = False  # a packet is being handled (waiting for the writer is not idleness)
     idle_closed: bool = False
