@@ -57,3 +57,23 @@ def test_a_packet_the_database_refuses_neither_loses_nor_acknowledges_the_others
     assert sorted(Packet.objects.values_list("qn", flat=True)) == ["20260301100100123", "20260301100200123"]
     assert set(Packet.objects.values_list("device_id", flat=True)) == {kept.pk}
     assert Reading.objects.count() == 4 and set(Reading.objects.values_list("device_id", flat=True)) == {kept.pk}
+
+
+def test_text_needing_escapes_is_stored_exactly_beside_plain_packets(devices):
+    # on PostgreSQL plain packets' values are written as COPY text, a packet holding a backslash goes through the
+    # escaping writer; both in one batch
+    values = (("i12001-Info", "C:\\log\\1"), ("i12001-Flag", "N"), ("w01018-Avg", "7.5"))
+    with running(batch_wait=0.5) as (address, receiver):
+        plain, escaped = Client(address), Client(address)
+        plain.send(upload())
+        escaped.send(upload(mn=OTHER, values=values))
+        assert plain.answer().cn == escaped.answer().cn == "9014"
+        plain.close()
+        escaped.close()
+    assert receiver.counts["batches"] == 1
+    stored = Reading.objects.filter(device=devices[1]).order_by("code")
+    assert [(r.code, r.field, r.value, r.text, r.flag) for r in stored] == [
+        ("i12001", "Info", None, "C:\\log\\1", "N"),
+        ("w01018", "Avg", 7.5, "", ""),
+    ]
+    assert Reading.objects.filter(device=devices[0]).count() == 2

@@ -2,9 +2,11 @@
 
 Per connection it reads packets ended by LF (CR LF per 表2; a bare LF is accepted), checks frame, length and
 CRC, the device's MN and password, then hands the packet to a single writer thread that stores batches in
-one transaction each (:func:`meili.online.services.store_batch`). The answer the device asked for with Flag's
-A bit (9014 for data, 9013 for a heartbeat 9015 or a notification 1013; §6.2, 附录C) is written only after
-that transaction has committed, so nothing acknowledged is lost if the server is killed.
+one transaction each (group commit, :func:`meili.online.services.store_batch`; a batch the database refuses is
+retried packet by packet, so one bad packet neither sinks nor wrongly acknowledges the others). The answer the
+device asked for with Flag's A bit (9014 for data, 9013 for a heartbeat 9015 or a notification 1013; §6.2,
+附录C) is written only after that transaction has committed, so nothing acknowledged is lost if the server is
+killed.
 
 Rejected packets are stored with their reason (no values) and, when their data segment can be read, answered
 with 9011 and the QnRtn of 表7: 3 wrong password, 4 unknown MN, 9 CRC error, 100 other.
