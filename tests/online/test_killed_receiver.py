@@ -1,7 +1,9 @@
 """A receiver killed with SIGKILL while devices send: every packet it acknowledged is in the database.
 
 The server is a real ``meili hj212 serve`` process on a fresh SQLite database (set up with ``meili migrate``,
-``meili createuser`` and ``meili hj212 device add``), so the CLI commands are exercised as well.
+``meili createuser`` and ``meili hj212 device add``), so the CLI commands are exercised as well. When the suite
+runs on PostgreSQL (``DATABASE_URL``), the same test runs again on a fresh PostgreSQL database of its own, whose
+batches go in through COPY and a staging table.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -26,15 +31,58 @@ MN, PW = "37100201K00001", "654321"
 pytestmark = pytest.mark.slow
 
 
-def _env(var: Path) -> dict[str, str]:
+def _env(var: Path, database: str | None) -> dict[str, str]:
     env = {**os.environ, "MEILI_VAR_DIR": str(var), "PYTHONPATH": str(REPO / "src"), "PYTHONUNBUFFERED": "1"}
     env.pop("DATABASE_URL", None)
+    if database:
+        env["DATABASE_URL"] = database
     return env
 
 
-def _meili(var: Path, *args: str) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request) -> Iterator[str | None]:
+    """``None`` for SQLite in the var directory, else the URL of a PostgreSQL database made for this test."""
+    if request.param == "sqlite":
+        yield None
+        return
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        pytest.skip("the PostgreSQL leg runs when the suite runs on PostgreSQL (DATABASE_URL)")
+    psycopg = pytest.importorskip("psycopg")
+    parts = urlsplit(base)
+    name = f"{parts.path.lstrip('/') or 'meili'}_killed_{uuid.uuid4().hex[:8]}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _stored(var: Path, database: str | None) -> tuple[set[str], int]:
+    """QNs of the stored packets and the number of stored values."""
+    packets = "SELECT qn FROM online_packet WHERE status = 'stored'"
+    readings = "SELECT count(*) FROM online_reading"
+    if database is None:
+        db = sqlite3.connect(var / "meili.sqlite3")
+        try:
+            return {qn for (qn,) in db.execute(packets)}, db.execute(readings).fetchone()[0]
+        finally:
+            db.close()
+    import psycopg
+
+    with psycopg.connect(database) as connection:
+        stored = {qn for (qn,) in connection.execute(packets)}
+        row = connection.execute(readings).fetchone()
+    assert row is not None
+    return stored, row[0]
+
+
+def _meili(var: Path, database: str | None, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "meili", *args], env=_env(var), capture_output=True, text=True, timeout=180
+        [sys.executable, "-m", "meili", *args], env=_env(var, database), capture_output=True, text=True, timeout=180
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -49,14 +97,14 @@ def _packet(n: int) -> bytes:
     return hj212.frame(segment)
 
 
-def test_every_acknowledged_packet_survives_sigkill(tmp_path):
+def test_every_acknowledged_packet_survives_sigkill(tmp_path, database):
     var = tmp_path / "var"
-    _meili(var, "migrate")
-    _meili(var, "createuser", "root", "--role", "admin", "--password", "Kill-test-passw0rd!")
-    assert "registered" in _meili(var, "hj212", "device", "add", MN, "--password", PW)
+    _meili(var, database, "migrate")
+    _meili(var, database, "createuser", "root", "--role", "admin", "--password", "Kill-test-passw0rd!")
+    assert "registered" in _meili(var, database, "hj212", "device", "add", MN, "--password", PW)
     server = subprocess.Popen(
         [sys.executable, "-m", "meili", "hj212", "serve", "--host", "127.0.0.1", "--port", "0"],
-        env=_env(var),
+        env=_env(var, database),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -105,10 +153,7 @@ def test_every_acknowledged_packet_survives_sigkill(tmp_path):
         if server.poll() is None:
             server.kill()
     assert server.returncode == -signal.SIGKILL
-    db = sqlite3.connect(var / "meili.sqlite3")
-    stored = {qn for (qn,) in db.execute("SELECT qn FROM online_packet WHERE status = 'stored'")}
-    readings = db.execute("SELECT count(*) FROM online_reading").fetchone()[0]
-    db.close()
+    stored, readings = _stored(var, database)
     assert len(acknowledged) >= 300
     assert acknowledged <= stored
     assert readings == 2 * len(stored)

@@ -65,11 +65,12 @@ def packet_rows(number: int, raw: bytes, variant: hj212.CrcVariant | None) -> It
         "" if packet.flag is None else packet.flag,
         "" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S"),
     )
-    if not packet.values:
+    if not packet.entries:
         yield (*head, "", "", "", "")
         return
-    for value in packet.values:
-        yield (*head, value.code, value.field, value.text, value.flag or "")
+    flags = packet.flags
+    for code, field, text in packet.entries:
+        yield (*head, code, field, text, flags.get(code, ""))
 
 
 def log_lines(data: bytes) -> Iterator[tuple[int, bytes]]:

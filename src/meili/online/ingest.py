@@ -56,20 +56,25 @@ def rows(packet: hj212.Packet, now: dt.datetime, zone: ZoneInfo, future_toleranc
         )
     out: list[Row] = []
     seen: set[tuple[str, str]] = set()
-    for value in packet.values:
-        key = (value.code, value.field)
+    to_number = hj212.to_number
+    flags = packet.flags
+    for code, field, text in packet.entries:
+        key = (code, field)
         if key in seen:
             continue
         seen.add(key)
-        if len(value.code) > CODE_LENGTH or len(value.field) > CODE_LENGTH:
-            raise HJ212Error("value", f"name {value.code}-{value.field} is longer than {CODE_LENGTH} characters")
-        flag = value.flag or ""
+        if len(code) > CODE_LENGTH or len(field) > CODE_LENGTH:
+            raise HJ212Error("value", f"name {code}-{field} is longer than {CODE_LENGTH} characters")
+        flag = flags.get(code, "")
         if len(flag) > 4:
-            raise HJ212Error("value", f"{value.code}-Flag={flag!r} is not a data flag (表8)")
-        if value.field in NUMERIC_FIELDS:
-            out.append(Row(kind, moment, value.code, value.field, value.number(), "", flag))
-        elif len(value.text) > TEXT_LENGTH:
-            raise HJ212Error("value", f"{value.code}-{value.field} is longer than {TEXT_LENGTH} characters")
+            raise HJ212Error("value", f"{code}-Flag={flag!r} is not a data flag (表8)")
+        if field in NUMERIC_FIELDS:
+            number = to_number(text)
+            if number is None:
+                raise HJ212Error("value", f"{code}-{field}={text!r} is not a number (§6.3.3)")
+            out.append(Row(kind, moment, code, field, number, "", flag))
+        elif len(text) > TEXT_LENGTH:
+            raise HJ212Error("value", f"{code}-{field} is longer than {TEXT_LENGTH} characters")
         else:
-            out.append(Row(kind, moment, value.code, value.field, None, value.text, flag))
+            out.append(Row(kind, moment, code, field, None, text, flag))
     return out

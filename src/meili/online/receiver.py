@@ -2,9 +2,11 @@
 
 Per connection it reads packets ended by LF (CR LF per 表2; a bare LF is accepted), checks frame, length and
 CRC, the device's MN and password, then hands the packet to a single writer thread that stores batches in
-one transaction each (:func:`meili.online.services.store_batch`). The answer the device asked for with Flag's
-A bit (9014 for data, 9013 for a heartbeat 9015 or a notification 1013; §6.2, 附录C) is written only after
-that transaction has committed, so nothing acknowledged is lost if the server is killed.
+one transaction each (group commit, :func:`meili.online.services.store_batch`; a batch the database refuses is
+retried packet by packet, so one bad packet neither sinks nor wrongly acknowledges the others). The answer the
+device asked for with Flag's A bit (9014 for data, 9013 for a heartbeat 9015 or a notification 1013; §6.2,
+附录C) is written only after that transaction has committed, so nothing acknowledged is lost if the server is
+killed.
 
 Rejected packets are stored with their reason (no values) and, when their data segment can be read, answered
 with 9011 and the QnRtn of 表7: 3 wrong password, 4 unknown MN, 9 CRC error, 100 other.
@@ -53,12 +55,27 @@ class Limits:
     write_timeout: float = 30.0  # s for a client to take an answer
     max_connections: int = 10_000
     batch_size: int = 500  # packets per transaction at most
+    batch_wait: float = 0.002  # s the writer waits for more packets when fewer than batch_size are queued
     queue_size: int = 5_000  # packets waiting for the writer at most
     split_timeout: float = 120.0  # s for all parts of a split packet to arrive
     split_groups: int = 10_000  # split packets being assembled at most
     future_tolerance: float = 600.0  # s a DataTime may lie ahead of the receiver's clock
     device_refresh: float = 10.0  # s between reloads of the registered devices
     unknown_refresh: float = 2.0  # s at least between reloads triggered by an unknown MN
+
+
+class StoreFailed(Exception):
+    """A packet could not be written even in a transaction of its own; it is not answered."""
+
+
+@dataclasses.dataclass(eq=False)
+class _Connection:
+    """What the idle sweeper needs of an open connection."""
+
+    transport: asyncio.WriteTransport
+    last: float  # loop time of the last complete line or answer
+    busy: bool = False  # a packet is being handled (waiting for the writer is not idleness)
+    idle_closed: bool = False
 
 
 @dataclasses.dataclass
@@ -92,7 +109,7 @@ class Receiver:
         self._server: asyncio.Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._background: set[asyncio.Task[list[str]]] = set()
-        self._connections = 0
+        self._connections: set[_Connection] = set()
         self.counts: collections.Counter[str] = collections.Counter()
 
     # -- life cycle ---------------------------------------------------------------------------------------------
@@ -107,6 +124,7 @@ class Receiver:
         self._tasks = [
             asyncio.create_task(self._writer()),
             asyncio.create_task(self._housekeeping()),
+            asyncio.create_task(self._sweep_idle()),
         ]
         self._server = await asyncio.start_server(
             self._handle, host, port, limit=self.limits.max_line, reuse_port=reuse_port or None
@@ -153,28 +171,38 @@ class Receiver:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer_info = writer.get_extra_info("peername")
         peer = f"{peer_info[0]}:{peer_info[1]}" if isinstance(peer_info, tuple) else str(peer_info)
-        if self._connections >= self.limits.max_connections:
+        if len(self._connections) >= self.limits.max_connections:
             self.counts["connections_refused"] += 1
             writer.close()
             return
-        self._connections += 1
+        connection = _Connection(writer.transport, asyncio.get_running_loop().time())
+        self._connections.add(connection)
         self.counts["connections"] += 1
         try:
-            await self._converse(reader, writer, peer)
+            await self._converse(reader, writer, peer, connection)
         except (ConnectionError, OSError):
             self.counts["connection_errors"] += 1
+        except StoreFailed:  # nothing answered: the device keeps the packet and sends it again
+            self.counts["store_failed"] += 1
         finally:
-            self._connections -= 1
+            self._connections.discard(connection)
             writer.close()
             with contextlib.suppress(ConnectionError, OSError, TimeoutError):
                 await asyncio.wait_for(writer.wait_closed(), 1.0)
 
-    async def _converse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str) -> None:
+    async def _converse(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str, connection: _Connection
+    ) -> None:
+        # No asyncio.wait_for around each read: it costs a task and a timer per packet. Idle connections are closed
+        # by :meth:`_sweep_idle` instead, and an answer waits for drain only when the socket did not take it at once.
         limits = self.limits
+        loop = asyncio.get_running_loop()
         while True:
             try:
-                line = await asyncio.wait_for(reader.readuntil(b"\n"), limits.idle_timeout)
+                line = await reader.readuntil(b"\n")
             except asyncio.IncompleteReadError as exc:
+                if connection.idle_closed:
+                    return
                 if exc.partial.strip():
                     await self._reject(exc.partial, peer, HJ212Error("frame", "connection closed inside a packet"))
                 return
@@ -182,17 +210,31 @@ class Receiver:
                 error = HJ212Error("too_long", f"no line end within {limits.max_line} bytes; connection closed")
                 await self._reject(b"", peer, error)
                 return
-            except TimeoutError:
-                self.counts["idle_closed"] += 1
-                return
+            connection.busy = True
             answers = await self._packet(line.rstrip(b"\r\n"), peer)
             if answers:
                 writer.write(b"".join(hj212.frame(answer) for answer in answers))
-                try:
-                    await asyncio.wait_for(writer.drain(), limits.write_timeout)
-                except TimeoutError:
-                    self.counts["write_timeout"] += 1
-                    return
+                if writer.transport.get_write_buffer_size():
+                    try:
+                        await asyncio.wait_for(writer.drain(), limits.write_timeout)
+                    except TimeoutError:
+                        self.counts["write_timeout"] += 1
+                        return
+            connection.busy = False
+            connection.last = loop.time()
+
+    async def _sweep_idle(self) -> None:
+        """Close connections that completed no line within ``idle_timeout`` (checked a few times per timeout)."""
+        loop = asyncio.get_running_loop()
+        timeout = self.limits.idle_timeout
+        while True:
+            await asyncio.sleep(min(1.0, timeout / 4))
+            now = loop.time()
+            for connection in list(self._connections):
+                if not connection.busy and not connection.idle_closed and now - connection.last > timeout:
+                    connection.idle_closed = True
+                    self.counts["idle_closed"] += 1
+                    connection.transport.abort()
 
     # -- one packet ---------------------------------------------------------------------------------------------
 
@@ -301,25 +343,41 @@ class Receiver:
         await done
 
     async def _writer(self) -> None:
+        """Group commit: take what is queued (after *batch_wait* if less than a batch), store it in one transaction,
+        then release every packet of the batch to be answered."""
         assert self._queue is not None
-        loop = asyncio.get_running_loop()
+        queue, limits = self._queue, self.limits
         while True:
-            jobs = [await self._queue.get()]
-            while len(jobs) < self.limits.batch_size and not self._queue.empty():
-                jobs.append(self._queue.get_nowait())
+            jobs = [await queue.get()]
+            if limits.batch_wait > 0 and queue.qsize() < limits.batch_size - 1:
+                await asyncio.sleep(limits.batch_wait)
+            while len(jobs) < limits.batch_size and not queue.empty():
+                jobs.append(queue.get_nowait())
             try:
-                await loop.run_in_executor(self._executor, self._store, [job.item for job in jobs])
-            except Exception as exc:
-                logger.exception("HJ 212 receiver: storing %d packets failed; none is answered", len(jobs))
-                for job in jobs:
-                    if not job.done.done():
-                        job.done.set_exception(exc)
-            else:
-                for job in jobs:
-                    if not job.done.done():
-                        job.done.set_result(None)
-            for _ in jobs:
-                self._queue.task_done()
+                await self._store_jobs(jobs)
+            finally:
+                for _ in jobs:
+                    queue.task_done()
+
+    async def _store_jobs(self, jobs: list[_Job]) -> None:
+        """One transaction for the batch; if it fails, each packet in a transaction of its own, so that one packet
+        the database refuses neither loses nor wrongly acknowledges the others."""
+        loop = asyncio.get_running_loop()
+        self.counts["batches"] += 1
+        try:
+            await loop.run_in_executor(self._executor, self._store, [job.item for job in jobs])
+        except Exception:
+            if len(jobs) == 1:
+                logger.exception("HJ 212 receiver: storing a packet from %s failed; not answered", jobs[0].item.peer)
+                _settle(jobs[0], StoreFailed())
+                return
+            logger.warning("HJ 212 receiver: a batch of %d packets failed; storing them one by one", len(jobs))
+            self.counts["batch_fallback"] += 1
+            for job in jobs:
+                await self._store_jobs([job])
+        else:
+            for job in jobs:
+                _settle(job, None)
 
     async def _housekeeping(self) -> None:
         while True:
@@ -339,6 +397,15 @@ class Receiver:
                 task.add_done_callback(self._background.discard)
             if time.monotonic() - self._devices_loaded > self.limits.device_refresh:
                 await self._reload_devices()
+
+
+def _settle(job: _Job, error: Exception | None) -> None:
+    if job.done.done():  # the connection went away meanwhile
+        return
+    if error is None:
+        job.done.set_result(None)
+    else:
+        job.done.set_exception(error)
 
 
 def _part_key(packet: hj212.Packet) -> tuple[str, str, str, int, str, int]:

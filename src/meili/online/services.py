@@ -9,7 +9,8 @@ table, which keeps every packet byte-exact with its time and peer, is their reco
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -103,6 +104,8 @@ def store_batch(items: Iterable[Incoming]) -> None:
     parse (figures in docs/benchmarks.md).
     """
     adapt = connection.ops.adapt_datetimefield_value
+    postgresql = connection.vendor == "postgresql"
+    lines: list[str] = []
     packets: list[tuple[object, ...]] = []
     readings: list[tuple[object, ...]] = []
     seen: set[int] = set()
@@ -128,25 +131,71 @@ def store_batch(items: Iterable[Incoming]) -> None:
                 item.message[:300],
             )
         )
-        readings.extend(
-            (item.device_id, row.kind, adapt(row.data_time), row.code, row.field, row.value, row.text, row.flag)
-            for row in item.rows
-        )
+        if postgresql and item.rows and not _COPY_SPECIAL(item.raw):
+            lines.extend(_copy_lines(item.device_id, item.rows))
+        else:
+            readings.extend(
+                (item.device_id, row.kind, adapt(row.data_time), row.code, row.field, row.value, row.text, row.flag)
+                for row in item.rows
+            )
     with transaction.atomic(), connection.cursor() as cursor:
-        if packets:
-            cursor.executemany(_PACKET_SQL, packets)
-        if readings:
-            cursor.executemany(_READING_SQL, readings)
+        if postgresql:
+            _copy_insert(cursor, _PACKET_TABLE, _PACKET_COLUMNS, packets)
+            _copy_insert(cursor, _READING_TABLE, _READING_COLUMNS, readings, "".join(lines))
+        else:
+            if packets:
+                cursor.executemany(_PACKET_SQL, packets)
+            if readings:
+                cursor.executemany(_READING_SQL, readings)
         if seen:  # one statement per batch: the batch's last receipt time stands for every device in it
             Device.objects.filter(pk__in=seen).update(last_seen=latest)
 
 
+def _copy_lines(device_id: int | None, rows: list[Row]) -> Iterator[str]:
+    """COPY text lines of one packet's values. Only for packets whose raw text holds no backslash, tab, CR or LF:
+    every code, field, text and flag comes from that text, so none needs escaping (the others go through
+    psycopg's ``write_row``). Formatting the lines here costs a fifth of ``write_row`` per value."""
+    null = "\\N"
+    moment, head = None, ""
+    for row in rows:
+        if row.data_time is not moment:
+            moment = row.data_time
+            head = f"{device_id}\t{row.kind}\t{moment.isoformat()}\t"
+        value = null if row.value is None else repr(row.value)
+        yield f"{head}{row.code}\t{row.field}\t{value}\t{row.text}\t{row.flag}\n"
+
+
+def _copy_insert(cursor, table: str, columns: str, rows: list[tuple[object, ...]], text: str = "") -> None:
+    """PostgreSQL: COPY *rows* into a session-local staging table, then insert what is not stored yet.
+
+    ``executemany`` sends one statement per row (≈ 9,000 values/s on this machine) and array parameters are
+    escaped in Python; COPY rows are formatted by psycopg's C code, and the one ``INSERT … SELECT … ON CONFLICT
+    DO NOTHING`` keeps a re-sent packet from changing anything. The staging table is emptied at commit.
+    """
+    if not rows and not text:
+        return
+    stage = f"meili_stage_{table}"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS "
+        f"AS SELECT {columns} FROM {table} WITH NO DATA"
+    )
+    with cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+        if text:
+            copy.write(text)
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {stage} ON CONFLICT DO NOTHING")
+
+
+_COPY_SPECIAL = re.compile(r"[\\\t\r\n]").search
+_PACKET_TABLE = Packet._meta.db_table
+_PACKET_COLUMNS = "device_id, received, peer, raw, mn, cn, qn, data_time, status, reason, message"
+_READING_TABLE = Reading._meta.db_table
+_READING_COLUMNS = "device_id, kind, data_time, code, field, value, text, flag"
 _PACKET_SQL = (
-    f"INSERT INTO {Packet._meta.db_table} "
-    "(device_id, received, peer, raw, mn, cn, qn, data_time, status, reason, message) "
+    f"INSERT INTO {_PACKET_TABLE} ({_PACKET_COLUMNS}) "
     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
 _READING_SQL = (
-    f"INSERT INTO {Reading._meta.db_table} (device_id, kind, data_time, code, field, value, text, flag) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+    f"INSERT INTO {_READING_TABLE} ({_READING_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
