@@ -9,7 +9,8 @@ sentence naming the table or paragraph:
 - ranks respect ties: equal composite indexes share a place, a better index never has a worse place, and the
   places are the standard competition ranks (1, 1, 3, …);
 - for the monthly air bulletin, every figure of the text equals its table: valid days, good days and their
-  ratio, PM2.5 and the composite index against 表1, and the valid days against the days per category;
+  ratio, PM2.5 and the composite index against 表1, the provincial places against its 全省排名 row, and the
+  valid days against the days per category;
   and a month with fewer valid days than GB 3095-2012 表4 requires says that its statistics are invalid.
 """
 
@@ -145,10 +146,32 @@ def _air_bulletin(paragraphs: list[str], tables: list[Table]) -> list[str]:
             problems.append(
                 f"正文优良天数{good}天，表“空气质量级别天数”优、良合计{counts.get('优', 0) + counts.get('良', 0)}天"
             )
+    problems += _provincial_rank(text, main)
     month = re.search(r"（\d{4}年(\d+)月）", text)
     need = 25 if month and month.group(1) == "2" else 27
     if valid < need and "数据有效性" not in text:
         problems.append(f"有效监测{valid}天，少于GB 3095-2012表4规定的{need}天，正文未说明统计值无效")
+    return problems
+
+
+def _provincial_rank(text: str, main: Table | None) -> list[str]:
+    """The provincial places the text cites (``…个设区市中，2019年8月排名第1位；2019年1—8月排名第2位``) equal
+    the 全省排名 row of the main table: the month's in 本月, the year-to-date's in 本年累计."""
+    sentence = re.search(r"全省排名：[^\n]*?个设区市中，([^\n]*)", text)
+    if sentence is None:
+        return []
+    row = None
+    if main is not None:
+        row = next((r for r in main.body() if r[0] == "全省排名"), None)
+    if row is None:
+        return ["正文列出全省排名，表“全市环境空气质量主要指标”无“全省排名”行"]
+    problems = []
+    for label, place in re.findall(r"(\d{4}年(?:1—)?\d+月)排名第(\d+)位", sentence.group(1)):
+        column = main.column("本年累计" if "—" in label else "本月") if main is not None else None
+        cell = row[column] if column is not None else ""
+        lead = re.match(r"\d+", cell)
+        if lead is None or lead.group(0) != place:
+            problems.append(f"正文{label}全省排名第{place}位，表“全市环境空气质量主要指标”为{cell or '空'}")
     return problems
 
 
