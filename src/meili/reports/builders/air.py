@@ -17,6 +17,7 @@ import polars as pl
 from meili.accounts.models import OrgUnit
 from meili.reports.builders.common import Fingerprint, now_local
 from meili.reports.document import Chart, Column, Document, Num, Series, Table
+from meili.reports.ranking import Place
 from meili.standards.air.editions import chinese_name
 from meili.standards.air.wording import validity_zh
 
@@ -138,7 +139,7 @@ def build(year: int, month: int, today: dt.datetime | None = None, parameters: d
     places = provincial_places(city.name, key, last_key)
     fp.add("province", sorted((k, p.rank, p.tied_with, p.source) for k, p in places.items() if p is not None))
 
-    _overall(doc, current, last, ytd, ytd_last, period, year, month, places)
+    _overall(doc, current, last, ytd, ytd_last, period, year, month, places, region)
     _districts(doc, rows, last_rows, districts, period, year, month)
     _station_table(doc, stations, period)
     _pollutants(doc, valid, current, period)
@@ -161,7 +162,7 @@ def _provenance(key: str, fp: Fingerprint, standards: list[str], stamp: dt.datet
     }
 
 
-def provincial_places(city: str, key: str, last_key: str) -> dict[str, object]:
+def provincial_places(city: str, key: str, last_key: str) -> dict[str, Place | None]:
     """The city's places in the imported provincial rankings (``meili.reports.ranking``): this month, the same
     month last year, and the two year-to-date spans; None where no ranking was imported. Read as published,
     never computed here."""
@@ -182,8 +183,8 @@ def _place_text(place) -> str:
 
 
 def _provincial_sentence(places: dict, region: str, period: str, ytd_period: str) -> str | None:
-    """全省排名 as the province published it, or None when no ranking of this month was imported (the
-    bulletin then leaves the rank out rather than computing one)."""
+    """全省排名 as the province published it, or None when no ranking of this month (nor of the year to date)
+    was imported: the bulletin then leaves the rank out rather than computing one."""
     from meili.reports.ranking import SHANDONG_CITIES
 
     parts = []
@@ -214,6 +215,7 @@ def _overall(
     year: int,
     month: int,
     places: dict | None = None,
+    region: str = "",
 ) -> None:
     from django.conf import settings
 
@@ -275,7 +277,6 @@ def _overall(
     if ytd_last is None:
         s.para(f"{year - 1}年1—{month}月无评价结果，累计值不作同比。")
     places = places or {}
-    region = doc.title.removesuffix("环境空气质量月报")
     ranked = _provincial_sentence(places, region, period, ytd_period)
     if ranked:
         s.para(ranked)
