@@ -25,3 +25,5 @@ STATION_LIST = REAL / "cnemc_station_list" / "cnemc_national_station_list.csv"
 
 #: the text of 《美丽威海建设规划纲要（2024—2035年）》 (征求意见稿), as extracted from the published document
 PLAN_TEXT = DATA / "seed" / "000_82be295f4d74f1d3.txt"
+#: a provincial ranking in the province's layout for the import's mechanics (synthetic; see data/README.md)
+SHANDONG_RANKING_2019_08 = DATA / "reports" / "shandong_city_ranking_2019-08.csv"

@@ -84,3 +84,23 @@ def test_the_bulletin_carries_the_configured_official_form(org, settings):
     assert "签发人：王五" in text[1] and text[2] == "威海市生态环境局\t2020年1月10日"
     assert text[-2] == "抄送：市委办公室，市政府办公室。"
     assert text[-1] == "威海市生态环境局办公室\t2020年1月10日印发"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "统一社会信用代码91371000MA3C00001X",
+        "预警编号：YJ20250109-01",
+        "按HY/T 0305-2021计算，GB/T 9704-2012",
+        "绩效等级B级、A类企业",
+        "注释键：NO 未发生，NE 未估算，IE 已计入其他，C 保密",
+    ],
+)
+def test_codes_standard_numbers_grades_and_notation_keys_are_not_leaks(text):
+    assert checker.leaks(text) == []
+
+
+def test_a_caption_numbered_twice_is_found():
+    d = Document("test", "测试报告", "2019年", "威海市生态环境局", "2020年1月10日")
+    d.section("情况").add(Table("表1 分部门排放", "2019年", [Column("部门")], [["工业"]]))
+    assert any(p.startswith("标题编号重复") for p in checker.check(render_docx.render(d)))

@@ -15,6 +15,7 @@ import pytest
 
 from meili.reports import checker, render_docx, services
 from tests.monitoring.conftest import air_sites  # noqa: F401 (fixture)
+from tests.reference import SHANDONG_RANKING_2019_08
 from tests.reports.conftest import docx_tables, read_docx
 
 WEIHAI_2019 = (
@@ -25,11 +26,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.mark.usefixtures("air_sites")
-def test_every_2019_bulletin_passes_the_readers_checks():
+def test_every_2019_bulletin_passes_the_readers_checks(users):
     from meili.monitoring.importing import run_import
     from meili.monitoring.models import AirDaily, AirPeriod
+    from meili.reports.ranking import import_ranking
 
     assert run_import("air", [WEIHAI_2019]).state == "done"
+    # August with the province's ranking imported (a synthetic table around the published tie, tests/data/README.md)
+    import_ranking(users["analyst"], SHANDONG_RANKING_2019_08, "2019-08", "month", "山东省生态环境厅2019年8月排名通报")
     docs = {}
     for month in range(1, 13):
         data = render_docx.render(services.build("air_monthly", f"2019-{month:02d}"))
@@ -50,6 +54,8 @@ def test_every_2019_bulletin_passes_the_readers_checks():
     assert sum(levels.values()) == 24 and levels["优"] + levels["良"] == 18
     shares = [float(r[2]) for r in table(9, "级别")[1:]]
     assert abs(sum(shares) - 100) <= 0.3
+    assert "2019年8月排名第1位（与青岛市、烟台市并列）" in text(8) and "全省排名" not in text(9)
+    assert next(r for r in table(8, "项目") if r[0] == "全省排名")[2] == "1（并列）"
     # August and September miss GB 3095 表4: said, and no district is ranked on an invalid index
     for month in (8, 9):
         assert "数据有效性" in text(month) and "少于规定的27个" in text(month)

@@ -1,4 +1,5 @@
-"""``meili import air|water|sea|groundwater|soil|noise FILE...``, ``meili import sites FILE``, ``meili import evaluate``.
+"""``meili import air|water|sea|groundwater|soil|noise FILE...``, ``meili import sites FILE``, ``meili import evaluate``,
+``meili import provincial-ranking FILE --month YYYY-MM [--ytd] --source TEXT``.
 
 Imports are all-or-nothing per run and idempotent; the report says what was added, corrected (a new data
 version), unchanged and skipped, and why. Layouts: docs/import-formats.md.
@@ -89,6 +90,26 @@ def sites(file: Path) -> None:
     except InputError as exc:
         raise click.ClickException(f"nothing imported: {exc}") from None
     click.echo(f"sites: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+
+
+@import_.command("provincial-ranking")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--month", required=True, help="Month the ranking is of, as YYYY-MM.")
+@click.option("--ytd", is_flag=True, help="The ranking is of 1 January to the end of the month (default: the month).")
+@click.option("--source", required=True, help="The document that published it, e.g. 《2019年8月全省环境空气质量排名》.")
+def provincial_ranking(file: Path, month: str, ytd: bool, source: str) -> None:
+    """Import the province's published ranking of its cities for the air bulletin; all or nothing."""
+    _prepare()
+    from meili.reports.models import RankingSpan
+    from meili.reports.ranking import import_ranking
+    from meili.tabular import InputError
+
+    span = RankingSpan.YEAR_TO_DATE if ytd else RankingSpan.MONTH
+    try:
+        result = import_ranking(_system_user(), file, month, span, source)
+    except InputError as exc:
+        raise click.ClickException(f"nothing imported: {exc}") from None
+    click.echo(f"provincial ranking {month} ({span}): {result.rows} cities, {result.state}")
 
 
 @import_.command("seed")

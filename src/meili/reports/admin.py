@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from meili.audit.admin import AuditedAdmin
-from meili.reports.models import Report
+from meili.reports.models import ProvincialRanking, Report
 
 
 @admin.register(Report)
@@ -10,6 +10,20 @@ class ReportAdmin(AuditedAdmin):
 
     list_display = ("id", "kind", "period", "state", "data_version", "created_by", "created_at")
     list_filter = ("kind", "state")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProvincialRanking)
+class ProvincialRankingAdmin(AuditedAdmin):
+    """Read-only: rankings are imported from the 全省排名 page and ``meili import provincial-ranking``."""
+
+    list_display = ("id", "period", "span", "source", "imported_by", "imported_at")
+    list_filter = ("span",)
 
     def has_add_permission(self, request):
         return False

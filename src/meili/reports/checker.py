@@ -4,12 +4,15 @@
 sentence naming the table or paragraph:
 
 - no identifier, ISO date or English word reaches the reader (``snake_case``, ``dotted.codes``, ``None``, ``nan``, English
-  words outside the symbols of standards and units);
+  words outside the symbols of standards and units, the notation keys of an inventory, a standard's number, a
+  grade's letter (B级) and upper-case codes of letters and digits such as a 统一社会信用代码);
+- tables and figures are numbered once (the renderer numbers them; a title never repeats 表1);
 - shares of a whole add up to 100 % (within the rounding of the printed figures);
 - ranks respect ties: equal composite indexes share a place, a better index never has a worse place, and the
   places are the standard competition ranks (1, 1, 3, …);
 - for the monthly air bulletin, every figure of the text equals its table: valid days, good days and their
-  ratio, PM2.5 and the composite index against 表1, and the valid days against the days per category;
+  ratio, PM2.5 and the composite index against 表1, the provincial places against its 全省排名 row, and the
+  valid days against the days per category;
   and a month with fewer valid days than GB 3095-2012 表4 requires says that its statistics are invalid.
 """
 
@@ -26,12 +29,23 @@ ALLOWED_WORDS = frozenset(
         "pH", "mg", "μg", "L", "m", "km", "kg", "t", "h", "d", "GDP", "IAQI", "DO", "P", "Pb", "Cd", "Hg", "As",
         "Cr", "Cu", "Zn", "Ni", "dB", "A", "Leq", "Ld", "Ln", "Mn", "Fe", "F", "S", "Se", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ",
         "O", "CH", "UN", "ESCAP", "SDG", "VOCs", "VOC", "NOx", "SO2", "NO2", "CO2", "O3", "PM10", "PM2", "CH4", "GJ", "TJ", "MWh", "kWh",
+        "IPCC", "NE", "IE", "C",
     }
 )  # fmt: skip
 _IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\.[a-z_.]+\b|\bNone\b|\bnan\b|\bNaN\b")
 _WORD = re.compile(r"[A-Za-zμ]+")
+#: codes a document quotes as they are: a standard's number (HY/T 0305-2021, GB 3095-2012) and upper-case codes
+#: of letters and digits (a 统一社会信用代码 91371000MA3C00001X, an alert number YJ20250109-01)
+_STANDARD_NO = re.compile(r"(?<![A-Za-z0-9])[A-Z]{1,4}(?:/[A-Z]\s?\d+|\s?\d+(?=-\d{4}))(?:\.\d+)*(?:-\d{4})?")
+_CODE = re.compile(r"(?<![A-Za-z0-9])(?=[0-9A-Z-]*\d)(?=[0-9A-Z-]*[A-Z])[0-9A-Z]{6,}(?:-[0-9A-Z]+)*(?![A-Za-z0-9])")
+#: a grade written with its letter (绩效等级 B级, A类)
+_GRADE = re.compile(r"(?<![A-Za-z])[A-E](?=[级类])")
 #: dates a Chinese document writes as 2019年9月4日, never in ISO form
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+#: a caption numbered twice (表1　表1 …), when a builder writes the number the renderer adds
+_NUMBERED_TWICE = re.compile(r"^[表图]\d+　\s*[表图]\d+")
 
 
 @dataclass
@@ -79,7 +93,8 @@ def leaks(text: str) -> list[str]:
     """Identifiers and English words in *text* that a Chinese reader should not see."""
     found = [m.group(0) for m in _IDENTIFIER.finditer(text)]
     found += _ISO_DATE.findall(text)
-    found += [w for w in _WORD.findall(text) if w not in ALLOWED_WORDS]
+    words = _GRADE.sub(" ", _CODE.sub(" ", _STANDARD_NO.sub(" ", text)))
+    found += [w for w in _WORD.findall(words) if w not in ALLOWED_WORDS]
     return found
 
 
@@ -145,10 +160,32 @@ def _air_bulletin(paragraphs: list[str], tables: list[Table]) -> list[str]:
             problems.append(
                 f"正文优良天数{good}天，表“空气质量级别天数”优、良合计{counts.get('优', 0) + counts.get('良', 0)}天"
             )
+    problems += _provincial_rank(text, main)
     month = re.search(r"（\d{4}年(\d+)月）", text)
     need = 25 if month and month.group(1) == "2" else 27
     if valid < need and "数据有效性" not in text:
         problems.append(f"有效监测{valid}天，少于GB 3095-2012表4规定的{need}天，正文未说明统计值无效")
+    return problems
+
+
+def _provincial_rank(text: str, main: Table | None) -> list[str]:
+    """The provincial places the text cites (``…个设区市中，2019年8月排名第1位；2019年1—8月排名第2位``) equal
+    the 全省排名 row of the main table: the month's in 本月, the year-to-date's in 本年累计."""
+    sentence = re.search(r"全省排名：[^\n]*?个设区市中，([^\n]*)", text)
+    if sentence is None:
+        return []
+    row = None
+    if main is not None:
+        row = next((r for r in main.body() if r[0] == "全省排名"), None)
+    if row is None:
+        return ["正文列出全省排名，表“全市环境空气质量主要指标”无“全省排名”行"]
+    problems = []
+    for label, place in re.findall(r"(\d{4}年(?:1—)?\d+月)排名第(\d+)位", sentence.group(1)):
+        column = main.column("本年累计" if "—" in label else "本月") if main is not None else None
+        cell = row[column] if column is not None else ""
+        lead = re.match(r"\d+", cell)
+        if lead is None or lead.group(0) != place:
+            problems.append(f"正文{label}全省排名第{place}位，表“全市环境空气质量主要指标”为{cell or '空'}")
     return problems
 
 
@@ -157,6 +194,8 @@ def check(data: bytes) -> list[str]:
     paragraphs, tables = read(data)
     problems = []
     for text in paragraphs:
+        if _NUMBERED_TWICE.match(text):
+            problems.append(f"标题编号重复：{text[:40]}")
         for word in leaks(text):
             problems.append(f"正文出现“{word}”：{text[:40]}")
     for table in tables:

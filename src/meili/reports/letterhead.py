@@ -42,11 +42,19 @@ def bulletin_issue_date(year: int, month: int) -> dt.date:
     return dt.date(y, m, day)
 
 
-def make(masthead: str, issue: str, region: str, date: dt.date, parameters: dict | None = None) -> Letterhead:
-    """The letterhead of one document: configuration, overridden by the request's ``issue_no`` and ``signer``."""
+def make(
+    masthead: str,
+    issue: str,
+    region: str,
+    date: dt.date,
+    parameters: dict | None = None,
+    issuer: str | None = None,
+) -> Letterhead:
+    """The letterhead of one document: configuration, overridden by the request's ``issue_no`` and ``signer``;
+    *issuer* names another body than the configured one (e.g. the heavy-pollution command office of a notice)."""
     parameters = parameters or {}
     conf = settings.REPORTS
-    issuer = issuer_for(region)
+    issuer = issuer or issuer_for(region)
     return Letterhead(
         masthead=masthead,
         issue=parameters.get("issue_no") or issue,
@@ -54,5 +62,5 @@ def make(masthead: str, issue: str, region: str, date: dt.date, parameters: dict
         date=chinese_date(date),
         signer=str(parameters.get("signer") or conf["signer"]),
         copy_to=str(conf["copy_to"]),
-        printer=str(conf["printer"]) or f"{issuer}办公室",
+        printer=str(conf["printer"]) or (issuer if issuer.endswith("办公室") else f"{issuer}办公室"),
     )

@@ -87,3 +87,58 @@ class Report(models.Model):
 
     def files(self) -> list[tuple[str, models.fields.files.FieldFile]]:
         return [(name, getattr(self, name)) for name in ("docx", "pdf", "xlsx") if getattr(self, name)]
+
+
+class RankingSpan(models.TextChoices):
+    MONTH = "month", _("当月")
+    YEAR_TO_DATE = "ytd", _("1月至当月累计")
+
+
+class ProvincialRanking(models.Model):
+    """A ranking of the province's cities as the province published it for one month or one year-to-date
+    (e.g. 山东省生态环境厅's monthly notice of the 16 cities), imported so that the monthly air bulletin can
+    cite the city's place. Meili never computes a provincial rank: the rows are the published ones, ties and
+    all. Importing the same period and span again replaces the rows (audited)."""
+
+    period = models.CharField(_("月份"), max_length=7, help_text=_("如 2019-08"))
+    span = models.CharField(_("统计区间"), max_length=5, choices=RankingSpan.choices, default=RankingSpan.MONTH)
+    source = models.CharField(_("来源文件"), max_length=200, help_text=_("发布排名的文件或通报名称"))
+    file_name = models.CharField(_("导入文件"), max_length=200, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("全省城市排名")
+        verbose_name_plural = _("全省城市排名")
+        ordering = ["-period", "span"]
+        constraints = [models.UniqueConstraint(fields=["period", "span"], name="provincial_ranking_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.get_span_display()}"
+
+
+class ProvincialRankingRow(models.Model):
+    """One city's row of a published provincial ranking, as printed."""
+
+    ranking = models.ForeignKey(ProvincialRanking, on_delete=models.CASCADE, related_name="rows")
+    city = models.CharField(_("城市"), max_length=20)
+    rank = models.PositiveSmallIntegerField(_("排名"))
+    composite_index = models.FloatField(_("综合指数"), null=True, blank=True)
+    pm25 = models.FloatField(_("PM2.5平均浓度"), null=True, blank=True)
+    good_days_ratio = models.FloatField(_("优良天数比例(%)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("全省城市排名行")
+        verbose_name_plural = _("全省城市排名行")
+        ordering = ["ranking", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["ranking", "city"], name="provincial_ranking_city_once")]
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.rank}"

@@ -401,7 +401,10 @@ def render(document: Document, fonts: FontSet | None = None) -> bytes:
     head = document.letterhead
     if head:
         _masthead(doc, head, fonts)
-        doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")
+        if head["masthead"] != document.title:  # a 发文机关标志 above the document's own title (a notice)
+            doc.add_paragraph(clean_text(document.title), style="Title")
+        if document.period not in head["issue"]:
+            doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")
     else:
         doc.add_paragraph(clean_text(document.title), style="Title")
         doc.add_paragraph(clean_text(f"（{document.period}）"), style="Subtitle")

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meili.accounts.permissions import Action, require
 from meili.reports import services
-from meili.reports.forms import ReportForm
-from meili.reports.models import Kind, Report
+from meili.reports.forms import ProvincialRankingForm, ReportForm
+from meili.reports.models import Kind, ProvincialRanking, Report
 
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -104,3 +108,53 @@ def download(request, pk: int, fmt: str):
         raise Http404
     name = f"{report.title or report.get_kind_display()}-{report.period}.{fmt}"
     return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+@login_required
+def provincial_ranking(request):
+    """The province's published city rankings: upload one (all or nothing) and view the stored ones."""
+    require(request.user, Action.GENERATE_REPORT)
+    from meili.reports.ranking import import_ranking, own_city
+    from meili.tabular import InputError
+
+    status = 200
+    form = ProvincialRankingForm()
+    if request.method == "POST":
+        form = ProvincialRankingForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            upload = d["file"]
+            try:
+                with tempfile.TemporaryDirectory(prefix="meili-ranking-") as folder:
+                    path = Path(folder) / f"upload{Path(upload.name).suffix.lower() or '.csv'}"
+                    path.write_bytes(upload.read())
+                    result = import_ranking(request.user, path, d["period"], d["span"], d["source"], upload.name)
+            except InputError as exc:
+                form.add_error(None, _("文件有错误，未导入任何数据：%(e)s") % {"e": exc})
+            else:
+                done = {
+                    "created": _("已导入"),
+                    "replaced": _("已替换（原排名已记入审计日志）"),
+                    "unchanged": _("与已导入的排名相同，未作改动"),
+                }
+                messages.success(request, f"{result.ranking}：{done[result.state]}")
+                return redirect(f"{request.path}?show={result.ranking.pk}")
+        status = 400
+    rankings = list(ProvincialRanking.objects.select_related("imported_by")[:PAGE_SIZE])
+    shown = None
+    if request.GET.get("show", "").isdigit():
+        shown = ProvincialRanking.objects.filter(pk=int(request.GET["show"])).first()
+    shown = shown or (rankings[0] if rankings else None)
+    return render(
+        request,
+        "reports/provincial_ranking.html",
+        {
+            "form": form,
+            "rankings": rankings,
+            "shown": shown,
+            "rows": list(shown.rows.all()) if shown else [],
+            "own_city": own_city(),
+            "breadcrumbs": [(_("报告"), reverse("reports:index")), (_("全省排名"), None)],
+        },
+        status=status,
+    )

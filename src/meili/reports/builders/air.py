@@ -17,6 +17,7 @@ import polars as pl
 from meili.accounts.models import OrgUnit
 from meili.reports.builders.common import Fingerprint, now_local
 from meili.reports.document import Chart, Column, Document, Num, Series, Table
+from meili.reports.ranking import Place
 from meili.standards.air.editions import chinese_name
 from meili.standards.air.wording import validity_zh
 
@@ -135,8 +136,10 @@ def build(year: int, month: int, today: dt.datetime | None = None, parameters: d
     fp.add("ytd", ytd, ytd_last)
     standards = sorted({current.standard, current.stats.get("method", ""), days[0].standard} - {""})
     valid = [d for d in days if d.valid]
+    places = provincial_places(city.name, key, last_key)
+    fp.add("province", sorted((k, p.rank, p.tied_with, p.source) for k, p in places.items() if p is not None))
 
-    _overall(doc, current, last, ytd, ytd_last, period, year, month)
+    _overall(doc, current, last, ytd, ytd_last, period, year, month, places, region)
     _districts(doc, rows, last_rows, districts, period, year, month)
     _station_table(doc, stations, period)
     _pollutants(doc, valid, current, period)
@@ -159,8 +162,60 @@ def _provenance(key: str, fp: Fingerprint, standards: list[str], stamp: dt.datet
     }
 
 
+def provincial_places(city: str, key: str, last_key: str) -> dict[str, Place | None]:
+    """The city's places in the imported provincial rankings (``meili.reports.ranking``): this month, the same
+    month last year, and the two year-to-date spans; None where no ranking was imported. Read as published,
+    never computed here."""
+    from meili.reports.models import RankingSpan
+    from meili.reports.ranking import published
+
+    return {
+        "month": published(key, RankingSpan.MONTH, city),
+        "last_month": published(last_key, RankingSpan.MONTH, city),
+        "ytd": published(key, RankingSpan.YEAR_TO_DATE, city),
+        "last_ytd": published(last_key, RankingSpan.YEAR_TO_DATE, city),
+    }
+
+
+def _place_text(place) -> str:
+    """A published place as a table cell: 1, or 1（并列） when other cities share it."""
+    return f"{place.rank}（并列）" if place.tied_with else str(place.rank)
+
+
+def _provincial_sentence(places: dict, region: str, period: str, ytd_period: str) -> str | None:
+    """全省排名 as the province published it, or None when no ranking of this month (nor of the year to date)
+    was imported: the bulletin then leaves the rank out rather than computing one."""
+    from meili.reports.ranking import SHANDONG_CITIES
+
+    parts = []
+    sources: list[str] = []
+    for span, label in (("month", period), ("ytd", ytd_period)):
+        place = places.get(span)
+        if place is None:
+            continue
+        tie = f"（与{'、'.join(place.tied_with)}并列）" if place.tied_with else ""
+        parts.append(f"{label}排名第{place.rank}位{tie}")
+        if place.source not in sources:
+            sources.append(place.source)
+    if not parts:
+        return None
+    return (
+        f"全省排名：据{'、'.join(sources)}，{region}环境空气质量在全省{len(SHANDONG_CITIES)}个设区市中，"
+        f"{'；'.join(parts)}。"
+    )
+
+
 def _overall(
-    doc: Document, current, last, ytd: dict | None, ytd_last: dict | None, period: str, year: int, month: int
+    doc: Document,
+    current,
+    last,
+    ytd: dict | None,
+    ytd_last: dict | None,
+    period: str,
+    year: int,
+    month: int,
+    places: dict | None = None,
+    region: str = "",
 ) -> None:
     from django.conf import settings
 
@@ -221,6 +276,10 @@ def _overall(
         )
     if ytd_last is None:
         s.para(f"{year - 1}年1—{month}月无评价结果，累计值不作同比。")
+    places = places or {}
+    ranked = _provincial_sentence(places, region, period, ytd_period)
+    if ranked:
+        s.para(ranked)
     columns = [
         Column("项目"),
         Column("单位"),
@@ -258,6 +317,15 @@ def _overall(
                 Num(ytd_last.get(k) if ytd_last else None, unit, f"{year - 1}年1—{month}月", digits),
             ]
         )
+    if ranked:
+        cells = [
+            _place_text(p) if p is not None else Num(None, "位", period, 0)
+            for p in (places["month"], places["last_month"])
+        ]
+        totals = [
+            _place_text(p) if p is not None else Num(None, "位", period, 0) for p in (places["ytd"], places["last_ytd"])
+        ]
+        rows.append(["全省排名", "位", cells[0], cells[1], Num(None, "位", period, 0), totals[0], totals[1]])
     s.add(
         Table(
             "全市环境空气质量主要指标",
@@ -265,7 +333,8 @@ def _overall(
             columns,
             rows,
             note=f"本月为{period}，上年同月为{last_period}，本年累计为{ytd_period}，上年同期累计为{year - 1}年1—{month}月。"
-            "同比变化：优良天数比例为百分点，天数为天数之差，其余为变化率（%）。“—”表示无数据。",
+            "同比变化：优良天数比例为百分点，天数为天数之差，其余为变化率（%）。“—”表示无数据。"
+            + ("全省排名为省级发布的设区市排名，引自正文所列文件，并列的注“并列”。" if ranked else ""),
         )
     )
 

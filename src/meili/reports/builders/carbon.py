@@ -18,19 +18,39 @@ from meili.reports.document import Chart, Column, Document, Num, Series, Table
 from meili.standards.carbon import blue, energy
 
 KIND = "carbon_inventory"
+#: the shipped factor sets (``meili.standards.carbon.factors.SHIPPED``) as a Chinese document cites them
+FACTOR_SETS_ZH = {
+    "cn-default": (
+        "国内缺省因子",
+        "《省级温室气体清单编制指南（试行）》（2011年）、GB/T 32150-2015附录A、GB/T 2589-2020附录A；"
+        "生态环境部、国家统计局电力二氧化碳排放因子（2021—2023年）；孙康等（2020年），按HY/T 0305-2021的结构",
+    ),
+    "ipcc-2006": (
+        "IPCC缺省因子",
+        "《2006年IPCC国家温室气体清单指南》第2卷第1章表1.2—1.3；生态环境部、国家统计局电力二氧化碳排放因子"
+        "（2021—2023年）；GB/T 2589-2020；孙康等（2020年）",
+    ),
+}
 
 
 def build(edition, today: dt.datetime | None = None) -> Document:
     """The inventory report of *edition* (a :class:`meili.carbon.models.Edition`)."""
     from meili.carbon import services
     from meili.carbon.models import Edition, Harvest, IntensityResult
+    from meili.reports import letterhead
 
     stamp = today or now_local()
     period = f"{edition.year}年"
     city = OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("id").first()
     region = city.name if city else ""
+    head = letterhead.make(letterhead.issuer_for(region), f"{edition.year}年度清单", region, stamp.date())
     doc = Document(
-        KIND, f"{region}{edition.year}年温室气体排放清单报告", period, f"{region}生态环境局", chinese_date(stamp.date())
+        KIND,
+        f"{region}{edition.year}年温室气体排放清单报告",
+        period,
+        head.issuer,
+        chinese_date(stamp.date()),
+        letterhead=head.as_dict(),
     )
     frame = services.results_frame(edition).filter(pl.col("year") == edition.year)
     fp = Fingerprint()
@@ -60,7 +80,7 @@ def build(edition, today: dt.datetime | None = None) -> Document:
         section = doc.section("分部门排放")
         section.add(
             Table(
-                "表1 分部门能源消费与二氧化碳排放",
+                "分部门能源消费与二氧化碳排放",
                 period,
                 [Column("部门"), Column("能量", "TJ"), Column("二氧化碳", "吨"), Column("注释键")],
                 [
@@ -79,7 +99,7 @@ def build(edition, today: dt.datetime | None = None) -> Document:
         section = doc.section("分能源品种排放")
         section.add(
             Chart(
-                "图1 分能源品种二氧化碳排放",
+                "分能源品种二氧化碳排放",
                 "hbar",
                 "万吨",
                 period,
@@ -96,7 +116,7 @@ def build(edition, today: dt.datetime | None = None) -> Document:
         regions = energy.totals(frame, ["region"])
         doc.section("分区市排放").add(
             Table(
-                "表2 分区市二氧化碳排放",
+                "分区市二氧化碳排放",
                 period,
                 [Column("区市"), Column("二氧化碳", "吨")],
                 [[r["region"], Num(r["co2_t"], "吨", period, 0)] for r in regions.iter_rows(named=True)],
@@ -107,7 +127,7 @@ def build(edition, today: dt.datetime | None = None) -> Document:
             rows = services.compare(edition, previous, ("sector",))
             doc.section("与上一版清单比较").add(
                 Table(
-                    f"表3 与{previous.year}年清单比较",
+                    f"与{previous.year}年清单比较",
                     period,
                     [
                         Column("部门"),
@@ -130,7 +150,7 @@ def build(edition, today: dt.datetime | None = None) -> Document:
         if results:
             doc.section("碳排放强度").add(
                 Table(
-                    "表4 单位地区生产总值二氧化碳排放",
+                    "单位地区生产总值二氧化碳排放",
                     period,
                     [
                         Column("年份"),
@@ -166,7 +186,8 @@ def build(edition, today: dt.datetime | None = None) -> Document:
         "方法：《省级温室气体清单编制指南（试行）》能源活动部门法，排放量 = 活动水平 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12；"
         "电力调入调出按净调入法计算，并列出消费法结果。"
     )
-    a.para(f"排放因子集：{edition.factor_set.name}（{edition.factor_set.source}）。")
+    name, source = FACTOR_SETS_ZH.get(edition.factor_set.name, (edition.factor_set.name, edition.factor_set.source))
+    a.para(f"排放因子集：{name}（{source}）。")
     unverified = sorted(set(edition.activities.filter(factor__contains="待确认").values_list("fuel", flat=True)))
     if unverified:
         a.para(f"以下因子待确认：{'、'.join(unverified)}。", style="note")

@@ -16,6 +16,7 @@ KIND = "credit_result"
 def build(year: int, today: dt.datetime | None = None) -> Document:
     from meili.credit import services
     from meili.credit.models import Period
+    from meili.reports import letterhead
 
     period_obj = Period.objects.get(year=year)
     ruleset = services.ruleset_of(period_obj)
@@ -23,9 +24,10 @@ def build(year: int, today: dt.datetime | None = None) -> Document:
     city = OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("id").first()
     region = city.name if city else ""
     period = f"{year}年度"
-    doc = Document(
-        KIND, f"{region}{year}年度企业环境信用评价结果", period, f"{region}生态环境局", chinese_date(stamp.date())
-    )
+    title = f"{region}{year}年度企业环境信用评价结果"
+    dated = period_obj.approved_at.date() if period_obj.approved_at else stamp.date()
+    head = letterhead.make(letterhead.issuer_for(region), f"{year}年度企业环境信用评价", region, dated)
+    doc = Document(KIND, title, period, head.issuer, chinese_date(dated), letterhead=head.as_dict())
     ratings = list(period_obj.ratings.select_related("enterprise").order_by("-total", "enterprise__name"))
     fp = Fingerprint()
     for r in ratings:

@@ -4,6 +4,7 @@ entry of the approved emission-reduction list, and the reduction check. Built fr
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.utils import timezone
 
@@ -22,24 +23,39 @@ def _t(value: dt.datetime | None) -> str:
     return f"{local.year}年{local.month}月{local.day}日{local.hour}时"
 
 
+def _grade(grade: str) -> str:
+    """绩效等级 as a document writes it: B级 for a letter grade, 保障类 and the like as they are."""
+    if not grade:
+        return "—"
+    return f"{grade}级" if re.fullmatch(r"[A-D][+-]?", grade) else grade
+
+
 def build(alert_id: int, today: dt.datetime | None = None) -> Document:
     from meili.emergency import lists
-    from meili.emergency.models import Alert
+    from meili.emergency.models import Alert, AlertAction
+    from meili.reports import letterhead
 
     alert = Alert.objects.get(pk=alert_id)
     stamp = today or now_local()
     city = OrgUnit.objects.filter(kind=OrgUnit.Kind.CITY).order_by("id").first()
     region = city.name if city else ""
-    level = LEVEL_TEXT[alert.level]
+    # the notice publishes the level decided at issue; later upgrades, downgrades and the lifting are other notices
+    issued = alert.actions.filter(kind=AlertAction.Kind.ISSUE).order_by("time", "id").first()
+    code = issued.level_to if issued is not None and issued.level_to else alert.level
+    level = LEVEL_TEXT[code]
+    office = f"{region}重污染天气应急指挥部办公室"
+    dated = timezone.localtime(alert.issued_at).date() if alert.issued_at else stamp.date()
+    head = letterhead.make(office, f"预警编号：{alert.number}", region, dated, issuer=office)
     doc = Document(
         KIND,
         f"关于发布重污染天气{level}预警的通知",
         alert.number,
-        f"{region}重污染天气应急指挥部办公室",
-        chinese_date(stamp.date()),
+        office,
+        chinese_date(dated),
+        letterhead=head.as_dict(),
     )
     fp = Fingerprint()
-    fp.add(alert.number, alert.level, alert.state, str(alert.issued_at), alert.reasoning)
+    fp.add(alert.number, code, alert.state, str(alert.issued_at), alert.reasoning)
     s = doc.section("预警级别和时间")
     s.para(
         f"经会商研判，{region}将于{_t(alert.episode_start)}起出现重污染天气过程，预计持续至{_t(alert.episode_end)}。",
@@ -59,15 +75,15 @@ def build(alert_id: int, today: dt.datetime | None = None) -> Document:
         period = f"{in_force.year}年度清单第{in_force.version}版"
         rows = []
         for e in in_force.entries.all():
-            fp.add(e.seq, e.name, e.measures.get(alert.level, ""), e.reductions.get(alert.level, {}))
+            fp.add(e.seq, e.name, e.measures.get(code, ""), e.reductions.get(code, {}))
             rows.append(
                 [
                     str(e.seq),
                     e.name,
                     e.get_kind_display(),
-                    e.grade or "—",
-                    e.measures.get(alert.level, "") or "—",
-                    Num(sum(float(v) for v in e.reductions.get(alert.level, {}).values()), "t/d", period, 2),
+                    _grade(e.grade),
+                    e.measures.get(code, "") or "—",
+                    Num(sum(float(v) for v in e.reductions.get(code, {}).values()), "t/d", period, 2),
                 ]
             )
         s.para(f"各区市、各有关部门和清单内企业按{period}执行{level}预警措施（一厂一策）：")
@@ -86,7 +102,23 @@ def build(alert_id: int, today: dt.datetime | None = None) -> Document:
                 rows,
             )
         )
-        check = [r for r in lists.check(in_force) if r.level == alert.level]
+        check = [r for r in lists.check(in_force) if r.level == code]
+        short = [r for r in check if r.shortfall_t_per_day and r.shortfall_t_per_day > 0]
+        if short:
+            runs: list = [f"按{period}核算，{level}预警期间"]
+            for k, r in enumerate(short):
+                runs += [
+                    "；" if k else "",
+                    f"{r.pollutant}清单减排",
+                    Num(r.listed_t_per_day, "t/d", period, 2),
+                    "，低于要求的",
+                    Num(r.required_t_per_day, "t/d", period, 2),
+                    "，缺口",
+                    Num(r.shortfall_t_per_day, "t/d", period, 2),
+                ]
+            s.para(*runs, "。请相关区市和部门补充减排措施，确保达到要求的减排比例。")
+        elif check:
+            s.para(f"按{period}核算，{level}预警期间各污染物清单减排量均达到要求的减排比例。")
         if check:
             s.add(
                 Table(
