@@ -36,6 +36,7 @@ from meili.carbon.models import (
 )
 from meili.standards.carbon import blue, energy, factors
 from meili.standards.carbon import intensity as engine_intensity
+from meili.web import pagecache
 
 
 def require(user, action: Action) -> None:
@@ -605,6 +606,7 @@ def recompute_intensity() -> int:
     stored = 0
     with transaction.atomic():
         IntensityResult.objects.all().delete()
+        pagecache.bump("carbon")  # the results are replaced in this transaction
         sums: dict[tuple[int, int], dict[str, float]] = {}
         editions: dict[tuple[int, int], Edition] = {}
         for year, edition in by_year.items():
