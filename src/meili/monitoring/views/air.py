@@ -57,9 +57,7 @@ def _air_points() -> list[dict]:
         )
         if row:
             latest[code] = row
-    return [
-        {"name": s.name, "code": s.code, "value": [s.lon, s.lat, latest.get(s.code, {}).get("aqi")]} for s in sites
-    ]
+    return [{"name": s.name, "code": s.code, "value": [s.lon, s.lat, latest.get(s.code, {}).get("aqi")]} for s in sites]
 
 
 def _air_map(title: str) -> dict:
