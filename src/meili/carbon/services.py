@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -311,6 +311,8 @@ def recompute_edition(user, edition: Edition) -> None:
 def publish_edition(user, edition: Edition, *, recompute: bool = True) -> None:
     """Mark an edition published: its figures then feed the plan indicators."""
     require(user, Action.MANAGE_PLAN)
+    if log.acted(user, edition, ("carbon.edition.create", "carbon.activity.import", "carbon.edition.reason")):
+        raise PermissionDenied(_("编制或导入清单的人不能发布该清单。"))
     with transaction.atomic():
         old = edition.status
         edition.status = Edition.Status.PUBLISHED
