@@ -30,9 +30,10 @@ def org(db):
 PASSWORD = "Test-passw0rd-!"
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def empty_cache():
-    """The cache lives in files under the test state folder: no rate-limit count survives from an earlier run."""
+    """The cache lives in files under the test state folder: no rate-limit count and no page computed for
+    another test's data (its data version may carry the same number) survives into a test."""
     from django.core.cache import cache
 
     cache.clear()

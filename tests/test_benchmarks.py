@@ -57,6 +57,16 @@ def test_monitoring_pages_benchmark(tmp_path):
     assert "baseline: /healthz" in out and "/api/monitoring/observations" in out
 
 
+def test_load_benchmark(tmp_path):
+    """Logged-in clients against ``meili serve`` (gunicorn) on an empty SQLite database with the plan loaded."""
+    out = _run(tmp_path, "load.py", "--prepare", "--clients", "3", "--seconds", "2", "--workers", "1")
+    assert "meili serve on sqlite" in out and "baseline: /healthz" in out
+    figures = re.search(r"pages: /progress/ /monitoring/air/ +(\d+) requests .* errors (\d+)", out)
+    assert figures is not None, out
+    assert int(figures.group(1)) > 0 and figures.group(2) == "0"
+    assert "pages p95 ÷ baseline p95" in out
+
+
 def test_hj212_parse_benchmark(tmp_path):
     out = _run(tmp_path, "hj212_parse.py", "--packets", "2000")
     assert "baseline str.split" in out and "parse ÷ baseline time" in out

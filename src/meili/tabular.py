@@ -78,6 +78,7 @@ def read_table(path: str | Path, fmt: str | None = None, sheet: str | None = Non
                 frame = pl.read_excel(path, sheet_name=sheet, infer_schema_length=0)
             frame = frame.select(pl.all().cast(pl.String))
         elif fmt == "parquet":
+            intake.check_parquet(path)
             frame = pl.read_parquet(path)
             frame = frame.select(
                 [

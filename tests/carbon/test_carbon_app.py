@@ -290,3 +290,18 @@ def test_harvest_service_refuses_a_plain_basis(users, org):
     row = services.HarvestRow(1, 2024, org["rongcheng"], "海带", 1000.0, "dry", "x")
     with pytest.raises(ValidationError):
         services.save_harvests(users["analyst"], [row])
+
+
+def test_whoever_compiled_or_imported_an_edition_cannot_publish_it(tmp_path, users, cn, make_user):
+    """Separation of duties (issue #13): publishing makes an edition feed the plan; its compiler and the one who
+    imported its activities are refused, another person with the permission publishes."""
+    compiler, importer, publisher = make_user("admin", "sthjj"), make_user("admin", "sthjj"), users["admin"]
+    edition = services.create_edition(compiler, 2022, "2022年清单", cn)
+    path = xlsx(tmp_path, "a.xlsx", excel.ACTIVITY_SHEET, ACTIVITY_HEADER, ROWS)
+    assert excel.import_activities(importer, path, edition) == (5, [])
+    for user in (compiler, importer):
+        with pytest.raises(PermissionDenied, match="不能发布"):
+            services.publish_edition(user, edition)
+    services.publish_edition(publisher, edition)
+    edition.refresh_from_db()
+    assert edition.status == "published"

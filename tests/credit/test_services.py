@@ -136,3 +136,17 @@ def test_objection_and_repair(users, enterprises):
     hist = services.history(enterprises[0])
     assert [r.period.year for r in hist["ratings"]] == [2024] and len(hist["violations"]) == 2
     assert Rating.objects.count() == 1
+
+
+def test_the_submitter_of_a_result_cannot_decide_it(users, enterprises, make_user):
+    """Separation of duties (issue #13): computed by one, submitted by another — neither approves or returns it."""
+    computer, submitter, leader = users["admin"], make_user("admin", "sthjj"), users["leader"]
+    add(users["officer"], enterprises[0], "warning", "威环罚〔2024〕41号", dt.date(2024, 5, 1))
+    period = Period.objects.get(year=2024)
+    services.compute(computer, period)
+    services.submit(submitter, period)
+    for user in (computer, submitter):
+        for approve in (True, False):
+            with pytest.raises(PermissionDenied, match="评价人不能审批"):
+                services.decide(user, period, approve, "退回")
+    assert services.decide(leader, period, True).approved_by == leader

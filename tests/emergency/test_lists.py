@@ -147,3 +147,16 @@ def test_versions_and_approval(users, tmp_path, rows, draft):
     lists.decide(leader, second, True)
     assert ReductionList.objects.get(pk=draft.pk).state == ReductionList.State.SUPERSEDED
     assert lists.in_force(2025) == second
+
+
+def test_whoever_imported_or_submitted_a_list_cannot_approve_it(users, tmp_path, rows, make_user):
+    """Separation of duties (issue #13): the creator, an editor and the submitter of a list are all refused."""
+    creator, editor, leader = users["admin"], make_user("admin", "sthjj"), users["leader"]
+    own = lists.create_version(creator, 2026, {"nox_t_per_year": 1.0})
+    lists.import_entries(editor, own, workbook(tmp_path, rows, "edited.xlsx"))
+    lists.submit(editor, own)
+    for user in (creator, editor):
+        for approve in (True, False):
+            with pytest.raises(PermissionDenied, match="编制人不能审批"):
+                lists.decide(user, own, approve, "退回")
+    assert lists.decide(leader, own, True).approved_by == leader

@@ -194,3 +194,51 @@ def test_site_names_reach_the_sites_export_as_text(client, users, air_sites):
     book = openpyxl.load_workbook(io.BytesIO(client.get("/monitoring/sites/?format=xlsx").content))
     cells = [c for row in book.active.iter_rows() for c in row if c.value == evil]
     assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def _parquet(path, rows: int) -> None:
+    import polars as pl
+
+    pl.DataFrame(
+        {
+            "site": ["1664A"] * rows,
+            "time": ["2025-01-01 01:00"] * rows,
+            "parameter": ["PM2.5"] * rows,
+            "value": [20.0] * rows,
+        }
+    ).write_parquet(path, compression="zstd")
+
+
+def test_parquet_bomb_is_refused_from_its_footer(air_sites, tmp_path, monkeypatch):
+    monkeypatch.setattr(intake, "RATIO_FLOOR", 4096)
+    path = tmp_path / "bomb.parquet"
+    _parquet(path, 100_000)
+    assert path.stat().st_size < 10_000  # a few kilobytes that declare megabytes
+    _fails(path, "bomb.parquet", "decompression bomb")
+
+
+def test_parquet_over_the_size_limit_is_refused(air_sites, tmp_path, monkeypatch):
+    monkeypatch.setattr(intake, "MAX_EXPANDED", 50_000)
+    path = tmp_path / "big.parquet"
+    _parquet(path, 20_000)
+    _fails(path, "big.parquet", "expands to more than")
+
+
+def test_parquet_over_the_row_limit_is_refused(air_sites, tmp_path, monkeypatch):
+    monkeypatch.setattr(intake, "MAX_PARQUET_ROWS", 1000)
+    path = tmp_path / "rows.parquet"
+    _parquet(path, 1001)
+    _fails(path, "rows.parquet", "declares 1001 rows, more than 1000")
+
+
+def test_a_truncated_parquet_file_is_refused(air_sites, tmp_path):
+    path = tmp_path / "cut.parquet"
+    _parquet(path, 10)
+    path.write_bytes(path.read_bytes()[:-20])
+    _fails(path, "cut.parquet", "not a complete Parquet file")
+
+
+def test_a_parquet_file_within_the_limits_imports(air_sites, tmp_path):
+    path = tmp_path / "ok.parquet"
+    _parquet(path, 1)
+    assert run_import("air", [path], evaluate=False).added == 1

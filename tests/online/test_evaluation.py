@@ -100,3 +100,26 @@ def test_handling_states_permissions_and_ledger(device, users, org):
     assert alarm.state == "closed" and alarm.explanation == "数采仪断电，已恢复"
     actions = list(AuditEntry.objects.filter(action__startswith="online.alarm").values_list("action", flat=True))
     assert sorted(actions) == ["online.alarm.acknowledge", "online.alarm.close", "online.alarm.ledger"]
+
+
+def test_an_alarm_handed_to_the_ledger_is_not_closed_by_its_applicant(device, users, org, make_user):
+    """Separation of duties (issue #13): an alarm is raised by the system (no person to separate from); once it
+    is a ledger item, the officer who applies for its closure cannot verify it, another officer can."""
+    from meili.governance import ledger
+    from tests.sources.conftest import pdf
+
+    officer = users["officer"]
+    alarm = Alarm.objects.create(device=device, kind="offline", period_start=HOUR)
+    alarm = evaluation.to_ledger(
+        officer,
+        evaluation.acknowledge(officer, alarm),
+        batch="在线监控",
+        unit=org["huancui"],
+        deadline=dt.date(2026, 4, 1),
+        measures="检修数采仪",
+    )
+    item = alarm.ledger_item
+    ledger.apply_close(officer, item, "已恢复供电", evidence=pdf())
+    with pytest.raises(PermissionDenied, match="不能验收本人申请的销号"):
+        ledger.verify(officer, item, True, "通过")
+    assert ledger.verify(make_user("officer", "sthjj"), item, True, "通过").kind == "verify"

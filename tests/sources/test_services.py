@@ -182,3 +182,16 @@ def test_remediation_runs_through_the_ledger_to_closing(users, org, make_user):
         services.start_remediation(users["analyst"], other, "ban", dt.date(2027, 6, 30), "取缔")
     other.refresh_from_db()
     assert other.ledger_item is None and other.remediation == ""
+
+
+def test_an_outfall_remediation_is_not_verified_by_its_applicant(users, org):
+    """Separation of duties (issue #13): the registry's remediation closes through the ledger, where the officer
+    who applied for 销号 cannot verify it."""
+    from meili.governance import ledger
+
+    officer = users["officer"]
+    outfall = services.save_outfall(officer, outfall_data(org))
+    outfall = services.start_remediation(officer, outfall, "regulate", dt.date(2027, 6, 30), "设置标志牌")
+    ledger.apply_close(officer, outfall.ledger_item, "已完成", evidence=pdf("signboard.pdf"))
+    with pytest.raises(PermissionDenied, match="不能验收本人申请的销号"):
+        ledger.verify(officer, outfall.ledger_item, True, "通过")

@@ -59,3 +59,14 @@ def record(actor, action: str, obj: models.Model, changes: dict | None = None, r
         changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
         reason=reason,
     )
+
+
+def acted(actor, obj: models.Model, actions: Iterable[str]) -> bool:
+    """Whether *actor* (a user) has an entry for any of *actions* on *obj*: the record separation of duties reads
+    (nobody approves, returns or publishes what they compiled, imported or submitted). The system (``None``)
+    has acted on nothing."""
+    if getattr(actor, "pk", None) is None:
+        return False
+    return AuditEntry.objects.filter(
+        actor_id=actor.pk, object_type=obj._meta.label, object_id=str(obj.pk), action__in=list(actions)
+    ).exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import polars as pl
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -36,6 +36,7 @@ from meili.carbon.models import (
 )
 from meili.standards.carbon import blue, energy, factors
 from meili.standards.carbon import intensity as engine_intensity
+from meili.web import pagecache
 
 
 def require(user, action: Action) -> None:
@@ -310,6 +311,8 @@ def recompute_edition(user, edition: Edition) -> None:
 def publish_edition(user, edition: Edition, *, recompute: bool = True) -> None:
     """Mark an edition published: its figures then feed the plan indicators."""
     require(user, Action.MANAGE_PLAN)
+    if log.acted(user, edition, ("carbon.edition.create", "carbon.activity.import", "carbon.edition.reason")):
+        raise PermissionDenied(_("编制或导入清单的人不能发布该清单。"))
     with transaction.atomic():
         old = edition.status
         edition.status = Edition.Status.PUBLISHED
@@ -605,6 +608,7 @@ def recompute_intensity() -> int:
     stored = 0
     with transaction.atomic():
         IntensityResult.objects.all().delete()
+        pagecache.bump("carbon")  # the results are replaced in this transaction
         sums: dict[tuple[int, int], dict[str, float]] = {}
         editions: dict[tuple[int, int], Edition] = {}
         for year, edition in by_year.items():

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 from numba import njit
 
+from meili import intake
 from meili.formats.cnemc import archive_to_long, is_archive
 from meili.standards.air.editions import POLLUTANTS
 from meili.tabular import ROW, InputError, detect_format, parse_number, read_table, read_times, require_columns
@@ -56,6 +57,7 @@ def _scan(path: Path, file_format: str | None) -> pl.LazyFrame | None:
     fmt = file_format or detect_format(path)
     try:
         if fmt == "parquet":
+            intake.check_parquet(path)
             lf = pl.scan_parquet(path)
         elif fmt == "csv" and path.suffix.lower() in (".csv", ".txt", ".tsv"):
             separator = "\t" if path.suffix.lower() == ".tsv" else ","
@@ -63,6 +65,8 @@ def _scan(path: Path, file_format: str | None) -> pl.LazyFrame | None:
         else:
             return None
         names = lf.collect_schema().names()
+    except intake.IntakeError as exc:
+        raise InputError(path, exc.rule) from exc
     except Exception as exc:  # the parsers' own errors, reworded once with the file name
         raise InputError(path, f"cannot be read as {fmt}: {exc}".splitlines()[0]) from exc
     return lf.rename({c: c.strip().lstrip("\ufeff") for c in names})

@@ -286,7 +286,7 @@ def decide(user, period: Period, approve: bool, note: str = "") -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.state != Period.State.SUBMITTED:
         raise ValidationError(_("只有待审批的评价结果可以审批。"))
-    if period.computed_by_id == user.pk:
+    if period.computed_by_id == user.pk or log.acted(user, period, ("credit.period.compute", "credit.period.submit")):
         raise PermissionDenied(_("评价人不能审批自己的评价结果。"))
     if approve:
         period.state, period.approved_by, period.approved_at = Period.State.APPROVED, user, timezone.now()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 
 from meili.demo.models import DemoRecord
+from meili.web import pagecache
 
 #: (username, role, unit code, full name)
 ACCOUNTS = [
@@ -58,6 +59,7 @@ def load() -> None:
 
     for step in _steps():
         step(remember)
+    pagecache.bump(*pagecache.AREAS)  # the steps write the bulk tables too (imports, evaluations)
     lines = []
     for username, role, unit, name in ACCOUNTS:
         password = secrets.token_urlsafe(9)
@@ -83,5 +85,6 @@ def remove() -> int:
         deleted, _ = model._base_manager.filter(pk=record.object_id).delete()
         removed += deleted
     DemoRecord.objects.all().delete()
+    pagecache.bump(*pagecache.AREAS)
     accounts_file().unlink(missing_ok=True)
     return removed

@@ -258,7 +258,9 @@ def decide(user, reduction_list: ReductionList, approve: bool, note: str = "") -
     reduction_list = ReductionList.objects.select_for_update().get(pk=reduction_list.pk)
     if reduction_list.state != ReductionList.State.SUBMITTED:
         raise ValidationError(_("只有待审批的清单可以审批。"))
-    if reduction_list.created_by_id == user.pk:
+    if reduction_list.created_by_id == user.pk or log.acted(
+        user, reduction_list, ("emergency.list.create", "emergency.list.import", "emergency.list.submit")
+    ):
         raise PermissionDenied(_("编制人不能审批自己编制的清单。"))
     if approve:
         ReductionList.objects.filter(year=reduction_list.year, state=ReductionList.State.APPROVED).update(

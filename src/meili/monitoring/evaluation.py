@@ -42,6 +42,7 @@ from meili.monitoring.models import (
 from meili.standards import air as engine
 from meili.standards import groundwater, noise, sea, soil, water
 from meili.standards.air.editions import POLLUTANTS
+from meili.web import pagecache
 
 log = logging.getLogger(__name__)
 LOCAL_TZ = "Asia/Shanghai"
@@ -237,6 +238,7 @@ def _store_air_days(
             rows = _daily_rows(day_conc, report.filter(pl.col("site") == code), scope)
             AirDaily.objects.bulk_create(rows, batch_size=2000)
             written += len(rows)
+    pagecache.bump("monitoring")  # in the transaction that changed the results
     return written
 
 
@@ -351,6 +353,7 @@ def rank_districts(periods: Iterable[str]) -> int:
             )
             ranked += place is not None
         AirPeriod.objects.bulk_update(rows, ["rank", "unranked"])
+    pagecache.bump("monitoring")  # in the transaction that changed the results
     return ranked
 
 
@@ -462,6 +465,7 @@ def evaluate_air_periods_of(scope: str, code_days: dict[str, set[dt.date]]) -> i
                 )
         AirPeriod.objects.bulk_create(rows, batch_size=1000)
         written += len(rows)
+    pagecache.bump("monitoring")  # in the transaction that changed the results
     return written
 
 
@@ -611,6 +615,7 @@ def evaluate_media_site_year(medium: str, site: Site, year: int) -> int:
     MediaResult.objects.filter(site=site, period__startswith=str(year)).delete()
     rows = _media_rows(medium, site, year, samples)
     MediaResult.objects.bulk_create(rows)
+    pagecache.bump("monitoring")  # in the transaction that changed the results
     return len(rows)
 
 
@@ -655,6 +660,7 @@ def evaluate_water_bodies(bodies: Iterable[str], years: Iterable[int]) -> int:
                 for r in statuses.iter_rows(named=True)
             )
             written += statuses.height
+    pagecache.bump("monitoring")  # in the transaction that changed the results
     return written
 
 

@@ -34,6 +34,7 @@ from meili.monitoring.models import ImportJob, Medium, Observation, Site
 from meili.standards import groundwater, sea, soil, water
 from meili.standards.media import UnknownUnitError, unit_factor
 from meili.tabular import ROW, InputError
+from meili.web import pagecache
 
 log = logging.getLogger(__name__)
 LOCAL_TZ = "Asia/Shanghai"
@@ -463,6 +464,7 @@ def run_import(
                 changes={"added": [0, job.added], "changed": [0, job.changed], "skipped": [0, job.skipped]},
                 reason=", ".join(job.files),
             )
+            pagecache.bump("monitoring")
     except (InputError, ReferenceGone) as exc:
         _clear_live(job.pk)
         _fail(job, str(exc))

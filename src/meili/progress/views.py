@@ -38,6 +38,7 @@ from meili.progress.values import (
     submit,
     visible_values,
 )
+from meili.web import pagecache
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
 #: the assessment methods' names for people (docs/progress-methods.md)
@@ -98,7 +99,9 @@ def cockpit(request):
     method = request.GET.get("method", "escap")
     if method not in METHODS:
         method = "escap"
-    rows = plan_progress(plan, year, method)
+    rows = pagecache.cached(
+        "cockpit", (plan.code, plan.version, year, method), pagecache.AREAS, lambda: plan_progress(plan, year, method)
+    )
     counts_all = status_counts(rows)
     chapter = request.GET.get("chapter", "")
     unit = request.GET.get("unit", "")

@@ -6,3 +6,8 @@ class WebConfig(AppConfig):
     name = "meili.web"
     label = "web"
     verbose_name = _("网页界面")
+
+    def ready(self) -> None:
+        from meili.web import pagecache
+
+        pagecache.connect()

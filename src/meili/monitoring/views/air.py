@@ -18,6 +18,7 @@ from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.models import AirDaily, AirHourly, AirPeriod, Medium, Scope, Site
 from meili.monitoring.views.common import air_years, city_code, crumbs, internal, latest_year, scope_name, year_of
 from meili.standards.air.wording import validity_zh
+from meili.web import pagecache
 
 POLLUTANT_FIELDS = [("pm25", "PM2.5"), ("pm10", "PM10"), ("o3", "O3"), ("no2", "NO2"), ("so2", "SO2"), ("co", "CO")]
 
@@ -44,7 +45,7 @@ STAT_LABELS = {
 }
 
 
-def _air_map(title: str) -> dict:
+def _air_points() -> list[dict]:
     sites = list(Site.objects.filter(medium=Medium.AIR).exclude(lon=None))
     latest = {}
     for code in [s.code for s in sites]:
@@ -56,17 +57,36 @@ def _air_map(title: str) -> dict:
         )
         if row:
             latest[code] = row
-    points = [
-        {"name": s.name, "code": s.code, "value": [s.lon, s.lat, latest.get(s.code, {}).get("aqi")]} for s in sites
-    ]
+    return [{"name": s.name, "code": s.code, "value": [s.lon, s.lat, latest.get(s.code, {}).get("aqi")]} for s in sites]
+
+
+def _air_map(title: str) -> dict:
+    points = pagecache.cached("air-map", (), ("monitoring",), _air_points)
     return charts.site_map(points, charts.aqi_pieces(), title)
+
+
+def _air_page_data(year: int, city: str) -> dict:
+    """What the air page computes for *year*, language-neutral (cached by :mod:`meili.web.pagecache`)."""
+    return {
+        "ranking": results.district_ranking(str(year)),
+        "daily": list(
+            AirDaily.objects.filter(scope=Scope.CITY, code=city, date__year=year)
+            .order_by("date")
+            .values("date", "aqi", "pm25")
+        ),
+        "city_period": AirPeriod.objects.filter(scope=Scope.CITY, code=city, period=str(year)).first(),
+        "sites": list(Site.objects.filter(medium=Medium.AIR).select_related("district")),
+        "years": air_years(),
+    }
 
 
 def air(request):
     """Weihai air: map of stations by latest AQI, city trends, district ranking."""
     internal(request)
-    year = year_of(request, latest_year())
-    ranking = results.district_ranking(str(year))
+    year = year_of(request, pagecache.cached("air-latest-year", (), ("monitoring",), latest_year))
+    city = city_code()
+    data = pagecache.cached("air", (year, city), ("monitoring",), lambda: _air_page_data(year, city))
+    ranking = data["ranking"]
     if fmt := wants_export(request):
         return table_response(
             fmt,
@@ -84,19 +104,13 @@ def air(request):
                 for r in ranking
             ],
         )
-    city = city_code()
-    daily = list(
-        AirDaily.objects.filter(scope=Scope.CITY, code=city, date__year=year)
-        .order_by("date")
-        .values("date", "aqi", "pm25")
-    )
-    city_period = AirPeriod.objects.filter(scope=Scope.CITY, code=city, period=str(year)).first()
+    daily = data["daily"]
     context = {
         "breadcrumbs": crumbs((_("环境空气"), None)),
         "year": year,
         "ranking": ranking,
         "city": city,
-        "city_period": city_period,
+        "city_period": data["city_period"],
         "map_option": _air_map(_("各站点最新小时AQI")),
         "daily_option": charts.line(
             [d["date"].isoformat() for d in daily],
@@ -110,8 +124,8 @@ def air(request):
         "ranking_option": charts.bar(
             [r["name"] for r in ranking], [r["good_days_ratio"] for r in ranking], _("各区市优良天数比例(%)")
         ),
-        "sites": Site.objects.filter(medium=Medium.AIR).select_related("district"),
-        "years": air_years(),
+        "sites": data["sites"],
+        "years": data["years"],
     }
     return render(request, "monitoring/air.html", context)
 
