@@ -84,3 +84,9 @@ def test_spark_air_benchmark(tmp_path):
     pytest.importorskip("pyspark")
     out = _run(tmp_path, "spark_air.py", "--sensors", "3", "--days", "3", "--masters", "local[1]")
     assert "local dense engine" in out and "output identical" in out
+
+
+def test_progress_report_benchmark(tmp_path):
+    out = _run(tmp_path, "progress_report.py", "--year", "2025", "--runs", "1")
+    assert "meili report progress --year 2025 (Word + Excel)" in out and "report ÷ start" in out
+    assert "in process: build" in out
