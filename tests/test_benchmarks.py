@@ -87,6 +87,7 @@ def test_air_cli_benchmark(tmp_path):
 def test_evaluation_benchmark(tmp_path):
     out = _run(tmp_path, "evaluation.py", "--file", "china_sites_weihai_2019.csv.gz", "--days", "5")
     assert "sqlite: evaluation of the imported year (9 stations" in out and "evaluation ÷ reading" in out
+    assert "evaluation ÷ bare write" in out
 
 
 def test_spark_air_benchmark(tmp_path):
@@ -100,3 +101,9 @@ def test_hj212_year_benchmark(tmp_path):
     assert "baseline scan+sum" in out and "ratio evaluation/baseline" in out
     # 2 ports × 48 hours × 4 parameters, and 2 days of each
     assert "384 hourly means" in out and "16 daily means" in out
+
+
+def test_progress_report_benchmark(tmp_path):
+    out = _run(tmp_path, "progress_report.py", "--year", "2025", "--runs", "1")
+    assert "meili report progress --year 2025 (Word + Excel)" in out and "report ÷ start" in out
+    assert "in process: build" in out

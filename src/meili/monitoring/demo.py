@@ -170,7 +170,7 @@ def air_frame(
     rush = np.exp(-((hod - 8) ** 2) / 6) + np.exp(-((hod - 19) ** 2) / 6)
     afternoon = np.exp(-((hod - 15) ** 2) / 10)
     episodes = np.convolve(rng.gamma(0.08, 6.0, hours), np.ones(48) / 48, mode="same") * 4
-    times = [dt.datetime(start.year, start.month, start.day) + dt.timedelta(hours=int(h)) for h in t]
+    times = np.datetime64(start.isoformat(), "us") + t.astype("timedelta64[h]")
     parts = []
     for i, code in enumerate(codes):
         offset = (1.0 + 0.06 * (i % 5) - 0.1 * (i % 2)) * level
@@ -184,16 +184,16 @@ def air_frame(
             "CO": np.clip((0.55 + 0.25 * winter + 0.15 * rush) * noise[4], 0.1, None),
             "O3": np.clip((63 - 23 * winter + 44 * afternoon * (1 - 0.5 * winter)) * level**0.5 * noise[5], 2, None),
         }
-        gaps = rng.random(hours) < 0.03
+        keep = ~(rng.random(hours) < 0.03)
+        kept = int(keep.sum())
         for parameter, v in values.items():
             digits = 1 if parameter == "CO" else 0
-            keep = ~gaps
             parts.append(
                 pl.DataFrame(
                     {
-                        "site": [code] * int(keep.sum()),
-                        "time": [tm for tm, k in zip(times, keep) if k],
-                        "parameter": [parameter] * int(keep.sum()),
+                        "site": pl.repeat(code, kept, dtype=pl.String, eager=True),
+                        "time": pl.Series(times[keep], dtype=pl.Datetime("us")),
+                        "parameter": pl.repeat(parameter, kept, dtype=pl.String, eager=True),
                         "value": np.round(v[keep], digits),
                     }
                 )

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 
 import polars as pl
 from django.db import connection, transaction
+from django.utils import timezone
 
 from meili.accounts.models import OrgUnit
 from meili.monitoring import bulk
@@ -117,6 +118,48 @@ def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datet
     ).select(list(schema))
 
 
+def load_air_values(site_ids: dict[str, int], start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
+    """Current hourly values of the six pollutants ``site, time (naive local), parameter, value`` in [start,
+    end] for *site_ids* (code → id): what :func:`load_observations` gives for them, read with one query of only
+    the columns the air evaluation uses (no join, no unit or flag) and built column-wise."""
+    schema = {"site": pl.String, "time": pl.Datetime("us"), "parameter": pl.String, "value": pl.Float64}
+    if not site_ids:
+        return pl.DataFrame(schema=schema)
+    obs = Observation._meta.db_table
+    marks = ", ".join(["%s"] * len(site_ids))
+    names = ", ".join(["%s"] * len(POLLUTANTS))
+    sql = (
+        f"SELECT o.site_id, {bulk.utc_text_sql('o.time')}, o.parameter, o.value FROM {obs} o "
+        f"WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s AND o.time <= %s "
+        f"AND o.parameter IN ({names})"
+    )
+    params: list = [*site_ids.values(), True, start, end, *POLLUTANTS]
+    if connection.vendor == "sqlite":
+        params[len(site_ids) + 1 : len(site_ids) + 3] = [
+            start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            end.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    frame = pl.DataFrame(
+        rows, schema={"id": pl.Int64, "time": pl.String, "parameter": pl.String, "value": pl.Float64}, orient="row"
+    )
+    codes = pl.DataFrame(
+        {"id": list(site_ids.values()), "site": list(site_ids)}, schema={"id": pl.Int64, "site": pl.String}
+    )
+    time = pl.col("time").str.to_datetime("%Y-%m-%d %H:%M:%S").dt.replace_time_zone("UTC")
+    return (
+        frame.join(codes, on="id", how="left", maintain_order="left")
+        .with_columns(
+            time.dt.convert_time_zone(LOCAL_TZ).dt.replace_time_zone(None).cast(pl.Datetime("us")).alias("time")
+        )
+        .select(list(schema))
+    )
+
+
 # ---------------------------------------------------------------------------------------------- air
 
 
@@ -134,9 +177,11 @@ def air_groups() -> dict[tuple[str, str], list[str]]:
     return dict(groups)
 
 
-def _hourly_frame(report: pl.DataFrame, scope: str, days: set[dt.date]) -> pl.DataFrame:
-    """The rows of the AirHourly table for the hours of *days*, ready for :func:`bulk.insert`."""
-    report = report.filter(((pl.col("time") - pl.duration(hours=1)).dt.date()).is_in(list(days)))
+def _hourly_frame(report: pl.DataFrame, scope: str, code_days: dict[str, set[dt.date]]) -> pl.DataFrame:
+    """The rows of the AirHourly table for each code's hours of its days, ready for :func:`bulk.insert`."""
+    report = report.with_columns((pl.col("time") - pl.duration(hours=1)).dt.date().alias("__day")).join(
+        _code_days_frame(code_days), left_on=["site", "__day"], right_on=["site", "date"], how="semi"
+    )
     return report.select(
         pl.lit(str(scope)).alias("scope"),
         pl.col("site").alias("code"),
@@ -150,46 +195,56 @@ def _hourly_frame(report: pl.DataFrame, scope: str, days: set[dt.date]) -> pl.Da
     )
 
 
-def _primary_text(value) -> str:
-    if value is None:
-        return ""
-    return ",".join(value) if isinstance(value, list) else str(value)
+def _code_days_frame(code_days: dict[str, set[dt.date]]) -> pl.DataFrame:
+    """``site, date``: one row per code and day of *code_days*."""
+    return pl.DataFrame(
+        {
+            "site": [code for code, days in code_days.items() for _ in days],
+            "date": [day for days in code_days.values() for day in days],
+        },
+        schema={"site": pl.String, "date": pl.Date},
+    )
 
 
-def _daily_rows(conc: pl.DataFrame, report: pl.DataFrame, scope: str) -> list[AirDaily]:
+def _counts_json(columns: list[str]) -> pl.Expr:
+    """The ``counts`` JSON object of each row — the non-null ``n_*`` columns, in column order — as the text
+    Django's JSONField writes (``json.dumps``: ``{"n_SO2": 24, "n_NO2": 23}``), built column-wise."""
+    parts = [
+        pl.when(pl.col(c).is_not_null()).then(pl.format(f'"{c}": {{}}', pl.col(c).cast(pl.Int64))) for c in columns
+    ]
+    if not parts:
+        return pl.lit("{}")
+    return pl.format("{{{}}}", pl.concat_str(parts, separator=", ", ignore_nulls=True).fill_null(""))
+
+
+def _daily_frame(conc: pl.DataFrame, report: pl.DataFrame, scope: str, evaluated: str) -> pl.DataFrame:
+    """The rows of the AirDaily table, ready for :func:`bulk.insert`: the unrounded daily values of *conc* and
+    the daily report of the same site and day (``n_*`` counts as JSON, primary pollutants comma-separated)."""
+    counts = [c for c in report.columns if c.startswith("n_")]
     merged = conc.select("site", "date", *DAILY_FIELD).join(
         report.select(
-            "site",
-            "date",
-            "AQI",
-            "level",
-            "category",
-            "primary_pollutants",
-            "AQI_valid",
-            "standard",
-            *[c for c in report.columns if c.startswith("n_")],
+            "site", "date", "AQI", "level", "category", "primary_pollutants", "AQI_valid", "standard", *counts
         ),
         on=["site", "date"],
         how="left",
     )
-    out = []
-    for r in merged.iter_rows(named=True):
-        out.append(
-            AirDaily(
-                scope=scope,
-                code=r["site"],
-                date=r["date"],
-                **{f: r[c] for c, f in DAILY_FIELD.items()},
-                aqi=r["AQI"],
-                level=r["level"],
-                category=r["category"] or "",
-                primary=_primary_text(r["primary_pollutants"]),
-                valid=bool(r["AQI_valid"]),
-                counts={k: r[k] for k in r if k.startswith("n_") and r[k] is not None},
-                standard=r["standard"],
-            )
-        )
-    return out
+    primary = pl.col("primary_pollutants")
+    if merged.schema["primary_pollutants"] == pl.List(pl.String):
+        primary = primary.list.join(",")
+    return merged.select(
+        pl.lit(str(scope)).alias("scope"),
+        pl.col("site").alias("code"),
+        pl.col("date").cast(pl.String).alias("date"),
+        *[pl.col(c).alias(f) for c, f in DAILY_FIELD.items()],
+        pl.col("AQI").cast(pl.Int64).alias("aqi"),
+        pl.col("level").cast(pl.Int64).alias("level"),
+        pl.col("category").fill_null("").alias("category"),
+        primary.cast(pl.String).fill_null("").alias("primary"),
+        pl.col("AQI_valid").fill_null(False).alias("valid"),
+        _counts_json(counts).alias("counts"),
+        pl.col("standard"),
+        pl.lit(evaluated).alias("evaluated"),
+    )
 
 
 def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
@@ -207,10 +262,6 @@ def _days_range(days: set[dt.date]) -> tuple[dt.datetime, dt.datetime]:
     return _utc(min(days), 1), _utc(max(days) + dt.timedelta(days=1), 0)
 
 
-def _air_long(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.filter(pl.col("parameter").is_in(POLLUTANTS)).select("site", "time", "parameter", "value")
-
-
 @transaction.atomic
 def _store_air_days(
     scope: str,
@@ -219,25 +270,31 @@ def _store_air_days(
     conc: pl.DataFrame,
     stored: Callable[[str], None] | None = None,
 ) -> int:
-    report = engine.daily_index(conc) if conc.height else conc
-    written = 0
+    """Replace the hourly and daily rows of every code of *scope* on its days: deletes per run of days (codes
+    with the same days share one), then one bulk insert of each table for all the codes."""
+    same_days: dict[tuple[dt.date, ...], list[str]] = defaultdict(list)
     for code, days in code_days.items():
-        if stored:
-            stored(code)
-        for first, last in _runs(days):
+        same_days[tuple(sorted(days))].append(code)
+    for days, codes in same_days.items():
+        for first, last in _runs(set(days)):
             AirHourly.objects.filter(
-                scope=scope, code=code, time__gte=_utc(first, 1), time__lte=_utc(last, 24)
+                scope=scope, code__in=codes, time__gte=_utc(first, 1), time__lte=_utc(last, 24)
             ).delete()
-        AirDaily.objects.filter(scope=scope, code=code, date__in=list(days)).delete()
-        if hourly.height:
-            bulk.insert(
-                AirHourly._meta.db_table, _hourly_frame(hourly.filter(pl.col("site") == code), scope, days), ("time",)
-            )
-        day_conc = conc.filter((pl.col("site") == code) & pl.col("date").is_in(list(days))) if conc.height else conc
-        if day_conc.height:
-            rows = _daily_rows(day_conc, report.filter(pl.col("site") == code), scope)
-            AirDaily.objects.bulk_create(rows, batch_size=2000)
-            written += len(rows)
+            AirDaily.objects.filter(scope=scope, code__in=codes, date__gte=first, date__lte=last).delete()
+    if hourly.height:
+        bulk.insert(AirHourly._meta.db_table, _hourly_frame(hourly, scope, code_days), ("time",))
+    written = 0
+    if conc.height:
+        conc = conc.join(_code_days_frame(code_days), on=["site", "date"], how="semi")
+    if conc.height:
+        report = engine.daily_index(conc)
+        now = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        rows = _daily_frame(conc, report, scope, now)
+        bulk.insert(AirDaily._meta.db_table, rows, ("evaluated",))
+        written = rows.height
+    if stored:
+        for code in code_days:
+            stored(code)
     pagecache.bump("monitoring")  # in the transaction that changed the results
     return written
 
@@ -285,7 +342,7 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | 
     ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(site_days)).values_list("code", "id"))
     all_days = set().union(*site_days.values())
     start, end = _days_range(all_days)
-    long = _air_long(load_observations(ids.values(), start, end))
+    long = load_air_values(ids, start, end)
     hourly = engine.hourly(long) if long.height else long
     conc = engine.daily_concentrations(long) if long.height else pl.DataFrame()
     days_written = _store_air_days(Scope.SITE, site_days, hourly, conc, stored)
@@ -295,23 +352,18 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | 
         for code in members:
             if code in site_days:
                 group_days[key] |= site_days[code]
-    group_total = sum(_years(days) for days in group_days.values())
-    done = 0
-    for (scope, code), days in group_days.items():
-        ticks("groups", done, group_total)
-        evaluate_air_group(scope, code, groups[(scope, code)], days, long)
-        done += _years(days)
-    ticks("periods", 0, total + group_total)
-    n_periods = evaluate_air_periods_of(Scope.SITE, site_days)
-    done = total
     by_scope: dict[str, dict[str, set[dt.date]]] = defaultdict(dict)
     for (scope, code), days in group_days.items():
         by_scope[scope][code] = days
+    group_total = sum(_years(days) for days in group_days.values())
+    done = 0
     for scope, code_days in by_scope.items():
-        ticks("periods", done, total + group_total)
-        n_periods += evaluate_air_periods_of(scope, code_days)
+        ticks("groups", done, group_total)
+        evaluate_air_groups(scope, {code: groups[(scope, code)] for code in code_days}, code_days, long)
         done += sum(_years(days) for days in code_days.values())
-    ticks("periods", done, total + group_total)
+    ticks("periods", 0, total + group_total)
+    n_periods = evaluate_air_periods_in({Scope.SITE: site_days, **by_scope})
+    ticks("periods", total + group_total, total + group_total)
     district_days = set().union(*(d for (scope, _), d in group_days.items() if scope == Scope.DISTRICT))
     rank_districts(_period_names(district_days))
     return {
@@ -360,32 +412,64 @@ def rank_districts(periods: Iterable[str]) -> int:
 def evaluate_air_group(
     scope: str, code: str, members: list[str], days: set[dt.date], loaded: pl.DataFrame | None = None
 ) -> None:
-    """The city's or a district's hourly and daily reports: means of the member sites (HJ 663, HJ 633).
+    """The city's or a district's hourly and daily reports (see :func:`evaluate_air_groups`)."""
+    evaluate_air_groups(scope, {code: members}, {code: days}, loaded)
 
-    *loaded*: hourly values already read for the sites being evaluated (``site, time, parameter, value``,
-    local times, covering *days*); used instead of reading the members' values again when it holds them all.
+
+def evaluate_air_groups(
+    scope: str,
+    members: dict[str, list[str]],
+    code_days: dict[str, set[dt.date]],
+    loaded: pl.DataFrame | None = None,
+) -> None:
+    """Hourly and daily reports of the groups of one *scope* (the city, or the districts): means of their
+    member sites (HJ 663, HJ 633), one read and one mean per scale for all the groups (a group's mean on a
+    day or hour depends on its members' values then only).
+
+    *members*: group code → member site codes; *code_days*: group code → the days to evaluate. *loaded*:
+    hourly values already read for the sites being evaluated (``site, time, parameter, value``, local times,
+    covering the days); used instead of reading the members' values again when it holds them all.
     """
-    site_daily = AirDaily.objects.filter(scope=Scope.SITE, code__in=members, date__in=list(days)).values(
-        "code", "date", *DAILY_FIELD.values()
+    everyone = sorted({site for codes in members.values() for site in codes})
+    all_days = set().union(*code_days.values())
+    first_day, last_day = min(all_days), max(all_days)
+    stored = (
+        AirDaily.objects.filter(scope=Scope.SITE, code__in=everyone, date__gte=first_day, date__lte=last_day)
+        .order_by("code", "date")
+        .values_list("code", "date", *DAILY_FIELD.values())
     )
     frame = pl.DataFrame(
-        list(site_daily), schema={"code": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)}
+        list(stored),
+        schema={"site": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD, pl.Float64)},
+        orient="row",
     )
-    frame = frame.rename({"code": "site", **{f: c for c, f in DAILY_FIELD.items()}})
-    membership = pl.DataFrame({"site": members, "group": [code] * len(members)})
+    membership = pl.DataFrame(
+        {
+            "site": [site for code in code_days for site in members[code]],
+            "group": [code for code in code_days for _ in members[code]],
+        },
+        schema={"site": pl.String, "group": pl.String},
+    )
+    # each group's days only: its members' values on the days of another group of the scope do not enter it
+    wanted = _code_days_frame(code_days).rename({"site": "group"})
+    in_days = membership.join(wanted, on="group").select("site", "date").unique()
+    frame = frame.join(in_days, on=["site", "date"], how="semi", maintain_order="left")
     conc = engine.aggregate(frame, membership, scale="daily") if frame.height else pl.DataFrame()
     if conc.height:
         conc = conc.select("site", "date", *DAILY_FIELD, *[c for c in conc.columns if c.startswith("n_")])
-    if loaded is not None and set(members) <= set(loaded["site"].unique().to_list()):
-        first = dt.datetime(min(days).year, min(days).month, min(days).day, 1)
-        last = dt.datetime.combine(max(days) + dt.timedelta(days=1), dt.time(0))
-        long = loaded.filter(pl.col("site").is_in(members) & pl.col("time").is_between(first, last))
-    else:
-        ids = Site.objects.filter(medium=Medium.AIR, code__in=members).values_list("id", flat=True)
-        start, end = _days_range(days)
-        long = _air_long(load_observations(ids, start, end))
+    first = dt.datetime(first_day.year, first_day.month, first_day.day, 1)
+    last = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0))
+    held = set(loaded["site"].unique().to_list()) if loaded is not None else set()
+    long = loaded.filter(pl.col("site").is_in(everyone) & pl.col("time").is_between(first, last)) if held else None
+    missing = [site for site in everyone if site not in held]
+    if missing:
+        # members whose values were not read for the sites being evaluated (or have none): read them only
+        ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=missing).values_list("code", "id"))
+        start, end = _days_range(all_days)
+        more = load_air_values(ids, start, end)
+        long = more if long is None else pl.concat([long, more])
     hourly = engine.aggregate(long, membership, scale="hourly") if long.height else long
-    _store_air_days(scope, {code: days}, hourly, conc)
+    _store_air_days(scope, code_days, hourly, conc)
 
 
 def _months_of(days: Iterable[dt.date]) -> set[tuple[int, int]]:
@@ -394,7 +478,13 @@ def _months_of(days: Iterable[dt.date]) -> set[tuple[int, int]]:
 
 def evaluate_air_periods(scope: str, code: str, days: set[dt.date]) -> int:
     """HJ 663 statistics for the months and years that contain *days* (from the stored daily values)."""
-    return evaluate_air_periods_of(scope, {code: days})
+    return evaluate_air_periods_in({scope: {code: days}})
+
+
+def evaluate_air_periods_of(scope: str, code_days: dict[str, set[dt.date]]) -> int:
+    """HJ 663 statistics for the months and years that contain each code's days (see
+    :func:`evaluate_air_periods_in`)."""
+    return evaluate_air_periods_in({scope: code_days})
 
 
 def _zones(scope: str, codes: Iterable[str]) -> dict[str, int]:
@@ -412,45 +502,66 @@ def _periods_of(days: Iterable[dt.date], year: int) -> list[tuple[str, dt.date, 
     return periods
 
 
+_KEY = "\x1f"  # joins scope and code into one assessment key (no code holds it)
+
+
 @transaction.atomic
-def evaluate_air_periods_of(scope: str, code_days: dict[str, set[dt.date]]) -> int:
-    """HJ 663 statistics for the months and years that contain each code's days, from the stored daily values:
-    one read of the daily values and one assessment per period and zone class for all the codes of *scope*
-    (the statistics of a code depend on its own days only, so they are those of one call per code)."""
-    zones = _zones(scope, code_days)
+def evaluate_air_periods_in(scope_days: dict[str, dict[str, set[dt.date]]]) -> int:
+    """HJ 663 statistics for the months and years that contain each code's days, from the stored daily values,
+    for every scope at once (*scope_days*: scope → code → days): per year one read of the daily values and one
+    assessment per period and zone class for all the codes of all the scopes (the statistics of a code depend
+    on its own days only, so they are those of one call per code)."""
     written = 0
-    for year in sorted({d.year for days in code_days.values() for d in days}):
-        codes = [c for c, days in code_days.items() if any(d.year == year for d in days)]
-        stored = AirDaily.objects.filter(scope=scope, code__in=codes, date__year=year).values(
-            "code", "date", *DAILY_FIELD.values()
-        )
+    zones = {scope: _zones(scope, code_days) for scope, code_days in scope_days.items()}
+    years = sorted({d.year for code_days in scope_days.values() for days in code_days.values() for d in days})
+    for year in years:
+        periods: dict[tuple[str, str], list[tuple[str, dt.date, dt.date]]] = {}
+        for scope, code_days in scope_days.items():
+            for code, days in code_days.items():
+                if any(d.year == year for d in days):
+                    periods[(scope, code)] = _periods_of(days, year)
+        same: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+        for (scope, code), wanted in periods.items():
+            same[(scope, tuple(p for p, _, _ in wanted))].append(code)
+        for (scope, names), codes in same.items():
+            AirPeriod.objects.filter(scope=scope, code__in=codes, period__in=names).delete()
+        if not periods:
+            continue
+        scopes = sorted({scope for scope, _ in periods})
+        stored = AirDaily.objects.filter(
+            scope__in=scopes, date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31)
+        ).values_list("scope", "code", "date", *DAILY_FIELD.values())
         frame = pl.DataFrame(
             list(stored),
-            schema={"code": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD.values(), pl.Float64)},
+            schema={"scope": pl.String, "code": pl.String, "date": pl.Date, **dict.fromkeys(DAILY_FIELD, pl.Float64)},
+            orient="row",
         )
-        periods = {c: _periods_of(code_days[c], year) for c in codes}
-        has_days = set(frame["code"].unique().to_list())
-        for code in codes:
-            AirPeriod.objects.filter(scope=scope, code=code, period__in=[p for p, _, _ in periods[code]]).delete()
+        wanted_keys = pl.DataFrame(
+            {"scope": [s for s, _ in periods], "code": [c for _, c in periods]},
+            schema={"scope": pl.String, "code": pl.String},
+        )
+        frame = frame.join(wanted_keys, on=["scope", "code"], how="semi")
         if not frame.height:
             continue
-        daily = engine.daily_index(
-            frame.rename({"code": "site", **{f: c for c, f in DAILY_FIELD.items()}}).sort("site", "date")
-        )
-        wanted: dict[tuple[str, dt.date, dt.date, int], list[str]] = defaultdict(list)
-        for code in codes:
-            if code in has_days:
-                for period in periods[code]:
-                    wanted[(*period, zones[code])].append(code)
+        frame = frame.select(pl.concat_str("scope", pl.lit(_KEY), "code").alias("site"), pl.exclude("scope", "code"))
+        daily = engine.daily_index(frame.sort("site", "date"))
+        has_days = set(frame["site"].unique().to_list())
+        assessed: dict[tuple[str, dt.date, dt.date, int], list[str]] = defaultdict(list)
+        for (scope, code), wanted in periods.items():
+            key = f"{scope}{_KEY}{code}"
+            if key in has_days:
+                for period in wanted:
+                    assessed[(*period, zones[scope][code])].append(key)
         rows = []
-        for (period, start, end, zone), members in wanted.items():
-            part = daily.filter(pl.col("site").is_in(members))
+        for (period, start, end, zone), keys in assessed.items():
+            part = daily.filter(pl.col("site").is_in(keys))
             for row in engine.assess(part, start, end, zone_class=zone).iter_rows(named=True):
-                stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+                scope, code = row["site"].split(_KEY)
+                stats = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()} | {"site": code}
                 rows.append(
                     AirPeriod(
                         scope=scope,
-                        code=row["site"],
+                        code=code,
                         period=period,
                         start=start,
                         end=end,

@@ -1,18 +1,16 @@
 """Charts of a report as PNG images (matplotlib, Agg backend, a CJK face from :mod:`meili.reports.fonts`).
 
 Output is deterministic: the same chart gives the same bytes (no timestamp or software tag in the PNG).
+
+matplotlib is imported when the first chart is drawn, not with this module (importing it is a large part of a
+report's start), and without ``pyplot``: each chart is a :class:`~matplotlib.figure.Figure` on its own Agg
+canvas (no figure manager, nothing to close, the same pixels).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
 from meili.reports.document import Chart
 
@@ -35,6 +33,8 @@ DPI = 160
 
 
 def _faces() -> list[str]:
+    from matplotlib import font_manager
+
     known = {f.name for f in font_manager.fontManager.ttflist}
     return [name for name in CHART_FACES if name in known] or ["DejaVu Sans"]
 
@@ -51,7 +51,11 @@ def aqi_level(aqi: float | None) -> int | None:
 
 def render(chart: Chart) -> bytes:
     """The chart as PNG bytes."""
-    with plt.rc_context(
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(
         {
             "font.family": "sans-serif",
             "font.sans-serif": _faces(),
@@ -60,16 +64,15 @@ def render(chart: Chart) -> bytes:
             "svg.hashsalt": "meili",
         }
     ):
-        fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
-        try:
-            {"line": _line, "bar": _bar, "hbar": _hbar, "stack": _stack, "calendar": _calendar}[chart.kind](ax, chart)
-            ax.set_title(chart.title, fontsize=10)
-            fig.tight_layout()
-            out = io.BytesIO()
-            fig.savefig(out, format="png", metadata={"Software": None})
-            return out.getvalue()
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        {"line": _line, "bar": _bar, "hbar": _hbar, "stack": _stack, "calendar": _calendar}[chart.kind](ax, chart)
+        ax.set_title(chart.title, fontsize=10)
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png", metadata={"Software": None})
+        return out.getvalue()
 
 
 def _ylabel(ax, chart: Chart) -> None:
@@ -171,6 +174,8 @@ def _stack(ax, chart: Chart) -> None:
 
 def _calendar(ax, chart: Chart) -> None:
     """A month's days in weeks (Monday first), each coloured by its AQI level and labelled with day and AQI."""
+    from matplotlib.patches import Patch, Rectangle
+
     s = chart.series[0]
     days = [dt.date.fromisoformat(x) for x in s.x]
     if not days:
@@ -190,7 +195,7 @@ def _calendar(ax, chart: Chart) -> None:
         aqi = values.get(day)
         level = aqi_level(aqi)
         colour = AQI_COLOURS[level - 1] if level else "#e0e0e0"
-        ax.add_patch(plt.Rectangle((col + 0.05, row + 0.05), 0.9, 0.9, color=colour))
+        ax.add_patch(Rectangle((col + 0.05, row + 0.05), 0.9, 0.9, color=colour))
         text_colour = "white" if level and level >= 4 else "black"
         ax.text(col + 0.5, row + 0.35, str(day.day), ha="center", va="center", fontsize=8, color=text_colour)
         ax.text(
@@ -203,7 +208,6 @@ def _calendar(ax, chart: Chart) -> None:
             color=text_colour,
         )
         day += dt.timedelta(days=1)
-    from matplotlib.patches import Patch
 
     ax.legend(
         handles=[Patch(color=c, label=label) for c, label in zip(AQI_COLOURS, AQI_LEVELS)],
