@@ -54,7 +54,9 @@ def test_reader_is_registered_with_the_compliance_check():
 def test_stored_hourly_means_give_kg_per_hour(registry, device):
     # NOx 80 mg/m³ × 30 m³/s × 3600 s/h × 10⁻⁶ = 8.64 kg/h; the next hour has no data
     Reading.objects.bulk_create(hourly(device, H0, {"a21002": 80.0, "a00000": 30.0, "a19001": 9.0}))
-    data = enterprise_hourly_emissions(registry["enterprise"], H0 + dt.timedelta(minutes=20), H1 + dt.timedelta(hours=1))
+    data = enterprise_hourly_emissions(
+        registry["enterprise"], H0 + dt.timedelta(minutes=20), H1 + dt.timedelta(hours=1)
+    )
     assert data == {"NOx": [pytest.approx(8.64), None]}
 
 

@@ -21,10 +21,20 @@ from meili.online.models import Device, Reading
 from meili.sources.models import DischargePort
 from meili.standards import cems
 
-_SCHEMA = {"device": pl.Int64, "time": pl.Datetime("us"), "code": pl.String, "value": pl.Float64, "flag": pl.String}
+_SCHEMA = pl.Schema(
+    [
+        ("device", pl.Int64()),
+        ("time", pl.Datetime("us")),
+        ("code", pl.String()),
+        ("value", pl.Float64()),
+        ("flag", pl.String()),
+    ]
+)
 
 
-def _frame(device_ids: list[int], kind: str, codes: list[str], since: dt.datetime, until: dt.datetime, zone: ZoneInfo):
+def _frame(
+    device_ids: list[int], kind: str, codes: list[str], since: dt.datetime, until: dt.datetime, zone: ZoneInfo
+) -> pl.DataFrame:
     rows = Reading.objects.filter(
         device_id__in=device_ids,
         kind=kind,
