@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from meili.accounts.models import OrgUnit, Role, User
 from meili.accounts.permissions import Action, require
 from meili.audit import log
-from meili.emergency.models import Alert, AlertAction, ForecastBatch, ForecastDay
+from meili.emergency.models import Alert, AlertAction, ForecastBatch, ForecastDay, Level
 from meili.standards import emergency as rules
 from meili.tabular import ROW, InputError, parse_date, parse_number, read_table, require_columns
 
@@ -173,7 +173,7 @@ def forecast_chart(batch: ForecastBatch, version_code: str | None = None) -> dic
             {
                 "aqi": above,
                 "level": levels[0],
-                "label": "AQI>%(a)s（%(l)s）" % {"a": above, "l": "、".join(rules.LEVEL_SHORT[lv] for lv in levels)},
+                "label": _("AQI>%(a)s（%(l)s）") % {"a": above, "l": "、".join(str(Level(lv).label) for lv in levels)},
             }
             for above, levels in sorted(levels_at.items())
         ],
