@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from meili.audit.models import AuditEntry
@@ -109,3 +110,10 @@ def test_who_confirmed_a_record_may_not_approve_the_year(device, users):
     with pytest.raises(PermissionDenied, match="录入或确认了本年度违法记录"):
         services.decide(admin, period, True)
     assert services.decide(users["leader"], period, True).state == "approved"
+
+
+def test_records_page_names_the_alarm_source(client, device, users):
+    alarm = evaluation.acknowledge(users["officer"], exceedance(device))
+    client.force_login(users["analyst"])
+    page = client.get(reverse("credit:violations")).content.decode()
+    assert f"ALARM-{alarm.pk}" in page and "在线监控超标报警" in page
