@@ -1,6 +1,6 @@
 """From a forecast file to the compliance list, in headless Chromium.
 
-An officer imports the forecast, asks for the proposal, issues the alert (the 24 h lead is checked), checks
+An officer imports the forecast (drawn as a chart against the alert thresholds, beside its table), asks for the proposal, issues the alert (the 24 h lead is checked), checks
 compliance (hourly emissions come from a registered reader, as the online-monitoring app provides them)
 and turns the enterprise that did not cut into a rectification-ledger item.
 """
@@ -71,6 +71,11 @@ def test_forecast_to_compliance_list(page, login, make_user, enterprises, tmp_pa
         )
         page.click("[data-testid=forecast-import]")
         expect(page.locator(".messages")).to_contain_text("导入完成：新增 1 份")
+        # the forecast chart is drawn (ECharts canvas, thresholds of the version in force), the table stays
+        chart = page.locator("[data-testid=forecast-chart]")
+        expect(chart).to_have_attribute("data-drawn", "1")
+        expect(chart.locator("canvas")).to_have_count(1)
+        expect(page.locator("[data-testid=forecast-table] tbody tr")).to_have_count(4)
         page.locator("[data-testid^=propose-]").first.click()
         page.wait_for_url("**/emergency/alerts/*/")
         expect(page.locator("[data-testid=alert-level]")).to_have_text("橙色")

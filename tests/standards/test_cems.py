@@ -102,3 +102,48 @@ def test_correction_matches_the_scalar_formula(o2, ref, c):
 def test_scalar_correction_refuses_pure_air():
     with pytest.raises(ValueError, match="21"):
         hj212.corrected_concentration(10.0, 21.0, 9.0)
+
+
+@pytest.mark.parametrize(
+    ("concentration", "flow", "kg"),
+    [
+        # 80 mg/m³ × (30 m³/s × 3600 s/h = 108 000 m³/h) = 8 640 000 mg/h = 8.64 kg/h
+        (80.0, 30.0, 8.64),
+        # 35 mg/m³ × 72 000 m³/h = 2 520 000 mg/h = 2.52 kg/h
+        (35.0, 20.0, 2.52),
+        # 10 mg/m³ × 1 m³/s = 36 000 mg/h = 0.036 kg/h
+        (10.0, 1.0, 0.036),
+        (0.0, 50.0, 0.0),
+    ],
+)
+def test_hourly_emission_mg_per_m3_times_m3_per_s_is_kg_per_hour(concentration, flow, kg):
+    assert cems.hourly_emission_kg(concentration, flow) == pytest.approx(kg)
+
+
+def test_hourly_emissions_need_valid_concentration_and_flow_of_the_same_hour():
+    h1 = H0 + dt.timedelta(hours=1)
+    hours = pl.DataFrame(
+        [
+            (1, H0, "a21002", 80.0, True),
+            (1, H0, "a00000", 30.0, True),
+            (1, H0, "a24088", 5.0, True),  # 非甲烷总烃 → VOCs: 5 × 108 000 × 10⁻⁶ = 0.54 kg/h
+            (1, H0, "a19001", 9.5, True),  # O2 is no list pollutant
+            (1, h1, "a21002", 80.0, True),
+            (1, h1, "a00000", 30.0, False),  # flow hour invalid → no emission
+            (2, H0, "a21026", 35.0, False),  # concentration hour invalid → no emission
+            (2, H0, "a00000", 20.0, True),
+            (2, h1, "a21026", 35.0, True),
+            (2, h1, "a00000", 20.0, True),
+        ],
+        schema=["device", "time", "code", "mean", "valid"],
+        orient="row",
+    )
+    out = cems.hourly_emissions(hours)
+    assert [(d, t, p, round(kg, 6)) for d, t, p, kg in out.rows()] == [
+        (1, H0, "NOx", 8.64),
+        (1, H0, "VOCs", 0.54),
+        (2, h1, "SO2", 2.52),
+    ]
+    # the pollutant → code mapping is configuration
+    only_so2 = cems.hourly_emissions(hours, {"SO2": "a21026"})
+    assert only_so2["pollutant"].to_list() == ["SO2"]

@@ -62,6 +62,7 @@ class Violation(models.Model):
         MANUAL = "manual", _("录入")
         IMPORT = "import", _("导入")
         CASE = "case", _("案件")
+        ALARM = "alarm", _("在线监控超标报警")
 
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="credit_violations"
@@ -80,6 +81,14 @@ class Violation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    alarm = models.OneToOneField(
+        "online.Alarm",
+        verbose_name=_("在线监控报警"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="credit_violation",
     )
     published = models.DateField(_("公开日期"), null=True, blank=True)
     rectified = models.BooleanField(_("已整改"), default=False)

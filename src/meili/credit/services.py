@@ -115,6 +115,7 @@ def add_violation(
     points: int | None = None,
     source: str = Violation.Source.MANUAL,
     case=None,
+    alarm=None,
 ) -> Violation:
     """Enter one record; its category must be in the rule set and scorable (configured points if 待确认)."""
     require(user, Action.MANAGE_CREDIT)
@@ -138,12 +139,49 @@ def add_violation(
         points=points,
         source=source,
         case=case,
+        alarm=alarm,
         created_by=user,
     )
     _points(ruleset, violation)
     violation.save()
     log.record(user, "credit.violation.add", violation, changes={"rule": [None, rule], "decided": [None, decided]})
     return violation
+
+
+#: the "决定书文号" of a record made from an online alarm (not translated: it is the record's key)
+ALARM_NUMBER = "ALARM-{pk}"
+
+
+@transaction.atomic
+def record_alarm(user, alarm) -> Violation | None:
+    """The credit record of a confirmed exceedance alarm (:func:`meili.online.evaluation.acknowledge` calls this in
+    its transaction), under the row the year's rule set names for 超标排放 (``exceedance_rule``, 待确认), dated the
+    day of confirmation, entered by the officer who confirmed. One record per alarm: calling it again returns the
+    record already made. ``None`` for an outage alarm, an alarm of a device without a port, or a rule set that
+    scores no records (national 2013)."""
+    from meili.online.evaluation import describe
+    from meili.online.models import Alarm
+
+    if alarm.kind != Alarm.Kind.EXCEEDANCE or alarm.port_id is None or alarm.acknowledged_at is None:
+        return None
+    existing = Violation.objects.filter(alarm=alarm).first()
+    if existing is not None:
+        return existing
+    day = timezone.localdate(alarm.acknowledged_at)
+    ruleset = ruleset_of(_period_for(day))
+    if ruleset.exceedance_rule is None:
+        return None
+    return add_violation(
+        user,
+        alarm.port.enterprise,
+        rule=ruleset.exceedance_rule,
+        decision_no=ALARM_NUMBER.format(pk=alarm.pk),
+        decided=day,
+        facts=_("在线监控确认超标：%(a)s（排放口 %(p)s）。%(n)s")
+        % {"a": describe(alarm), "p": alarm.port, "n": rules.EXCEEDANCE_TO_CONFIRM},
+        source=Violation.Source.ALARM,
+        alarm=alarm,
+    )
 
 
 def _rule_code(ruleset: rules.RuleSet, text: str) -> str | None:
@@ -288,6 +326,8 @@ def decide(user, period: Period, approve: bool, note: str = "") -> Period:
         raise ValidationError(_("只有待审批的评价结果可以审批。"))
     if period.computed_by_id == user.pk or log.acted(user, period, ("credit.period.compute", "credit.period.submit")):
         raise PermissionDenied(_("评价人不能审批自己的评价结果。"))
+    if Violation.objects.filter(decided__year=period.year, created_by=user).exists():
+        raise PermissionDenied(_("录入或确认了本年度违法记录的人不能审批该年度评价结果。"))
     if approve:
         period.state, period.approved_by, period.approved_at = Period.State.APPROVED, user, timezone.now()
     else:

@@ -1,5 +1,6 @@
 """Demo data (演示数据) for the emergency and credit apps: an approved 2025 emission-reduction list, a winter
-episode in January 2025 (forecast → proposal → issue → downgrade → lift → assessment → compliance), and two
+episode in January 2025 (forecast → proposal → issue → downgrade → lift → assessment → compliance from the
+hourly online data of two listed enterprises' stacks: one cut, one did not), and two
 years of credit records rated, approved and published. Everything goes through the services, acted by
 demo-only accounts that cannot log in; enterprises are taken from the registry or created as demo records."""
 
@@ -46,6 +47,10 @@ FORECASTS = [
     ),
     ("2025-01-16 16:00", [("2025-01-17", 176), ("2025-01-18", 118), ("2025-01-19", 96), ("2025-01-20", 88)]),
 ]
+#: flue-gas stacks with online monitoring during the episode: enterprise index → (port code, name, NOx mg/m³,
+#: flow m³/s). The cement kiln cut: 100 × 250 × 3600 × 10⁻⁶ = 90 kg/h = 2.16 t/d ≤ 3.2 − 0.3 (yellow); the tyre
+#: plant did not: 150 × 60 → 32.4 kg/h = 0.78 t/d > 0.9 − 0.3.
+STACKS = {0: ("DA001", "窑尾烟囱", 100.0, 250.0), 1: ("DA001", "硫化车间排气筒", 150.0, 60.0)}
 #: (enterprise index, rule code, decision number, date, fine)
 VIOLATIONS = [
     (0, "warning", "威环罚〔2024〕12号", "2024-04-18", None),
@@ -142,6 +147,66 @@ def _list_workbook(enterprises, folder: Path) -> Path:
     return path
 
 
+def _online_data(officer, enterprises, start: dt.datetime, end: dt.datetime, remember) -> None:
+    """Hourly data (CN 2061) of the demo stacks over the episode, through the receiver's own path (packets built,
+    parsed, checked and stored as the receiver stores them). The devices are registered inactive: they stand for
+    the episode's history and are not expected to send now (no outage alarm)."""
+    import random
+
+    from meili.online import ingest
+    from meili.online import services as online
+    from meili.online.simulator import Profile, packet
+    from meili.sources import services as sources
+    from meili.standards import hj212
+
+    zone = timezone.get_current_timezone()
+    rng = random.Random(15)
+    now = timezone.now()
+    items = []
+    for index, (code, name, nox, flow) in STACKS.items():
+        port = remember(sources.save_port(officer, enterprises[index], {"medium": "air", "code": code, "name": name}))
+        device = remember(
+            online.register_device(
+                officer,
+                {
+                    "mn": f"DEMOEM{index + 1:010d}",
+                    "password": "123456",
+                    "port": port,
+                    "name": f"{name}（演示数据）",
+                    "active": False,
+                },
+            )
+        )
+        profile = Profile(device.mn, device.password, hj212.Edition.HJ212_2017, hj212.CrcVariant.HJ212)
+        moment = timezone.localtime(start).replace(minute=0, second=0, microsecond=0, tzinfo=None)
+        while moment < timezone.localtime(end).replace(tzinfo=None):
+            values = [
+                ("a21002-Avg", f"{nox * rng.uniform(0.95, 1.05):.2f}"),
+                ("a21002-Flag", "N"),
+                ("a00000-Avg", f"{flow * rng.uniform(0.97, 1.03):.3f}"),
+                ("a00000-Flag", "N"),
+            ]
+            sent = moment + dt.timedelta(hours=1, minutes=1)
+            raw = packet(profile, "2061", moment, values, sent)
+            parsed = hj212.parse(raw)
+            items.append(
+                online.Incoming(
+                    raw.decode("utf-8").rstrip("\r\n"),
+                    sent.replace(tzinfo=zone),
+                    "demo",
+                    "stored",
+                    device.pk,
+                    device.mn,
+                    parsed.cn,
+                    parsed.qn or "",
+                    moment.replace(tzinfo=zone),
+                    rows=ingest.rows(parsed, now, zone, dt.timedelta(minutes=10)),
+                )
+            )
+            moment += dt.timedelta(hours=1)
+    online.store_batch(items)
+
+
 def _forecast_file(folder: Path, issued: str, days) -> Path:
     path = folder / f"forecast-{issued[:10]}.csv"
     lines = ["城市,预报发布时间,日期,AQI,首要污染物"] + [
@@ -192,6 +257,7 @@ def load(remember) -> None:
         services.assess(officer, alert)
     except ValidationError:
         pass  # no stored hourly data for the episode: the assessment stays empty rather than invented
+    _online_data(officer, enterprises, alert.issued_at, alert.lifted_at, remember)
     for finding in compliance.check_alert(officer, alert):
         remember(finding)
     for index, rule, number, day, fine in VIOLATIONS:

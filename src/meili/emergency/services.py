@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from meili.accounts.models import OrgUnit, Role, User
 from meili.accounts.permissions import Action, require
 from meili.audit import log
-from meili.emergency.models import Alert, AlertAction, ForecastBatch, ForecastDay
+from meili.emergency.models import Alert, AlertAction, ForecastBatch, ForecastDay, Level
 from meili.standards import emergency as rules
 from meili.tabular import ROW, InputError, parse_date, parse_number, read_table, require_columns
 
@@ -140,6 +140,45 @@ def evaluate_batch(batch: ForecastBatch, version_code: str | None = None) -> rul
         raise ValidationError(_("预报 %(b)s 没有数据") % {"b": batch})
     version = rules.rule_version(series[0][0], version_code)
     return rules.evaluate_forecast(series, version)
+
+
+def forecast_chart(batch: ForecastBatch, version_code: str | None = None) -> dict:
+    """What the dashboard's chart draws: the forecast AQI per day, the city's observed daily AQI where stored
+    (monitoring ``AirDaily``, scope city), and each AQI threshold of the rule version :func:`evaluate_batch` judges
+    by, with the levels whose conditions use it (read from the version, never restated)."""
+    from meili.monitoring.models import AirDaily, Scope
+
+    series = forecast_series(batch)
+    if not series:
+        raise ValidationError(_("预报 %(b)s 没有数据") % {"b": batch})
+    version = rules.rule_version(series[0][0], version_code)
+    observed = dict(
+        AirDaily.objects.filter(scope=Scope.CITY, code=batch.city, date__in=[d for d, _a in series]).values_list(
+            "date", "aqi"
+        )
+    )
+    levels_at: dict[int, list[str]] = {}
+    for rule in sorted(version.levels, key=lambda r: rules.level_rank(r.level)):
+        for alternative in rule.alternatives:
+            for condition in alternative:
+                levels = levels_at.setdefault(condition.above, [])
+                if rule.level not in levels:
+                    levels.append(rule.level)
+    return {
+        "version": version.name,
+        "dates": [f"{d:%Y-%m-%d}" for d, _a in series],
+        "forecast": [a for _d, a in series],
+        "observed": [observed.get(d) for d, _a in series],
+        "thresholds": [
+            {
+                "aqi": above,
+                "level": levels[0],
+                "label": _("AQI>%(a)s（%(l)s）") % {"a": above, "l": "、".join(str(Level(lv).label) for lv in levels)},
+            }
+            for above, levels in sorted(levels_at.items())
+        ],
+        "names": {"forecast": _("预报AQI"), "observed": _("实测日AQI")},
+    }
 
 
 def observed_rolling(city: str, start: dt.datetime, end: dt.datetime) -> pl.DataFrame:

@@ -72,12 +72,13 @@ def dashboard(request):
     require(request.user, Action.VIEW_INTERNAL)
     current = services.current_alert()
     batch = ForecastBatch.objects.filter(city=services.city_code()).first()
-    proposal = None
+    proposal = chart = None
     if batch is not None:
         try:
             proposal = services.evaluate_batch(batch)
+            chart = services.forecast_chart(batch)
         except (ValidationError, ValueError):
-            proposal = None
+            proposal = chart = None
     year = timezone.localdate().year
     in_force = lists.in_force(year)
     measures = []
@@ -94,6 +95,8 @@ def dashboard(request):
             "current": current,
             "batch": batch,
             "proposal": proposal,
+            "chart": chart,
+            "forecast_rows": list(zip(batch.days.all(), chart["observed"], strict=True)) if batch and chart else [],
             "measures": measures,
             "findings": findings,
             "in_force": in_force,

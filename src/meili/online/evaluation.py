@@ -172,7 +172,8 @@ def describe(alarm: Alarm) -> str:
 
 
 def acknowledge(user, alarm: Alarm) -> Alarm:
-    """new → acknowledged (permission ``manage_sources``, audited)."""
+    """new → acknowledged (permission ``manage_sources``, audited). Confirming an exceedance also makes its
+    enterprise credit record (:func:`meili.credit.services.record_alarm`) in the same transaction."""
     require(user, Action.MANAGE_SOURCES)
     with transaction.atomic():
         alarm = Alarm.objects.select_for_update().get(pk=alarm.pk)
@@ -181,6 +182,10 @@ def acknowledge(user, alarm: Alarm) -> Alarm:
         alarm.state, alarm.acknowledged_by, alarm.acknowledged_at = Alarm.State.ACKNOWLEDGED, user, timezone.now()
         alarm.save()
         log.record(user, "online.alarm.acknowledge", alarm, {"state": [Alarm.State.NEW, alarm.state]})
+        if alarm.kind == Alarm.Kind.EXCEEDANCE:
+            from meili.credit.services import record_alarm
+
+            record_alarm(user, alarm)  # a confirmed exceedance is a credit record (same transaction)
     return alarm
 
 

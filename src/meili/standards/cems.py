@@ -7,6 +7,8 @@
 * :func:`correct_to_reference_o2` — the 折算 of 附录D (:func:`meili.standards.hj212.corrected_concentration`)
   with the same hour's (or day's) O2 mean of the device.
 * :func:`exceedances` — the (corrected) mean against each limit on the averaging the permit sets.
+* :func:`hourly_emissions` — kg/h per device and list pollutant (SO2, NOx, PM, VOCs) from the hourly means of
+  concentration and flow (附录D: C × Q × 10⁻⁶), for the compliance check during a heavy-pollution alert.
 
 What counts as valid and the wastewater minimum counts are **unverified** in the reference pack (§2, §4): they
 are :class:`Validity` fields with defaults, and the defaults are marked 待确认 where the pack says so. Times are
@@ -15,6 +17,7 @@ the start of each period (DataTime of 2051/2061, HJ 212-2017 表4). Frames in, f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -126,4 +129,43 @@ def exceedances(means: pl.DataFrame, limits: pl.DataFrame, averaging: str) -> pl
         )
         .select("device", "time", "code", "value", "limit", "lower_limit")
         .sort("device", "time", "code")
+    )
+
+
+#: HJ 212-2017 表B.2: flue-gas flow, m³/s (its ``Cou`` is m³)
+FLOW_CODE = "a00000"
+#: the emission-reduction list's pollutants (重污染天气应急减排清单: SO2, NOx, PM, VOCs) and the HJ 212-2017 表B.2
+#: code each is measured by. 颗粒物 is a34013 (named 烟尘 in the standard; platforms use it for 颗粒物, pack §1);
+#: VOCs are measured online as 非甲烷总烃 a24088 (the usual proxy; 待确认 with the bureau).
+LIST_POLLUTANT_CODES: dict[str, str] = {"SO2": "a21026", "NOx": "a21002", "PM": "a34013", "VOCs": "a24088"}
+#: mg/m³ × m³/s → kg/h: × 3600 s/h × 10⁻⁶ kg/mg
+_KG_PER_HOUR = 3600.0 * 1e-6
+
+
+def hourly_emission_kg(concentration_mg_m3: float, flow_m3_s: float) -> float:
+    """Hourly emission in kg/h from an hourly mean concentration (mg/m³) and flow (m³/s): C × Q × 10⁻⁶ with
+    Q = 3600 × flow in m³/h (HJ 212-2017 附录D: hourly emission = C_hour × Q_hour × 10⁻⁶; 表B.2: a00000 in m³/s)."""
+    return concentration_mg_m3 * flow_m3_s * _KG_PER_HOUR
+
+
+def hourly_emissions(hours: pl.DataFrame, codes: Mapping[str, str] | None = None) -> pl.DataFrame:
+    """Hourly emissions (kg/h) of each device and list pollutant from valid hourly means.
+
+    *hours*: ``device, time, code, mean, valid`` (:func:`hourly_means`, or stored 2061 hourly means). An hour has an
+    emission where both the pollutant's and the flow's (:data:`FLOW_CODE`) means of that device and hour are valid
+    (附录D: only valid hours are summed). *codes*: list pollutant → HJ 212 code (:data:`LIST_POLLUTANT_CODES`).
+    Returns ``device, time, pollutant, kg``, sorted.
+    """
+    mapping = dict(codes or LIST_POLLUTANT_CODES)
+    pollutants = pl.DataFrame(
+        {"code": list(mapping.values()), "pollutant": list(mapping.keys())},
+        schema={"code": pl.String, "pollutant": pl.String},
+    )
+    valid = hours.filter(pl.col("valid") & pl.col("mean").is_not_null())
+    flow = valid.filter(pl.col("code") == FLOW_CODE).select("device", "time", pl.col("mean").alias("_flow"))
+    return (
+        valid.join(pollutants, on="code", how="inner")
+        .join(flow, on=["device", "time"], how="inner")
+        .select("device", "time", "pollutant", (pl.col("mean") * pl.col("_flow") * _KG_PER_HOUR).alias("kg"))
+        .sort("device", "pollutant", "time")
     )

@@ -71,6 +71,8 @@ class RuleSet:
     publish_years_serious: int = 3
     period: str = "自然年"
     to_confirm: tuple[str, ...] = ()
+    #: the row a confirmed online exceedance (超标排放) is recorded under; None: the scheme scores no records
+    exceedance_rule: str | None = None
 
     def rule(self, code: str) -> PointRule:
         for rule in self.rules:
@@ -130,6 +132,12 @@ SHANDONG_POINT_RULES: tuple[PointRule, ...] = (
     PointRule("crime", "移送涉嫌环境犯罪案件", 12, serious=True, source="C6"),
 )
 
+#: A confirmed exceedance alarm is not itself a penalty; the scoring standard's row for it was not found (the
+#: 2021 table that also scores "有关环境管理要求" is missing from the pack, §2.2). 超标排放 is first ordered
+#: corrected (责令改正), so the record is entered under that 1-point row until the bureau confirms the mapping; a
+#: later penalty decision is entered as its own record.
+EXCEEDANCE_TO_CONFIRM = "在线监控确认的超标排放按“责令改正或者限期改正”（1分）登记，对应的记分条目待确认"
+
 SHANDONG_2018 = RuleSet(
     code="shandong-2018",
     name="山东省企业环境信用评价办法（2018年版）",
@@ -141,6 +149,8 @@ SHANDONG_2018 = RuleSet(
         Band("red", "红标（严重失信）", "red", 12, None),
     ),
     rules=SHANDONG_POINT_RULES,
+    exceedance_rule="order_correct",
+    to_confirm=(EXCEEDANCE_TO_CONFIRM,),
 )
 
 SHANDONG_2021 = RuleSet(
@@ -169,7 +179,9 @@ SHANDONG_2021 = RuleSet(
         "第七条的分值区间未见原文（所有存档副本在第七条中断）",
         "评价周期沿用2016/2018年版的“当年”，2021年原文表述未见",
         "12分类严重违法行为直接列入黑色等级，待确认",
+        EXCEEDANCE_TO_CONFIRM,
     ),
+    exceedance_rule="order_correct",
 )
 
 NATIONAL_2013 = RuleSet(
