@@ -8,7 +8,7 @@ from openapi_spec_validator import validate
 from openpyxl import Workbook, load_workbook
 
 from meili.carbon import demo
-from meili.carbon.models import Activity, Edition, Harvest, IntensityResult
+from meili.carbon.models import Activity, Edition, Harvest, IntensityResult, OtherActivity
 from meili.demo.models import DemoRecord
 from tests.api_schema import openapi, validate_response
 
@@ -28,6 +28,8 @@ def test_demo_has_two_editions_with_results(demo_data):
     assert city[2020].reduction == pytest.approx(0.0) and city[2022].reduction is not None
     assert city[2022].co2_t < city[2022].co2_consumption_t  # the local plant's generation is subtracted
     assert Activity.objects.filter(notation="NO").count() == 2
+    assert OtherActivity.objects.filter(notation="NE").count() == 4
+    assert OtherActivity.objects.get(edition__year=2020, category="水泥熟料").co2e_t == pytest.approx(600_000 * 0.52)
     assert Harvest.objects.get(region__code="wendeng", species="海带").carbon_t == pytest.approx(20_000 * 0.312)
     assert DemoRecord.objects.filter(model="carbon.Edition").count() == 2
     from meili.demo.loader import remove
@@ -45,6 +47,8 @@ def test_demo_has_two_editions_with_results(demo_data):
         ("/carbon/blue/", "贝类壳体形成"),
         ("/carbon/emitters/", "91371000MA3C00001X"),
         ("/carbon/factors/", "待确认"),
+        ("/carbon/", 'data-testid="gas-table"'),
+        ("/carbon/factors/", "未配置（只能填注释键）"),
     ],
 )
 def test_pages_render_for_staff(client, users, demo_data, url, marker):
@@ -106,6 +110,7 @@ def test_inventory_report_docx_and_xlsx(client, users, demo_data):
     assert response.status_code == 200
     text = "\n".join(p.text for p in Docx(io.BytesIO(response.content)).paragraphs)
     assert "2022年温室气体排放清单报告" in text and "净调入法" in text and "待确认" not in text.split("排放因子集")[0]
+    assert "分领域、分气体排放" in text and "AR5" in text
     xlsx = client.get("/carbon/editions/2022/report.xlsx")
     assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).sheetnames
     client.force_login(users["leader"])

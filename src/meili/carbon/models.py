@@ -30,9 +30,17 @@ SECTORS = (
 class FactorSet(models.Model):
     """A named, dated set of emission factors; shipped ones are loaded from the package, local ones added."""
 
+    class GWP(models.TextChoices):
+        """The 100-year GWP values a set converts CH4 and N2O with (values: ``standards.carbon.nonenergy.GWP``)."""
+
+        SAR = "SAR", _("IPCC 第二次评估报告（SAR）")
+        AR5 = "AR5", _("IPCC 第五次评估报告（AR5）")
+        AR6 = "AR6", _("IPCC 第六次评估报告（AR6）")
+
     name = models.CharField(_("名称"), max_length=60, unique=True)
     year = models.PositiveSmallIntegerField(_("年份"))
     source = models.TextField(_("来源"))
+    gwp = models.CharField(_("全球增温潜势（GWP）"), max_length=4, choices=GWP.choices, default=GWP.AR5)
     shipped = models.BooleanField(_("内置"), default=False)
     base = models.ForeignKey(
         "self", verbose_name=_("基于"), null=True, blank=True, on_delete=models.PROTECT, related_name="derived"
@@ -57,6 +65,7 @@ class Factor(models.Model):
     class Kind(models.TextChoices):
         FUEL = "fuel", _("燃料")
         GRID = "grid", _("电网")
+        OTHER = "other", _("非能源排放源")
 
     factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="factors")
     kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices)
@@ -64,6 +73,7 @@ class Factor(models.Model):
     label = models.CharField(_("原表名称"), max_length=120, blank=True)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     grid_kind = models.CharField(_("电网因子类型"), max_length=16, blank=True)
+    gas = models.CharField(_("温室气体"), max_length=4, blank=True)
     unit = models.CharField(_("单位"), max_length=16)
     ncv = models.FloatField(_("低位发热量"), null=True, blank=True)
     carbon_content = models.FloatField(_("单位热值含碳量"), null=True, blank=True)
@@ -139,6 +149,40 @@ class Activity(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "year", "region", "sector", "fuel"], name="carbon_activity_once_per_cell"
+            )
+        ]
+
+
+class OtherActivity(models.Model):
+    """One non-energy activity row of an edition (工业生产过程, 农业, 土地利用变化和林业, 废弃物处理) and its
+    stored result per gas (removals negative) and in CO2e at the factor set's GWP."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="other_activities")
+    line = models.PositiveIntegerField(_("行号"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    region = models.ForeignKey(OrgUnit, verbose_name=_("区市"), on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(_("部门"), max_length=30)
+    category = models.CharField(_("排放源类别"), max_length=30)
+    unit = models.CharField(_("单位"), max_length=16)
+    amount = models.FloatField(_("活动水平"), null=True, blank=True)
+    notation = models.CharField(_("注释键"), max_length=2, blank=True)
+    uncertainty = models.FloatField(
+        _("不确定性（±%）"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    gas = models.CharField(_("温室气体"), max_length=4, blank=True)
+    gas_t = models.FloatField(_("排放量（t，吸收为负）"), null=True, blank=True)
+    co2e_t = models.FloatField(_("二氧化碳当量（t）"), null=True, blank=True)
+    gwp = models.CharField(_("GWP"), max_length=4, blank=True)
+    factor = models.TextField(_("所用因子"), blank=True)
+
+    class Meta:
+        verbose_name = _("非能源活动水平")
+        verbose_name_plural = _("非能源活动水平")
+        ordering = ["edition", "line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "year", "region", "category"], name="carbon_other_activity_once_per_cell"
             )
         ]
 

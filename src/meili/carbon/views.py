@@ -28,7 +28,7 @@ from meili.carbon.models import (
     SinkCoefficient,
     Target,
 )
-from meili.standards.carbon import blue, energy
+from meili.standards.carbon import blue, energy, nonenergy
 from meili.standards.carbon import intensity as engine_intensity
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,9 +85,12 @@ def inventory_context(edition: Edition) -> dict:
         absolute = (uncertain["co2_t"] * uncertain["uncertainty"] / 100) ** 2
         uncertainty = float(absolute.sum() ** 0.5 / uncertain["co2_t"].sum() * 100)
     previous = Edition.objects.filter(year__lt=edition.year).order_by("-year").first()
+    other = services.other_results_frame(edition).filter(pl.col("year") == edition.year)
     return {
         "edition": edition,
         "summary": summary,
+        "by_gas": services.sector_gas(edition),
+        "other_rows": other.rows(named=True),
         "sectors": sectors.rows(named=True),
         "fuels": fuels.rows(named=True),
         "notations": notations,
@@ -310,6 +313,8 @@ def factor_sets(request):
             "chosen": chosen,
             "fuels": [f for f in factor_rows if f.kind == Factor.Kind.FUEL],
             "grids": [f for f in factor_rows if f.kind == Factor.Kind.GRID],
+            "coverage": services.factor_coverage(chosen) if chosen else [],
+            "gwp": nonenergy.GWP[chosen.gwp].label if chosen else "",
             "breadcrumbs": _crumbs((_("排放因子"), None)),
         },
     )
