@@ -372,3 +372,49 @@ def test_harvest_service_refuses_a_plain_basis(users, org):
     row = services.HarvestRow(1, 2024, org["rongcheng"], "海带", 1000.0, "dry", "x")
     with pytest.raises(ValidationError):
         services.save_harvests(users["analyst"], [row])
+
+
+def test_key_emitters_are_the_one_home_of_the_enterprise_flag(client, users, org):
+    from meili.sources import services as sources
+    from meili.sources.models import Enterprise
+    from meili.standards.uscc import make_uscc
+
+    code = make_uscc("91371000MA3C00009")
+    emitter = services.register_emitter(
+        users["admin"], name="某热电", credit_code=code, region=org["huancui"], industry="电力"
+    )
+    assert emitter.enterprise is None
+    # the enterprise entered later in the source registry is linked by its credit code and flagged
+    ent = sources.save_enterprise(
+        users["admin"], {"name": "某热电有限公司", "credit_code": code, "district": org["huancui"]}
+    )
+    ent.refresh_from_db()
+    emitter.refresh_from_db()
+    assert emitter.enterprise == ent and ent.key_carbon
+    # the source registry cannot set the flag on its own
+    other = sources.save_enterprise(
+        users["admin"],
+        {
+            "name": "某食品厂",
+            "credit_code": make_uscc("91371000MA3C00010"),
+            "district": org["huancui"],
+            "key_carbon": True,
+        },
+    )
+    other.refresh_from_db()
+    assert not other.key_carbon
+    services.record_emitter_report(
+        users["analyst"], emitter, 2023, 1000.0, status=EmitterReport.Status.VERIFIED, verified_co2_t=990.0
+    )
+    client.force_login(users["analyst"])
+    page = client.get(f"/sources/enterprises/{ent.pk}/").content.decode()
+    assert 'data-testid="carbon-panel"' in page and "990" in page and "已核查" in page
+    assert 'data-testid="carbon-panel"' not in client.get(f"/sources/enterprises/{other.pk}/").content.decode()
+    # off the registry: the flag follows, with the reason in the audit log
+    with pytest.raises(ValidationError):
+        services.set_emitter_active(users["admin"], emitter, False, reason=" ")
+    services.set_emitter_active(users["admin"], emitter, False, reason="2024年名录调整")
+    ent.refresh_from_db()
+    assert not ent.key_carbon
+    assert AuditEntry.objects.filter(action="carbon.emitter.flag").count() == 2
+    assert Enterprise.objects.filter(key_carbon=True).count() == 0

@@ -13,3 +13,13 @@ class CarbonConfig(AppConfig):
         from meili.progress.sources import register
 
         register("carbon", carbon_values)
+
+        from django.db.models.signals import post_save
+
+        from meili.carbon.panels import enterprise_panel
+        from meili.carbon.signals import enterprise_saved
+        from meili.sources.models import Enterprise
+        from meili.sources.panels import register_enterprise_panel
+
+        post_save.connect(enterprise_saved, sender=Enterprise, dispatch_uid="carbon.enterprise_saved")
+        register_enterprise_panel(enterprise_panel)

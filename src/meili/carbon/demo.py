@@ -160,6 +160,19 @@ def load(remember) -> None:
             )
         )
         remember(services.record_emitter_report(None, emitter, 2023, co2 * 0.97))
+    # the demo enterprises of the source registry that burn coal for power or make tyres are key emitters too:
+    # registering them here is what marks them 重点碳排放单位 on the enterprise page
+    from meili.sources.models import Enterprise
+
+    for ent in Enterprise.objects.filter(industry_code__in=("D4412", "C2911")).order_by("pk"):
+        if ent.district is None:
+            continue
+        emitter = remember(
+            services.register_emitter(
+                None, name=ent.name, credit_code=ent.credit_code, region=ent.district, industry=ent.industry_name
+            )
+        )
+        remember(services.record_emitter_report(None, emitter, 2023, 120_000.0, note=DEMO))
     harvests = (
         (2022, "rongcheng", "海带", 1_500_000.0, Basis.WET, "新闻报道口径鲜重（演示数据）"),
         (2022, "rongcheng", "裙带菜", 120_000.0, Basis.WET, DEMO),

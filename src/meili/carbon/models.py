@@ -210,7 +210,11 @@ class ChangeReason(models.Model):
 
 
 class KeyEmitter(models.Model):
-    """A key carbon-emitting unit (重点碳排放单位). Standalone until the enterprise registry exists."""
+    """A key carbon-emitting unit (重点碳排放单位): the one home of that status.
+
+    Linked to the enterprise registry (``sources.Enterprise``, matched by 统一社会信用代码) when the unit is
+    there; the enterprise's ``key_carbon`` flag is derived from this registry, never edited on its own.
+    """
 
     name = models.CharField(_("单位名称"), max_length=120)
     credit_code = models.CharField(
@@ -224,6 +228,14 @@ class KeyEmitter(models.Model):
     region = models.ForeignKey(OrgUnit, verbose_name=_("区市"), on_delete=models.PROTECT, related_name="+")
     industry = models.CharField(_("行业"), max_length=60)
     active = models.BooleanField(_("在册"), default=True)
+    enterprise = models.OneToOneField(
+        "sources.Enterprise",
+        verbose_name=_("排污单位档案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_emitter",
+    )
 
     class Meta:
         verbose_name = _("重点碳排放单位")

@@ -36,6 +36,7 @@ from meili.carbon.models import (
     SinkCoefficient,
     Target,
 )
+from meili.sources.models import Enterprise
 from meili.standards.carbon import blue, energy, factors, nonenergy
 from meili.standards.carbon import intensity as engine_intensity
 
@@ -596,14 +597,62 @@ def add_reason(
 
 
 def register_emitter(user, *, name: str, credit_code: str, region: OrgUnit, industry: str) -> KeyEmitter:
-    """Add a key carbon-emitting unit (重点碳排放单位) to the registry."""
+    """Add a key carbon-emitting unit (重点碳排放单位) to the registry and link it to the enterprise registry.
+
+    This registry is the one home of the 重点碳排放单位 status: the enterprise with the same 统一社会信用代码
+    (``sources.Enterprise``) is linked and its ``key_carbon`` flag derived (:func:`derive_enterprise_flag`).
+    """
     require(user, Action.MANAGE_SITES)
     emitter = KeyEmitter(name=name.strip(), credit_code=credit_code.strip().upper(), region=region, industry=industry)
     emitter.full_clean()
     with transaction.atomic():
+        emitter.enterprise = Enterprise.objects.filter(credit_code=emitter.credit_code).first()
         emitter.save()
-        log.record(user, "carbon.emitter.register", emitter, {"credit_code": [None, emitter.credit_code]})
+        log.record(
+            user,
+            "carbon.emitter.register",
+            emitter,
+            {"credit_code": [None, emitter.credit_code], "enterprise": [None, emitter.enterprise_id]},
+        )
+        if emitter.enterprise is not None:
+            derive_enterprise_flag(user, emitter.enterprise)
     return emitter
+
+
+def set_emitter_active(user, emitter: KeyEmitter, active: bool, *, reason: str) -> None:
+    """Put a key emitter on or off the registry (纳入或移出名录); the enterprise's flag follows."""
+    require(user, Action.MANAGE_SITES)
+    if not reason.strip():
+        raise ValidationError(_("请说明纳入或移出名录的依据"))
+    with transaction.atomic():
+        old = emitter.active
+        emitter.active = active
+        emitter.save(update_fields=["active"])
+        log.record(user, "carbon.emitter.active", emitter, {"active": [old, active]}, reason=reason)
+        if emitter.enterprise is not None:
+            derive_enterprise_flag(user, emitter.enterprise)
+
+
+def derive_enterprise_flag(user, enterprise: Enterprise) -> bool:
+    """Set ``enterprise.key_carbon`` from this registry: true exactly when an active key emitter has its
+    统一社会信用代码 (the emitter is linked on the way). Runs inside the caller's transaction; returns the flag."""
+    with transaction.atomic():
+        KeyEmitter.objects.filter(credit_code=enterprise.credit_code, enterprise__isnull=True).update(
+            enterprise=enterprise
+        )
+        flag = KeyEmitter.objects.filter(enterprise=enterprise, active=True).exists()
+        stored = Enterprise.objects.filter(pk=enterprise.pk).values_list("key_carbon", flat=True).first()
+        if stored != flag:
+            # a queryset update: the enterprise's own save signal is not run again
+            Enterprise.objects.filter(pk=enterprise.pk).update(key_carbon=flag)
+            log.record(user, "carbon.emitter.flag", enterprise, {"key_carbon": [stored, flag]})
+        enterprise.key_carbon = flag
+    return flag
+
+
+def emitter_of(enterprise: Enterprise) -> KeyEmitter | None:
+    """The key emitter linked to *enterprise*, with its reports newest first, or ``None``."""
+    return KeyEmitter.objects.filter(enterprise=enterprise).prefetch_related("reports").first()
 
 
 def record_emitter_report(
