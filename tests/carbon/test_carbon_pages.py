@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from docx import Document as Docx
 from openapi_spec_validator import validate
 from openpyxl import Workbook, load_workbook
@@ -155,3 +156,31 @@ def test_api_matches_openapi(client, users, demo_data):
 
 def test_api_refuses_anonymous(client, demo_data):
     assert client.get("/api/carbon/editions").status_code == 401
+
+
+def test_stored_inventory_report_with_pdf_in_the_reports_list(client, users, demo_data, settings, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    from meili.reports import services as reports
+    from meili.reports.models import Report, State
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with pytest.raises(ValidationError):
+        reports.request_report(users["analyst"], "carbon_inventory", "2022-01", background=False)
+    missing = reports.request_report(users["analyst"], "carbon_inventory", "2019", background=False)
+    assert missing.state == State.FAILED and "2019 年尚无温室气体清单版本" in missing.error
+    report = reports.request_report(users["analyst"], "carbon_inventory", "2022", background=False)
+    assert report.state == State.DONE, report.error
+    assert report.content["title"].endswith("2022年温室气体排放清单报告")
+    first = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(report.pdf.path).pages))
+    assert "温室气体排放清单报告" in first and "分领域、分气体排放" in first and "\ufffd" not in first
+    client.force_login(users["analyst"])
+    listing = client.get("/reports/?kind=carbon_inventory").content.decode()
+    assert "温室气体排放清单报告" in listing
+    for fmt in ("docx", "pdf", "xlsx"):
+        assert client.get(f"/reports/{report.pk}/{fmt}/").status_code == 200
+    page = client.get("/carbon/?year=2022").content.decode()
+    assert f"/reports/{report.pk}/pdf/" in page and 'data-testid="report-generate"' in page
+    assert Report.objects.filter(kind="carbon_inventory", state=State.DONE).count() == 1

@@ -28,6 +28,7 @@ from meili.carbon.models import (
     SinkCoefficient,
     Target,
 )
+from meili.reports.models import Kind, Report, State
 from meili.standards.carbon import blue, energy, nonenergy
 from meili.standards.carbon import intensity as engine_intensity
 
@@ -122,6 +123,10 @@ def inventory(request):
     }
     if edition is not None:
         context |= inventory_context(edition)
+        context["may_report"] = can(request.user, Action.GENERATE_REPORT)
+        context["stored_reports"] = Report.objects.filter(
+            kind=Kind.CARBON_INVENTORY, period=str(edition.year), state=State.DONE
+        ).order_by("-created_at")[:5]
     return render(request, "carbon/inventory.html", context)
 
 
