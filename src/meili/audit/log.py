@@ -59,3 +59,14 @@ def record(actor, action: str, obj: models.Model, changes: dict | None = None, r
         changes={k: [_plain(a), _plain(b)] for k, (a, b) in (changes or {}).items()},
         reason=reason,
     )
+
+
+def acted_on(actor, obj: models.Model, actions: Iterable[str]) -> bool:
+    """True when the audit log shows *actor* doing one of *actions* to *obj* — the separation-of-duties test
+    of the review steps (nobody reviews what they entered, edited or submitted)."""
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return False
+    return AuditEntry.objects.filter(
+        object_type=obj._meta.label, object_id=str(obj.pk), actor_id=actor_id, action__in=list(actions)
+    ).exists()

@@ -231,7 +231,7 @@ def parse_activities(path: Path, edition: Edition) -> tuple[list[services.Activi
     return rows, []
 
 
-def _has_sheet(path: Path, name: str) -> bool:
+def has_sheet(path: Path, name: str) -> bool:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     from openpyxl import load_workbook
@@ -321,7 +321,7 @@ def import_activities(user, path: Path, edition: Edition) -> tuple[int, list[Cel
     """Check and save an activity upload, all or nothing; ``(rows changed, errors)``."""
     rows, errors = parse_activities(path, edition)
     other: list[services.OtherRow] = []
-    if _has_sheet(path, OTHER_SHEET):
+    if has_sheet(path, OTHER_SHEET):
         other, other_errors = parse_other(path, edition)
         errors += other_errors
     if errors:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meili.accounts.models import OrgUnit
+from meili.progress.models import ValueState
 
 #: the sectors of the provincial guideline's energy chapter (能源活动), plus 本地发电 for generated electricity
 SECTORS = (
@@ -393,3 +394,47 @@ class IntensityResult(models.Model):
             "allowed": self._scaled("allowed_co2_t", 1e-4),
             "budget": self._scaled("budget_t", 1e-4),
         }
+
+
+class Submission(models.Model):
+    """Activity data a responsible department (统计局, 发改委, 农业农村局, 住建局 …) uploads for an edition.
+
+    It goes through the reporting flow of the plan's indicator values (``progress.ValueState``: 草稿 → 已提交 →
+    已审核 or 已退回), reviewed by someone other than who uploaded or submitted it; only on approval are its
+    rows written into the edition (:mod:`meili.carbon.submissions`).
+    """
+
+    edition = models.ForeignKey(Edition, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="submissions")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=12, choices=ValueState.choices, default=ValueState.DRAFT)
+    filename = models.CharField(_("文件名"), max_length=200)
+    energy_rows = models.JSONField(_("能源活动水平"), default=list)
+    other_rows = models.JSONField(_("非能源活动水平"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    applied = models.PositiveIntegerField(_("写入行数"), default=0)
+
+    class Meta:
+        verbose_name = _("活动水平报送")
+        verbose_name_plural = _("活动水平报送")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.unit} {self.filename}"
+
+    @property
+    def row_count(self) -> int:
+        return len(self.energy_rows) + len(self.other_rows)
