@@ -184,3 +184,29 @@ def test_stored_inventory_report_with_pdf_in_the_reports_list(client, users, dem
     page = client.get("/carbon/?year=2022").content.decode()
     assert f"/reports/{report.pk}/pdf/" in page and 'data-testid="report-generate"' in page
     assert Report.objects.filter(kind="carbon_inventory", state=State.DONE).count() == 1
+
+
+def test_synergy_page_says_data_insufficient_then_computes(client, users, demo_data):
+    import datetime as dt
+
+    from meili.monitoring.models import AirPeriod, Scope
+
+    client.force_login(users["leader"])
+    page = client.get("/carbon/synergy/").content.decode()
+    assert 'data-testid="synergy-insufficient"' in page and "数据不足" in page
+    assert 'data-testid="synergy-inputs"' in page and "能源活动二氧化碳排放" in page
+    for year, pm25, good in ((2020, 24.0, 0.905), (2022, 21.0, 0.93)):
+        AirPeriod.objects.create(
+            scope=Scope.CITY,
+            code="weihai",
+            period=str(year),
+            start=dt.date(year, 1, 1),
+            end=dt.date(year, 12, 31),
+            pm25=pm25,
+            good_days_ratio=good,
+            standard="HJ 663-2013",
+        )
+    page = client.get("/carbon/synergy/").content.decode()
+    assert 'data-testid="synergy-coordination"' in page
+    assert "SO2排放量（重点源在线监测）" in page  # named as excluded for lack of data
+    assert "数据不足" in page  # the elasticities without monitored emissions

@@ -948,3 +948,69 @@ def sinks_by(year: int | None = None) -> list[dict]:
         }
         for h in qs
     ]
+
+
+# --- 减污降碳协同 -------------------------------------------------------------------------------------------
+
+#: HJ 212-2017 codes of the air pollutants whose monitored emissions (daily ``Cou``, kg) enter the evaluation
+SYNERGY_POLLUTANTS = {"a21026": "SO2", "a21002": "NOx"}
+
+
+def synergy_inputs() -> dict:
+    """The yearly inputs of the 减污降碳协同 evaluation Meili holds, ``None`` where a year has none.
+
+    Carbon: the city's stored energy CO2 and CO2 intensity (:class:`IntensityResult`). Pollution: the city's
+    annual PM2.5 and good-day ratio (``monitoring.AirPeriod``) and the monitored SO2 and NOx emissions of the
+    key sources (sum of the online devices' daily emission amounts, ``online.Reading`` field ``Cou``, in t).
+    """
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractYear
+
+    from meili.monitoring.models import AirPeriod, Scope
+    from meili.online.models import Reading
+    from meili.standards.carbon.synergy import Indicator
+
+    city = _city()
+    results = {r.year: r for r in IntensityResult.objects.filter(region=city)} if city else {}
+    years = sorted(results)
+    air = {
+        int(p.period): p
+        for p in AirPeriod.objects.filter(scope=Scope.CITY, period__in=[str(y) for y in years])
+        if city is None or p.code == city.code
+    }
+    emissions: dict[str, dict[int, float]] = {name: {} for name in SYNERGY_POLLUTANTS.values()}
+    rows = (
+        Reading.objects.filter(kind=Reading.Kind.DAY, field="Cou", code__in=list(SYNERGY_POLLUTANTS))
+        .annotate(y=ExtractYear("data_time"))
+        .filter(y__in=years)
+        .values("code", "y")
+        .annotate(kg=Sum("value"))
+    )
+    for r in rows:
+        if r["kg"] is not None:
+            emissions[SYNERGY_POLLUTANTS[r["code"]]][r["y"]] = r["kg"] / 1000.0
+    pollution = [
+        Indicator("PM2.5 年均浓度", "µg/m3", False, {y: air[y].pm25 if y in air else None for y in years}),
+        Indicator("优良天数比例", "", True, {y: air[y].good_days_ratio if y in air else None for y in years}),
+        *[
+            Indicator(f"{name}排放量（重点源在线监测）", "t", False, {y: emissions[name].get(y) for y in years})
+            for name in emissions
+        ],
+    ]
+    carbon = [
+        Indicator("能源活动二氧化碳排放", "t", False, {y: results[y].co2_t for y in years}),
+        Indicator("单位GDP二氧化碳排放", "tCO2/万元", False, {y: results[y].intensity for y in years}),
+    ]
+    return {"years": years, "pollution": pollution, "carbon": carbon}
+
+
+def synergy() -> dict:
+    """The 减污降碳协同 evaluation (README §3 (a), (d)) of the stored inputs, with 数据不足 where they are missing."""
+    from meili.standards.carbon import synergy as engine
+
+    inputs = synergy_inputs()
+    co2 = inputs["carbon"][0]
+    return inputs | {
+        "coordination": engine.evaluate_coordination(inputs["pollution"], inputs["carbon"]),
+        "elasticities": [(p, engine.elasticity_series(p, co2)) for p in inputs["pollution"][2:]],
+    }

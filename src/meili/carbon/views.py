@@ -323,3 +323,41 @@ def factor_sets(request):
             "breadcrumbs": _crumbs((_("排放因子"), None)),
         },
     )
+
+
+def synergy(request):
+    """减污降碳协同: the inputs by year, the coupling coordination and the elasticities, or 数据不足."""
+    _internal(request)
+    from meili.standards.carbon import synergy as engine
+
+    data = services.synergy()
+    result = data["coordination"]
+    years = data["years"]
+    return render(
+        request,
+        "carbon/synergy.html",
+        {
+            "years": years,
+            "inputs": [(_("减污"), i, [i.values.get(y) for y in years]) for i in data["pollution"]]
+            + [(_("降碳"), i, [i.values.get(y) for y in years]) for i in data["carbon"]],
+            "coordination": result if isinstance(result, engine.Coordination) else None,
+            "insufficient": result if isinstance(result, engine.Insufficient) else None,
+            "coordination_rows": list(
+                zip(
+                    result.years,
+                    result.u1,
+                    result.u2,
+                    result.c,
+                    result.c_corrected,
+                    result.t,
+                    result.d,
+                    result.classes,
+                    strict=True,
+                )
+            )
+            if isinstance(result, engine.Coordination)
+            else [],
+            "elasticities": data["elasticities"],
+            "breadcrumbs": _crumbs((_("减污降碳协同"), None)),
+        },
+    )
