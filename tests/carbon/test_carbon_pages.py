@@ -142,6 +142,7 @@ def test_api_matches_openapi(client, users, demo_data):
         ("/api/carbon/editions/2022/activities", "/api/carbon/editions/{year}/activities"),
         ("/api/carbon/editions/2022/totals?by=fuel", "/api/carbon/editions/{year}/totals"),
         ("/api/carbon/editions/2022/summary", "/api/carbon/editions/{year}/summary"),
+        ("/api/carbon/editions/2022/gases", "/api/carbon/editions/{year}/gases"),
         ("/api/carbon/intensity", None),
         ("/api/carbon/sinks?year=2022", "/api/carbon/sinks"),
         ("/api/carbon/emitters", None),
@@ -152,6 +153,9 @@ def test_api_matches_openapi(client, users, demo_data):
     totals = {r["key"]: r for r in client.get("/api/carbon/editions/2022/totals?by=fuel").json()}
     assert totals["焦炭"]["co2_t"] is None and totals["焦炭"]["notation"] == "NO"
     assert client.get("/api/carbon/editions/1999/summary").status_code == 404
+    gases = {r["sector"]: r for r in client.get("/api/carbon/editions/2022/gases").json()["sectors"]}
+    waste = {g["gas"]: g for g in gases["废弃物处理"]["gases"]}
+    assert waste["CO2"] == {"gas": "CO2", "co2e_t": None, "notation": "NE"} and waste["CH4"]["co2e_t"] > 0
 
 
 def test_api_refuses_anonymous(client, demo_data):
