@@ -418,3 +418,9 @@ def test_key_emitters_are_the_one_home_of_the_enterprise_flag(client, users, org
     assert not ent.key_carbon
     assert AuditEntry.objects.filter(action="carbon.emitter.flag").count() == 2
     assert Enterprise.objects.filter(key_carbon=True).count() == 0
+    services.set_emitter_active(users["admin"], emitter, True, reason="重新纳入")
+    ent.refresh_from_db()
+    assert ent.key_carbon
+    emitter.delete()  # deleting the registry entry (admin) clears the derived flag too
+    ent.refresh_from_db()
+    assert not ent.key_carbon

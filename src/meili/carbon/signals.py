@@ -17,3 +17,14 @@ def enterprise_saved(sender, instance, raw: bool = False, **kwargs) -> None:
         stale = KeyEmitter.objects.filter(enterprise=instance).exclude(credit_code=instance.credit_code)
         stale.update(enterprise=None)
         services.derive_enterprise_flag(None, instance)
+
+
+def emitter_deleted(sender, instance, **kwargs) -> None:
+    """``post_delete`` of a key emitter: its enterprise's flag is derived again (it may no longer hold)."""
+    from meili.carbon import services
+    from meili.sources.models import Enterprise
+
+    enterprise = Enterprise.objects.filter(pk=instance.enterprise_id).first() if instance.enterprise_id else None
+    if enterprise is not None:
+        with transaction.atomic():
+            services.derive_enterprise_flag(None, enterprise)
