@@ -8,7 +8,15 @@ from openpyxl import Workbook, load_workbook
 
 from meili.audit.models import AuditEntry
 from meili.carbon import excel, services
-from meili.carbon.models import Activity, EmitterReport, Factor, FactorSet, Harvest, IntensityResult
+from meili.carbon.models import (
+    Activity,
+    EmitterReport,
+    Factor,
+    FactorSet,
+    Harvest,
+    IntensityResult,
+    OtherActivity,
+)
 from meili.standards.carbon import factors
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +89,84 @@ def test_template_round_trip(tmp_path, users, edition):
         users["analyst"], xlsx(tmp_path, "a.xlsx", excel.ACTIVITY_SHEET, ACTIVITY_HEADER, ROWS), edition
     )
     book = load_workbook(io.BytesIO(excel.activity_template(edition)))
-    assert book.sheetnames == [excel.ACTIVITY_SHEET, "说明"]
+    assert book.sheetnames == [excel.ACTIVITY_SHEET, excel.OTHER_SHEET, "说明"]
     path = tmp_path / "t.xlsx"
     book.save(path)
     assert excel.import_activities(users["analyst"], path, edition) == (0, [])
+
+
+OTHER = [
+    [2022, "荣成市", "工业生产过程", "水泥熟料", "万t", 10, None, 5, "统计局"],
+    [2022, "乳山市", "农业", "奶牛肠道发酵", "头", 20000, None, None, "农业农村局"],
+    [2022, "乳山市", "农业", "稻田CH4", "公顷", None, "NO", None, "农业农村局"],
+    [2022, "环翠区", "废弃物处理", "填埋CH4", "t", None, "NE", None, "住建局"],
+]
+
+
+def two_sheets(tmp_path, name, other_rows, energy_rows=ROWS):
+    book = Workbook()
+    ws = book.active
+    ws.title = excel.ACTIVITY_SHEET
+    ws.append(ACTIVITY_HEADER)
+    for row in energy_rows:
+        ws.append(row)
+    other = book.create_sheet(excel.OTHER_SHEET)
+    other.append(list(excel.OTHER_COLUMNS))
+    for row in other_rows:
+        other.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_other_sectors_by_gas_with_gwp_and_notation_keys(tmp_path, users, edition):
+    changed, errors = excel.import_activities(users["analyst"], two_sheets(tmp_path, "o.xlsx", OTHER), edition)
+    assert errors == [] and changed == 9
+    rows = {o.category: o for o in OtherActivity.objects.filter(edition=edition)}
+    assert rows["水泥熟料"].gas_t == pytest.approx(52_000) and rows["水泥熟料"].gwp == "AR5"
+    assert rows["奶牛肠道发酵"].co2e_t == pytest.approx(1_360 * 28)
+    assert "待确认" in rows["水泥熟料"].factor
+    assert rows["稻田CH4"].gas_t is None and rows["稻田CH4"].notation == "NO"
+    table = {r["sector"]: r for r in services.sector_gas(edition)["rows"]}
+    assert table["农业"]["CH4"] == pytest.approx(38_080) and table["废弃物处理"]["CH4"] == "NE"
+    assert table["能源活动"]["CH4"] == "NE"
+    # the same file again changes nothing; the template carries the rows back
+    assert excel.import_activities(users["analyst"], two_sheets(tmp_path, "o.xlsx", OTHER), edition) == (0, [])
+    book = load_workbook(io.BytesIO(excel.activity_template(edition)))
+    assert book[excel.OTHER_SHEET].max_row == len(OTHER) + 1
+
+
+def test_a_local_set_with_sar_and_a_configured_factor_recomputes(users, edition, cn, tmp_path):
+    local = services.create_local_set(
+        users["admin"],
+        "威海本地2022",
+        2022,
+        "威海市统计局、农业农村局测定（测试）",
+        cn,
+        [],
+        others=[services.LocalOther("稻田CH4", 0.2, "本地稻田观测（测试）")],
+        gwp="SAR",
+    )
+    assert local.gwp == "SAR"
+    coverage = {c["category"].key: c["factor"] for c in services.factor_coverage(local)}
+    assert coverage["稻田CH4"].value == 0.2 and not coverage["稻田CH4"].unverified
+    assert coverage["森林蓄积增长"] is None
+    second = services.create_edition(users["analyst"], 2024, "2024年清单", local)
+    rows = [
+        [2024, *r[1:5], 100 if r[3] == "稻田CH4" else r[5], None if r[3] == "稻田CH4" else r[6], *r[7:]] for r in OTHER
+    ]
+    changed, errors = excel.import_activities(users["analyst"], two_sheets(tmp_path, "s.xlsx", rows, []), second)
+    assert errors == [] and changed == len(OTHER)
+    rice = OtherActivity.objects.get(edition=second, category="稻田CH4")
+    assert rice.gas_t == pytest.approx(20) and rice.co2e_t == pytest.approx(20 * 21)
+
+
+def test_other_sheet_errors_name_sheet_row_column_and_save_nothing(tmp_path, users, edition):
+    bad = [*OTHER, [2022, "环翠区", "土地利用变化和林业", "森林蓄积增长", "m3", 1000, None, None, "林业局"]]
+    changed, errors = excel.import_activities(users["analyst"], two_sheets(tmp_path, "b.xlsx", bad), edition)
+    assert changed == 0 and not OtherActivity.objects.exists() and not Activity.objects.exists()
+    assert [(e.sheet, e.row, e.column) for e in errors] == [(excel.OTHER_SHEET, 6, "排放源类别")]
+    assert "未配置" in errors[0].rule
 
 
 def test_activity_errors_name_sheet_row_column_and_save_nothing(tmp_path, users, edition):
@@ -305,3 +387,55 @@ def test_whoever_compiled_or_imported_an_edition_cannot_publish_it(tmp_path, use
     services.publish_edition(publisher, edition)
     edition.refresh_from_db()
     assert edition.status == "published"
+
+
+def test_key_emitters_are_the_one_home_of_the_enterprise_flag(client, users, org):
+    from meili.sources import services as sources
+    from meili.sources.models import Enterprise
+    from meili.standards.uscc import make_uscc
+
+    code = make_uscc("91371000MA3C00009")
+    emitter = services.register_emitter(
+        users["admin"], name="某热电", credit_code=code, region=org["huancui"], industry="电力"
+    )
+    assert emitter.enterprise is None
+    # the enterprise entered later in the source registry is linked by its credit code and flagged
+    ent = sources.save_enterprise(
+        users["admin"], {"name": "某热电有限公司", "credit_code": code, "district": org["huancui"]}
+    )
+    ent.refresh_from_db()
+    emitter.refresh_from_db()
+    assert emitter.enterprise == ent and ent.key_carbon
+    # the source registry cannot set the flag on its own
+    other = sources.save_enterprise(
+        users["admin"],
+        {
+            "name": "某食品厂",
+            "credit_code": make_uscc("91371000MA3C00010"),
+            "district": org["huancui"],
+            "key_carbon": True,
+        },
+    )
+    other.refresh_from_db()
+    assert not other.key_carbon
+    services.record_emitter_report(
+        users["analyst"], emitter, 2023, 1000.0, status=EmitterReport.Status.VERIFIED, verified_co2_t=990.0
+    )
+    client.force_login(users["analyst"])
+    page = client.get(f"/sources/enterprises/{ent.pk}/").content.decode()
+    assert 'data-testid="carbon-panel"' in page and "990" in page and "已核查" in page
+    assert 'data-testid="carbon-panel"' not in client.get(f"/sources/enterprises/{other.pk}/").content.decode()
+    # off the registry: the flag follows, with the reason in the audit log
+    with pytest.raises(ValidationError):
+        services.set_emitter_active(users["admin"], emitter, False, reason=" ")
+    services.set_emitter_active(users["admin"], emitter, False, reason="2024年名录调整")
+    ent.refresh_from_db()
+    assert not ent.key_carbon
+    assert AuditEntry.objects.filter(action="carbon.emitter.flag").count() == 2
+    assert Enterprise.objects.filter(key_carbon=True).count() == 0
+    services.set_emitter_active(users["admin"], emitter, True, reason="重新纳入")
+    ent.refresh_from_db()
+    assert ent.key_carbon
+    emitter.delete()  # deleting the registry entry (admin) clears the derived flag too
+    ent.refresh_from_db()
+    assert not ent.key_carbon

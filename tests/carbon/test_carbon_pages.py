@@ -3,12 +3,13 @@
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from docx import Document as Docx
 from openapi_spec_validator import validate
 from openpyxl import Workbook, load_workbook
 
 from meili.carbon import demo
-from meili.carbon.models import Activity, Edition, Harvest, IntensityResult
+from meili.carbon.models import Activity, Edition, Harvest, IntensityResult, OtherActivity
 from meili.demo.models import DemoRecord
 from tests.api_schema import openapi, validate_response
 
@@ -28,6 +29,8 @@ def test_demo_has_two_editions_with_results(demo_data):
     assert city[2020].reduction == pytest.approx(0.0) and city[2022].reduction is not None
     assert city[2022].co2_t < city[2022].co2_consumption_t  # the local plant's generation is subtracted
     assert Activity.objects.filter(notation="NO").count() == 2
+    assert OtherActivity.objects.filter(notation="NE").count() == 4
+    assert OtherActivity.objects.get(edition__year=2020, category="水泥熟料").co2e_t == pytest.approx(600_000 * 0.52)
     assert Harvest.objects.get(region__code="wendeng", species="海带").carbon_t == pytest.approx(20_000 * 0.312)
     assert DemoRecord.objects.filter(model="carbon.Edition").count() == 2
     from meili.demo.loader import remove
@@ -45,6 +48,8 @@ def test_demo_has_two_editions_with_results(demo_data):
         ("/carbon/blue/", "贝类壳体形成"),
         ("/carbon/emitters/", "91371000MA3C00001X"),
         ("/carbon/factors/", "待确认"),
+        ("/carbon/", 'data-testid="gas-table"'),
+        ("/carbon/factors/", "未配置（只能填注释键）"),
     ],
 )
 def test_pages_render_for_staff(client, users, demo_data, url, marker):
@@ -106,6 +111,7 @@ def test_inventory_report_docx_and_xlsx(client, users, demo_data):
     assert response.status_code == 200
     text = "\n".join(p.text for p in Docx(io.BytesIO(response.content)).paragraphs)
     assert "2022年温室气体排放清单报告" in text and "净调入法" in text and "待确认" not in text.split("排放因子集")[0]
+    assert "分领域、分气体排放" in text and "AR5" in text
     xlsx = client.get("/carbon/editions/2022/report.xlsx")
     assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).sheetnames
     client.force_login(users["leader"])
@@ -136,6 +142,7 @@ def test_api_matches_openapi(client, users, demo_data):
         ("/api/carbon/editions/2022/activities", "/api/carbon/editions/{year}/activities"),
         ("/api/carbon/editions/2022/totals?by=fuel", "/api/carbon/editions/{year}/totals"),
         ("/api/carbon/editions/2022/summary", "/api/carbon/editions/{year}/summary"),
+        ("/api/carbon/editions/2022/gases", "/api/carbon/editions/{year}/gases"),
         ("/api/carbon/intensity", None),
         ("/api/carbon/sinks?year=2022", "/api/carbon/sinks"),
         ("/api/carbon/emitters", None),
@@ -146,7 +153,64 @@ def test_api_matches_openapi(client, users, demo_data):
     totals = {r["key"]: r for r in client.get("/api/carbon/editions/2022/totals?by=fuel").json()}
     assert totals["焦炭"]["co2_t"] is None and totals["焦炭"]["notation"] == "NO"
     assert client.get("/api/carbon/editions/1999/summary").status_code == 404
+    gases = {r["sector"]: r for r in client.get("/api/carbon/editions/2022/gases").json()["sectors"]}
+    waste = {g["gas"]: g for g in gases["废弃物处理"]["gases"]}
+    assert waste["CO2"] == {"gas": "CO2", "co2e_t": None, "notation": "NE"} and waste["CH4"]["co2e_t"] > 0
 
 
 def test_api_refuses_anonymous(client, demo_data):
     assert client.get("/api/carbon/editions").status_code == 401
+
+
+def test_stored_inventory_report_with_pdf_in_the_reports_list(client, users, demo_data, settings, tmp_path):
+    import re
+
+    from pypdf import PdfReader
+
+    from meili.reports import services as reports
+    from meili.reports.models import Report, State
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with pytest.raises(ValidationError):
+        reports.request_report(users["analyst"], "carbon_inventory", "2022-01", background=False)
+    missing = reports.request_report(users["analyst"], "carbon_inventory", "2019", background=False)
+    assert missing.state == State.FAILED and "2019 年尚无温室气体清单版本" in missing.error
+    report = reports.request_report(users["analyst"], "carbon_inventory", "2022", background=False)
+    assert report.state == State.DONE, report.error
+    assert report.content["title"].endswith("2022年温室气体排放清单报告")
+    first = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(report.pdf.path).pages))
+    assert "温室气体排放清单报告" in first and "分领域、分气体排放" in first and "\ufffd" not in first
+    client.force_login(users["analyst"])
+    listing = client.get("/reports/?kind=carbon_inventory").content.decode()
+    assert "温室气体排放清单报告" in listing
+    for fmt in ("docx", "pdf", "xlsx"):
+        assert client.get(f"/reports/{report.pk}/{fmt}/").status_code == 200
+    page = client.get("/carbon/?year=2022").content.decode()
+    assert f"/reports/{report.pk}/pdf/" in page and 'data-testid="report-generate"' in page
+    assert Report.objects.filter(kind="carbon_inventory", state=State.DONE).count() == 1
+
+
+def test_synergy_page_says_data_insufficient_then_computes(client, users, demo_data):
+    import datetime as dt
+
+    from meili.monitoring.models import AirPeriod, Scope
+
+    client.force_login(users["leader"])
+    page = client.get("/carbon/synergy/").content.decode()
+    assert 'data-testid="synergy-insufficient"' in page and "数据不足" in page
+    assert 'data-testid="synergy-inputs"' in page and "能源活动二氧化碳排放" in page
+    for year, pm25, good in ((2020, 24.0, 0.905), (2022, 21.0, 0.93)):
+        AirPeriod.objects.create(
+            scope=Scope.CITY,
+            code="weihai",
+            period=str(year),
+            start=dt.date(year, 1, 1),
+            end=dt.date(year, 12, 31),
+            pm25=pm25,
+            good_days_ratio=good,
+            standard="HJ 663-2013",
+        )
+    page = client.get("/carbon/synergy/").content.decode()
+    assert 'data-testid="synergy-coordination"' in page
+    assert "SO2排放量（重点源在线监测）" in page  # named as excluded for lack of data
+    assert "数据不足" in page  # the elasticities without monitored emissions

@@ -1,5 +1,6 @@
-"""The carbon pages in Chromium: the inventory charts (stacked bars, Sankey), the intensity trend, the blue-carbon
-map, and an upload whose error is shown without saving anything."""
+"""The carbon pages in Chromium: the inventory charts (stacked bars, Sankey) and the sector × gas table, the
+intensity trend, the blue-carbon map, the synergy page, and an upload whose error is shown without saving
+anything."""
 
 import io
 
@@ -30,6 +31,8 @@ def test_carbon_pages_draw_and_upload_errors_are_shown(page, login, users, tmp_p
         _chart_drawn(page, chart)
     assert "工业" in page.locator("[data-testid=sector-table]").inner_text()
     assert page.locator("[data-testid=comparison]").count() == 1
+    gases = page.locator("[data-testid=gas-table]").inner_text()
+    assert "工业生产过程" in gases and "NE" in gases
 
     page.click("[data-testid=carbon-nav-intensity]")
     _chart_drawn(page, "chart-trend")
@@ -39,6 +42,10 @@ def test_carbon_pages_draw_and_upload_errors_are_shown(page, login, users, tmp_p
     _chart_drawn(page, "chart-blue-map")
     _chart_drawn(page, "chart-species")
     assert "干重" in page.locator("[data-testid=harvest-table]").inner_text()
+
+    page.click("[data-testid=carbon-nav-synergy]")
+    assert "能源活动二氧化碳排放" in page.locator("[data-testid=synergy-inputs]").inner_text()
+    assert "数据不足" in page.locator("[data-testid=synergy-insufficient]").inner_text()
 
     page.goto(page.base_url + "/carbon/")
     with page.expect_download() as download:

@@ -111,7 +111,30 @@ class EmitterOut(Schema):
     credit_code: str
     region: str
     industry: str
+    active: bool
+    enterprise_id: int | None
     reports: list[dict]
+
+
+class GasCellOut(Schema):
+    """A sector's gas in tCO2e, or its notation key (NO/NE/IE/C) when nothing was estimated."""
+
+    gas: str
+    co2e_t: float | None
+    notation: str | None
+
+
+class SectorGasOut(Schema):
+    sector: str
+    gases: list[GasCellOut]
+    total_co2e_t: float | None
+
+
+class GasTableOut(Schema):
+    gwp: str
+    total_co2e_t: float
+    net_co2e_t: float
+    sectors: list[SectorGasOut]
 
 
 def _view(request) -> None:
@@ -196,6 +219,32 @@ def summary(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)):
     }
 
 
+@router.get("/editions/{year}/gases", response=GasTableOut, summary="By sector and gas in CO2e, notation keys kept")
+def gases(request, year: int = Path(..., ge=MIN_YEAR, le=MAX_YEAR)):
+    _view(request)
+    table = services.sector_gas(get_object_or_404(Edition.objects.select_related("factor_set"), year=year))
+    return {
+        "gwp": table["gwp"],
+        "total_co2e_t": table["total"],
+        "net_co2e_t": table["net"],
+        "sectors": [
+            {
+                "sector": r["sector"],
+                "gases": [
+                    {
+                        "gas": g,
+                        "co2e_t": r[g] if isinstance(r[g], float) else None,
+                        "notation": None if isinstance(r[g], float) else r[g],
+                    }
+                    for g in table["gases"]
+                ],
+                "total_co2e_t": r["total"],
+            }
+            for r in table["rows"]
+        ],
+    }
+
+
 @router.get("/intensity", response=list[IntensityOut], summary="Stored intensity and dual-control results")
 def intensity(request):
     _view(request)
@@ -258,6 +307,8 @@ def emitters(request):
             "credit_code": e.credit_code,
             "region": e.region.name,
             "industry": e.industry,
+            "active": e.active,
+            "enterprise_id": e.enterprise_id,
             "reports": reports.get(e.pk, []),
         }
         for e in KeyEmitter.objects.select_related("region")

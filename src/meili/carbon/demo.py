@@ -55,6 +55,30 @@ def _rows(year: int, units: dict[str, OrgUnit]) -> list[services.ActivityRow]:
     return out
 
 
+#: non-energy rows (region, sector, category, unit, 2020 amount, 2022 change factor, notation key)
+OTHER: tuple[tuple[str, str, str, str, float | None, float, str], ...] = (
+    ("rongcheng", "工业生产过程", "水泥熟料", "万t", 60.0, 0.92, ""),
+    ("wendeng", "工业生产过程", "石灰", "t", 20_000.0, 1.0, ""),
+    ("rushan", "农业", "奶牛肠道发酵", "头", 18_000.0, 1.05, ""),
+    ("wendeng", "农业", "猪肠道发酵", "万头", 45.0, 0.97, ""),
+    ("rushan", "农业", "氮肥施用N2O", "t", 9_000.0, 0.95, ""),
+    ("rushan", "农业", "稻田CH4", "公顷", None, 1.0, "NO"),
+    ("wendeng", "土地利用变化和林业", "森林蓄积增长", "m3", None, 1.0, "NE"),
+    ("huancui", "废弃物处理", "填埋CH4", "t", None, 1.0, "NE"),
+    ("huancui", "废弃物处理", "生活污水CH4", "t", 2_500.0, 1.04, ""),
+    ("huancui", "废弃物处理", "污水N2O", "t", 1_200.0, 1.02, ""),
+)
+
+
+def _other_rows(year: int, units: dict[str, OrgUnit]) -> list[services.OtherRow]:
+    out = []
+    for line, (code, sector, category, unit, amount, change, key) in enumerate(OTHER, 1):
+        value = None if amount is None else round(amount * (change if year == 2022 else 1.0), 2)
+        uncertainty = None if amount is None else 10.0
+        out.append(services.OtherRow(line, year, units[code], sector, category, unit, value, key, uncertainty, DEMO))
+    return out
+
+
 def load(remember) -> None:
     """Load the demo carbon data through the services."""
     units = {u.code: u for u in OrgUnit.objects.all()}
@@ -72,6 +96,8 @@ def load(remember) -> None:
     services.save_activities(None, first, _rows(2020, units), recompute=False)
     second = remember(services.create_edition(None, 2022, "2022年温室气体排放清单（演示数据）", cn, note=DEMO))
     services.save_activities(None, second, _rows(2022, units), recompute=False)
+    services.save_other_activities(None, first, _other_rows(2020, units), recompute=False)
+    services.save_other_activities(None, second, _other_rows(2022, units), recompute=False)
     for edition in (first, second):
         services.publish_edition(None, edition, recompute=False)
     remember(
@@ -134,6 +160,19 @@ def load(remember) -> None:
             )
         )
         remember(services.record_emitter_report(None, emitter, 2023, co2 * 0.97))
+    # the demo enterprises of the source registry that burn coal for power or make tyres are key emitters too:
+    # registering them here is what marks them 重点碳排放单位 on the enterprise page
+    from meili.sources.models import Enterprise
+
+    for ent in Enterprise.objects.filter(industry_code__in=("D4412", "C2911")).order_by("pk"):
+        if ent.district is None:
+            continue
+        emitter = remember(
+            services.register_emitter(
+                None, name=ent.name, credit_code=ent.credit_code, region=ent.district, industry=ent.industry_name
+            )
+        )
+        remember(services.record_emitter_report(None, emitter, 2023, 120_000.0, note=DEMO))
     harvests = (
         (2022, "rongcheng", "海带", 1_500_000.0, Basis.WET, "新闻报道口径鲜重（演示数据）"),
         (2022, "rongcheng", "裙带菜", 120_000.0, Basis.WET, DEMO),
@@ -153,5 +192,7 @@ def load(remember) -> None:
     for e in Edition.objects.all():
         for a in e.activities.all():
             remember(a)
+        for o in e.other_activities.all():
+            remember(o)
     for r in IntensityResult.objects.all():
         remember(r)

@@ -9,18 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import transaction
 from django.db.models import Q
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from meili.accounts.models import OrgUnit
 from meili.carbon import services
 from meili.carbon.models import SECTORS, Edition
-from meili.standards.carbon import blue, energy, factors, units
+from meili.standards.carbon import blue, energy, factors, nonenergy, units
 from meili.tabular import InputError, read_table
 from meili.xlsx import to_bytes, workbook
 
 ACTIVITY_SHEET = "活动水平"
 HARVEST_SHEET = "养殖产量"
+OTHER_SHEET = "非能源活动水平"
+OTHER_COLUMNS = ("年份", "区市", "部门", "排放源类别", "单位", "活动水平", "注释键", "不确定性（±%）", "数据来源")
 ACTIVITY_COLUMNS = ("年份", "区市", "部门", "能源品种", "单位", "活动水平", "注释键", "不确定性（±%）", "数据来源")
 HARVEST_COLUMNS = ("年份", "区市", "品种", "产量（t）", "重量基准", "数据来源")
 
@@ -62,6 +65,23 @@ def activity_template(edition: Edition) -> bytes:
         check.add(f"{col}2:{col}2000")
     for i, width in enumerate((8, 12, 18, 14, 10, 14, 8, 14, 30)):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
+    other = book.create_sheet(OTHER_SHEET)
+    other.append(list(OTHER_COLUMNS))
+    for o in edition.other_activities.select_related("region").order_by("line"):
+        other.append(
+            [o.year, o.region.name, o.sector, o.category, o.unit, o.amount, o.notation or None, o.uncertainty, o.source]
+        )
+    for col, choices in (
+        ("C", nonenergy.SECTORS[1:]),
+        ("D", tuple(nonenergy.CATEGORIES)),
+        ("G", tuple(energy.NOTATION_KEYS)),
+    ):
+        check = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
+        other.add_data_validation(check)
+        check.add(f"{col}2:{col}2000")
+    for i, width in enumerate((8, 12, 18, 16, 10, 14, 8, 14, 30)):
+        other.column_dimensions[chr(ord("A") + i)].width = width
+    configured = services.other_factors(edition.factor_set)
     fuels = "、".join([*factors.shipped().fuels, energy.ELECTRICITY_FUEL, energy.HEAT_FUEL])
     _notes(
         book,
@@ -71,6 +91,17 @@ def activity_template(edition: Edition) -> bytes:
             f"单位：{'、'.join(units.UNITS)}（燃料按其因子单位换算，电力用电量单位，热力用 GJ）",
             f"部门：{'、'.join(SECTORS)}；电力的“本地发电”行填本地发电量，净调入法中扣减。",
             "未发生或未估算的项目填注释键 NO（未发生）、NE（未估算）、IE（已计入其他）、C（保密），不要填 0。",
+            f"“{OTHER_SHEET}”表：工业生产过程、农业、土地利用变化和林业、废弃物处理；类别与单位：",
+            *[
+                f"  {c.sector} {c.key}（{c.unit}，{c.gas}）：{c.formula}；"
+                + (
+                    f"因子 {configured[c.key].value:.6g} {c.factor_unit}"
+                    + ("（待确认）" if configured[c.key].unverified else "")
+                    if c.key in configured
+                    else "因子集未配置，只能填注释键"
+                )
+                for c in nonenergy.CATEGORIES.values()
+            ],
             "文件有任何错误时不保存任何内容；同一文件重复上传不会重复计入。",
         ],
     )
@@ -200,6 +231,63 @@ def parse_activities(path: Path, edition: Edition) -> tuple[list[services.Activi
     return rows, []
 
 
+def has_sheet(path: Path, name: str) -> bool:
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return name in book.sheetnames
+    finally:
+        book.close()
+
+
+def parse_other(path: Path, edition: Edition) -> tuple[list[services.OtherRow], list[CellError]]:
+    """Every row of the non-energy sheet of an upload, or every error (the engine checks category, unit,
+    factor and notation key per row)."""
+    records, errors = _read(path, OTHER_SHEET, OTHER_COLUMNS)
+    if errors:
+        return [], errors
+    regions = _regions()
+    rows: list[services.OtherRow] = []
+    seen: dict[tuple, int] = {}
+    for r in records:
+        line = r["__row"]
+        year = _year(r, OTHER_SHEET, errors)
+        region = _region(r, OTHER_SHEET, errors, regions)
+        notation = _text(r, "注释键").upper()
+        amount = _number(r, "活动水平", OTHER_SHEET, errors, required=not notation)
+        uncertainty = _number(r, "不确定性（±%）", OTHER_SHEET, errors, required=False)
+        key = (year, region.pk if region else None, _text(r, "排放源类别"))
+        if key in seen:
+            errors.append(CellError(OTHER_SHEET, line, "排放源类别", f"与第{seen[key]}行重复"))
+        seen[key] = line
+        if region is not None:
+            rows.append(
+                services.OtherRow(
+                    line,
+                    year,
+                    region,
+                    _text(r, "部门"),
+                    _text(r, "排放源类别"),
+                    _text(r, "单位"),
+                    amount,
+                    notation,
+                    uncertainty,
+                    _text(r, "数据来源"),
+                )
+            )
+    if errors:
+        return [], errors
+    headers = {"category": "排放源类别", "sector": "部门", "unit": "单位", "amount": "活动水平", "notation": "注释键"}
+    try:
+        services.check_other(edition, rows)
+    except energy.InventoryError as exc:
+        return [], [CellError(OTHER_SHEET, rows[exc.position].line, headers.get(exc.column, exc.column), str(exc))]
+    return rows, []
+
+
 def parse_harvests(path: Path) -> tuple[list[services.HarvestRow], list[CellError]]:
     """Every row of a harvest upload, or every error (unknown species, missing or unclear basis …)."""
     records, errors = _read(path, HARVEST_SHEET, HARVEST_COLUMNS)
@@ -232,9 +320,18 @@ def parse_harvests(path: Path) -> tuple[list[services.HarvestRow], list[CellErro
 def import_activities(user, path: Path, edition: Edition) -> tuple[int, list[CellError]]:
     """Check and save an activity upload, all or nothing; ``(rows changed, errors)``."""
     rows, errors = parse_activities(path, edition)
+    other: list[services.OtherRow] = []
+    if has_sheet(path, OTHER_SHEET):
+        other, other_errors = parse_other(path, edition)
+        errors += other_errors
     if errors:
         return 0, errors
-    return services.save_activities(user, edition, rows), []
+    with transaction.atomic():
+        count = services.save_activities(user, edition, rows, recompute=False) if rows else 0
+        count += services.save_other_activities(user, edition, other, recompute=False) if other else 0
+    if count:
+        services.recompute_intensity()
+    return count, []
 
 
 def import_harvests(user, path: Path) -> tuple[int, list[CellError]]:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from meili.accounts.models import OrgUnit
+from meili.progress.models import ValueState
 
 #: the sectors of the provincial guideline's energy chapter (能源活动), plus 本地发电 for generated electricity
 SECTORS = (
@@ -30,9 +31,17 @@ SECTORS = (
 class FactorSet(models.Model):
     """A named, dated set of emission factors; shipped ones are loaded from the package, local ones added."""
 
+    class GWP(models.TextChoices):
+        """The 100-year GWP values a set converts CH4 and N2O with (values: ``standards.carbon.nonenergy.GWP``)."""
+
+        SAR = "SAR", _("IPCC 第二次评估报告（SAR）")
+        AR5 = "AR5", _("IPCC 第五次评估报告（AR5）")
+        AR6 = "AR6", _("IPCC 第六次评估报告（AR6）")
+
     name = models.CharField(_("名称"), max_length=60, unique=True)
     year = models.PositiveSmallIntegerField(_("年份"))
     source = models.TextField(_("来源"))
+    gwp = models.CharField(_("全球增温潜势（GWP）"), max_length=4, choices=GWP.choices, default=GWP.AR5)
     shipped = models.BooleanField(_("内置"), default=False)
     base = models.ForeignKey(
         "self", verbose_name=_("基于"), null=True, blank=True, on_delete=models.PROTECT, related_name="derived"
@@ -57,6 +66,7 @@ class Factor(models.Model):
     class Kind(models.TextChoices):
         FUEL = "fuel", _("燃料")
         GRID = "grid", _("电网")
+        OTHER = "other", _("非能源排放源")
 
     factor_set = models.ForeignKey(FactorSet, on_delete=models.CASCADE, related_name="factors")
     kind = models.CharField(_("类别"), max_length=8, choices=Kind.choices)
@@ -64,6 +74,7 @@ class Factor(models.Model):
     label = models.CharField(_("原表名称"), max_length=120, blank=True)
     year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
     grid_kind = models.CharField(_("电网因子类型"), max_length=16, blank=True)
+    gas = models.CharField(_("温室气体"), max_length=4, blank=True)
     unit = models.CharField(_("单位"), max_length=16)
     ncv = models.FloatField(_("低位发热量"), null=True, blank=True)
     carbon_content = models.FloatField(_("单位热值含碳量"), null=True, blank=True)
@@ -143,6 +154,40 @@ class Activity(models.Model):
         ]
 
 
+class OtherActivity(models.Model):
+    """One non-energy activity row of an edition (工业生产过程, 农业, 土地利用变化和林业, 废弃物处理) and its
+    stored result per gas (removals negative) and in CO2e at the factor set's GWP."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="other_activities")
+    line = models.PositiveIntegerField(_("行号"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    region = models.ForeignKey(OrgUnit, verbose_name=_("区市"), on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(_("部门"), max_length=30)
+    category = models.CharField(_("排放源类别"), max_length=30)
+    unit = models.CharField(_("单位"), max_length=16)
+    amount = models.FloatField(_("活动水平"), null=True, blank=True)
+    notation = models.CharField(_("注释键"), max_length=2, blank=True)
+    uncertainty = models.FloatField(
+        _("不确定性（±%）"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    source = models.CharField(_("数据来源"), max_length=200, blank=True)
+    gas = models.CharField(_("温室气体"), max_length=4, blank=True)
+    gas_t = models.FloatField(_("排放量（t，吸收为负）"), null=True, blank=True)
+    co2e_t = models.FloatField(_("二氧化碳当量（t）"), null=True, blank=True)
+    gwp = models.CharField(_("GWP"), max_length=4, blank=True)
+    factor = models.TextField(_("所用因子"), blank=True)
+
+    class Meta:
+        verbose_name = _("非能源活动水平")
+        verbose_name_plural = _("非能源活动水平")
+        ordering = ["edition", "line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "year", "region", "category"], name="carbon_other_activity_once_per_cell"
+            )
+        ]
+
+
 class ChangeReason(models.Model):
     """Why an edition's figure differs from an earlier edition's (清单更新的变化原因)."""
 
@@ -166,7 +211,11 @@ class ChangeReason(models.Model):
 
 
 class KeyEmitter(models.Model):
-    """A key carbon-emitting unit (重点碳排放单位). Standalone until the enterprise registry exists."""
+    """A key carbon-emitting unit (重点碳排放单位): the one home of that status.
+
+    Linked to the enterprise registry (``sources.Enterprise``, matched by 统一社会信用代码) when the unit is
+    there; the enterprise's ``key_carbon`` flag is derived from this registry, never edited on its own.
+    """
 
     name = models.CharField(_("单位名称"), max_length=120)
     credit_code = models.CharField(
@@ -180,6 +229,14 @@ class KeyEmitter(models.Model):
     region = models.ForeignKey(OrgUnit, verbose_name=_("区市"), on_delete=models.PROTECT, related_name="+")
     industry = models.CharField(_("行业"), max_length=60)
     active = models.BooleanField(_("在册"), default=True)
+    enterprise = models.OneToOneField(
+        "sources.Enterprise",
+        verbose_name=_("排污单位档案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_emitter",
+    )
 
     class Meta:
         verbose_name = _("重点碳排放单位")
@@ -337,3 +394,47 @@ class IntensityResult(models.Model):
             "allowed": self._scaled("allowed_co2_t", 1e-4),
             "budget": self._scaled("budget_t", 1e-4),
         }
+
+
+class Submission(models.Model):
+    """Activity data a responsible department (统计局, 发改委, 农业农村局, 住建局 …) uploads for an edition.
+
+    It goes through the reporting flow of the plan's indicator values (``progress.ValueState``: 草稿 → 已提交 →
+    已审核 or 已退回), reviewed by someone other than who uploaded or submitted it; only on approval are its
+    rows written into the edition (:mod:`meili.carbon.submissions`).
+    """
+
+    edition = models.ForeignKey(Edition, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="submissions")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("报送单位"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=12, choices=ValueState.choices, default=ValueState.DRAFT)
+    filename = models.CharField(_("文件名"), max_length=200)
+    energy_rows = models.JSONField(_("能源活动水平"), default=list)
+    other_rows = models.JSONField(_("非能源活动水平"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    applied = models.PositiveIntegerField(_("写入行数"), default=0)
+
+    class Meta:
+        verbose_name = _("活动水平报送")
+        verbose_name_plural = _("活动水平报送")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.edition.year} {self.unit} {self.filename}"
+
+    @property
+    def row_count(self) -> int:
+        return len(self.energy_rows) + len(self.other_rows)

@@ -7,6 +7,7 @@ indicators read the stored results.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -31,10 +32,12 @@ from meili.carbon.models import (
     Harvest,
     IntensityResult,
     KeyEmitter,
+    OtherActivity,
     SinkCoefficient,
     Target,
 )
-from meili.standards.carbon import blue, energy, factors
+from meili.sources.models import Enterprise
+from meili.standards.carbon import blue, energy, factors, nonenergy
 from meili.standards.carbon import intensity as engine_intensity
 from meili.web import pagecache
 
@@ -60,6 +63,11 @@ def ensure_shipped() -> list[FactorSet]:
             if created:
                 Factor.objects.bulk_create(_factor_rows(stored, engine))
                 log.record(None, "carbon.factor_set.load", stored, reason=engine.source)
+            have = set(stored.factors.filter(kind=Factor.Kind.OTHER).values_list("key", flat=True))
+            missing = [f for f in _other_rows(stored, nonenergy.IPCC_DEFAULTS.values()) if f.key not in have]
+            if missing and not have:
+                Factor.objects.bulk_create(missing)
+                log.record(None, "carbon.factor_set.load_other", stored, {"categories": [None, len(missing)]})
             out.append(stored)
     return out
 
@@ -101,6 +109,44 @@ def _factor_rows(stored: FactorSet, engine: factors.FactorSet) -> list[Factor]:
     return rows
 
 
+def _other_rows(stored: FactorSet, values) -> list[Factor]:
+    rows = []
+    for f in values:
+        category = nonenergy.CATEGORIES[f.category]
+        rows.append(
+            Factor(
+                factor_set=stored,
+                kind=Factor.Kind.OTHER,
+                key=f.category,
+                label=category.formula,
+                gas=category.gas,
+                unit=category.unit,
+                value=f.value,
+                source=f.source,
+                confidence="unverified" if f.unverified else "stated",
+                unverified=f.unverified,
+            )
+        )
+    return rows
+
+
+def other_factors(stored: FactorSet) -> dict[str, nonenergy.OtherFactor]:
+    """The non-energy factors of a stored set, by category (what :func:`nonenergy.inventory` reads)."""
+    return {
+        f.key: nonenergy.OtherFactor(f.key, f.value, f.source, f.unverified)
+        for f in stored.factors.filter(kind=Factor.Kind.OTHER)
+    }
+
+
+def factor_coverage(stored: FactorSet) -> list[dict]:
+    """Every non-energy category with the set's factor, or none (未配置: the category can only carry a key)."""
+    have = {f.key: f for f in stored.factors.filter(kind=Factor.Kind.OTHER)}
+    return [
+        {"category": c, "factor": have.get(c.key)}
+        for c in sorted(nonenergy.CATEGORIES.values(), key=lambda c: nonenergy.SECTORS.index(c.sector))
+    ]
+
+
 def engine_set(stored: FactorSet) -> factors.FactorSet:
     """The engine's :class:`~meili.standards.carbon.factors.FactorSet` of a stored set.
 
@@ -122,7 +168,7 @@ def engine_set(stored: FactorSet) -> factors.FactorSet:
                 f.confidence,
                 f.unverified,
             )
-        else:
+        elif f.kind == Factor.Kind.GRID:
             grids.append(
                 factors.GridFactor(f.year, f.key, f.label, f.value, f.source, f.confidence, f.unverified, f.grid_kind)
             )
@@ -144,17 +190,49 @@ class LocalFuel:
     source: str
 
 
-def create_local_set(user, name: str, year: int, source: str, base: FactorSet, fuels: list[LocalFuel]) -> FactorSet:
-    """A bureau's own factor set: *base*'s values with *fuels* replaced or added (provincial guideline: 实测优先)."""
+@dataclass(frozen=True)
+class LocalOther:
+    """A bureau's own factor of a non-energy category (tonnes of the category's gas per activity unit)."""
+
+    category: str
+    value: float
+    source: str
+
+
+def create_local_set(
+    user,
+    name: str,
+    year: int,
+    source: str,
+    base: FactorSet,
+    fuels: list[LocalFuel],
+    *,
+    others: Sequence[LocalOther] = (),
+    gwp: str | None = None,
+) -> FactorSet:
+    """A bureau's own factor set: *base*'s values with *fuels* and non-energy *others* replaced or added
+    (provincial guideline: 实测优先), and its GWP (*base*'s unless given)."""
     require(user, Action.MANAGE_PLAN)
     if FactorSet.objects.filter(name=name).exists():
         raise ValidationError(_("因子集名称“%(name)s”已存在") % {"name": name})
+    gwp = gwp or base.gwp
+    if gwp not in nonenergy.GWP:
+        raise ValidationError(_("未知GWP“%(gwp)s”") % {"gwp": gwp})
     with transaction.atomic():
-        stored = FactorSet.objects.create(name=name, year=year, source=source, base=base, created_by=user)
+        stored = FactorSet.objects.create(name=name, year=year, source=source, base=base, created_by=user, gwp=gwp)
         copies = []
         replaced = {f.fuel for f in fuels}
+        replaced_other = {o.category for o in others}
+        for o in others:
+            if o.category not in nonenergy.CATEGORIES:
+                raise ValidationError(_("未知排放源类别“%(category)s”") % {"category": o.category})
+            if o.value < 0 or not o.source.strip():
+                raise ValidationError(_("%(category)s：排放因子不能为负，且须注明来源") % {"category": o.category})
+        copies += _other_rows(stored, [nonenergy.OtherFactor(o.category, o.value, o.source, False) for o in others])
         for f in base.factors.all():
             if f.kind == Factor.Kind.FUEL and f.key in replaced:
+                continue
+            if f.kind == Factor.Kind.OTHER and f.key in replaced_other:
                 continue
             f.pk, f.factor_set = None, stored
             copies.append(f)
@@ -177,7 +255,13 @@ def create_local_set(user, name: str, year: int, source: str, base: FactorSet, f
                 )
             )
         Factor.objects.bulk_create(copies)
-        log.record(user, "carbon.factor_set.create", stored, {"fuels": [None, sorted(replaced)]}, reason=source)
+        log.record(
+            user,
+            "carbon.factor_set.create",
+            stored,
+            {"fuels": [None, sorted(replaced)], "others": [None, sorted(replaced_other)], "gwp": [None, gwp]},
+            reason=source,
+        )
     return stored
 
 
@@ -287,6 +371,7 @@ def activity_frame(activities: list) -> pl.DataFrame:
 
 
 def _compute_edition(edition: Edition) -> None:
+    _compute_other(edition)
     activities = list(edition.activities.select_related("region").order_by("line", "pk"))
     frame = activity_frame(activities)
     results = energy.inventory(
@@ -297,6 +382,141 @@ def _compute_edition(edition: Edition) -> None:
     Activity.objects.bulk_update(activities, ["energy_tj", "co2_t", "factor"])
     edition.computed_at = timezone.now()
     edition.save(update_fields=["computed_at"])
+
+
+@dataclass(frozen=True)
+class OtherRow:
+    """One parsed non-energy activity row (工业生产过程, 农业, 土地利用变化和林业, 废弃物处理)."""
+
+    line: int
+    year: int
+    region: OrgUnit
+    sector: str
+    category: str
+    unit: str
+    amount: float | None
+    notation: str
+    uncertainty: float | None
+    source: str
+
+
+def other_frame(activities: list) -> pl.DataFrame:
+    """The engine's input frame of stored :class:`OtherActivity` rows or parsed :class:`OtherRow` rows."""
+    return pl.DataFrame(
+        {
+            "year": [a.year for a in activities],
+            "region": [a.region.name for a in activities],
+            "sector": [a.sector for a in activities],
+            "category": [a.category for a in activities],
+            "unit": [a.unit for a in activities],
+            "amount": [a.amount for a in activities],
+            "notation": [a.notation or None for a in activities],
+        },
+        schema={
+            "year": pl.Int64,
+            "region": pl.String,
+            "sector": pl.String,
+            "category": pl.String,
+            "unit": pl.String,
+            "amount": pl.Float64,
+            "notation": pl.String,
+        },
+    )
+
+
+def check_other(edition: Edition, rows: list[OtherRow]) -> None:
+    """Run the engine over parsed rows before anything is stored; :class:`energy.InventoryError` if one is bad."""
+    nonenergy.inventory(other_frame(rows), other_factors(edition.factor_set), nonenergy.GWP[edition.factor_set.gwp])
+
+
+def save_other_activities(user, edition: Edition, rows: list[OtherRow], *, recompute: bool = True) -> int:
+    """Write parsed non-energy rows into *edition* (upsert by year/region/category; idempotent), recompute it.
+
+    The rows are checked by the engine first: a category without a configured factor, a wrong unit or a
+    missing amount without a notation key refuses the whole batch (nothing is stored).
+    """
+    require(user, Action.IMPORT_DATA)
+    fields = ["line", "sector", "unit", "amount", "notation", "uncertainty", "source"]
+    check_other(edition, rows)
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        existing = {(a.year, a.region_id, a.category): a for a in edition.other_activities.all()}
+        new, changed = [], []
+        for row in rows:
+            values = {
+                "line": row.line,
+                "sector": row.sector,
+                "unit": row.unit,
+                "amount": row.amount,
+                "notation": row.notation,
+                "uncertainty": row.uncertainty,
+                "source": row.source,
+            }
+            obj = existing.get((row.year, row.region.pk, row.category))
+            if obj is None:
+                new.append(
+                    OtherActivity(edition=edition, year=row.year, region=row.region, category=row.category, **values)
+                )
+                continue
+            if log.diff(log.snapshot(obj, fields), values):
+                for k, v in values.items():
+                    setattr(obj, k, v)
+                changed.append(obj)
+        OtherActivity.objects.bulk_create(new)
+        OtherActivity.objects.bulk_update(changed, fields)
+        count = len(new) + len(changed)
+        if count:
+            _compute_edition(edition)
+            log.record(
+                user, "carbon.other_activity.import", edition, {"rows": [None, len(rows)], "changed": [None, count]}
+            )
+    if count and recompute:
+        recompute_intensity()
+    return count
+
+
+def _compute_other(edition: Edition) -> None:
+    activities = list(edition.other_activities.select_related("region").order_by("line", "pk"))
+    if not activities:
+        return
+    gwp = nonenergy.GWP[edition.factor_set.gwp]
+    results = nonenergy.inventory(
+        other_frame(activities), other_factors(edition.factor_set), gwp, set_name=edition.factor_set.name
+    )
+    for a, r in zip(activities, results.iter_rows(named=True), strict=True):
+        a.gas, a.gas_t, a.co2e_t, a.gwp, a.factor = r["gas"], r["gas_t"], r["co2e_t"], r["gwp"], r["factor"]
+    OtherActivity.objects.bulk_update(activities, ["gas", "gas_t", "co2e_t", "gwp", "factor"])
+
+
+def other_results_frame(edition: Edition) -> pl.DataFrame:
+    """The stored non-energy results of *edition* (the frame :func:`nonenergy.inventory` returns)."""
+    activities = list(edition.other_activities.select_related("region").order_by("line", "pk"))
+    return other_frame(activities).with_columns(
+        pl.Series("gas", [a.gas for a in activities], dtype=pl.String),
+        pl.Series("gas_t", [a.gas_t for a in activities], dtype=pl.Float64),
+        pl.Series("co2e_t", [a.co2e_t for a in activities], dtype=pl.Float64),
+        pl.Series("uncertainty", [a.uncertainty for a in activities], dtype=pl.Float64),
+    )
+
+
+def sector_gas(edition: Edition) -> dict:
+    """The edition's inventory by sector and gas in tCO2e, from stored results (the pages and the report).
+
+    Energy CO2 is direct plus net electricity and heat transfers (the net-import method). Returns ``rows``
+    (:func:`nonenergy.sector_gas_table`), ``gwp`` (the set's GWP label) and the totals without and with LULUCF.
+    """
+    frame = results_frame(edition).filter(pl.col("year") == edition.year)
+    energy_co2 = energy.summary(frame).total_net_import if frame["co2_t"].drop_nulls().len() else None
+    other = other_results_frame(edition).filter(pl.col("year") == edition.year)
+    gwp = nonenergy.GWP[edition.factor_set.gwp]
+    rows = nonenergy.sector_gas_table(energy_co2, other, gwp)
+    return {
+        "rows": rows,
+        "gwp": gwp.label,
+        "gases": nonenergy.GASES,
+        "total": nonenergy.net_total(rows, with_lulucf=False),
+        "net": nonenergy.net_total(rows, with_lulucf=True),
+    }
 
 
 def recompute_edition(user, edition: Edition) -> None:
@@ -380,14 +600,62 @@ def add_reason(
 
 
 def register_emitter(user, *, name: str, credit_code: str, region: OrgUnit, industry: str) -> KeyEmitter:
-    """Add a key carbon-emitting unit (重点碳排放单位) to the registry."""
+    """Add a key carbon-emitting unit (重点碳排放单位) to the registry and link it to the enterprise registry.
+
+    This registry is the one home of the 重点碳排放单位 status: the enterprise with the same 统一社会信用代码
+    (``sources.Enterprise``) is linked and its ``key_carbon`` flag derived (:func:`derive_enterprise_flag`).
+    """
     require(user, Action.MANAGE_SITES)
     emitter = KeyEmitter(name=name.strip(), credit_code=credit_code.strip().upper(), region=region, industry=industry)
     emitter.full_clean()
     with transaction.atomic():
+        emitter.enterprise = Enterprise.objects.filter(credit_code=emitter.credit_code).first()
         emitter.save()
-        log.record(user, "carbon.emitter.register", emitter, {"credit_code": [None, emitter.credit_code]})
+        log.record(
+            user,
+            "carbon.emitter.register",
+            emitter,
+            {"credit_code": [None, emitter.credit_code], "enterprise": [None, emitter.enterprise_id]},
+        )
+        if emitter.enterprise is not None:
+            derive_enterprise_flag(user, emitter.enterprise)
     return emitter
+
+
+def set_emitter_active(user, emitter: KeyEmitter, active: bool, *, reason: str) -> None:
+    """Put a key emitter on or off the registry (纳入或移出名录); the enterprise's flag follows."""
+    require(user, Action.MANAGE_SITES)
+    if not reason.strip():
+        raise ValidationError(_("请说明纳入或移出名录的依据"))
+    with transaction.atomic():
+        old = emitter.active
+        emitter.active = active
+        emitter.save(update_fields=["active"])
+        log.record(user, "carbon.emitter.active", emitter, {"active": [old, active]}, reason=reason)
+        if emitter.enterprise is not None:
+            derive_enterprise_flag(user, emitter.enterprise)
+
+
+def derive_enterprise_flag(user, enterprise: Enterprise) -> bool:
+    """Set ``enterprise.key_carbon`` from this registry: true exactly when an active key emitter has its
+    统一社会信用代码 (the emitter is linked on the way). Runs inside the caller's transaction; returns the flag."""
+    with transaction.atomic():
+        KeyEmitter.objects.filter(credit_code=enterprise.credit_code, enterprise__isnull=True).update(
+            enterprise=enterprise
+        )
+        flag = KeyEmitter.objects.filter(enterprise=enterprise, active=True).exists()
+        stored = Enterprise.objects.filter(pk=enterprise.pk).values_list("key_carbon", flat=True).first()
+        if stored != flag:
+            # a queryset update: the enterprise's own save signal is not run again
+            Enterprise.objects.filter(pk=enterprise.pk).update(key_carbon=flag)
+            log.record(user, "carbon.emitter.flag", enterprise, {"key_carbon": [stored, flag]})
+        enterprise.key_carbon = flag
+    return flag
+
+
+def emitter_of(enterprise: Enterprise) -> KeyEmitter | None:
+    """The key emitter linked to *enterprise*, with its reports newest first, or ``None``."""
+    return KeyEmitter.objects.filter(enterprise=enterprise).prefetch_related("reports").first()
 
 
 def record_emitter_report(
@@ -684,3 +952,69 @@ def sinks_by(year: int | None = None) -> list[dict]:
         }
         for h in qs
     ]
+
+
+# --- 减污降碳协同 -------------------------------------------------------------------------------------------
+
+#: HJ 212-2017 codes of the air pollutants whose monitored emissions (daily ``Cou``, kg) enter the evaluation
+SYNERGY_POLLUTANTS = {"a21026": "SO2", "a21002": "NOx"}
+
+
+def synergy_inputs() -> dict:
+    """The yearly inputs of the 减污降碳协同 evaluation Meili holds, ``None`` where a year has none.
+
+    Carbon: the city's stored energy CO2 and CO2 intensity (:class:`IntensityResult`). Pollution: the city's
+    annual PM2.5 and good-day ratio (``monitoring.AirPeriod``) and the monitored SO2 and NOx emissions of the
+    key sources (sum of the online devices' daily emission amounts, ``online.Reading`` field ``Cou``, in t).
+    """
+    from django.db.models import Sum
+    from django.db.models.functions import ExtractYear
+
+    from meili.monitoring.models import AirPeriod, Scope
+    from meili.online.models import Reading
+    from meili.standards.carbon.synergy import Indicator
+
+    city = _city()
+    results = {r.year: r for r in IntensityResult.objects.filter(region=city)} if city else {}
+    years = sorted(results)
+    air = {
+        int(p.period): p
+        for p in AirPeriod.objects.filter(scope=Scope.CITY, period__in=[str(y) for y in years])
+        if city is None or p.code == city.code
+    }
+    emissions: dict[str, dict[int, float]] = {name: {} for name in SYNERGY_POLLUTANTS.values()}
+    rows = (
+        Reading.objects.filter(kind=Reading.Kind.DAY, field="Cou", code__in=list(SYNERGY_POLLUTANTS))
+        .annotate(y=ExtractYear("data_time"))
+        .filter(y__in=years)
+        .values("code", "y")
+        .annotate(kg=Sum("value"))
+    )
+    for r in rows:
+        if r["kg"] is not None:
+            emissions[SYNERGY_POLLUTANTS[r["code"]]][r["y"]] = r["kg"] / 1000.0
+    pollution = [
+        Indicator("PM2.5 年均浓度", "µg/m3", False, {y: air[y].pm25 if y in air else None for y in years}),
+        Indicator("优良天数比例", "", True, {y: air[y].good_days_ratio if y in air else None for y in years}),
+        *[
+            Indicator(f"{name}排放量（重点源在线监测）", "t", False, {y: emissions[name].get(y) for y in years})
+            for name in emissions
+        ],
+    ]
+    carbon = [
+        Indicator("能源活动二氧化碳排放", "t", False, {y: results[y].co2_t for y in years}),
+        Indicator("单位GDP二氧化碳排放", "tCO2/万元", False, {y: results[y].intensity for y in years}),
+    ]
+    return {"years": years, "pollution": pollution, "carbon": carbon}
+
+
+def synergy() -> dict:
+    """The 减污降碳协同 evaluation (README §3 (a), (d)) of the stored inputs, with 数据不足 where they are missing."""
+    from meili.standards.carbon import synergy as engine
+
+    inputs = synergy_inputs()
+    co2 = inputs["carbon"][0]
+    return inputs | {
+        "coordination": engine.evaluate_coordination(inputs["pollution"], inputs["carbon"]),
+        "elasticities": [(p, engine.elasticity_series(p, co2)) for p in inputs["pollution"][2:]],
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meili.carbon import views
+from meili.carbon import views, views_submissions
 
 app_name = "carbon"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("blue/template.xlsx", views.harvest_template, name="harvest_template"),
     path("emitters/", views.emitters, name="emitters"),
     path("factors/", views.factor_sets, name="factors"),
+    path("synergy/", views.synergy, name="synergy"),
+    path("submissions/", views_submissions.index, name="submissions"),
+    path("submissions/upload", views_submissions.upload, name="submission_upload"),
+    path("submissions/<int:pk>/<str:step>", views_submissions.act, name="submission_act"),
 ]

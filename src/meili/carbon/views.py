@@ -28,7 +28,8 @@ from meili.carbon.models import (
     SinkCoefficient,
     Target,
 )
-from meili.standards.carbon import blue, energy
+from meili.reports.models import Kind, Report, State
+from meili.standards.carbon import blue, energy, nonenergy
 from meili.standards.carbon import intensity as engine_intensity
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,9 +86,12 @@ def inventory_context(edition: Edition) -> dict:
         absolute = (uncertain["co2_t"] * uncertain["uncertainty"] / 100) ** 2
         uncertainty = float(absolute.sum() ** 0.5 / uncertain["co2_t"].sum() * 100)
     previous = Edition.objects.filter(year__lt=edition.year).order_by("-year").first()
+    other = services.other_results_frame(edition).filter(pl.col("year") == edition.year)
     return {
         "edition": edition,
         "summary": summary,
+        "by_gas": services.sector_gas(edition),
+        "other_rows": other.rows(named=True),
         "sectors": sectors.rows(named=True),
         "fuels": fuels.rows(named=True),
         "notations": notations,
@@ -119,6 +123,10 @@ def inventory(request):
     }
     if edition is not None:
         context |= inventory_context(edition)
+        context["may_report"] = can(request.user, Action.GENERATE_REPORT)
+        context["stored_reports"] = Report.objects.filter(
+            kind=Kind.CARBON_INVENTORY, period=str(edition.year), state=State.DONE
+        ).order_by("-created_at")[:5]
     return render(request, "carbon/inventory.html", context)
 
 
@@ -310,6 +318,46 @@ def factor_sets(request):
             "chosen": chosen,
             "fuels": [f for f in factor_rows if f.kind == Factor.Kind.FUEL],
             "grids": [f for f in factor_rows if f.kind == Factor.Kind.GRID],
+            "coverage": services.factor_coverage(chosen) if chosen else [],
+            "gwp": nonenergy.GWP[chosen.gwp].label if chosen else "",
             "breadcrumbs": _crumbs((_("排放因子"), None)),
+        },
+    )
+
+
+def synergy(request):
+    """减污降碳协同: the inputs by year, the coupling coordination and the elasticities, or 数据不足."""
+    _internal(request)
+    from meili.standards.carbon import synergy as engine
+
+    data = services.synergy()
+    result = data["coordination"]
+    years = data["years"]
+    return render(
+        request,
+        "carbon/synergy.html",
+        {
+            "years": years,
+            "inputs": [(_("减污"), i, [i.values.get(y) for y in years]) for i in data["pollution"]]
+            + [(_("降碳"), i, [i.values.get(y) for y in years]) for i in data["carbon"]],
+            "coordination": result if isinstance(result, engine.Coordination) else None,
+            "insufficient": result if isinstance(result, engine.Insufficient) else None,
+            "coordination_rows": list(
+                zip(
+                    result.years,
+                    result.u1,
+                    result.u2,
+                    result.c,
+                    result.c_corrected,
+                    result.t,
+                    result.d,
+                    result.classes,
+                    strict=True,
+                )
+            )
+            if isinstance(result, engine.Coordination)
+            else [],
+            "elasticities": data["elasticities"],
+            "breadcrumbs": _crumbs((_("减污降碳协同"), None)),
         },
     )

@@ -213,15 +213,8 @@ def submit(actor, row: IndicatorValue) -> IndicatorValue:
 
 def _not_own(actor, row: IndicatorValue) -> None:
     """Separation of duties: nobody reviews a value (or a correction) they created, edited or submitted."""
-    from meili.audit.models import AuditEntry
-
-    own = row.created_by_id == getattr(actor, "pk", None) or (
-        AuditEntry.objects.filter(
-            object_type=IndicatorValue._meta.label,
-            object_id=str(row.pk),
-            actor_id=getattr(actor, "pk", None),
-            action__in=("value.create", "value.update", "value.correct", "value.submit"),
-        ).exists()
+    own = row.created_by_id == getattr(actor, "pk", None) or log.acted(
+        actor, row, ("value.create", "value.update", "value.correct", "value.submit")
     )
     if own:
         raise PermissionDenied(_("不能审核本人填报或提交的值"))

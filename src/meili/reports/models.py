@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
     PROGRESS = "progress", _("美丽威海建设进程评估")
     AIR_MONTHLY = "air_monthly", _("空气质量月报")
     WATER_MONTHLY = "water_monthly", _("水环境质量月报")
+    CARBON_INVENTORY = "carbon_inventory", _("温室气体排放清单报告")
 
 
 class State(models.TextChoices):

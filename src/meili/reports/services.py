@@ -33,7 +33,7 @@ METHODS = ("escap", "growth_ratio")
 def check_period(kind: str, period: str) -> str:
     """The period normalised for *kind* (2025 for the yearly report, 2025-10 for bulletins), or a ValidationError."""
     period = (period or "").strip()
-    if kind == Kind.PROGRESS:
+    if kind in (Kind.PROGRESS, Kind.CARBON_INVENTORY):
         if not _YEAR.match(period):
             raise ValidationError({"period": _("年度报告的期间须为年份，如 2025")})
     elif kind in (Kind.AIR_MONTHLY, Kind.WATER_MONTHLY):
@@ -55,6 +55,14 @@ def build(kind: str, period: str, parameters: dict | None = None, today: dt.date
         if method not in METHODS:
             raise ValidationError({"method": _("未知的评估方法 %(m)s") % {"m": method}})
         return progress.build(int(period), method, today=today)
+    if kind == Kind.CARBON_INVENTORY:
+        from meili.carbon.models import Edition
+        from meili.reports.builders import carbon
+
+        edition = Edition.objects.filter(year=int(period)).first()
+        if edition is None:
+            raise ValidationError({"period": _("%(year)s 年尚无温室气体清单版本") % {"year": period}})
+        return carbon.build(edition, today=today)
     year, month = (int(p) for p in period.split("-"))
     if kind == Kind.AIR_MONTHLY:
         from meili.reports.builders import air

@@ -112,7 +112,7 @@ PROFILES = {
         "D4412",
         "热电联产",
         [("air", "1号燃煤锅炉排气筒", 6.0, POWER_AIR, 300.0)],
-        ("key_discharger", "key_carbon"),
+        ("key_discharger",),
     ),
     "heat_coal": ("D4430", "热力生产和供应", [("air", "供热锅炉排气筒", 9.0, COAL_BOILER, None)], ("key_discharger",)),
     "heat_gas": ("D4430", "热力生产和供应", [("air", "燃气锅炉排气筒", 3.5, GAS_BOILER, None)], ()),
@@ -142,7 +142,7 @@ PROFILES = {
         [("air", "工艺废气排气筒", None, PROCESS_AIR, None), ("water", "废水总排口", None, SEWER, None)],
         ("key_discharger", "key_hazardous_waste"),
     ),
-    "tyre": ("C2911", "轮胎制造", [("air", "炼胶废气排气筒", None, PROCESS_AIR, None)], ("key_carbon",)),
+    "tyre": ("C2911", "轮胎制造", [("air", "炼胶废气排气筒", None, PROCESS_AIR, None)], ()),
     "parts": ("C3670", "汽车零部件及配件制造", [("air", "涂装废气排气筒", None, PROCESS_AIR, None)], ()),
 }
 

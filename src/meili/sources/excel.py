@@ -57,7 +57,6 @@ ENTERPRISE_COLUMNS = (
     Column("联系电话", "contact_phone"),
     Column("重点排污单位", "key_discharger", "bool"),
     Column("危险废物重点监管单位", "key_hazardous_waste", "bool"),
-    Column("重点碳排放单位", "key_carbon", "bool"),
     Column("环境风险源", "risk_source", "bool"),
     Column("生产状态", "status", "choice", Enterprise.Status),
     Column("备注", "note"),
@@ -413,7 +412,6 @@ def import_registry(user, path: str | Path) -> dict:
             enterprise_defaults = {
                 "key_discharger": False,
                 "key_hazardous_waste": False,
-                "key_carbon": False,
                 "risk_source": False,
                 "status": Enterprise.Status.OPERATING,
             }

@@ -37,7 +37,6 @@ ENTERPRISE_FIELDS = (
     "contact_phone",
     "key_discharger",
     "key_hazardous_waste",
-    "key_carbon",
     "risk_source",
     "status",
     "note",

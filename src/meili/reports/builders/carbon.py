@@ -15,7 +15,7 @@ import polars as pl
 from meili.accounts.models import OrgUnit
 from meili.reports.builders.common import Fingerprint, chinese_date, now_local
 from meili.reports.document import Chart, Column, Document, Num, Series, Table
-from meili.standards.carbon import blue, energy
+from meili.standards.carbon import blue, energy, nonenergy
 
 KIND = "carbon_inventory"
 #: the shipped factor sets (``meili.standards.carbon.factors.SHIPPED``) as a Chinese document cites them
@@ -56,6 +56,10 @@ def build(edition, today: dt.datetime | None = None) -> Document:
     fp = Fingerprint()
     fp.add(KIND, edition.year, edition.factor_set.name, edition.grid_factor, edition.heat_factor)
     for r in frame.iter_rows():
+        fp.add(*r)
+    other = services.other_results_frame(edition).filter(pl.col("year") == edition.year)
+    fp.add(edition.factor_set.gwp)
+    for r in other.iter_rows():
         fp.add(*r)
     if frame.is_empty():
         doc.empty = True
@@ -169,6 +173,39 @@ def build(edition, today: dt.datetime | None = None) -> Document:
                     ],
                 )
             )
+        by_gas = services.sector_gas(edition)
+        gases = doc.section("分领域、分气体排放")
+        gases.para(
+            f"{period}温室气体排放总量（不含土地利用变化和林业）",
+            Num(by_gas["total"] / 1e4, "万吨二氧化碳当量", period, 2),
+            "，计入林业碳汇后净排放",
+            Num(by_gas["net"] / 1e4, "万吨二氧化碳当量", period, 2),
+            f"。甲烷、氧化亚氮按{by_gas['gwp']}折算。",
+        )
+        gases.add(
+            Table(
+                "表5 分领域、分气体温室气体排放",
+                period,
+                [
+                    Column("领域"),
+                    *[Column(g, "吨二氧化碳当量") for g in by_gas["gases"]],
+                    Column("合计", "吨二氧化碳当量"),
+                ],
+                [
+                    [
+                        r["sector"],
+                        *[
+                            Num(r[g], "吨二氧化碳当量", period, 0) if isinstance(r[g], float) else str(r[g])
+                            for g in by_gas["gases"]
+                        ],
+                        Num(r["total"], "吨二氧化碳当量", period, 0),
+                    ]
+                    for r in by_gas["rows"]
+                ],
+                note="能源活动为直接排放加电力、热力净调入；土地利用变化和林业吸收为负值；"
+                "注释键：NO 未发生，NE 未估算，IE 已计入其他，C 保密。",
+            )
+        )
         harvests = list(Harvest.objects.filter(year=edition.year))
         if harvests:
             sink = doc.section("海洋碳汇（备忘项）")
@@ -188,7 +225,14 @@ def build(edition, today: dt.datetime | None = None) -> Document:
     )
     name, source = FACTOR_SETS_ZH.get(edition.factor_set.name, (edition.factor_set.name, edition.factor_set.source))
     a.para(f"排放因子集：{name}（{source}）。")
+    a.para(
+        "工业生产过程、农业、土地利用变化和林业、废弃物处理：排放量 = 活动水平 × 排放因子，按气体分别计算，"
+        f"甲烷、氧化亚氮以{nonenergy.GWP[edition.factor_set.gwp].label}折算为二氧化碳当量。"
+    )
     unverified = sorted(set(edition.activities.filter(factor__contains="待确认").values_list("fuel", flat=True)))
+    unverified += sorted(
+        set(edition.other_activities.filter(factor__contains="待确认").values_list("category", flat=True))
+    )
     if unverified:
         a.para(f"以下因子待确认：{'、'.join(unverified)}。", style="note")
     doc.provenance = {

@@ -5,12 +5,16 @@
   weights (Tang Xiangbo et al. 2022, 环境科学研究).
 * :func:`coupling`, :func:`corrected_coupling`, :func:`coordination`, :func:`coordination_class` — coupling
   coordination degree (Wang Shujia et al. 2021, 自然资源学报 36(3)) and its ten classes.
+* :func:`evaluate_coordination`, :func:`elasticity_series` — the two evaluations over yearly indicators, with
+  数据不足 (:class:`Insufficient`, a step's ``reason``) instead of a figure where inputs are missing.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 
 def elasticity(pollutant_change: float, co2_change: float) -> float:
@@ -96,3 +100,132 @@ def coordination_class(d: float) -> str:
     if not 0 <= d <= 1:
         raise ValueError("协调度应在0到1之间")
     return _CLASSES[min(int(d * 10 + 1e-12), 9)]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a subsystem: its yearly values (``None`` where missing) and its direction."""
+
+    name: str
+    unit: str
+    positive: bool
+    values: Mapping[int, float | None]
+
+
+@dataclass(frozen=True)
+class Coordination:
+    """Coupling coordination of the pollution (U1) and carbon (U2) subsystems over *years* (README §3 (d)).
+
+    ``weights`` maps each used indicator to its entropy weight within its subsystem; ``excluded`` names the
+    indicators left out for lack of data (with fewer than two of the years).
+    """
+
+    years: tuple[int, ...]
+    weights: dict[str, float]
+    u1: tuple[float, ...]
+    u2: tuple[float, ...]
+    c: tuple[float, ...]
+    t: tuple[float, ...]
+    d: tuple[float, ...]
+    classes: tuple[str, ...]
+    c_corrected: tuple[float, ...]
+    excluded: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Insufficient:
+    """数据不足: what is missing for the evaluation to be computed."""
+
+    reason: str
+    excluded: tuple[str, ...] = ()
+
+
+def _weights(columns: list[list[float]]) -> list[float]:
+    """Entropy weights; an indicator constant over the samples carries no information (weight 0), and if all
+    are constant the weights are equal (README §3 (d) 3 leaves 0/0 undefined)."""
+    safe = [col if sum(col) > 0 else [1.0] * len(col) for col in columns]
+    entropies, _ = entropy_weights(safe) if len(safe[0]) >= 2 else ([1.0] * len(safe), [])
+    divergence = [1.0 - e for e in entropies]
+    total = sum(divergence)
+    if total <= 1e-12:
+        return [1.0 / len(columns)] * len(columns)
+    return [d / total for d in divergence]
+
+
+def _value(indicator: Indicator, year: int) -> float:
+    value = indicator.values.get(year)
+    if value is None:
+        raise ValueError(f"{indicator.name} 缺少 {year} 年的值")
+    return float(value)
+
+
+def evaluate_coordination(pollution: Sequence[Indicator], carbon: Sequence[Indicator]) -> Coordination | Insufficient:
+    """Entropy-weighted subsystem indices U1, U2 per year and C, T (α = β = 0.5), D with its class (README §3 (d)).
+
+    Indicators with a value in fewer than two years are excluded (and named); the years used are those where
+    every remaining indicator has a value. Fewer than two such years, or a subsystem without an indicator,
+    gives :class:`Insufficient` — never a figure computed from partial data.
+    """
+    years = sorted({y for ind in (*pollution, *carbon) for y, v in ind.values.items() if v is not None})
+    excluded = tuple(ind.name for ind in (*pollution, *carbon) if sum(ind.values.get(y) is not None for y in years) < 2)
+    used1 = [i for i in pollution if i.name not in excluded]
+    used2 = [i for i in carbon if i.name not in excluded]
+    if not used1 or not used2:
+        side = "减污" if not used1 else "降碳"
+        return Insufficient(f"{side}子系统没有至少两个年份有值的指标", excluded)
+    complete = [y for y in years if all(i.values.get(y) is not None for i in (*used1, *used2))]
+    if len(complete) < 2:
+        return Insufficient("各指标同时有值的年份少于2个", excluded)
+    weights: dict[str, float] = {}
+    indices = []
+    for used in (used1, used2):
+        columns = [normalise([_value(i, y) for y in complete], positive=i.positive) for i in used]
+        w = _weights(columns)
+        weights |= {i.name: wi for i, wi in zip(used, w, strict=True)}
+        indices.append(subsystem_index(columns, w))
+    u1, u2 = indices
+    cs = [coupling(a, b) for a, b in zip(u1, u2, strict=True)]
+    ts_ds = [coordination(c, [a, b]) for c, a, b in zip(cs, u1, u2, strict=True)]
+    ds = [min(1.0, d) for _, d in ts_ds]
+    return Coordination(
+        years=tuple(complete),
+        weights=weights,
+        u1=tuple(u1),
+        u2=tuple(u2),
+        c=tuple(cs),
+        t=tuple(t for t, _ in ts_ds),
+        d=tuple(ds),
+        classes=tuple(coordination_class(d) for d in ds),
+        c_corrected=tuple(corrected_coupling(a, b) for a, b in zip(u1, u2, strict=True)),
+        excluded=excluded,
+    )
+
+
+@dataclass(frozen=True)
+class ElasticityStep:
+    """Co-control elasticity between two years, or the reason it is missing (README §3 (a))."""
+
+    start: int
+    end: int
+    pollutant_change: float | None
+    co2_change: float | None
+    value: float | None
+    reason: str = ""
+
+
+def elasticity_series(pollutant: Indicator, co2: Indicator) -> list[ElasticityStep]:
+    """Els(P/C) = (ΔP/P)/(ΔC/C) between consecutive years of *co2* (README §3 (a)); 数据不足 where either is missing."""
+    years = sorted(y for y, v in co2.values.items() if v is not None)
+    out = []
+    for a, b in itertools.pairwise(years):
+        c0, c1 = co2.values[a], co2.values[b]
+        p0, p1 = pollutant.values.get(a), pollutant.values.get(b)
+        dc = None if not c0 or c1 is None else (c1 - c0) / c0
+        if p0 is None or p1 is None or not p0:
+            out.append(ElasticityStep(a, b, None, dc, None, f"{pollutant.name}数据不足"))
+        elif dc is None or dc == 0:
+            out.append(ElasticityStep(a, b, (p1 - p0) / p0, dc, None, "CO2 无变化，弹性系数无定义"))
+        else:
+            dp = (p1 - p0) / p0
+            out.append(ElasticityStep(a, b, dp, dc, elasticity(dp, dc)))
+    return out
