@@ -23,6 +23,8 @@ from typing import TypeVar
 
 import polars as pl
 
+from meili.standards import cems_statistics
+
 #: an eager frame or a lazy one (a scan of Parquet files evaluated with the streaming engine): the same rule
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
@@ -133,19 +135,17 @@ def exceedances(means: pl.DataFrame, limits: pl.DataFrame, averaging: str) -> pl
 
 
 #: HJ 212-2017 表B.2: flue-gas flow, m³/s (its ``Cou`` is m³)
-FLOW_CODE = "a00000"
+FLOW_CODE = cems_statistics.AIR_FLOW_CODE
 #: the emission-reduction list's pollutants (重污染天气应急减排清单: SO2, NOx, PM, VOCs) and the HJ 212-2017 表B.2
 #: code each is measured by. 颗粒物 is a34013 (named 烟尘 in the standard; platforms use it for 颗粒物, pack §1);
 #: VOCs are measured online as 非甲烷总烃 a24088 (the usual proxy; 待确认 with the bureau).
 LIST_POLLUTANT_CODES: dict[str, str] = {"SO2": "a21026", "NOx": "a21002", "PM": "a34013", "VOCs": "a24088"}
-#: mg/m³ × m³/s → kg/h: × 3600 s/h × 10⁻⁶ kg/mg
-_KG_PER_HOUR = 3600.0 * 1e-6
 
 
 def hourly_emission_kg(concentration_mg_m3: float, flow_m3_s: float) -> float:
     """Hourly emission in kg/h from an hourly mean concentration (mg/m³) and flow (m³/s): C × Q × 10⁻⁶ with
     Q = 3600 × flow in m³/h (HJ 212-2017 附录D: hourly emission = C_hour × Q_hour × 10⁻⁶; 表B.2: a00000 in m³/s)."""
-    return concentration_mg_m3 * flow_m3_s * _KG_PER_HOUR
+    return concentration_mg_m3 * flow_m3_s * cems_statistics.KG_PER_HOUR
 
 
 def hourly_emissions(hours: pl.DataFrame, codes: Mapping[str, str] | None = None) -> pl.DataFrame:
@@ -162,10 +162,14 @@ def hourly_emissions(hours: pl.DataFrame, codes: Mapping[str, str] | None = None
         schema={"code": pl.String, "pollutant": pl.String},
     )
     valid = hours.filter(pl.col("valid") & pl.col("mean").is_not_null())
-    flow = valid.filter(pl.col("code") == FLOW_CODE).select("device", "time", pl.col("mean").alias("_flow"))
+    devices = valid.select("device").unique()
+    kg = cems_statistics.hourly_emissions(
+        valid,
+        devices.with_columns(pl.lit("air").alias("medium")),
+        devices.join(pollutants.select("code"), how="cross"),
+    )
     return (
-        valid.join(pollutants, on="code", how="inner")
-        .join(flow, on=["device", "time"], how="inner")
-        .select("device", "time", "pollutant", (pl.col("mean") * pl.col("_flow") * _KG_PER_HOUR).alias("kg"))
+        kg.join(pollutants, on="code", how="inner")
+        .select("device", "time", "pollutant", "kg")
         .sort("device", "pollutant", "time")
     )

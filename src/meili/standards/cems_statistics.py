@@ -31,6 +31,8 @@ AIR_FLOW_CODE = "a00000"
 WATER_FLOW_CODE = "w00000"
 #: seconds in the hour the hourly mean flow stands for
 _HOUR_S = 3600.0
+#: mg/m³ × m³/s and mg/L × L/s over an hour → kg: × 3600 s × 10⁻⁶ kg/mg (HJ 212-2017 附录D)
+KG_PER_HOUR = _HOUR_S * 1e-6
 
 Period = Literal["month", "year"]
 _EVERY: dict[str, str] = {"month": "1mo", "year": "1y"}
@@ -76,7 +78,7 @@ def hourly_emissions(hours: pl.DataFrame, media: pl.DataFrame, pollutants: pl.Da
         pl.when(pl.col("medium") == "air").then(pl.lit(AIR_FLOW_CODE)).otherwise(pl.lit(WATER_FLOW_CODE)).alias("_fc")
     )
     # mg/m³ × m³/s × 3600 s and mg/L × L/s × 3600 s are both mg in the hour: × 10⁻⁶ gives kg for either medium
-    factor = _HOUR_S * 1e-6
+    factor = KG_PER_HOUR
     flows = hours.filter(pl.col("valid")).select(
         "device", "time", pl.col("code").alias("_fc"), pl.col("mean").alias("_q")
     )
