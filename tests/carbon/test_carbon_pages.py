@@ -108,7 +108,9 @@ def test_inventory_report_docx_and_xlsx(client, users, demo_data):
     assert "2022年温室气体排放清单报告" in text and "净调入法" in text and "待确认" not in text.split("排放因子集")[0]
     xlsx = client.get("/carbon/editions/2022/report.xlsx")
     assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).sheetnames
-    client.force_login(users["leader"])
+    client.force_login(users["leader"])  # the leader reads reports
+    assert client.get("/carbon/editions/2022/report.docx").status_code == 200
+    client.force_login(users["officer"])
     assert client.get("/carbon/editions/2022/report.docx").status_code == 403
 
 
