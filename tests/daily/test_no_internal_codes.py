@@ -25,11 +25,14 @@ ALLOWED = {
     "PM2",
     "PM2.5",
     "GB",
+    "GB/T",
+    "T",  # GB/T: the recommended national standards
     "HJ",
     "COD",
     "BOD",
     "DO",
     "Excel",
+    "Word",
     "CSV",
     "PDF",
     "JPG",
@@ -89,9 +92,17 @@ def test_the_detector_finds_each_kind_of_leak():
 
 PAGES = {
     "reporter": ["home", "progress:my_values", "governance:unit_tasks", "governance:notifications"],
-    "analyst": ["home", "progress:review", "progress:cockpit", "monitoring:air_stats", "monitoring:imports"],
+    "analyst": [
+        "home",
+        "progress:review",
+        "progress:cockpit",
+        "monitoring:air_stats",
+        "monitoring:imports",
+        "monitoring:indicators",
+        "reports:index",
+    ],
     "officer": ["home", "governance:cases", "governance:due", "governance:ledger"],
-    "leader": ["home", "progress:cockpit"],
+    "leader": ["home", "progress:cockpit", "monitoring:indicators", "reports:index"],
 }
 
 
