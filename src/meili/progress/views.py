@@ -128,6 +128,8 @@ def cockpit(request):
         items = [_row(r) for r in rows if r.indicator.chapter == ch.number]
         if items:
             groups.append({"chapter": ch, "rows": items})
+    if fmt := wants_export(request):
+        return table_response(fmt, f"cockpit-{year}", *_cockpit_table(groups))
     sparklines = {r["code"]: r["spark"] for g in groups for r in g["rows"]}
     context = {
         "plan": plan,
@@ -149,6 +151,43 @@ def cockpit(request):
     return render(request, "progress/cockpit.html", context)
 
 
+def _cockpit_table(groups: list[dict]) -> tuple[list[str], list[list]]:
+    """The cockpit's tables as one sheet: numbers as numbers, each with its unit beside it."""
+    english = get_language() == "en"
+    headers = [
+        _("章节"),
+        _("指标"),
+        _("计量单位"),
+        _("状态"),
+        _("最新值"),
+        _("最新值年度"),
+        _("目标"),
+        _("目标年"),
+        _("约束性"),
+        _("条款"),
+    ]
+    rows = []
+    for g in groups:
+        for r in g["rows"]:
+            indicator, a = r["indicator"], r["assessment"]
+            latest = r["latest_value"]
+            rows.append(
+                [
+                    g["chapter"].title,
+                    indicator.name_en if english and indicator.name_en else indicator.name,
+                    indicator.unit,
+                    STATUSES[a.status][1 if english else 0],
+                    float(latest) if latest is not None else None,
+                    r["latest_year"],
+                    r["target"],
+                    r["target_year"],
+                    {True: _("约束性"), False: _("预期性")}.get(indicator.binding, ""),
+                    indicator.clause,
+                ]
+            )
+    return headers, rows
+
+
 def _row(progress) -> dict:
     a = progress.assessment
     latest = progress.latest
@@ -158,6 +197,7 @@ def _row(progress) -> dict:
         "indicator": progress.indicator,
         "assessment": a,
         "latest": _fmt(latest.value, progress.indicator.unit) if latest else "—",
+        "latest_value": latest.value if latest else None,
         "latest_year": latest.year if latest else None,
         "target": _target_text(progress.indicator, target),
         "target_year": target.year if target else None,
