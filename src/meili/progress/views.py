@@ -139,9 +139,7 @@ def cockpit(request):
         "methods": [(m, METHOD_LABELS.get(m, m)) for m in sorted(METHODS)],
         "groups": groups,
         "statuses": STATUSES,
-        "counts": [
-            (code, STATUSES[code][1 if get_language() == "en" else 0], counts_all[code]) for code in STATUSES
-        ],
+        "counts": [(code, STATUSES[code][1 if get_language() == "en" else 0], counts_all[code]) for code in STATUSES],
         "total": sum(counts_all.values()),
         "shown": len(rows),
         "units": [u for u in plan.units if u.kind != "city"],
