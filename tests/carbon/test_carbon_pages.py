@@ -114,7 +114,9 @@ def test_inventory_report_docx_and_xlsx(client, users, demo_data):
     assert "分领域、分气体排放" in text and "AR5" in text
     xlsx = client.get("/carbon/editions/2022/report.xlsx")
     assert xlsx.status_code == 200 and load_workbook(io.BytesIO(xlsx.content)).sheetnames
-    client.force_login(users["leader"])
+    client.force_login(users["leader"])  # the leader reads reports
+    assert client.get("/carbon/editions/2022/report.docx").status_code == 200
+    client.force_login(users["officer"])
     assert client.get("/carbon/editions/2022/report.docx").status_code == 403
 
 

@@ -25,11 +25,14 @@ ALLOWED = {
     "PM2",
     "PM2.5",
     "GB",
+    "GB/T",
+    "T",  # GB/T: the recommended national standards
     "HJ",
     "COD",
     "BOD",
     "DO",
     "Excel",
+    "Word",
     "CSV",
     "PDF",
     "JPG",
@@ -89,9 +92,17 @@ def test_the_detector_finds_each_kind_of_leak():
 
 PAGES = {
     "reporter": ["home", "progress:my_values", "governance:unit_tasks", "governance:notifications"],
-    "analyst": ["home", "progress:review", "progress:cockpit", "monitoring:air_stats", "monitoring:imports"],
+    "analyst": [
+        "home",
+        "progress:review",
+        "progress:cockpit",
+        "monitoring:air_stats",
+        "monitoring:imports",
+        "monitoring:indicators",
+        "reports:index",
+    ],
     "officer": ["home", "governance:cases", "governance:due", "governance:ledger"],
-    "leader": ["home", "progress:cockpit"],
+    "leader": ["home", "progress:cockpit", "monitoring:indicators", "reports:index"],
 }
 
 
@@ -126,3 +137,20 @@ def test_error_pages_are_branded_and_chinese(client, users, status):
     assert response.status_code == status and f'data-testid="error-{status}"' in page
     assert ("无权访问" if status == 403 else "页面不存在") in page and "返回首页" in page
     assert not leaks(page)
+
+
+@pytest.mark.parametrize("role", sorted(PAGES))
+def test_main_pages_in_english_show_no_codes(client, users, data, role):
+    """The same walk in English: no snake_case, dotted codes, ``None`` or reprs (English words are the point here;
+    the plan's own Chinese texts — chapter titles, target texts — have no English in the plan file yet)."""
+    client.force_login(users[role])
+    problems = {}
+    for name in PAGES[role]:
+        response = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200, name
+        assert '<html lang="en">' in response.content.decode(), name
+        text = visible_text(response.content.decode()).replace("e.g.", "for example")
+        found = [f"{kind}: {m.group(0)}" for pattern, kind in LEAKS for m in pattern.finditer(text)]
+        if found:
+            problems[name] = sorted(set(found))
+    assert not problems, "\n".join(f"{k}: {v}" for k, v in problems.items())

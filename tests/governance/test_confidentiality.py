@@ -72,6 +72,8 @@ def every_url(world):
     objects = {
         "case": [c.pk for c in world["cases"]],
         "transition": [c.pk for c in world["cases"]],
+        "print_assignment": [c.pk for c in world["cases"]],  # the 交办单 goes to the unit: never the identity
+        "print_acceptance": [c.pk for c in world["cases"]],
         "supervise": [],
         "extend": [],
         "supervision_result": [],

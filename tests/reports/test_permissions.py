@@ -1,4 +1,5 @@
-"""Only roles with GENERATE_REPORT reach the reports page, the API, the files; the CLI writes the files."""
+"""Only roles with GENERATE_REPORT generate reports; READ_REPORT (also the leader's) lists and downloads them;
+the CLI writes the files."""
 
 import json
 
@@ -35,7 +36,7 @@ def stored(users, plan, media):
     return report
 
 
-@pytest.mark.parametrize("role", ["reporter", "officer", "leader"])
+@pytest.mark.parametrize("role", ["reporter", "officer"])
 def test_roles_without_the_right_are_refused_everywhere(client, users, stored, role):
     client.force_login(users[role])
     assert client.get("/reports/").status_code == 403
@@ -51,6 +52,30 @@ def test_roles_without_the_right_are_refused_everywhere(client, users, stored, r
         == 403
     )
     assert client.get(f"/api/reports/{stored.pk}").status_code == 403
+
+
+def test_leader_reads_and_downloads_but_does_not_generate(client, users, stored):
+    client.force_login(users["leader"])
+    page = client.get("/reports/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'id="report-{stored.pk}"' in html
+    assert 'data-testid="report-form"' not in html and 'data-testid="regenerate"' not in html
+    assert 'href="/reports/"' in html  # the navigation offers the page
+    row = client.get(f"/reports/{stored.pk}/row/").content.decode()
+    assert "DOCX" in row and 'data-testid="regenerate"' not in row
+    response = client.get(f"/reports/{stored.pk}/docx/")
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"PK"
+    assert client.get("/api/reports/").json()[0]["id"] == stored.pk
+    assert client.get(f"/api/reports/{stored.pk}").status_code == 200
+    assert client.post("/reports/new/", {"kind": "progress", "period": "2025"}).status_code == 403
+    assert client.post(f"/reports/{stored.pk}/regenerate/").status_code == 403
+    assert (
+        client.post(
+            "/api/reports/", data=json.dumps({"kind": "progress", "period": "2025"}), content_type="application/json"
+        ).status_code
+        == 403
+    )
 
 
 def test_anonymous_is_sent_to_login(client, stored):

@@ -22,6 +22,7 @@ class Action(StrEnum):
     IMPORT_DATA = "import_data"  # monitoring imports and re-evaluation
     MANAGE_SITES = "manage_sites"  # the site registry
     GENERATE_REPORT = "generate_report"  # Word/PDF/Excel reports
+    READ_REPORT = "read_report"  # list and download the stored reports (the leader reads what others generate)
     HANDLE_CASE = "handle_case"  # complaint cases and the rectification ledger
     UPDATE_ASSIGNED_CASE = "update_assigned_case"  # a unit's findings on a case assigned to it (scoped)
     APPROVE_CASE_EXTENSION = "approve_case_extension"  # approve a case's deadline extension (agency head)
@@ -49,6 +50,7 @@ MATRIX: dict[str, frozenset[Action]] = {
             Action.IMPORT_DATA,
             Action.MANAGE_SITES,
             Action.GENERATE_REPORT,
+            Action.READ_REPORT,
             Action.VIEW_SOURCES,
             Action.MANAGE_SOURCES,
             Action.MANAGE_EMERGENCY,
@@ -76,6 +78,7 @@ MATRIX: dict[str, frozenset[Action]] = {
             Action.APPROVE_CASE_EXTENSION,
             Action.VIEW_SOURCES,
             Action.APPROVE_RESULT,
+            Action.READ_REPORT,
         }
     ),
 }

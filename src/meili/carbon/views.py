@@ -173,7 +173,7 @@ def activity_template(request, year: int):
 def report(request, year: int, fmt: str):
     """The inventory report of an edition as .docx or .xlsx (the reports app's document and renderers)."""
     _internal(request)
-    require(request.user, Action.GENERATE_REPORT)
+    require(request.user, Action.READ_REPORT)
     from meili.reports.builders import carbon as builder
     from meili.reports.services import render_files
 

@@ -212,6 +212,39 @@ def completion_by_unit() -> list[dict]:
 # --- Excel import ----------------------------------------------------------------------------------
 
 
+def export_table(items: QuerySet[LedgerItem]) -> tuple[list[str], list[list]]:
+    """The ledger as the list shows it, for the CSV and Excel downloads (dates as dates, progress in %)."""
+    today = timezone.localdate()
+    headers = [
+        gettext("批次"),
+        gettext("序号"),
+        gettext("问题"),
+        gettext("责任单位"),
+        gettext("整改措施"),
+        gettext("完成时限"),
+        gettext("进度（%）"),
+        gettext("状态"),
+        gettext("逾期"),
+        gettext("销号时间"),
+    ]
+    rows = [
+        [
+            i.batch.name,
+            i.seq,
+            i.problem,
+            i.responsible_unit.name,
+            i.measures,
+            i.deadline,
+            i.progress,
+            i.get_state_display(),
+            gettext("是") if i.state != LedgerItem.State.CLOSED and i.deadline < today else "",
+            timezone.localtime(i.closed_at).strftime("%Y-%m-%d") if i.closed_at else "",
+        ]
+        for i in items.select_related("batch", "responsible_unit")
+    ]
+    return headers, rows
+
+
 @dataclass
 class ImportError_:
     sheet: str

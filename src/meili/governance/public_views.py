@@ -29,6 +29,11 @@ PUBLIC_STATE = {  # what the reporter is told at each internal state
 }
 
 
+def home(request):
+    """The citizens' home: what the bureau publishes and what a citizen can do, without login."""
+    return render(request, "governance/public/home.html", {"breadcrumbs": []})
+
+
 def _too_many(request, template="governance/public/throttled.html"):
     return render(request, template, {"breadcrumbs": [(_("举报"), None)]}, status=429)
 
@@ -72,7 +77,7 @@ def report(request):
     else:
         form = PublicReportForm()
     question = protection.new_question(request)
-    return render(
+    response = render(
         request,
         "governance/public/report.html",
         {
@@ -83,6 +88,9 @@ def report(request):
             "max_files": conf.get("upload_max_files"),
         },
     )
+    # the one page that may ask the browser for its position (使用我的位置); every other page denies it
+    response["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
+    return response
 
 
 @never_cache

@@ -203,6 +203,51 @@ def case_detail(request, pk: int):
 
 
 @login_required
+def print_assignment(request, pk: int):
+    """The 交办单 of an assigned case, to print and send with the case (never the reporter's identity)."""
+    _require_cases(request.user)
+    case = services.get_visible_case(request.user, pk)
+    if case.assigned_unit_id is None:
+        raise Http404(_("本件尚未转办"))
+    return render(
+        request,
+        "governance/print/assignment.html",
+        {
+            "case": case,
+            "today": timezone.localdate(),
+            "breadcrumbs": [
+                *_crumbs(CASES),
+                (case.number, reverse("governance:case", args=[case.pk])),
+                (_("交办单"), None),
+            ],
+        },
+    )
+
+
+@login_required
+def print_acceptance(request, pk: int):
+    """The 受理告知书 of an accepted case, for a reporter who asks for it on paper (by the tracking code)."""
+    require(request.user, Action.HANDLE_CASE)
+    case = services.get_visible_case(request.user, pk)
+    if case.accepted_at is None:
+        raise Http404(_("本件尚未受理"))
+    return render(
+        request,
+        "governance/print/acceptance.html",
+        {
+            "case": case,
+            "today": timezone.localdate(),
+            "track_url": request.build_absolute_uri(reverse("governance_public:track")),
+            "breadcrumbs": [
+                *_crumbs(CASES),
+                (case.number, reverse("governance:case", args=[case.pk])),
+                (_("受理告知书"), None),
+            ],
+        },
+    )
+
+
+@login_required
 @require_POST
 def transition(request, pk: int, name: str):
     """Perform one workflow transition (the state machine decides whether it is allowed)."""
@@ -439,6 +484,8 @@ def ledger_list(request):
         qs = qs.filter(state=f["state"])
     if f["unit"]:
         qs = qs.filter(responsible_unit_id=_id(f["unit"]))
+    if fmt := wants_export(request):
+        return table_response(fmt, f"ledger-{timezone.localtime():%Y%m%d}", *ledger.export_table(qs))
     return render(
         request,
         "governance/ledger.html",

@@ -653,9 +653,14 @@ def _media_rows(medium: str, site: Site, year: int, samples: pl.DataFrame) -> li
         if site.soil_kind == "construction":
             r = soil.construction(samples, points.select("site", "land_class")).row(0, named=True)
             label, met = r["result"], r["result"] == soil.BELOW_SCREENING
+            registry = soil.construction_registry()
         else:
             r = soil.farmland(samples, points.select("site", "ph", "land_use")).row(0, named=True)
             label, met = r["category"], r["category"] == soil.CATEGORIES[0]
+            registry = soil.farmland_registry()
+        # the items above their screening values by the standard's own names (镉, not cd)
+        above = [k for k in (r["above_screening"] or "").split(",") if k]
+        deciding = "、".join(registry[k].short_cn if k in registry.items else k for k in above)
         return [
             MediaResult(
                 medium=medium,
@@ -663,7 +668,7 @@ def _media_rows(medium: str, site: Site, year: int, samples: pl.DataFrame) -> li
                 period=str(year),
                 label=label,
                 target_met=met,
-                deciding=r["above_screening"] or "",
+                deciding=deciding,
                 details=_plain(r),
                 standard=r["standard"],
             )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ import polars as pl
 from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from meili.audit.log import record
 from meili.monitoring import bulk, parameters, validation
@@ -100,6 +102,43 @@ def live_progress(job_id: int) -> tuple[int, str] | None:
     inside its transaction, and the progress bar may be asked of another worker process than the one importing."""
     value = cache.get(_live_key(job_id))
     return tuple(value) if value else None
+
+
+_PHASES = {
+    "parse": gettext_lazy("读取文件"),
+    "compare": gettext_lazy("与已存数据比对"),
+    "write": gettext_lazy("写入数据"),
+    "evaluate": gettext_lazy("评价"),
+    "done": gettext_lazy("完成"),
+    "failed": gettext_lazy("失败"),
+}
+_EVALUATION_STEPS = {
+    "daily": gettext_lazy("日评价"),
+    "groups": gettext_lazy("区域日均值"),
+    "periods": gettext_lazy("期间统计"),
+}
+
+
+def phase_label(phase: str) -> str:
+    """The phase an import or evaluation reports (``parse``, ``wrote 10 of 20``, ``air 2025: evaluate daily 3/10
+    site-years`` …) as a person reads it; a phase not recognised is shown as it is."""
+    phase = (phase or "").strip()
+    if phase in _PHASES:
+        return str(_PHASES[phase])
+    if phase in Medium.values:
+        return str(Medium(phase).label)
+    if m := re.fullmatch(r"wrote (\d+) of (\d+)", phase):
+        return gettext("已写入 %(n)s / %(total)s 条") % {"n": m[1], "total": m[2]}
+    if m := re.fullmatch(r"evaluate (?:(daily|groups|periods) )?(\d+)/(\d+) site-years", phase):
+        step = f"（{_EVALUATION_STEPS[m[1]]}）" if m[1] else ""
+        return gettext("评价%(step)s %(k)s / %(n)s 点位年") % {"step": step, "k": m[2], "n": m[3]}
+    if m := re.fullmatch(r"(\w+)(?: (\d{4}))?: (.+)", phase):
+        if m[1] in Medium.values:
+            return f"{Medium(m[1]).label}{' ' + m[2] if m[2] else ''}：{phase_label(m[3])}"
+    if m := re.fullmatch(r"(\w+) (\d{4})", phase):
+        if m[1] in Medium.values:
+            return f"{Medium(m[1]).label} {m[2]}"
+    return phase
 
 
 def _set_live(job_id: int, percent: int, phase: str) -> None:

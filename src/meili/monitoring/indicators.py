@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from meili.accounts.models import OrgUnit
 from meili.monitoring.models import AirDaily, AirPeriod, MediaResult, Medium, Scope, Site
@@ -235,6 +237,37 @@ REGISTRY: dict[str, Callable[..., Derived]] = {
     "sea.good_water_share": sea_good_share,
 }
 KEYS = tuple(REGISTRY)
+
+#: the name and unit of each key as people read them (the page, its export and the plan's indicator page)
+NAMES: dict[str, tuple[Promise, str]] = {
+    "air.pm25.annual_mean": (_("细颗粒物（PM2.5）年平均浓度"), "μg/m³"),
+    "air.good_days_ratio": (_("空气质量优良天数比例"), "%"),
+    "air.grade_ii_attainment": (_("六项污染物均达到二级标准"), ""),
+    "water.estuary_sections_no_inferior_v_share": (_("入海河流断面优于劣Ⅴ类比例"), "%"),
+    "water.provincial_key_rivers_compliance_rate": (_("省控重点河流断面达标率"), "%"),
+    "groundwater.national_points_compliance_rate": (_("国控地下水点位达标率"), "%"),
+    "sea.good_water_share": (_("近岸海域优良（一、二类）水质面积比例"), "%"),
+}
+
+#: the per-site figures of the chain (``provenance["sites"]``) by their keys
+SITE_FIELDS: dict[str, Promise] = {
+    "valid_days": _("有效天数"),
+    "pm25_days": _("PM2.5有效日数"),
+    "class": _("年均水质类别"),
+    "counts": _("参与评价"),
+    "good": _("达标"),
+    "months": _("监测月数"),
+    "weight": _("权重"),
+}
+
+
+def label_of(key: str) -> str:
+    """The human name of *key* (the key itself for one the registry does not know)."""
+    return str(NAMES[key][0]) if key in NAMES else key
+
+
+def unit_of(key: str) -> str:
+    return NAMES[key][1] if key in NAMES else ""
 
 
 def compute(key: str, year: int, *, unit: str | None = None, year_to_date: bool = False) -> Derived:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from meili.plans import Indicator, Plan
 from meili.plans.progress import Assessment, ManualStatus, assess
 from meili.progress.models import IndicatorValue, SuperiorTarget, ValueState
 from meili.progress.sources import YearValue, city_values
+
+#: the assessment methods' names for people (docs/progress-methods.md): the pages and the reports form read them
+METHOD_LABELS = {
+    "escap": gettext_lazy("序时进度法（联合国亚太经社会）"),
+    "growth_ratio": gettext_lazy("增长率比值法（加拿大统计局）"),
+}
 
 FIRST_YEAR = 2015
 

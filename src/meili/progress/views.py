@@ -13,8 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meili.accounts.models import OrgUnit, Role
@@ -23,7 +23,7 @@ from meili.audit.models import AuditEntry
 from meili.monitoring.exports import table_response, wants_export
 from meili.plans.progress import METHODS, STATUSES
 from meili.progress import excel
-from meili.progress.assessment import indicator_progress, plan_progress, status_counts
+from meili.progress.assessment import METHOD_LABELS, indicator_progress, plan_progress, status_counts
 from meili.progress.forms import ReturnForm, UploadForm, ValueForm
 from meili.progress.models import IndicatorValue, ValueState
 from meili.progress.plans import current_plan
@@ -39,13 +39,9 @@ from meili.progress.values import (
     visible_values,
 )
 from meili.web import pagecache
+from meili.web.templatetags.meili_format import format_measure
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
-#: the assessment methods' names for people (docs/progress-methods.md)
-METHOD_LABELS = {
-    "escap": gettext_lazy("序时进度法（联合国亚太经社会）"),
-    "growth_ratio": gettext_lazy("增长率比值法（加拿大统计局）"),
-}
 
 
 def default_year() -> int:
@@ -70,11 +66,26 @@ def _plan():
         raise Http404(_("规划尚未载入")) from None
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return "—"
-    value = float(value)
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e6 else f"{value:,.0f}"
+def _fmt(value, unit: str = "") -> str:
+    return format_measure(value, unit)
+
+
+def _described(row: IndicatorValue) -> str:
+    """A value as the person who reviewed it reads it: indicator, unit, year and the number in its unit."""
+    try:
+        indicator = _plan().indicator(row.indicator_code)
+    except (KeyError, Http404):
+        name, unit = row.indicator_code, ""
+    else:
+        name = indicator.name_en if get_language() == "en" and indicator.name_en else indicator.name
+        unit = indicator.unit
+    shown = f"{_fmt(row.value, unit)}{unit}" if row.value is not None else row.get_manual_status_display()
+    return _("%(indicator)s · %(unit)s · %(year)s年：%(value)s") % {
+        "indicator": name,
+        "unit": row.unit.name,
+        "year": row.year,
+        "value": shown,
+    }
 
 
 def _target_text(indicator, target) -> str:
@@ -83,11 +94,11 @@ def _target_text(indicator, target) -> str:
     if target.text and not target.is_numeric:
         return target.text
     if target.comparator == "range":
-        return f"{_fmt(target.lower)}～{_fmt(target.upper)}"
+        return f"{_fmt(target.lower, indicator.unit)}～{_fmt(target.upper, indicator.unit)}"
     symbol = {">=": "≥", "<=": "≤", "=": "=", "trend": ""}.get(target.comparator or "", "")
     if target.value is None:
         return target.text or "—"
-    return f"{symbol}{_fmt(target.value)}"
+    return f"{symbol}{_fmt(target.value, indicator.unit)}"
 
 
 @login_required
@@ -120,6 +131,8 @@ def cockpit(request):
         items = [_row(r) for r in rows if r.indicator.chapter == ch.number]
         if items:
             groups.append({"chapter": ch, "rows": items})
+    if fmt := wants_export(request):
+        return table_response(fmt, f"cockpit-{year}", *_cockpit_table(groups))
     sparklines = {r["code"]: r["spark"] for g in groups for r in g["rows"]}
     context = {
         "plan": plan,
@@ -129,7 +142,7 @@ def cockpit(request):
         "methods": [(m, METHOD_LABELS.get(m, m)) for m in sorted(METHODS)],
         "groups": groups,
         "statuses": STATUSES,
-        "counts": [(code, STATUSES[code][0], counts_all[code]) for code in STATUSES],
+        "counts": [(code, STATUSES[code][1 if get_language() == "en" else 0], counts_all[code]) for code in STATUSES],
         "total": sum(counts_all.values()),
         "shown": len(rows),
         "units": [u for u in plan.units if u.kind != "city"],
@@ -141,6 +154,43 @@ def cockpit(request):
     return render(request, "progress/cockpit.html", context)
 
 
+def _cockpit_table(groups: list[dict]) -> tuple[list[str], list[list]]:
+    """The cockpit's tables as one sheet: numbers as numbers, each with its unit beside it."""
+    english = get_language() == "en"
+    headers = [
+        _("章节"),
+        _("指标"),
+        _("计量单位"),
+        _("状态"),
+        _("最新值"),
+        _("最新值年度"),
+        _("目标"),
+        _("目标年"),
+        _("约束性"),
+        _("条款"),
+    ]
+    rows = []
+    for g in groups:
+        for r in g["rows"]:
+            indicator, a = r["indicator"], r["assessment"]
+            latest = r["latest_value"]
+            rows.append(
+                [
+                    g["chapter"].title,
+                    indicator.name_en if english and indicator.name_en else indicator.name,
+                    indicator.unit,
+                    STATUSES[a.status][1 if english else 0],
+                    float(latest) if latest is not None else None,
+                    r["latest_year"],
+                    r["target"],
+                    r["target_year"],
+                    {True: _("约束性"), False: _("预期性")}.get(indicator.binding, ""),
+                    indicator.clause,
+                ]
+            )
+    return headers, rows
+
+
 def _row(progress) -> dict:
     a = progress.assessment
     latest = progress.latest
@@ -149,7 +199,8 @@ def _row(progress) -> dict:
         "code": progress.indicator.code,
         "indicator": progress.indicator,
         "assessment": a,
-        "latest": _fmt(latest.value) if latest else "—",
+        "latest": _fmt(latest.value, progress.indicator.unit) if latest else "—",
+        "latest_value": latest.value if latest else None,
         "latest_year": latest.year if latest else None,
         "target": _target_text(progress.indicator, target),
         "target_year": target.year if target else None,
@@ -178,7 +229,10 @@ def indicator_detail(request, code: str):
     approved = {(v.unit_id, v.year): v for v in values if v.state == ValueState.APPROVED}
     years = sorted({v.year for v in values if v.state == ValueState.APPROVED} | {year})
     district_table = [
-        {"unit": d, "cells": [_fmt(approved[(d.pk, y)].value) if (d.pk, y) in approved else "—" for y in years]}
+        {
+            "unit": d,
+            "cells": [_fmt(approved[(d.pk, y)].value, indicator.unit) if (d.pk, y) in approved else "—" for y in years],
+        }
         for d in districts
     ]
     map_data = [
@@ -398,14 +452,14 @@ def _facts(plan, indicator, unit, year) -> list[tuple[str, str]]:
         ),
         (
             _("基准值"),
-            f"{_fmt(base.value)}{unit_text}"
+            f"{_fmt(base.value, indicator.unit)}{unit_text}"
             + _("（%(year)s年，%(source)s）") % {"year": base.year, "source": base.source}
             if base
             else "—",
         ),
         (
             _("上次审核值"),
-            f"{_fmt(last.value)}{unit_text}" + _("（%(year)s年）") % {"year": last.year}
+            f"{_fmt(last.value, indicator.unit)}{unit_text}" + _("（%(year)s年）") % {"year": last.year}
             if last and last.value is not None
             else "—",
         ),
@@ -554,10 +608,10 @@ def review_action(request, pk: int):
     try:
         if request.POST.get("action") == "approve":
             approve(request.user, row)
-            messages.success(request, _("已审核通过：%(v)s") % {"v": row})
+            messages.success(request, _("已审核通过：%(v)s") % {"v": _described(row)})
         elif request.POST.get("action") == "return":
             return_value(request.user, row, request.POST.get("reason", ""))
-            messages.success(request, _("已退回：%(v)s") % {"v": row})
+            messages.success(request, _("已退回：%(v)s") % {"v": _described(row)})
         else:
             raise Http404
     except ValidationError as exc:

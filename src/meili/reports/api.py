@@ -53,7 +53,7 @@ def _out(r: Report) -> dict:
 
 @router.get("/", response=list[ReportOut], summary="Stored reports, newest first")
 def list_reports(request, kind: str = "", period: str = ""):
-    require(request.user, Action.GENERATE_REPORT)
+    require(request.user, Action.READ_REPORT)
     rows = Report.objects.all()
     if kind:
         rows = rows.filter(kind=kind)
@@ -76,5 +76,5 @@ def create_report(request, data: ReportIn):
 
 @router.get("/{report_id}", response=ReportOut, summary="One report and its generation progress")
 def get_report(request, report_id: int):
-    require(request.user, Action.GENERATE_REPORT)
+    require(request.user, Action.READ_REPORT)
     return _out(get_object_or_404(Report, pk=report_id))

@@ -29,7 +29,10 @@ ALLOWED_WORDS = frozenset(
         "pH", "mg", "μg", "L", "m", "km", "kg", "t", "h", "d", "GDP", "IAQI", "DO", "P", "Pb", "Cd", "Hg", "As",
         "Cr", "Cu", "Zn", "Ni", "dB", "A", "Leq", "Ld", "Ln", "Mn", "Fe", "F", "S", "Se", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ",
         "O", "CH", "UN", "ESCAP", "SDG", "VOCs", "VOC", "NOx", "SO2", "NO2", "CO2", "O3", "PM10", "PM2", "CH4", "GJ", "TJ", "MWh", "kWh",
-        "IPCC", "NE", "IE", "C",
+        "IPCC",
+        "R",  # 比值R: the growth-ratio method's symbol, defined where the report uses it
+        "HY",  # HY/T: the marine industry standards
+        "NE", "IE", "C",  # the IPCC notation keys an inventory report explains (未估算, 已计入其他, 保密)
     }
 )  # fmt: skip
 _IDENTIFIER = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\.[a-z_.]+\b|\bNone\b|\bnan\b|\bNaN\b")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meili.progress.assessment import METHOD_LABELS
 from meili.reports.models import Kind, RankingSpan
 
 
@@ -11,7 +12,7 @@ class ReportForm(forms.Form):
     )
     method = forms.ChoiceField(
         label=_("评估方法"),
-        choices=[("escap", "escap"), ("growth_ratio", "growth_ratio")],
+        choices=list(METHOD_LABELS.items()),
         required=False,
         initial="escap",
     )

@@ -86,6 +86,14 @@ class Report(models.Model):
             return None
         return self.data_version == self.regenerated_from.data_version
 
+    @property
+    def method_label(self) -> str:
+        """The progress assessment method by its name for people (empty for other kinds)."""
+        from meili.progress.assessment import METHOD_LABELS
+
+        method = (self.parameters or {}).get("method", "")
+        return str(METHOD_LABELS.get(method, method))
+
     def files(self) -> list[tuple[str, models.fields.files.FieldFile]]:
         return [(name, getattr(self, name)) for name in ("docx", "pdf", "xlsx") if getattr(self, name)]
 

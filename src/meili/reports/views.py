@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meili.accounts.permissions import Action, require
+from meili.accounts.permissions import Action, can, require
 from meili.reports import services
 from meili.reports.forms import ProvincialRankingForm, ReportForm
 from meili.reports.models import Kind, ProvincialRanking, Report
@@ -40,13 +40,15 @@ def _listing(request):
 
 @login_required
 def index(request, form: ReportForm | None = None, status: int = 200):
-    require(request.user, Action.GENERATE_REPORT)
+    require(request.user, Action.READ_REPORT)
+    may_generate = can(request.user, Action.GENERATE_REPORT)
     reports, filters = _listing(request)
     return render(
         request,
         "reports/index.html",
         {
-            "form": form or ReportForm(),
+            "form": (form or ReportForm()) if may_generate else None,
+            "may_generate": may_generate,
             "reports": reports,
             "filters": filters,
             "kinds": Kind.choices,
@@ -82,9 +84,11 @@ def create(request):
 @login_required
 def row(request, pk: int):
     """One row of the list; while the report is being generated the row polls itself."""
-    require(request.user, Action.GENERATE_REPORT)
+    require(request.user, Action.READ_REPORT)
     report = get_object_or_404(Report.objects.select_related("created_by", "regenerated_from"), pk=pk)
-    return render(request, "reports/_row.html", {"r": report})
+    return render(
+        request, "reports/_row.html", {"r": report, "may_generate": can(request.user, Action.GENERATE_REPORT)}
+    )
 
 
 @login_required
@@ -99,7 +103,7 @@ def regenerate_view(request, pk: int):
 
 @login_required
 def download(request, pk: int, fmt: str):
-    require(request.user, Action.GENERATE_REPORT)
+    require(request.user, Action.READ_REPORT)
     if fmt not in CONTENT_TYPES:
         raise Http404
     report = get_object_or_404(Report, pk=pk)

@@ -28,7 +28,7 @@ ENTRIES = (
     Entry(_("整改台账"), "governance:ledger", Action.HANDLE_CASE),
     Entry(_("交办事项"), "governance:unit_tasks", Action.UPDATE_ASSIGNED_CASE),
     Entry(_("延期审批"), "governance:extensions", Action.APPROVE_CASE_EXTENSION),
-    Entry(_("报告"), "reports:index", Action.GENERATE_REPORT),
+    Entry(_("报告"), "reports:index", Action.READ_REPORT),
     Entry(_("污染源"), "sources:enterprises", Action.VIEW_SOURCES),
     Entry(_("排污口"), "sources:outfalls", Action.VIEW_SOURCES),
     Entry(_("重污染天气应急"), "emergency:dashboard", Action.VIEW_INTERNAL),

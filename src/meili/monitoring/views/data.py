@@ -20,7 +20,9 @@ from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.forms import SiteForm, SitesUploadForm, UploadForm
 from meili.monitoring.models import ImportJob, Medium, Observation, Site
 from meili.monitoring.views.common import crumbs, internal, latest_year, save_upload, year_of
+from meili.standards.air.wording import rule_zh
 from meili.tabular import InputError
+from meili.web.templatetags.meili_format import format_measure
 
 
 def observations(request):
@@ -226,8 +228,8 @@ def _live(item: ImportJob) -> dict:
         item.refresh_from_db()
     live = importing.live_progress(item.pk)
     if live and item.state == ImportJob.State.RUNNING:
-        return {"percent": live[0], "phase": live[1]}
-    return {"percent": item.progress, "phase": item.phase}
+        return {"percent": live[0], "phase": importing.phase_label(live[1])}
+    return {"percent": item.progress, "phase": importing.phase_label(item.phase)}
 
 
 def evaluate(request):
@@ -254,6 +256,51 @@ def template_download(request, medium: str):
     return response
 
 
+def _site_cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
+    if isinstance(value, float):
+        return format_measure(value)
+    return str(value)
+
+
+def _readable_rule(rule) -> str:
+    if not rule:
+        return ""
+    try:
+        return rule_zh(rule)
+    except ValueError:
+        return str(rule)
+
+
+def _chain_item(key: str, derived) -> dict:
+    """One indicator of the chain as the page shows it: names for keys, Chinese for rules, numbers formatted."""
+    prov = derived.provenance
+    sites = prov.get("sites") or []
+    fields = [f for f in indicators.SITE_FIELDS if any(f in s for s in sites)]
+    unit = indicators.unit_of(key)
+    value = derived.value
+    if key == "air.grade_ii_attainment":
+        shown = "—" if value is None else (_("达标") if value else _("未达标"))
+    else:
+        shown = "—" if value is None else f"{format_measure(value, unit)}{unit}"
+    return {
+        "key": key,
+        "name": indicators.label_of(key),
+        "unit": unit,
+        "value": shown,
+        "derived": derived,
+        "rule": _readable_rule(prov.get("rule")),
+        "period": str(prov.get("period", "")).replace(" (YTD)", _("（年初至今）")),
+        "headers": [indicators.SITE_FIELDS[f] for f in fields],
+        "sites": [
+            {"code": s["code"], "name": s["name"], "cells": [_site_cell(s.get(f)) for f in fields]} for s in sites
+        ],
+    }
+
+
 def indicator_chain(request):
     """Plan indicators from monitoring: indicator ← statistic ← sites ← data, with validity."""
     internal(request)
@@ -261,15 +308,25 @@ def indicator_chain(request):
     unit = request.GET.get("unit") or None
     ytd = request.GET.get("ytd") == "1"
     items = [
-        (key, indicators.compute(key, year, unit=unit if key.startswith("air.") else None, year_to_date=ytd))
+        _chain_item(key, indicators.compute(key, year, unit=unit if key.startswith("air.") else None, year_to_date=ytd))
         for key in indicators.KEYS
     ]
     if fmt := wants_export(request):
         return table_response(
             fmt,
             f"monitoring-indicators-{year}",
-            [_("键"), _("数值"), _("有效"), _("统计量"), _("标准")],
-            [[k, d.value, d.valid, d.provenance.get("statistic"), d.provenance.get("standard")] for k, d in items],
+            [_("指标"), _("数值"), _("单位"), _("有效"), _("统计量"), _("标准")],
+            [
+                [
+                    i["name"],
+                    i["derived"].value,
+                    i["unit"],
+                    _("是") if i["derived"].valid else _("否"),
+                    i["derived"].provenance.get("statistic"),
+                    i["derived"].provenance.get("standard"),
+                ]
+                for i in items
+            ],
         )
     return render(
         request,

@@ -39,5 +39,20 @@
       show([p[0], p[1]]);
     });
   });
+  // locate-me: the browser's own position (no request leaves the platform); offered only where it exists
+  var locate = document.getElementById("locate-me");
+  if (locate && navigator.geolocation) {
+    locate.hidden = false;
+    locate.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        lon.value = pos.coords.longitude.toFixed(6);
+        lat.value = pos.coords.latitude.toFixed(6);
+        label.textContent = lat.value + ", " + lon.value;
+        show([pos.coords.longitude, pos.coords.latitude]);
+      }, function () {
+        label.textContent = locate.dataset.failed;
+      }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+    });
+  }
   window.addEventListener("resize", function () { chart.resize(); });
 })();
