@@ -30,6 +30,7 @@ ALLOWED_WORDS = frozenset(
         "Cr", "Cu", "Zn", "Ni", "dB", "A", "Leq", "Ld", "Ln", "Mn", "Fe", "F", "S", "Se", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ",
         "O", "CH", "UN", "ESCAP", "SDG", "VOCs", "VOC", "NOx", "SO2", "NO2", "CO2", "O3", "PM10", "PM2", "CH4", "GJ", "TJ", "MWh", "kWh",
         "IPCC",
+        "AR", "SAR",  # the IPCC assessment reports (AR5, AR6, SAR) whose GWP values an inventory uses
         "R",  # 比值R: the growth-ratio method's symbol, defined where the report uses it
         "HY",  # HY/T: the marine industry standards
         "NE", "IE", "C",  # the IPCC notation keys an inventory report explains (未估算, 已计入其他, 保密)

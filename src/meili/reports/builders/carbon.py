@@ -184,7 +184,7 @@ def build(edition, today: dt.datetime | None = None) -> Document:
         )
         gases.add(
             Table(
-                "表5 分领域、分气体温室气体排放",
+                "分领域、分气体温室气体排放",
                 period,
                 [
                     Column("领域"),

@@ -63,9 +63,9 @@ class GWPSet:
 
 #: README §1.1: SAR was used in older Chinese inventories, AR5 and AR6 in newer reporting (AR6 CH4 non-fossil)
 GWP: dict[str, GWPSet] = {
-    "SAR": GWPSet("SAR", "IPCC 第二次评估报告（SAR）100年 GWP：CH4 21，N2O 310", 21.0, 310.0),
-    "AR5": GWPSet("AR5", "IPCC 第五次评估报告（AR5）100年 GWP：CH4 28，N2O 265", 28.0, 265.0),
-    "AR6": GWPSet("AR6", "IPCC 第六次评估报告（AR6）100年 GWP：CH4 27.9（非化石），N2O 273", 27.9, 273.0),
+    "SAR": GWPSet("SAR", "IPCC 第二次评估报告（SAR）100年全球增温潜势：CH4 21，N2O 310", 21.0, 310.0),
+    "AR5": GWPSet("AR5", "IPCC 第五次评估报告（AR5）100年全球增温潜势：CH4 28，N2O 265", 28.0, 265.0),
+    "AR6": GWPSet("AR6", "IPCC 第六次评估报告（AR6）100年全球增温潜势：CH4 27.9（非化石），N2O 273", 27.9, 273.0),
 }
 DEFAULT_GWP = "AR5"
 
