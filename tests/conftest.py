@@ -40,6 +40,18 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def chinese_first():
+    """Every test starts in the platform's language: a request in English leaves English active in its thread,
+    which would otherwise carry into the next test's text rendered outside a request."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 costs a third of a second a user; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = [

@@ -11,8 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -134,6 +136,16 @@ def cockpit(request):
     if fmt := wants_export(request):
         return table_response(fmt, f"cockpit-{year}", *_cockpit_table(groups))
     sparklines = {r["code"]: r["spark"] for g in groups for r in g["rows"]}
+    # the chapters' tables are the same for everyone who may see the cockpit: rendered once per data version
+    table = pagecache.cached(
+        "cockpit-table",
+        (plan.code, plan.version, year, method, chapter, unit, target_year, status, get_language()),
+        pagecache.AREAS,
+        lambda: render_to_string(
+            "progress/_cockpit_table.html",
+            {"groups": groups, "year": year, "method": method, "sparklines": sparklines},
+        ),
+    )
     context = {
         "plan": plan,
         "year": year,
@@ -148,7 +160,7 @@ def cockpit(request):
         "units": [u for u in plan.units if u.kind != "city"],
         "target_years": sorted({t.year for i in plan.indicators for t in i.targets}),
         "filters": {"chapter": chapter, "unit": unit, "target_year": target_year, "status": status},
-        "sparklines": sparklines,
+        "table": mark_safe(table),  # rendered (and escaped) by progress/_cockpit_table.html
         "breadcrumbs": [(_("目标驾驶舱"), None)],
     }
     return render(request, "progress/cockpit.html", context)
