@@ -29,6 +29,7 @@ FORECAST = (
 
 def test_forecast_to_compliance_list(page, login, make_user, enterprises, tmp_path):  # noqa: F811
     analyst, leader, officer = make_user("analyst"), make_user("leader"), make_user("officer")
+    commander = make_user("officer")  # decides on the proposal: not its proposer (separation of duties)
     cement, tyre, _coat = enterprises
     draft = lists.create_version(analyst, 2025, {"nox_t_per_year": 10_950.0})
     rows = [
@@ -81,6 +82,14 @@ def test_forecast_to_compliance_list(page, login, make_user, enterprises, tmp_pa
         expect(page.locator("[data-testid=alert-level]")).to_have_text("橙色")
         expect(page.locator("[data-testid=reasoning]")).to_contain_text("橙色预警（Ⅱ级响应）条件")
 
+        page.fill("#id_at", "2025-01-09 18:00")
+        page.click("[data-testid=issue]")
+        expect(page.locator(".messages")).to_contain_text("职责分离")
+        expect(page.locator("[data-testid=alert-state]")).to_have_text("建议")
+        alert_url = page.url
+        page.context.clear_cookies()
+        login(commander)
+        page.goto(alert_url)
         page.fill("#id_at", "2025-01-10 12:00")
         page.click("[data-testid=issue]")
         expect(page.locator(".messages")).to_contain_text("不足 24 小时")

@@ -75,14 +75,17 @@ def test_reporter_may_not_import(users, tmp_path):
         services.import_forecast(users["reporter"], write_forecast(tmp_path, "2025-01-09 16:00", EPISODE))
 
 
-def test_propose_issue_upgrade_lift(users, tmp_path, batch):
+def test_propose_issue_upgrade_lift(users, tmp_path, batch, make_user):
     officer = users["officer"]
-    alert, _proposal = services.propose(officer, batch)
+    alert, _proposal = services.propose(make_user("officer"), batch)
     assert alert.level == "orange" and alert.state == Alert.State.PROPOSED
     assert "橙色预警（Ⅱ级响应）条件" in alert.reasoning and "满足" in alert.reasoning
     assert alert.episode_start == local(2025, 1, 11)
     assert alert.episode_end == local(2025, 1, 14)
 
+    # separation of duties: whoever proposed it does not issue it
+    with pytest.raises(PermissionDenied, match="职责分离"):
+        services.issue(alert.actions.get(kind="propose").officer, alert, at=local(2025, 1, 9, 18))
     # 24 h lead: 2025-01-10 08:00 is 16 h before the episode; a reason is needed
     with pytest.raises(ValidationError, match="不足 24 小时"):
         services.issue(officer, alert, at=local(2025, 1, 10, 8))
@@ -119,13 +122,13 @@ def test_propose_issue_upgrade_lift(users, tmp_path, batch):
     assert AuditEntry.objects.filter(action__startswith="emergency.alert").count() == 4
 
 
-def test_late_issue_with_reason(users, batch):
-    alert, _p = services.propose(users["officer"], batch)
+def test_late_issue_with_reason(users, batch, make_user):
+    alert, _p = services.propose(make_user("officer"), batch)
     services.issue(users["officer"], alert, at=local(2025, 1, 10, 20), reason="预报临时调整")
     assert "理由：预报临时调整" in Alert.objects.get(pk=alert.pk).lead_check
 
 
-def test_overlapping_and_close_alerts_refused(users, tmp_path, batch):
+def test_overlapping_and_close_alerts_refused(users, tmp_path, batch, make_user):
     officer = users["officer"]
     first, _p = services.propose(officer, batch)
     later = write_forecast(tmp_path, "2025-01-10 16:00", [("2025-01-12", 220), ("2025-01-13", 230)], name="o.csv")
@@ -136,7 +139,9 @@ def test_overlapping_and_close_alerts_refused(users, tmp_path, batch):
     third = ForecastBatch.objects.get(pk=services.import_forecast(officer, close)["batches"][0])
     with pytest.raises(ValidationError, match="合并为一次过程"):
         services.propose(officer, third)
-    services.dismiss(officer, first, "会商后不予发布")
+    with pytest.raises(PermissionDenied, match="职责分离"):
+        services.dismiss(officer, first, "会商后不予发布")  # its proposer does not decide on it
+    services.dismiss(make_user("officer"), first, "会商后不予发布")
     assert services.propose(officer, second)[0].level == "orange"
 
 
@@ -165,14 +170,14 @@ def store_hours(start: dt.datetime, pm25: list[float]):
     )
 
 
-def test_observed_evaluation_and_assessment(users, batch):
+def test_observed_evaluation_and_assessment(users, batch, make_user):
     officer = users["officer"]
     # 01-10 01:00 … 01-13 00:00 hour-end labels: 24 h at 40, then 48 h at 180 µg/m³ (IAQI 230)
     store_hours(local(2025, 1, 10, 1), [40.0] * 24 + [180.0] * 48)
     proposal = services.evaluate_observed("weihai", local(2025, 1, 10), local(2025, 1, 13))
     assert proposal.level == "yellow"
     assert proposal.runs[200].hours == 30  # the rolling mean passes 150 µg/m³ (IAQI 201) at the 19th high hour
-    alert, _p = services.propose(officer, batch)
+    alert, _p = services.propose(make_user("officer"), batch)
     services.issue(officer, alert, at=local(2025, 1, 9, 18))
     result = services.assess(officer, Alert.objects.get(pk=alert.pk))
     assert result["forecast_level"] == "orange" and result["observed_level"] == "yellow"

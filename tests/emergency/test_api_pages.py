@@ -39,7 +39,7 @@ def test_openapi_lists_the_paths(client):
     assert "/api/emergency/alerts/{alert_id}/{decision}" in paths and "/api/credit/public" in paths
 
 
-def test_alert_api_flow(client, users, batch):
+def test_alert_api_flow(client, users, batch, make_user):
     client.force_login(users["officer"])
     proposal = api(
         client,
@@ -51,6 +51,16 @@ def test_alert_api_flow(client, users, batch):
     assert proposal["level"] == "orange" and proposal["alert"]["state"] == "proposed"
     alert_id = proposal["alert"]["id"]
     path = "/api/emergency/alerts/{alert_id}/{decision}"
+    own = api(
+        client,
+        "post",
+        f"/api/emergency/alerts/{alert_id}/issue",
+        403,
+        {"at": "2025-01-09T18:00:00+08:00"},
+        template=path,
+    )
+    assert "职责分离" in own["detail"]
+    client.force_login(make_user("officer"))  # another officer decides on the proposal
     late = api(
         client,
         "post",
@@ -129,9 +139,9 @@ def test_credit_api(client, users, enterprises):
     assert hist["violations"][0]["rule"] == "warning"
 
 
-def test_pages(client, users, batch, enterprises, tmp_path):
+def test_pages(client, users, batch, enterprises, tmp_path, make_user):
     officer = users["officer"]
-    alert, _p = services.propose(officer, batch)
+    alert, _p = services.propose(make_user("officer"), batch)
     services.issue(officer, alert, at=timezone.make_aware(dt.datetime(2025, 1, 9, 18)))
     credit.add_violation(
         officer, enterprises[0], rule="warning", decision_no="威环罚〔2024〕1号", decided=dt.date(2024, 3, 1)
@@ -173,13 +183,13 @@ def test_reporter_sees_but_cannot_decide(client, users, batch):
     assert Alert.objects.get(pk=alert.pk).state == Alert.State.PROPOSED
 
 
-def test_documents(client, users, batch, enterprises):
+def test_documents(client, users, batch, enterprises, make_user):
     import io
 
     import docx
 
     officer = users["officer"]
-    alert, _p = services.propose(officer, batch)
+    alert, _p = services.propose(make_user("officer"), batch)
     services.issue(officer, alert, at=timezone.make_aware(dt.datetime(2025, 1, 9, 18)))
     credit.add_violation(
         officer, enterprises[0], rule="stop_production", decision_no="威环责〔2024〕3号", decided=dt.date(2024, 3, 1)

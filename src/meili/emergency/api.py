@@ -187,8 +187,8 @@ def decide(request, alert_id: int, decision: str, payload: DecisionIn):
             services.dismiss(request.user, alert, payload.note)
     except ValidationError as exc:
         return Status(400, {"detail": "; ".join(exc.messages)})
-    except PermissionDenied:
-        return Status(403, {"detail": "permission denied"})
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc) or "permission denied"})
     return Status(200, alert_detail(Alert.objects.get(pk=alert.pk)))
 
 

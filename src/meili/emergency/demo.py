@@ -225,6 +225,7 @@ def load(remember) -> None:
 
     analyst = _bot("demo_emergency_analyst", Role.ANALYST, "演示分析员", remember)
     officer = _bot("demo_emergency_officer", Role.OFFICER, "演示值班员", remember)
+    commander = _bot("demo_emergency_commander", Role.OFFICER, "演示带班负责人", remember)
     leader = _bot("demo_emergency_leader", Role.LEADER, "演示局领导", remember)
     enterprises = _enterprises(remember)
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,7 +244,7 @@ def load(remember) -> None:
             batches.append(remember(ForecastBatch.objects.get(pk=result["batches"][0])))
     alert, _proposal = services.propose(officer, batches[0])
     remember(alert)
-    services.issue(officer, alert, at=_local("2025-01-13T17:30"))
+    services.issue(commander, alert, at=_local("2025-01-13T17:30"))  # not by its proposer (separation of duties)
     services.change_level(
         officer, alert, "yellow", "新一期预报：1月17日AQI 176，降为黄色（演示数据）", at=_local("2025-01-16T17:00")
     )

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import polars as pl
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -284,6 +284,14 @@ def propose(user, batch: ForecastBatch, version_code: str | None = None) -> tupl
     return alert, proposal
 
 
+def _not_proposer(user, alert: Alert, doing: str) -> None:
+    """Separation of duties: whoever proposed an alert does not decide on it (issue or dismiss)."""
+    if log.acted(user, alert, ("emergency.alert.propose",)):
+        raise PermissionDenied(
+            _("预警 %(n)s 由您提出建议，%(d)s须由另一名工作人员决定（职责分离）。") % {"n": alert.number, "d": doing}
+        )
+
+
 def _notify(alert: Alert, text: str) -> int:
     """Tell every unit (reporters of the districts and departments) through the platform's notifications."""
     from meili.governance.services import notify
@@ -295,9 +303,11 @@ def _notify(alert: Alert, text: str) -> int:
 
 @transaction.atomic
 def issue(user, alert: Alert, at: dt.datetime | None = None, reason: str = "") -> Alert:
-    """Issue a proposed alert. The 24 h lead is checked (鲁政办字〔2020〕83号); a late issue needs a reason."""
+    """Issue a proposed alert. The 24 h lead is checked (鲁政办字〔2020〕83号); a late issue needs a reason.
+    Whoever proposed it does not issue it (separation of duties)."""
     require(user, Action.MANAGE_EMERGENCY)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    _not_proposer(user, alert, _("发布"))
     if alert.state != Alert.State.PROPOSED:
         raise ValidationError(
             _("预警 %(n)s 当前状态为“%(s)s”，不能发布。") % {"n": alert.number, "s": alert.get_state_display()}
@@ -399,9 +409,10 @@ def lift(user, alert: Alert, at: dt.datetime | None = None, note: str = "") -> A
 
 @transaction.atomic
 def dismiss(user, alert: Alert, note: str) -> Alert:
-    """Decide not to issue a proposal (the decision and its reason stay on record)."""
+    """Decide not to issue a proposal (the decision and its reason stay on record); not by its proposer."""
     require(user, Action.MANAGE_EMERGENCY)
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    _not_proposer(user, alert, _("不予采纳"))
     if alert.state != Alert.State.PROPOSED:
         raise ValidationError(_("只有建议状态的预警可以不予采纳。"))
     if not note.strip():

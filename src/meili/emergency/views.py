@@ -11,7 +11,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -272,6 +272,8 @@ def alert_decide(request, pk: int, what: str):
             raise ValidationError(_("未知操作"))
     except ValidationError as exc:
         _errors(request, exc)
+    except PermissionDenied as exc:  # separation of duties: the proposer does not decide
+        messages.error(request, str(exc))
     return redirect("emergency:alert", pk=pk)
 
 
