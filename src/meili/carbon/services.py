@@ -346,28 +346,25 @@ def save_activities(user, edition: Edition, rows: list[ActivityRow], *, recomput
     return count
 
 
+def _input_frame(activities: list, kind: str) -> pl.DataFrame:
+    """The engines' input frame of activity rows whose item column is *kind* (``fuel`` or ``category``)."""
+    columns = ("year", "region", "sector", kind, "unit", "amount", "notation")
+    types = (pl.Int64, pl.String, pl.String, pl.String, pl.String, pl.Float64, pl.String)
+    values = {
+        "year": [a.year for a in activities],
+        "region": [a.region.name for a in activities],
+        "sector": [a.sector for a in activities],
+        kind: [getattr(a, kind) for a in activities],
+        "unit": [a.unit for a in activities],
+        "amount": [a.amount for a in activities],
+        "notation": [a.notation or None for a in activities],
+    }
+    return pl.DataFrame(values, schema=dict(zip(columns, types, strict=True)))
+
+
 def activity_frame(activities: list) -> pl.DataFrame:
-    """The engine's input frame of stored :class:`Activity` rows or parsed :class:`ActivityRow` rows."""
-    return pl.DataFrame(
-        {
-            "year": [a.year for a in activities],
-            "region": [a.region.name for a in activities],
-            "sector": [a.sector for a in activities],
-            "fuel": [a.fuel for a in activities],
-            "unit": [a.unit for a in activities],
-            "amount": [a.amount for a in activities],
-            "notation": [a.notation or None for a in activities],
-        },
-        schema={
-            "year": pl.Int64,
-            "region": pl.String,
-            "sector": pl.String,
-            "fuel": pl.String,
-            "unit": pl.String,
-            "amount": pl.Float64,
-            "notation": pl.String,
-        },
-    )
+    """The energy engine's input frame of stored :class:`Activity` rows or parsed :class:`ActivityRow` rows."""
+    return _input_frame(activities, "fuel")
 
 
 def _compute_edition(edition: Edition) -> None:
@@ -402,26 +399,7 @@ class OtherRow:
 
 def other_frame(activities: list) -> pl.DataFrame:
     """The engine's input frame of stored :class:`OtherActivity` rows or parsed :class:`OtherRow` rows."""
-    return pl.DataFrame(
-        {
-            "year": [a.year for a in activities],
-            "region": [a.region.name for a in activities],
-            "sector": [a.sector for a in activities],
-            "category": [a.category for a in activities],
-            "unit": [a.unit for a in activities],
-            "amount": [a.amount for a in activities],
-            "notation": [a.notation or None for a in activities],
-        },
-        schema={
-            "year": pl.Int64,
-            "region": pl.String,
-            "sector": pl.String,
-            "category": pl.String,
-            "unit": pl.String,
-            "amount": pl.Float64,
-            "notation": pl.String,
-        },
-    )
+    return _input_frame(activities, "category")
 
 
 def check_other(edition: Edition, rows: list[OtherRow]) -> None:
