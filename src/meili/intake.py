@@ -194,129 +194,24 @@ def check_parquet(path: Path) -> None:
     :data:`MAX_PARQUET_ROWS`.
 
     Parquet compresses each column chunk; a reader allocates what the footer declares, so a file of a few
-    kilobytes can ask for gigabytes. The footer (Thrift compact protocol, ``FileMetaData``) is read here
-    without a Parquet library: ``num_rows`` (field 3) and each row group's ``total_byte_size`` (field 2 of
-    ``RowGroup``, the uncompressed size of its column data).
+    kilobytes can ask for gigabytes. Only the footer is read (Arrow's ``read_metadata``): ``num_rows`` and each
+    row group's ``total_byte_size`` (the uncompressed size of its column data).
     """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     compressed = path.stat().st_size
     with path.open("rb") as stream:
         if compressed < 12 or stream.read(4) != _PARQUET_MAGIC:
             raise IntakeError("is not a Parquet file (no PAR1 mark at its start)")
-        stream.seek(-8, 2)
-        tail = stream.read(8)
-        length = int.from_bytes(tail[:4], "little")
-        if tail[4:] != _PARQUET_MAGIC or not 0 < length <= compressed - 12:
-            raise IntakeError("is not a complete Parquet file (its footer is missing or damaged)")
-        stream.seek(-8 - length, 2)
-        footer = stream.read(length)
     try:
-        rows, expanded = _ThriftFooter(footer).totals()
-    except (IndexError, ValueError) as exc:
+        metadata = pq.read_metadata(path)
+    except (pa.ArrowException, OSError) as exc:
         raise IntakeError(f"is not a complete Parquet file (its footer cannot be read: {exc})") from exc
+    rows = metadata.num_rows
+    expanded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if rows > MAX_PARQUET_ROWS:
         raise IntakeError(f"declares {rows} rows, more than {MAX_PARQUET_ROWS}; split it into smaller files")
     problem = _too_big(expanded, compressed)
     if problem:
         raise IntakeError(problem)
-
-
-class _ThriftFooter:
-    """Just enough of the Thrift compact protocol to read ``FileMetaData``'s row count and row group sizes."""
-
-    def __init__(self, data: bytes):
-        self.data, self.at = data, 0
-
-    def _byte(self) -> int:
-        value = self.data[self.at]
-        self.at += 1
-        return value
-
-    def _varint(self) -> int:
-        shift = result = 0
-        while True:
-            byte = self._byte()
-            result |= (byte & 0x7F) << shift
-            if not byte & 0x80:
-                return result
-            shift += 7
-            if shift > 70:
-                raise ValueError("varint too long")
-
-    def _zigzag(self) -> int:
-        n = self._varint()
-        return (n >> 1) ^ -(n & 1)
-
-    def _fields(self):
-        """(field id, type) of each field of the struct that starts here, up to its stop byte."""
-        last = 0
-        while True:
-            header = self._byte()
-            if header == 0:
-                return
-            delta, kind = header >> 4, header & 0x0F
-            last = last + delta if delta else self._zigzag()
-            yield last, kind
-
-    def _list_header(self) -> tuple[int, int]:
-        header = self._byte()
-        size = header >> 4
-        if size == 15:
-            size = self._varint()
-        return size, header & 0x0F
-
-    def _skip(self, kind: int) -> None:
-        if kind in (1, 2):  # booleans carry their value in the type
-            return
-        if kind == 3:
-            self.at += 1
-        elif kind in (4, 5, 6):
-            self._varint()
-        elif kind == 7:
-            self.at += 8
-        elif kind == 8:
-            length = self._varint()
-            self.at += length
-        elif kind in (9, 10):
-            size, element = self._list_header()
-            for _ in range(size):
-                self._skip_element(element)
-        elif kind == 11:
-            size = self._varint()
-            if size:
-                types = self._byte()
-                for _ in range(size):
-                    self._skip_element(types >> 4)
-                    self._skip_element(types & 0x0F)
-        elif kind == 12:
-            for _field, inner in self._fields():
-                self._skip(inner)
-        else:
-            raise ValueError(f"unknown Thrift type {kind}")
-        if self.at > len(self.data):
-            raise ValueError("footer ends inside a field")
-
-    def _skip_element(self, kind: int) -> None:
-        if kind in (1, 2):  # a boolean inside a list is one byte
-            self.at += 1
-        else:
-            self._skip(kind)
-
-    def totals(self) -> tuple[int, int]:
-        """(declared rows, declared uncompressed bytes of all row groups)."""
-        rows = expanded = 0
-        for field, kind in self._fields():
-            if field == 3 and kind == 6:
-                rows = self._zigzag()
-            elif field == 4 and kind == 9:
-                size, element = self._list_header()
-                if element != 12:
-                    raise ValueError("row groups are not structs")
-                for _ in range(size):
-                    for inner, inner_kind in self._fields():
-                        if inner == 2 and inner_kind == 6:
-                            expanded += max(self._zigzag(), 0)
-                        else:
-                            self._skip(inner_kind)
-            else:
-                self._skip(kind)
-        return rows, expanded
