@@ -142,7 +142,7 @@ def test_error_pages_are_branded_and_chinese(client, users, status):
 @pytest.mark.parametrize("role", sorted(PAGES))
 def test_main_pages_in_english_show_no_codes(client, users, data, role):
     """The same walk in English: no snake_case, dotted codes, ``None`` or reprs (English words are the point here;
-    the plan's own Chinese texts — chapter titles, target texts — have no English in the plan file yet)."""
+    that the plan's texts come in English is checked in ``test_english_plan_texts.py``)."""
     client.force_login(users[role])
     problems = {}
     for name in PAGES[role]:

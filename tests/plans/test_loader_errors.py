@@ -7,6 +7,7 @@ import yaml
 
 from meili.plans import PlanError, load_plan, parse_plan
 from meili.plans.loader import chinese_numeral, content_version, key_path
+from meili.plans.model import clause_en, in_language, localized
 
 MINIMAL = {
     "code": "demo-2024-2035",
@@ -20,15 +21,24 @@ MINIMAL = {
         {"code": "bureau", "name": "局", "name_en": "Bureau", "kind": "department", "parent": "city"},
     ],
     "chapters": [
-        {"number": 1, "title": "总体要求", "sections": [{"clause": "一（一）", "title": "目标"}]},
+        {
+            "number": 1,
+            "title": "总体要求",
+            "title_en": "General requirements",
+            "sections": [{"clause": "一（一）", "title": "目标", "title_en": "Goals"}],
+        },
         {
             "number": 2,
             "title": "环境",
+            "title_en": "Environment",
             "sections": [
                 {
                     "clause": "二（一）",
                     "title": "空气",
-                    "tasks": [{"clause": "二（一）1", "title": "减排", "units": ["bureau"]}],
+                    "title_en": "Air",
+                    "tasks": [
+                        {"clause": "二（一）1", "title": "减排", "title_en": "Cut emissions", "units": ["bureau"]}
+                    ],
                 },
             ],
         },
@@ -39,13 +49,15 @@ MINIMAL = {
             "name": "PM2.5",
             "name_en": "PM2.5",
             "unit": "μg/m³",
+            "unit_en": "μg/m³",
             "direction": "decrease",
-            "baseline": {"year": 2023, "value": 22, "source": "公报"},
+            "baseline": {"year": 2023, "value": 22, "source": "公报", "source_en": "Bulletin"},
             "targets": [{"year": 2027, "value": 20}, {"year": 2035, "value": 18}],
             "binding": True,
             "clause": "二（一）1",
             "chapter": 2,
             "quote": "下降",
+            "quote_en": "Falls",
             "units": ["bureau"],
             "obtained": "monitoring",
             "monitoring": "air.pm25.annual_mean",
@@ -56,12 +68,14 @@ MINIMAL = {
             "name": "建成",
             "name_en": "Done",
             "unit": "",
+            "unit_en": "",
             "direction": "milestone",
-            "targets": [{"year": 2035, "text": "基本建成"}],
+            "targets": [{"year": 2035, "text": "基本建成", "text_en": "Basically built"}],
             "binding": None,
             "clause": "一（一）",
             "chapter": 1,
             "quote": "基本建成",
+            "quote_en": "Basically built",
             "units": ["city"],
             "obtained": "reported",
             "rollup": "none",
@@ -124,6 +138,30 @@ CASES = [
     (
         [((*IND, "targets", 0, "comparator"), ">")],
         "indicators[0].targets[0].comparator: must be one of >=, <=, =, range, trend",
+    ),
+    # English: every plan text a page shows has its English (docs/plan-format.md, "English")
+    ([(("chapters", 1, "title_en"), DELETE)], "chapters[1]: missing required key 'title_en'"),
+    (
+        [(("chapters", 1, "sections", 0, "title_en"), DELETE)],
+        "chapters[1].sections[0]: missing required key 'title_en'",
+    ),
+    (
+        [(("chapters", 1, "sections", 0, "tasks", 0, "title_en"), DELETE)],
+        "chapters[1].sections[0].tasks[0]: missing required key 'title_en'",
+    ),
+    ([((*IND, "unit_en"), DELETE)], "indicators[0]: missing required key 'unit_en'"),
+    ([((*IND, "unit_en"), "")], "indicators[0].unit_en: must name the unit 'μg/m³' in English"),
+    ([((*MS, "unit_en"), "t")], "indicators[1].unit_en: must be empty when unit is empty"),
+    ([((*IND, "quote_en"), DELETE)], "indicators[0]: missing required key 'quote_en'"),
+    ([((*IND, "quote_en"), "")], "indicators[0].quote_en: must not be empty"),
+    ([((*IND, "baseline", "source_en"), DELETE)], "indicators[0].baseline: missing required key 'source_en'"),
+    (
+        [((*MS, "targets", 0, "text_en"), DELETE)],
+        "indicators[1].targets[0]: missing required key 'text_en' (required with 'text')",
+    ),
+    (
+        [((*IND, "targets", 0, "text_en"), "Falls")],
+        "indicators[0].targets[0]: missing required key 'text' (required with 'text_en')",
     ),
     # organisation
     ([(("units", 1, "code"), "city")], "units[1].code: duplicate unit code 'city' (first at units[0])"),
@@ -209,7 +247,7 @@ CASES = [
         "indicators[0].targets[0].comparator: comparator '<=' does not fit direction range",
     ),
     (
-        [((*MS, "targets", 0, "text"), DELETE)],
+        [((*MS, "targets", 0, "text"), DELETE), ((*MS, "targets", 0, "text_en"), DELETE)],
         "indicators[1].targets[0]: missing required key 'text' (direction milestone)",
     ),
     (
@@ -217,7 +255,7 @@ CASES = [
         "indicators[1].targets[0]: a milestone target takes only year, text and an optional value",
     ),
     (
-        [((*MS, "baseline"), {"year": 2023, "value": 0, "source": "x"})],
+        [((*MS, "baseline"), {"year": 2023, "value": 0, "source": "x", "source_en": "x"})],
         "indicators[1].baseline: a milestone indicator has no baseline value",
     ),
 ]
@@ -283,3 +321,25 @@ def test_helpers():
     assert key_path(["indicators", 3, "targets", 0, "year"]) == "indicators[3].targets[0].year"
     assert key_path([]) == ""
     assert [chinese_numeral(n) for n in (1, 9, 10, 12, 20, 21)] == ["一", "九", "十", "十二", "二十", "二十一"]
+    assert [clause_en(c) for c in ("四", "四（二）", "四（二）2", "十二（十一）13")] == [
+        "4",
+        "4.2",
+        "4.2.2",
+        "12.11.13",
+    ]
+
+
+def test_one_place_chooses_the_language():
+    plan = load_plan_minimal()
+    chapter, indicator = plan.chapter(2), plan.indicator("air.pm25")
+    assert localized(chapter, "title", "en") == "Environment" and localized(chapter, "title", "zh-hans") == "环境"
+    assert localized(chapter.sections[0].tasks[0], "clause", "en") == "2.1.1"
+    assert localized(indicator, "unit", "en") == "μg/m³" and localized(indicator, "quote", "en") == "Falls"
+    assert localized(indicator.baseline, "source", "en") == "Bulletin"
+    milestone = plan.indicator("eco.done").targets[0]
+    assert (localized(milestone, "text", "en"), localized(milestone, "text", None)) == ("Basically built", "基本建成")
+    assert in_language("无英文", "", "en") == "无英文"
+
+
+def load_plan_minimal():
+    return parse_plan(yaml.safe_dump(MINIMAL, allow_unicode=True), "minimal.yaml")

@@ -1,5 +1,6 @@
 """The packaged Weihai plan against the plan text (tests/data/seed/000_82be295f4d74f1d3.txt)."""
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -234,3 +235,28 @@ def test_coverage_names_every_indicator(plan):
     carried = " ".join(row[2] for row in coverage_rows())
     missing = [i.code for i in plan.indicators if f"`{i.code}`" not in carried]
     assert missing == []
+
+
+#: Chinese characters and full-width punctuation: none in an English text
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def test_every_plan_text_has_its_english(plan):
+    """Each text a page shows in English comes from the plan file, without a Chinese character left in it."""
+    texts = {"title": plan.title_en}
+    texts |= {f"units.{u.code}": u.name_en for u in plan.units}
+    for chapter in plan.chapters:
+        texts[f"chapter {chapter.number}"] = chapter.title_en
+        for section in chapter.sections:
+            texts[section.clause] = section.title_en
+            texts |= {task.clause: task.title_en for task in section.tasks}
+    for ind in plan.indicators:
+        texts |= {f"{ind.code}.name": ind.name_en, f"{ind.code}.quote": ind.quote_en}
+        texts[f"{ind.code}.unit"] = ind.unit_en if ind.unit else "(none)"
+        texts |= {f"{ind.code}.{t.year}": t.text_en for t in ind.targets if t.text}
+        if ind.baseline:
+            texts[f"{ind.code}.baseline"] = ind.baseline.source_en
+    missing = {k: v for k, v in texts.items() if not v or CJK.search(v)}
+    assert not missing, missing
+    assert plan.indicator("economy.marine_tech_smes").unit_en == "enterprises"
+    assert plan.chapter(4).sections[1].tasks[1].title_en == "Continuing to deepen water-pollution control"

@@ -29,5 +29,13 @@ def monitoring_values(plan, indicator, years: range) -> dict[int, YearValue]:
         if derived.value is None:
             continue
         statistic = derived.provenance.get("statistic", indicator.monitoring)
-        out[year] = YearValue(year, derived.value, f"监测数据：{statistic}", (), derived.provenance, derived.valid)
+        out[year] = YearValue(
+            year,
+            derived.value,
+            f"监测数据：{statistic}",
+            (),
+            derived.provenance,
+            derived.valid,
+            how_en=f"monitoring data: {indicator.name_en}",
+        )
     return out

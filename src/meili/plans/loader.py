@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +19,7 @@ import jsonschema
 import yaml
 
 from meili.plans.model import (
+    CLAUSE,
     Baseline,
     Chapter,
     Indicator,
@@ -28,12 +28,10 @@ from meili.plans.model import (
     Target,
     Task,
     Unit,
+    chinese_numeral,
+    numeral_value,
 )
 
-NUMERALS = "一二三四五六七八九十"
-_CLAUSE = re.compile(
-    r"^(?P<chapter>[一二三四五六七八九十]+)(（(?P<section>[一二三四五六七八九十]+)）(?P<task>[0-9]+)?)?$"
-)
 _TYPE_NAMES = {
     "string": "a string",
     "integer": "an integer",
@@ -61,28 +59,12 @@ class PlanError(ValueError):
         return f"{self.file}: {rule}"
 
 
-def chinese_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (the numbering of the plan's chapters and sections)."""
-    if not 1 <= n <= 99:
-        raise ValueError(f"{n} is out of range")
-    tens, ones = divmod(n, 10)
-    text = ""
-    if tens:
-        text = ("" if tens == 1 else NUMERALS[tens - 1]) + "十"
-    if ones:
-        text += NUMERALS[ones - 1]
-    return text
-
-
 def chapter_of_clause(clause: str) -> int:
     """The chapter number a clause belongs to: ``四（二）2`` → 4."""
-    match = _CLAUSE.match(clause)
+    match = CLAUSE.match(clause)
     if not match:
         raise ValueError(f"not a clause: {clause!r}")
-    for number in range(1, 100):
-        if chinese_numeral(number) == match["chapter"]:
-            return number
-    raise ValueError(f"not a clause: {clause!r}")
+    return numeral_value(match["chapter"])
 
 
 def key_path(parts: Iterable[str | int]) -> str:
@@ -171,6 +153,10 @@ def _rule(error: jsonschema.ValidationError) -> str:
     if error.validator == "required":
         missing = [k for k in value if k not in instance]
         return f"missing required key '{missing[0]}'"
+    if error.validator == "dependentRequired":
+        present = next(k for k in value if k in instance and any(d not in instance for d in value[k]))
+        missing = next(d for d in value[present] if d not in instance)
+        return f"missing required key '{missing}' (required with '{present}')"
     if error.validator == "additionalProperties":
         extra = sorted(k for k in instance if k not in sub.get("properties", {}))
         return f"unknown key '{extra[0]}'"
@@ -247,6 +233,10 @@ def _check_semantics(data: dict[str, Any], file: str | Path) -> None:
         for u, code in enumerate(ind["units"]):
             if code not in unit_codes:
                 fail([*at, "units", u], f"unknown unit '{code}'")
+        if ind["unit"] and not ind["unit_en"]:
+            fail([*at, "unit_en"], f"must name the unit '{ind['unit']}' in English")
+        if ind["unit_en"] and not ind["unit"]:
+            fail([*at, "unit_en"], "must be empty when unit is empty")
         if ind["obtained"] == "monitoring" and "monitoring" not in ind:
             fail(at, "missing required key 'monitoring' (obtained is monitoring)")
         if ind["obtained"] == "reported" and "monitoring" in ind:
@@ -327,11 +317,16 @@ def _build(data: dict[str, Any], version: str) -> Plan:
         Chapter(
             number=c["number"],
             title=c["title"],
+            title_en=c["title_en"],
             sections=tuple(
                 Section(
                     clause=s["clause"],
                     title=s["title"],
-                    tasks=tuple(Task(t["clause"], t["title"], tuple(t.get("units", ()))) for t in s.get("tasks", ())),
+                    title_en=s["title_en"],
+                    tasks=tuple(
+                        Task(t["clause"], t["title"], tuple(t.get("units", ())), t["title_en"])
+                        for t in s.get("tasks", ())
+                    ),
                 )
                 for s in c["sections"]
             ),
@@ -349,6 +344,7 @@ def _build(data: dict[str, Any], version: str) -> Plan:
                 comparator=t.get("comparator", default if ("value" in t or "lower" in t) else None),
                 lower=_number(t.get("lower")),
                 upper=_number(t.get("upper")),
+                text_en=t.get("text_en"),
             )
             for t in ind["targets"]
         )
@@ -360,7 +356,7 @@ def _build(data: dict[str, Any], version: str) -> Plan:
                 name_en=ind["name_en"],
                 unit=ind["unit"],
                 direction=ind["direction"],
-                baseline=Baseline(b["year"], float(b["value"]), b["source"]) if b else None,
+                baseline=Baseline(b["year"], float(b["value"]), b["source"], b["source_en"]) if b else None,
                 targets=targets,
                 binding=ind["binding"],
                 clause=ind["clause"],
@@ -371,6 +367,8 @@ def _build(data: dict[str, Any], version: str) -> Plan:
                 rollup=ind["rollup"],
                 monitoring=ind.get("monitoring"),
                 target_source=ind.get("target_source", "plan"),
+                unit_en=ind["unit_en"],
+                quote_en=ind["quote_en"],
             )
         )
     return Plan(

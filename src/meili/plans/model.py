@@ -7,6 +7,7 @@ builds them. Nothing here does I/O.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -21,6 +22,58 @@ ROLLUPS = ("sum", "mean", "weighted_mean", "none")
 #: ``superior``: "完成省（上级）下达的目标任务" — the value comes per year from a superior document.
 TARGET_SOURCES = ("plan", "superior")
 UNIT_KINDS = ("city", "district", "department")
+NUMERALS = "一二三四五六七八九十"
+CLAUSE = re.compile(
+    r"^(?P<chapter>[一二三四五六七八九十]+)(（(?P<section>[一二三四五六七八九十]+)）(?P<task>[0-9]+)?)?$"
+)
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (the numbering of the plan's chapters and sections)."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"{n} is out of range")
+    tens, ones = divmod(n, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else NUMERALS[tens - 1]) + "十"
+    if ones:
+        text += NUMERALS[ones - 1]
+    return text
+
+
+def numeral_value(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十一 → 21: the inverse of :func:`chinese_numeral`."""
+    for number in range(1, 100):
+        if chinese_numeral(number) == text:
+            return number
+    raise ValueError(f"not a Chinese numeral: {text!r}")
+
+
+def clause_en(clause: str) -> str:
+    """A clause as English texts cite it: 四 → 4, 四（二） → 4.2, 四（二）2 → 4.2.2."""
+    match = CLAUSE.match(clause)
+    if not match:
+        raise ValueError(f"not a clause: {clause!r}")
+    parts = [str(numeral_value(match["chapter"]))]
+    if match["section"]:
+        parts.append(str(numeral_value(match["section"])))
+    if match["task"]:
+        parts.append(match["task"])
+    return ".".join(parts)
+
+
+def in_language(chinese: str, english: str, language: str | None) -> str:
+    """*english* when *language* is English and there is an English text, else *chinese* (the source language)."""
+    return english if english and (language or "").startswith("en") else chinese
+
+
+def localized(obj: object, field: str, language: str | None) -> str:
+    """The text of *field* of a plan object (or of anything with ``field``/``field_en``) in *language*.
+
+    The one place a page, an export or the API chooses between the plan's Chinese and its English
+    (docs/plan-format.md, "English").
+    """
+    return in_language(getattr(obj, field), getattr(obj, f"{field}_en", "") or "", language)
 
 
 @dataclass(frozen=True)
@@ -41,6 +94,11 @@ class Task:
     clause: str
     title: str
     units: tuple[str, ...] = ()
+    title_en: str = ""
+
+    @property
+    def clause_en(self) -> str:
+        return clause_en(self.clause)
 
 
 @dataclass(frozen=True)
@@ -50,6 +108,11 @@ class Section:
     clause: str
     title: str
     tasks: tuple[Task, ...] = ()
+    title_en: str = ""
+
+    @property
+    def clause_en(self) -> str:
+        return clause_en(self.clause)
 
 
 @dataclass(frozen=True)
@@ -59,6 +122,7 @@ class Chapter:
     number: int
     title: str
     sections: tuple[Section, ...] = ()
+    title_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +132,7 @@ class Baseline:
     year: int
     value: float
     source: str
+    source_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,6 +151,7 @@ class Target:
     comparator: str | None = None
     lower: float | None = None
     upper: float | None = None
+    text_en: str | None = None
 
     @property
     def is_numeric(self) -> bool:
@@ -130,6 +196,12 @@ class Indicator:
     rollup: str
     monitoring: str | None = None
     target_source: str = "plan"
+    unit_en: str = ""
+    quote_en: str = ""
+
+    @property
+    def clause_en(self) -> str:
+        return clause_en(self.clause)
 
     @property
     def is_count(self) -> bool:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from meili.plans.model import Indicator, Target
+from meili.plans.model import Indicator, Target, localized
 
 #: status code → (zh label, en label), in order from best to worst; ``insufficient_data`` last.
 STATUSES: dict[str, tuple[str, str]] = {
@@ -370,7 +370,7 @@ def _trend_target(ctx: _Context) -> Assessment:
         f"→{ctx.latest_year}年{fmt(ctx.latest_value)}，{word_zh}"
     )
     lead_en = (
-        f"Target “{ctx.target.text}” by {ctx.target.year}; {fmt(ctx.baseline_value)} in {ctx.baseline_year} "
+        f"Target “{localized(ctx.target, 'text', 'en')}” by {ctx.target.year}; {fmt(ctx.baseline_value)} in {ctx.baseline_year} "
         f"→ {fmt(ctx.latest_value)} in {ctx.latest_year}, the value {word_en}"
     )
     if change > 0 and ctx.latest_year >= ctx.target.year:
@@ -535,7 +535,7 @@ def growth_ratio(ctx: _Context) -> Assessment:
         return ctx.base(
             status,
             f"{zh}：目标为“{t.text}”，{lead_zh}；按方向计{pct(directed)}，对照阈值{pct(substantial)}/{pct(moderate)}。",
-            f"{en.capitalize()}: target “{t.text}”; {lead_en}; {pct(directed)} in the desired direction against thresholds {pct(substantial)}/{pct(moderate)}.",
+            f"{en.capitalize()}: target “{localized(t, 'text', 'en')}”; {lead_en}; {pct(directed)} in the desired direction against thresholds {pct(substantial)}/{pct(moderate)}.",
             progress_made=None,
             ratio=None,
             inputs={

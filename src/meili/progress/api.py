@@ -25,6 +25,7 @@ class PlanOut(Schema):
     code: str
     version: str
     title: str
+    title_en: str
     is_current: bool
     loaded_at: str
 
@@ -33,6 +34,7 @@ class TargetOut(Schema):
     year: int
     value: float | None
     text: str | None
+    text_en: str | None
     comparator: str | None
     lower: float | None
     upper: float | None
@@ -43,9 +45,13 @@ class IndicatorOut(Schema):
     name: str
     name_en: str
     unit: str
+    unit_en: str
     direction: str
     chapter: int
     clause: str
+    clause_en: str
+    quote: str
+    quote_en: str
     binding: bool | None
     obtained: str
     rollup: str
@@ -141,6 +147,7 @@ def plans(request):
             "code": p.code,
             "version": p.version,
             "title": p.title,
+            "title_en": p.title_en,
             "is_current": p.is_current,
             "loaded_at": p.loaded_at.isoformat(),
         }
@@ -158,9 +165,13 @@ def indicators(request):
             "name": i.name,
             "name_en": i.name_en,
             "unit": i.unit,
+            "unit_en": i.unit_en,
             "direction": i.direction,
             "chapter": i.chapter,
             "clause": i.clause,
+            "clause_en": i.clause_en,
+            "quote": i.quote,
+            "quote_en": i.quote_en,
             "binding": i.binding,
             "obtained": i.obtained,
             "rollup": i.rollup,

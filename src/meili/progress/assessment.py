@@ -17,6 +17,26 @@ METHOD_LABELS = {
     "growth_ratio": gettext_lazy("增长率比值法（加拿大统计局）"),
 }
 
+#: the plan file's direction, obtained and rollup codes (docs/plan-format.md) as people name them
+DIRECTION_LABELS = {
+    "increase": gettext_lazy("越高越好"),
+    "decrease": gettext_lazy("越低越好"),
+    "range": gettext_lazy("区间"),
+    "milestone": gettext_lazy("节点目标"),
+    "qualitative": gettext_lazy("定性目标"),
+}
+OBTAINED_LABELS = {
+    "reported": gettext_lazy("单位填报"),
+    "monitoring": gettext_lazy("监测数据计算"),
+    "carbon": gettext_lazy("碳排放核算"),
+}
+ROLLUP_LABELS = {
+    "sum": gettext_lazy("各单位求和"),
+    "mean": gettext_lazy("各单位平均"),
+    "weighted_mean": gettext_lazy("各单位加权平均"),
+    "none": gettext_lazy("直接填报或计算全市值"),
+}
+
 FIRST_YEAR = 2015
 
 

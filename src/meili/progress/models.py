@@ -19,6 +19,7 @@ class PlanVersion(models.Model):
     code = models.SlugField(_("规划代码"), max_length=60)
     version = models.CharField(_("版本（内容哈希）"), max_length=64)
     title = models.CharField(_("规划名称"), max_length=200)
+    title_en = models.CharField(_("规划英文名称"), max_length=200, blank=True)
     text = models.TextField(_("规划文件内容"))
     loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
     loaded_by = models.CharField(_("载入人"), max_length=150, blank=True)

@@ -40,6 +40,7 @@ def load_plan_file(path: str | Path, actor=None) -> tuple[PlanVersion, bool]:
         code=plan.code,
         version=plan.version,
         title=plan.title,
+        title_en=plan.title_en,
         text=text,
         loaded_by=getattr(actor, "username", "") or "system",
         is_current=True,

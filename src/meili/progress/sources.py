@@ -16,7 +16,7 @@ from meili.progress.models import IndicatorValue, ValueState
 
 @dataclass(frozen=True)
 class YearValue:
-    """A city value for one year, with where it came from."""
+    """A city value for one year, with where it came from (``how``, and ``how_en`` for English pages)."""
 
     year: int
     value: float | None
@@ -24,6 +24,7 @@ class YearValue:
     rows: tuple[int, ...] = ()  # IndicatorValue ids behind it
     details: dict = field(default_factory=dict)
     valid: bool = True
+    how_en: str = ""
 
 
 #: obtained -> function(plan, indicator, years) -> {year: YearValue}
@@ -55,7 +56,14 @@ def reported(plan: Plan, indicator: Indicator, years: range) -> dict[int, YearVa
         city = [r for r in rows if r.unit.kind == "city"]
         if city:
             r = city[0]
-            out[year] = YearValue(year, _f(r.value), "市级填报值", (r.pk,), {"manual_status": r.manual_status})
+            out[year] = YearValue(
+                year,
+                _f(r.value),
+                "市级填报值",
+                (r.pk,),
+                {"manual_status": r.manual_status},
+                how_en="city value reported",
+            )
             continue
         parts = [r for r in rows if r.unit.kind == "district" and r.value is not None]
         if indicator.rollup == "none" or not parts:
@@ -63,7 +71,12 @@ def reported(plan: Plan, indicator: Indicator, years: range) -> dict[int, YearVa
             if dept:
                 r = dept[0]
                 out[year] = YearValue(
-                    year, _f(r.value), f"{r.unit.name}填报值", (r.pk,), {"manual_status": r.manual_status}
+                    year,
+                    _f(r.value),
+                    f"{r.unit.name}填报值",
+                    (r.pk,),
+                    {"manual_status": r.manual_status},
+                    how_en=f"reported by {r.unit.name_en or r.unit.code}",
                 )
             continue
         out[year] = _rollup(indicator, year, parts)
@@ -79,14 +92,30 @@ def _rollup(indicator: Indicator, year: int, parts: list[IndicatorValue]) -> Yea
     ids = tuple(r.pk for r in parts)
     n = len(parts)
     if indicator.rollup == "sum":
-        return YearValue(year, sum(values), f"区市汇总（求和，{n}个单位）", ids)
+        return YearValue(year, sum(values), f"区市汇总（求和，{n}个单位）", ids, how_en=f"districts' sum ({n} units)")
     if indicator.rollup == "mean":
-        return YearValue(year, sum(values) / n, f"区市汇总（算术平均，{n}个单位）", ids)
+        return YearValue(
+            year, sum(values) / n, f"区市汇总（算术平均，{n}个单位）", ids, how_en=f"districts' mean ({n} units)"
+        )
     weights = [float(r.weight) for r in parts if r.weight is not None]
     if len(weights) < n or sum(weights) == 0:
-        return YearValue(year, None, f"区市汇总（加权平均，{n}个单位，缺少权重）", ids, valid=False)
+        return YearValue(
+            year,
+            None,
+            f"区市汇总（加权平均，{n}个单位，缺少权重）",
+            ids,
+            valid=False,
+            how_en=f"districts' weighted mean ({n} units, weights missing)",
+        )
     value = sum(v * w for v, w in zip(values, weights)) / sum(weights)
-    return YearValue(year, value, f"区市汇总（加权平均，{n}个单位）", ids, {"weights": weights})
+    return YearValue(
+        year,
+        value,
+        f"区市汇总（加权平均，{n}个单位）",
+        ids,
+        {"weights": weights},
+        how_en=f"districts' weighted mean ({n} units)",
+    )
 
 
 register("reported", reported)

@@ -25,7 +25,15 @@ from meili.audit.models import AuditEntry
 from meili.monitoring.exports import table_response, wants_export
 from meili.plans.progress import METHODS, STATUSES
 from meili.progress import excel
-from meili.progress.assessment import METHOD_LABELS, indicator_progress, plan_progress, status_counts
+from meili.progress.assessment import (
+    DIRECTION_LABELS,
+    METHOD_LABELS,
+    OBTAINED_LABELS,
+    ROLLUP_LABELS,
+    indicator_progress,
+    plan_progress,
+    status_counts,
+)
 from meili.progress.forms import ReturnForm, UploadForm, ValueForm
 from meili.progress.models import IndicatorValue, ValueState
 from meili.progress.plans import current_plan
@@ -41,7 +49,7 @@ from meili.progress.values import (
     visible_values,
 )
 from meili.web import pagecache
-from meili.web.templatetags.meili_format import format_measure
+from meili.web.templatetags.meili_format import format_measure, localized_pair, localized_text
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
 
@@ -77,14 +85,16 @@ def _described(row: IndicatorValue) -> str:
     try:
         indicator = _plan().indicator(row.indicator_code)
     except (KeyError, Http404):
-        name, unit = row.indicator_code, ""
+        name, unit, unit_text = row.indicator_code, "", ""
     else:
-        name = indicator.name_en if get_language() == "en" and indicator.name_en else indicator.name
-        unit = indicator.unit
-    shown = f"{_fmt(row.value, unit)}{unit}" if row.value is not None else row.get_manual_status_display()
+        name = localized_text(indicator, "name")
+        unit, unit_text = indicator.unit, localized_text(indicator, "unit")
+    shown = (
+        f"{_fmt(row.value, unit)} {unit_text}".rstrip() if row.value is not None else row.get_manual_status_display()
+    )
     return _("%(indicator)s · %(unit)s · %(year)s年：%(value)s") % {
         "indicator": name,
-        "unit": row.unit.name,
+        "unit": localized_text(row.unit, "name"),
         "year": row.year,
         "value": shown,
     }
@@ -93,13 +103,14 @@ def _described(row: IndicatorValue) -> str:
 def _target_text(indicator, target) -> str:
     if target is None:
         return "—"
-    if target.text and not target.is_numeric:
-        return target.text
+    text = localized_text(target, "text")
+    if text and not target.is_numeric:
+        return text
     if target.comparator == "range":
         return f"{_fmt(target.lower, indicator.unit)}～{_fmt(target.upper, indicator.unit)}"
     symbol = {">=": "≥", "<=": "≤", "=": "=", "trend": ""}.get(target.comparator or "", "")
     if target.value is None:
-        return target.text or "—"
+        return text or "—"
     return f"{symbol}{_fmt(target.value, indicator.unit)}"
 
 
@@ -154,7 +165,7 @@ def cockpit(request):
         "methods": [(m, METHOD_LABELS.get(m, m)) for m in sorted(METHODS)],
         "groups": groups,
         "statuses": STATUSES,
-        "counts": [(code, STATUSES[code][1 if get_language() == "en" else 0], counts_all[code]) for code in STATUSES],
+        "counts": [(code, localized_pair(STATUSES[code]), counts_all[code]) for code in STATUSES],
         "total": sum(counts_all.values()),
         "shown": len(rows),
         "units": [u for u in plan.units if u.kind != "city"],
@@ -168,7 +179,6 @@ def cockpit(request):
 
 def _cockpit_table(groups: list[dict]) -> tuple[list[str], list[list]]:
     """The cockpit's tables as one sheet: numbers as numbers, each with its unit beside it."""
-    english = get_language() == "en"
     headers = [
         _("章节"),
         _("指标"),
@@ -188,16 +198,16 @@ def _cockpit_table(groups: list[dict]) -> tuple[list[str], list[list]]:
             latest = r["latest_value"]
             rows.append(
                 [
-                    g["chapter"].title,
-                    indicator.name_en if english and indicator.name_en else indicator.name,
-                    indicator.unit,
-                    STATUSES[a.status][1 if english else 0],
+                    localized_text(g["chapter"], "title"),
+                    localized_text(indicator, "name"),
+                    localized_text(indicator, "unit"),
+                    localized_pair(STATUSES[a.status]),
                     float(latest) if latest is not None else None,
                     r["latest_year"],
                     r["target"],
                     r["target_year"],
                     {True: _("约束性"), False: _("预期性")}.get(indicator.binding, ""),
-                    indicator.clause,
+                    localized_text(indicator, "clause"),
                 ]
             )
     return headers, rows
@@ -263,25 +273,36 @@ def indicator_detail(request, code: str):
         "year": year,
         "method": method,
         "methods": [(m, METHOD_LABELS.get(m, m)) for m in sorted(METHODS)],
+        "method_label": METHOD_LABELS.get(progress.assessment.method, progress.assessment.method),
+        "kinds": {
+            "direction": DIRECTION_LABELS[indicator.direction],
+            "obtained": OBTAINED_LABELS[indicator.obtained],
+            "rollup": ROLLUP_LABELS[indicator.rollup],
+        },
         "targets": [(t.year, _target_text(indicator, t)) for t in indicator.targets],
         "series": [
-            {"year": y, "value": v.value, "how": v.how, "valid": v.valid, "rows": v.rows}
+            {"year": y, "value": v.value, "how": localized_text(v, "how"), "valid": v.valid, "rows": v.rows}
             for y, v in sorted(progress.series.items())
         ],
         "chart": {
-            "name": indicator.name,
-            "unit": indicator.unit,
+            "name": localized_text(indicator, "name"),
+            "unit": localized_text(indicator, "unit"),
             "points": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
             "targets": [[t.year, t.value] for t in indicator.targets if t.value is not None],
             "baseline": [indicator.baseline.year, indicator.baseline.value] if indicator.baseline else None,
         },
-        "map": {"name": indicator.name, "unit": indicator.unit, "year": year, "data": map_data},
+        "map": {
+            "name": localized_text(indicator, "name"),
+            "unit": localized_text(indicator, "unit"),
+            "year": year,
+            "data": map_data,
+        },
         "years_cols": years,
         "district_table": district_table,
         "values": values[:200],
         "trail": trail,
         "inputs": sorted(progress.assessment.inputs.items()),
-        "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (indicator.name, None)],
+        "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (localized_text(indicator, "name"), None)],
     }
     return render(request, "progress/indicator.html", context)
 
@@ -305,7 +326,7 @@ def unit_page(request, code: str):
             "late": late,
             "due": due_date(year),
             "years": range(2023, dt.date.today().year + 1),
-            "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (unit.name, None)],
+            "breadcrumbs": [(_("目标驾驶舱"), reverse("progress:cockpit")), (localized_text(unit, "name"), None)],
         },
     )
 
@@ -438,7 +459,7 @@ def value_edit(request, year: int, code: str):
             "required": _required_fields(indicator, unit),
             "breadcrumbs": [
                 (_("指标填报"), f"{reverse('progress:my_values')}?year={year}&unit={unit.code}"),
-                (indicator.name, None),
+                (localized_text(indicator, "name"), None),
             ],
         },
     )
@@ -455,7 +476,7 @@ def _facts(plan, indicator, unit, year) -> list[tuple[str, str]]:
     )
     target = indicator.target_for(year)
     base = indicator.baseline
-    unit_text = f" {indicator.unit}" if indicator.unit else ""
+    unit_text = f" {localized_text(indicator, 'unit')}" if indicator.unit else ""
     return [
         (
             _("规划目标"),
@@ -465,7 +486,7 @@ def _facts(plan, indicator, unit, year) -> list[tuple[str, str]]:
         (
             _("基准值"),
             f"{_fmt(base.value, indicator.unit)}{unit_text}"
-            + _("（%(year)s年，%(source)s）") % {"year": base.year, "source": base.source}
+            + _("（%(year)s年，%(source)s）") % {"year": base.year, "source": localized_text(base, "source")}
             if base
             else "—",
         ),
@@ -475,8 +496,8 @@ def _facts(plan, indicator, unit, year) -> list[tuple[str, str]]:
             if last and last.value is not None
             else "—",
         ),
-        (_("统计口径（规划原文）"), indicator.quote or "—"),
-        (_("出处条款"), indicator.clause or "—"),
+        (_("统计口径（规划原文）"), localized_text(indicator, "quote") or "—"),
+        (_("出处条款"), localized_text(indicator, "clause") or "—"),
     ]
 
 
@@ -597,9 +618,9 @@ def _review_table(rows: list[dict]) -> tuple[list[str], list[list]]:
         v, indicator = r["value"], r["indicator"]
         table.append(
             [
-                indicator.name if indicator else v.indicator_code,
-                indicator.unit if indicator else "",
-                v.unit.name,
+                localized_text(indicator, "name") if indicator else v.indicator_code,
+                localized_text(indicator, "unit") if indicator else "",
+                localized_text(v.unit, "name"),
                 v.year,
                 float(v.value) if v.value is not None else None,
                 v.get_manual_status_display() if v.manual_status else "",

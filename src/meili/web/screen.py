@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from meili.accounts.permissions import Action, require
+from meili.web.templatetags.meili_format import localized_text
 
 #: seconds between two refreshes of the wall
 REFRESH_SECONDS = 60
@@ -91,7 +92,7 @@ def _progress(plan, year: int) -> dict:
                 ],
             }
         )
-    return {"year": year, "chapters": [c.title for c in chapters], "series": series}
+    return {"year": year, "chapters": [localized_text(c, "title") for c in chapters], "series": series}
 
 
 def _cases(today: dt.date) -> dict:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meili.accounts.models import Role
+from meili.web.templatetags.meili_format import localized_text
 
 #: how many days before a deadline an item is "due soon" (the reminder command uses the same default)
 SOON_DAYS = 7
@@ -89,7 +90,7 @@ def _reporter(user, today: dt.date) -> list[Todo]:
 def _values(due: dict, today: dt.date) -> list[Todo]:
     items: list[Todo] = []
     values_url = reverse("progress:my_values") + f"?year={due['year']}"
-    names = {i.code: i.name for i in due["plan"].indicators}
+    names = {i.code: localized_text(i, "name") for i in due["plan"].indicators}
     if due["owed"]:
         items.append(
             Todo(
@@ -98,7 +99,7 @@ def _values(due: dict, today: dt.date) -> list[Todo]:
                 values_url,
                 due["due"],
                 _tone(due["due"], today),
-                [i.name for i in due["owed"][:5]],
+                [localized_text(i, "name") for i in due["owed"][:5]],
             )
         )
     if due["returned"]:
@@ -296,7 +297,7 @@ def _leader(user, today: dt.date) -> list[Todo]:
                     reverse("progress:cockpit") + f"?year={year}&status={status}",
                     None,
                     "overdue" if status == "off_track" else "soon",
-                    [r.indicator.name for r in lagging[:5]],
+                    [localized_text(r.indicator, "name") for r in lagging[:5]],
                 )
             )
     return items

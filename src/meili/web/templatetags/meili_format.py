@@ -11,6 +11,11 @@ One rounding for pages and documents: every filter goes through :func:`meili.rep
   most four decimals without trailing zeros (12.500000 → 12.5).
 
 ``None`` and NaN show as "—".
+
+Names in the reader's language: ``{{ indicator|localized:"name" }}`` (also ``"unit"``, ``"quote"``, ``"clause"``,
+a chapter's or task's ``"title"``, a target's ``"text"``, an org unit's ``"name"``) and ``{{ pair|in_language }}``
+for a ``(Chinese, English)`` pair; Python code calls :func:`localized_text` and :func:`localized_pair`. Both go through
+:func:`meili.plans.model.localized`, the one place that chooses between the plan's Chinese and its English.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ import math
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import get_language
 
-from meili.plans.model import COUNT_UNITS
+from meili.plans.model import COUNT_UNITS, in_language, localized
 from meili.reports.document import format_number
 
 register = template.Library()
@@ -56,6 +62,26 @@ def format_share(value: object, digits: int = 1) -> str:
     """A fraction 0–1 as a percentage."""
     number = _float(value)
     return "—" if number is None else f"{format_number(number * 100, digits)}%"
+
+
+def localized_text(obj: object, field: str) -> str:
+    """*field* of a plan object or org unit in the active language (English when the plan file gives it)."""
+    return localized(obj, field, get_language())
+
+
+@register.filter(name="localized")
+def localized_filter(obj: object, field: str) -> str:
+    return "" if obj is None else localized_text(obj, field)
+
+
+def localized_pair(pair: tuple[str, str]) -> str:
+    """A ``(Chinese, English)`` pair, e.g. a status's labels, in the active language."""
+    return in_language(pair[0], pair[1], get_language())
+
+
+@register.filter(name="in_language")
+def in_language_filter(pair: tuple[str, str]) -> str:
+    return localized_pair(pair)
 
 
 @register.filter
