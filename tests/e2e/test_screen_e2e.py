@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 
 @pytest.fixture
@@ -87,8 +83,6 @@ def test_the_wall_draws_every_chart_without_scrolling_and_refreshes(browser, liv
     assert size[0] <= size[2] and size[1] <= size[3], size
     page.evaluate("() => window.meiliScreenPoll()")
     page.wait_for_function("() => document.body.dataset.polled === '1'")
-    if os.environ.get("MEILI_SCREENSHOTS"):  # refresh the README's picture: MEILI_SCREENSHOTS=1 pytest …
-        page.screenshot(path=str(DOCS_IMG / "screen.png"))
     context.close()
     assert not errors, errors
 
@@ -100,3 +94,15 @@ def test_the_data_endpoint_needs_a_login(client, wall):
     assert data["air"]["aqi"] == 42 and data["cases"]["received"] == 1
     assert data["water"]["classes"] == [["Ⅱ类", 2], ["Ⅲ类", 1]]
     assert sum(sum(s["data"]) for s in data["progress"]["series"]) > 0
+
+
+def test_on_new_years_day_the_ratio_is_the_last_stored_year(client, wall):
+    """The first hour of a year has no statistic of its own yet: the wall keeps the last year's ratio, not a blank."""
+    from meili.monitoring.models import AirHourly, Scope
+
+    year = timezone.localdate().year
+    first_hour = timezone.make_aware(dt.datetime(year + 1, 1, 1, 0))
+    AirHourly.objects.create(scope=Scope.CITY, code="weihai", time=first_hour, aqi=61, valid=True, standard="HJ 633")
+    client.force_login(wall)
+    air = client.get("/screen/data.json").json()["air"]
+    assert (air["aqi"], air["year"], air["good_days_ratio"]) == (61, year, 91.2)

@@ -40,7 +40,14 @@ def _air() -> dict:
         )
         sites.append({"name": site.name, "value": [site.lon, site.lat, last]})
     year = timezone.localtime(now.time).year if now else timezone.localdate().year
-    period = AirPeriod.objects.filter(scope=Scope.CITY, code=city, period=str(year)).first()
+    # the year of the latest hour, or the last year with a stored statistic when that year has none yet (1 January)
+    period = (
+        AirPeriod.objects.filter(scope=Scope.CITY, code=city, period__regex=r"^\d{4}$", period__lte=str(year))
+        .order_by("-period")
+        .first()
+    )
+    if period is not None:
+        year = int(period.period)
     return {
         "aqi": now.aqi if now else None,
         "primary": now.primary if now else "",

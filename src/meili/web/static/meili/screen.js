@@ -31,7 +31,7 @@
     if (d.good_days_target !== null) { rows.unshift([labels.target, d.good_days_target, "#35b6ff"]); }
     chart("good").setOption({
       title: { text: labels.good + " " + d.air.year, textStyle: TEXT, left: "center", top: 0 },
-      grid: { left: 90, right: 40, top: 40, bottom: 20 },
+      grid: { left: 90, right: 40, top: 40, bottom: 34 },
       xAxis: { type: "value", max: 100, axisLabel: TEXT, splitLine: { lineStyle: { color: "#1f3a5f" } } },
       yAxis: { type: "category", data: rows.map(function (r) { return r[0]; }), axisLabel: TEXT },
       series: [{ type: "bar", barWidth: 22, label: { show: true, position: "right", color: "#d7e3f4", fontSize: 16, formatter: "{c}%" },
