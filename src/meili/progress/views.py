@@ -290,6 +290,7 @@ def indicator_detail(request, code: str):
             "points": [[y, v.value] for y, v in sorted(progress.series.items()) if v.value is not None],
             "targets": [[t.year, t.value] for t in indicator.targets if t.value is not None],
             "baseline": [indicator.baseline.year, indicator.baseline.value] if indicator.baseline else None,
+            "labels": {"target": _("目标"), "baseline": _("基准")},
         },
         "map": {
             "name": localized_text(indicator, "name"),

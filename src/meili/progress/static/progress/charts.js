@@ -25,10 +25,10 @@
   if (history && historyEl) {
     var series = [{ name: history.name, type: "line", data: history.points, symbolSize: 7 }];
     if (history.targets.length) {
-      series.push({ name: "目标", type: "scatter", data: history.targets, symbol: "diamond", symbolSize: 12, itemStyle: { color: "#c0392b" } });
+      series.push({ name: history.labels.target, type: "scatter", data: history.targets, symbol: "diamond", symbolSize: 12, itemStyle: { color: "#c0392b" } });
     }
     if (history.baseline) {
-      series.push({ name: "基准", type: "scatter", data: [history.baseline], symbol: "rect", symbolSize: 10, itemStyle: { color: "#7f8c8d" } });
+      series.push({ name: history.labels.baseline, type: "scatter", data: [history.baseline], symbol: "rect", symbolSize: 10, itemStyle: { color: "#7f8c8d" } });
     }
     echarts.init(historyEl).setOption({
       tooltip: { trigger: "item" }, legend: { bottom: 0 },
