@@ -96,6 +96,7 @@ def test_every_indicator_page_in_english(client, users, plan, typed):
 def test_reporting_pages_in_english(client, users, plan, typed):
     client.force_login(users["reporter"])
     urls = [
+        reverse("home"),
         reverse("progress:my_values"),
         reverse("progress:value_edit", args=[2024, "economy.marine_output"]),
         reverse("progress:unit", args=["huancui"]),

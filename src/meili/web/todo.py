@@ -110,7 +110,11 @@ def _values(due: dict, today: dt.date) -> list[Todo]:
                 values_url,
                 due["due"],
                 "overdue",
-                [f"{names.get(v.indicator_code, v.indicator_code)}：{v.return_reason}" for v in due["returned"][:5]],
+                [
+                    _("%(indicator)s：%(reason)s")
+                    % {"indicator": names.get(v.indicator_code, v.indicator_code), "reason": v.return_reason}
+                    for v in due["returned"][:5]
+                ],
             )
         )
     if due["drafts"]:
