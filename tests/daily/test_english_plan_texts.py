@@ -121,3 +121,10 @@ def test_screen_and_api_give_the_english(client, users, plan):
     assert pm25[0]["text_en"] == "Meet the target set by higher authorities"
     plans = client.get("/api/progress/plans").json()
     assert plans[0]["title_en"] == "Outline of the Beautiful Weihai Construction Plan (2024–2035)"
+
+
+def test_the_plan_units_are_named_in_english_beyond_the_plan_pages(client, users, plan):
+    """The plan's units (org units, with the plan's ``name_en``) name themselves in English on the case pages."""
+    client.force_login(users["officer"])
+    page = english(client, reverse("governance:cases"))
+    assert "Huancui District" in page and "环翠区" not in page
