@@ -64,3 +64,38 @@ def test_submit_approve_and_see_the_cockpit_change(page, login, users, plan, org
     assert "区市汇总" in page.locator("[data-testid=series-table]").inner_text()
     assert "value.approve" in page.locator("[data-testid=trail]").inner_text()
     assert "39.2" in page.locator("[data-testid=explanation]").inner_text()
+
+
+def test_the_district_map_names_and_colours_districts_in_english(page, login, users, plan, org):
+    """The map's regions carry the plan's English unit names, and a district's approved value still finds its region
+    (read from the chart's model: hovering would open ECharts' tooltip, whose inline styles the CSP blocks)."""
+    from decimal import Decimal
+
+    from meili.progress.models import IndicatorValue
+
+    IndicatorValue.objects.create(
+        plan_code=plan.code,
+        indicator_code=CODE,
+        unit=org["huancui"],
+        year=2025,
+        value=Decimal("37.5"),
+        weight=Decimal("10"),
+        source_document="环翠区美丽河湖建设年度报告",
+        state="approved",
+    )
+    login(users["analyst"])
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    page.goto(f"{page.base_url}/progress/indicator/{CODE}/?year=2025")
+    page.wait_for_selector("#district-map canvas")
+    page.wait_for_function("() => echarts.getInstanceByDom(document.getElementById('district-map')).getOption().series")
+    regions = page.evaluate(
+        """() => {
+        const data = echarts.getInstanceByDom(document.getElementById('district-map')).getModel()
+            .getSeriesByIndex(0).getData();
+        return data.mapArray(['value'], (value, i) => [data.getName(i), value]);
+    }"""
+    )
+    names = dict(regions)
+    assert names["Huancui District"] == 37.5, regions
+    assert "Rushan" in names and not [n for n in names if "区" in n or "市" in n], regions

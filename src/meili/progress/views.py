@@ -258,7 +258,7 @@ def indicator_detail(request, code: str):
         for d in districts
     ]
     map_data = [
-        {"name": d.name, "value": float(approved[(d.pk, year)].value)}
+        {"name": localized_text(d, "name"), "value": float(approved[(d.pk, year)].value)}
         for d in districts
         if (d.pk, year) in approved and approved[(d.pk, year)].value is not None
     ]
@@ -297,6 +297,7 @@ def indicator_detail(request, code: str):
             "unit": localized_text(indicator, "unit"),
             "year": year,
             "data": map_data,
+            "names": {d.name: localized_text(d, "name") for d in districts},
         },
         "years_cols": years,
         "district_table": district_table,

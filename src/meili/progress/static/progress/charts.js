@@ -46,9 +46,9 @@
       echarts.registerMap("weihai", geo);
       var values = map.data.map(function (d) { return d.value; });
       echarts.init(mapEl).setOption({
-        tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + (isNaN(p.value) ? "—" : p.value + " " + map.unit); } },
+        tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (isNaN(p.value) ? "—" : p.value + " " + map.unit); } },
         visualMap: values.length ? { min: Math.min.apply(null, values), max: Math.max.apply(null, values), left: 0, bottom: 0, calculable: true, inRange: { color: ["#d6eaf8", "#1f4e8c"] } } : undefined,
-        series: [{ type: "map", map: "weihai", roam: false, data: map.data, label: { show: true, fontSize: 11 } }]
+        series: [{ type: "map", map: "weihai", nameMap: map.names, roam: false, data: map.data, label: { show: true, fontSize: 11 } }]
       });
     });
   }
