@@ -65,8 +65,8 @@
   function drawProgress(d) {
     chart("progress").setOption({
       legend: { top: 0, textStyle: TEXT },
-      grid: { left: 60, right: 20, top: 40, bottom: 60 },
-      xAxis: { type: "category", data: d.progress.chapters, axisLabel: { color: "#d7e3f4", fontSize: 14, interval: 0, width: 150, overflow: "truncate" } },
+      grid: { left: 60, right: 20, top: 40, bottom: 72 },
+      xAxis: { type: "category", data: d.progress.chapters, axisLabel: { color: "#d7e3f4", fontSize: 13, interval: 0, width: 130, overflow: "break", lineHeight: 16, height: 48, lineOverflow: "truncate" } },
       yAxis: { type: "value", axisLabel: TEXT, splitLine: { lineStyle: { color: "#1f3a5f" } } },
       series: d.progress.series.map(function (s) {
         return { type: "bar", stack: "all", name: s.name, data: s.data, itemStyle: { color: STATUS_COLORS[s.status] } };
