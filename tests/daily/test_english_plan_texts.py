@@ -128,3 +128,9 @@ def test_the_plan_units_are_named_in_english_beyond_the_plan_pages(client, users
     client.force_login(users["officer"])
     page = english(client, reverse("governance:cases"))
     assert "Huancui District" in page and "环翠区" not in page
+
+
+def test_the_water_page_names_its_medium_in_english(client, db):
+    """A medium's name is translated when the page is shown, not once when the module is imported."""
+    page = client.get(reverse("monitoring:public_water"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Surface water" in page and "地表水" not in page

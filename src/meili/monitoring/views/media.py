@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meili.monitoring import charts
 from meili.monitoring.exports import table_response, wants_export
@@ -16,12 +17,18 @@ from meili.monitoring.models import MediaResult, Medium, Site
 from meili.monitoring.views.common import crumbs, internal, year_of
 from meili.standards.water import CLASS_LABELS as WATER_LABELS
 
+#: each medium's page: its name (lazy: the module is imported before any request chooses a language), class labels,
+#: colours
 MEDIA_PAGES = {
-    Medium.WATER: (_("地表水"), list(WATER_LABELS), charts.WATER_COLORS),
-    Medium.SEA: (_("近岸海域"), ["一类", "二类", "三类", "四类", "劣四类"], [*charts.WATER_COLORS[:4], "#cb4335"]),
-    Medium.GROUNDWATER: (_("地下水"), ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"], [*charts.WATER_COLORS[:4], "#cb4335"]),
-    Medium.SOIL: (_("土壤"), [], []),
-    Medium.NOISE: (_("声环境"), [], []),
+    Medium.WATER: (gettext_lazy("地表水"), list(WATER_LABELS), charts.WATER_COLORS),
+    Medium.SEA: (
+        gettext_lazy("近岸海域"),
+        ["一类", "二类", "三类", "四类", "劣四类"],
+        [*charts.WATER_COLORS[:4], "#cb4335"],
+    ),
+    Medium.GROUNDWATER: (gettext_lazy("地下水"), ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"], [*charts.WATER_COLORS[:4], "#cb4335"]),
+    Medium.SOIL: (gettext_lazy("土壤"), [], []),
+    Medium.NOISE: (gettext_lazy("声环境"), [], []),
 }
 
 
