@@ -283,3 +283,19 @@ def test_helpers():
     assert key_path(["indicators", 3, "targets", 0, "year"]) == "indicators[3].targets[0].year"
     assert key_path([]) == ""
     assert [chinese_numeral(n) for n in (1, 9, 10, 12, 20, 21)] == ["一", "九", "十", "十二", "二十", "二十一"]
+
+
+def test_libyaml_reads_the_packaged_plan_as_the_pure_python_loader_does():
+    """The plan is parsed by libyaml when PyYAML has it; the data are those of ``yaml.safe_load``."""
+    from importlib import resources
+
+    from meili.plans.loader import FAST_LOADER, read_yaml
+
+    assert FAST_LOADER is yaml.CSafeLoader  # the project's PyYAML wheels are built with libyaml
+    for plan in resources.files("meili.plans").joinpath("data").iterdir():
+        if plan.name.endswith(".yaml"):
+            text = plan.read_text(encoding="utf-8")
+            assert read_yaml(text) == yaml.safe_load(text)
+    text = "# 注释\n" + yaml.safe_dump(MINIMAL, allow_unicode=True, sort_keys=False)
+    text += "empty:\nwhen: 2024-01-01\nratio: 1.5e-3\nflag: yes\n"  # null, date, float and bool resolved alike
+    assert read_yaml(text) == yaml.safe_load(text)
