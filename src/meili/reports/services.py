@@ -151,10 +151,13 @@ def convert_pdf(actor, report: Report) -> Report:
     with slots.slot("report"):
         pdf = docx_to_pdf(docx)
     with transaction.atomic():
-        report.pdf.save(f"{report.pk}-{report.kind}-{report.period}.pdf", ContentFile(pdf), save=False)
-        report.save(update_fields=["pdf"])
-        log.record(actor, "report.pdf", report, {"pdf": [None, report.pdf.name]}, reason="first download")
-    return report
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.pdf:  # another first download stored it meanwhile
+            return current
+        current.pdf.save(f"{current.pk}-{current.kind}-{current.period}.pdf", ContentFile(pdf), save=False)
+        current.save(update_fields=["pdf"])
+        log.record(actor, "report.pdf", current, {"pdf": [None, current.pdf.name]}, reason="first download")
+    return current
 
 
 def regenerate(actor, report: Report, *, background: bool = True) -> Report:

@@ -112,7 +112,7 @@ def download(request, pk: int, fmt: str):
         from meili.slots import Busy
 
         try:
-            services.convert_pdf(request.user, report)
+            report = services.convert_pdf(request.user, report)
         except (PdfUnavailable, Busy) as exc:
             messages.error(request, _("PDF文件暂时无法生成：%(e)s") % {"e": exc})
             return redirect("reports:index")
