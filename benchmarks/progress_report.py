@@ -1,12 +1,17 @@
-"""Benchmark: the yearly progress report as a user writes it — ``meili report progress --year Y -o p.docx --xlsx
-p.xlsx`` end to end (process start, imports, the document's data, Word, Excel) — and the PDF conversion
-separately (``--pdf``, LibreOffice).
+"""Benchmark: the yearly progress report — built in process, as the reports page builds it (the user waits on the
+page, not on a process start): the document's data, Word, Excel each, the PDF conversion separately; then
+``meili report progress --year Y -o p.docx --xlsx p.xlsx`` end to end as a command, beside the process-start
+baseline.
 
 Runs on the database of ``MEILI_VAR_DIR`` (load the demo there first for the figures in docs/benchmarks.md:
-``meili demo load``); on an empty one it loads the packaged plan and reports on it (a quick run). Baseline in
-the same run: the start of a command that only sets Django up (``meili check``'s floor: interpreter, imports,
-settings), which any command pays. In-process stage times (build, Word, Excel, PDF) are printed too. Peak
-memory: the command's peak resident set.
+``meili demo load``); on an empty one it loads the packaged plan and reports on it (a quick run).
+
+* In process: the first report of this process (``first``: the imports of python-docx, openpyxl and matplotlib,
+  the font list, the plan's parse, every chart drawn) and the next ones of the same data (``again``: the
+  charts kept by :mod:`meili.reports.charts`, what a second report of the same data on the page costs); the
+  best of ``--runs`` for ``again``.
+* The command: best of ``--runs``, its peak resident set; baseline in the same run: the start of a command
+  that only sets Django up (interpreter, imports, settings), which any command pays.
 
     MEILI_VAR_DIR=/tmp/demo python benchmarks/progress_report.py --year 2025
     MEILI_VAR_DIR=/tmp/demo python benchmarks/progress_report.py --year 2025 --pdf
@@ -40,7 +45,12 @@ def _timed(command: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2025)
-    parser.add_argument("--runs", type=int, default=2, help="timed runs of each command (best is reported)")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=2,
+        help="timed runs of the command and of the in-process report again (best is reported)",
+    )
     parser.add_argument("--pdf", action="store_true", help="also time the PDF conversion (needs LibreOffice)")
     args = parser.parse_args()
     import django
@@ -55,6 +65,28 @@ def main() -> None:
         from meili.progress.plans import load_packaged_plan
 
         load_packaged_plan()
+    from meili.reports import render_xlsx, services
+
+    stages: list[tuple[float, float, float]] = []
+    for _ in range(1 + args.runs):
+        t0 = time.perf_counter()
+        document = services.build("progress", str(args.year), {"method": "escap"})
+        t1 = time.perf_counter()
+        files = services.render_files(document, pdf=False, xlsx=False)
+        t2 = time.perf_counter()
+        render_xlsx.render(document)
+        stages.append((t1 - t0, t2 - t1, time.perf_counter() - t2))
+    for label, (build, word, excel) in (("first", stages[0]), ("again", min(stages[1:], key=sum))):
+        print(
+            f"in process, {label}: build {build:.2f} s, Word {word:.2f} s, Excel {excel:.2f} s; "
+            f"Word + Excel {build + word + excel:.2f} s"
+        )
+    if args.pdf:
+        from meili.reports.pdf import docx_to_pdf
+
+        t0 = time.perf_counter()
+        docx_to_pdf(files["docx"])
+        print(f"PDF conversion (LibreOffice) {time.perf_counter() - t0:.2f} s")
     python = sys.executable
     floor_code = "import django; django.setup()"
     with tempfile.TemporaryDirectory() as folder:
@@ -73,24 +105,6 @@ def main() -> None:
             f"baseline: process start with Django set up {floor:.2f} s; report ÷ start = {report / floor:.1f}; "
             f"peak RSS {peak:,.0f} MB; load {os.getloadavg()[0]:.2f}"
         )
-    from meili.reports import services
-
-    t0 = time.perf_counter()
-    document = services.build("progress", str(args.year), {"method": "escap"})
-    t1 = time.perf_counter()
-    files = services.render_files(document, pdf=False, xlsx=False)
-    t2 = time.perf_counter()
-    from meili.reports import render_xlsx
-
-    render_xlsx.render(document)
-    t3 = time.perf_counter()
-    stages = f"in process: build {t1 - t0:.2f} s, Word {t2 - t1:.2f} s, Excel {t3 - t2:.2f} s"
-    if args.pdf:
-        from meili.reports.pdf import docx_to_pdf
-
-        docx_to_pdf(files["docx"])
-        stages += f", PDF conversion {time.perf_counter() - t3:.2f} s"
-    print(stages)
 
 
 if __name__ == "__main__":

@@ -106,4 +106,4 @@ def test_hj212_year_benchmark(tmp_path):
 def test_progress_report_benchmark(tmp_path):
     out = _run(tmp_path, "progress_report.py", "--year", "2025", "--runs", "1")
     assert "meili report progress --year 2025 (Word + Excel)" in out and "report ÷ start" in out
-    assert "in process: build" in out
+    assert "in process, first: build" in out and "in process, again: build" in out

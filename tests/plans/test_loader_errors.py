@@ -343,3 +343,19 @@ def test_one_place_chooses_the_language():
 
 def load_plan_minimal():
     return parse_plan(yaml.safe_dump(MINIMAL, allow_unicode=True), "minimal.yaml")
+
+
+def test_libyaml_reads_the_packaged_plan_as_the_pure_python_loader_does():
+    """The plan is parsed by libyaml when PyYAML has it; the data are those of ``yaml.safe_load``."""
+    from importlib import resources
+
+    from meili.plans.loader import FAST_LOADER, read_yaml
+
+    assert FAST_LOADER is yaml.CSafeLoader  # the project's PyYAML wheels are built with libyaml
+    for plan in resources.files("meili.plans").joinpath("data").iterdir():
+        if plan.name.endswith(".yaml"):
+            text = plan.read_text(encoding="utf-8")
+            assert read_yaml(text) == yaml.safe_load(text)
+    text = "# 注释\n" + yaml.safe_dump(MINIMAL, allow_unicode=True, sort_keys=False)
+    text += "empty:\nwhen: 2024-01-01\nratio: 1.5e-3\nflag: yes\n"  # null, date, float and bool resolved alike
+    assert read_yaml(text) == yaml.safe_load(text)

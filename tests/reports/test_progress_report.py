@@ -199,3 +199,29 @@ def test_stored_report_with_pdf_whose_text_is_chinese(demo_values, users, media)
     assert again.same_data_as_source is True
     report.delete()
     assert not (media / report.docx.name).exists()
+
+
+def test_a_report_generated_without_its_pdf_converts_it_on_the_first_download(client, demo_values, users, media):
+    """The demo's report is generated with Word and Excel; its PDF is converted and stored when first asked for."""
+    from meili.audit.models import AuditEntry
+    from meili.reports.models import Report, State
+
+    report = services.generate_for_demo("progress", str(YEAR), {"method": "escap"}, pdf=False)
+    assert report.state == State.DONE and report.docx and report.xlsx and not report.pdf
+    assert report.pdf_on_download and [name for name, _ in report.files()] == ["docx", "pdf", "xlsx"]
+    stale = Report.objects.get(pk=report.pk)  # another page's copy, read before the first download
+    client.force_login(users["leader"])  # READ_REPORT only
+    row = client.get(f"/reports/{report.pk}/row/").content.decode()
+    assert 'data-testid="download-pdf"' in row
+    response = client.get(f"/reports/{report.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content)[:5] == b"%PDF-"
+    report.refresh_from_db()
+    assert report.pdf and not report.pdf_on_download
+    entries = AuditEntry.objects.filter(object_type="reports.Report", object_id=str(report.pk), action="report.pdf")
+    assert entries.count() == 1 and entries.get().actor == users["leader"]
+    again = client.get(f"/reports/{report.pk}/pdf/")  # the stored file: no second conversion
+    assert again.status_code == 200 and entries.count() == 1
+    # a download that converted at the same time finds the PDF stored and keeps it
+    assert services.convert_pdf(users["leader"], stale).pdf.name == report.pdf.name and entries.count() == 1
+    report.delete()

@@ -52,19 +52,38 @@ def _steps():
     return steps.STEPS
 
 
+class _Register:
+    """What :func:`remember` registers, gathered while the demo loads and written in one insert at the end (in the
+    order first remembered, as :func:`remember` would have: :func:`remove` deletes the newest first).
+
+    One ``get_or_create`` per record was about 900 queries, 1.3 s of a demo load."""
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[str, str], None] = {}
+
+    def __call__(self, obj: models.Model) -> models.Model:
+        self.keys.setdefault((obj._meta.label, str(obj.pk)), None)
+        return obj
+
+    def write(self) -> None:
+        DemoRecord.objects.bulk_create([DemoRecord(model=label, object_id=pk) for label, pk in self.keys])
+
+
 @transaction.atomic
 def load() -> None:
     """Load the plan and the demo data of every capability; all or nothing."""
     from meili.accounts.services import create_user
 
+    register = _Register()
     for step in _steps():
-        step(remember)
+        step(register)
     pagecache.bump(*pagecache.AREAS)  # the steps write the bulk tables too (imports, evaluations)
     lines = []
     for username, role, unit, name in ACCOUNTS:
         password = secrets.token_urlsafe(9)
-        remember(create_user(username, password, role, unit, full_name=name))
+        register(create_user(username, password, role, unit, full_name=name))
         lines.append(f"  {username:<10} {password:<14} {role:<9} {unit}")
+    register.write()
     accounts_file().write_text("\n".join(lines) + "\n", encoding="utf-8")
     accounts_file().chmod(0o600)
 

@@ -118,10 +118,27 @@ def load_plan(path: str | Path) -> Plan:
     return parse_plan(text, path)
 
 
+#: libyaml's loader when PyYAML was built with it: the same constructor and resolver as ``yaml.SafeLoader``, so
+#: the same data, parsed in C (the plan's text took 0.2 s in the pure-Python parser, 0.03 s in libyaml)
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str) -> Any:
+    """The data of YAML *text* as ``yaml.safe_load`` reads it; parsed by libyaml when available.
+
+    libyaml words its syntax errors differently: a text it rejects is read again by the pure-Python parser,
+    whose error (line, column, problem) is the one reported.
+    """
+    try:
+        return yaml.load(text, Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return yaml.safe_load(text)
+
+
 def parse_plan(text: str, file: str | Path = "<plan>") -> Plan:
     """Validate and build a plan from YAML text; ``file`` only names it in errors."""
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -5,12 +5,18 @@ Output is deterministic: the same chart gives the same bytes (no timestamp or so
 matplotlib is imported when the first chart is drawn, not with this module (importing it is a large part of a
 report's start), and without ``pyplot``: each chart is a :class:`~matplotlib.figure.Figure` on its own Agg
 canvas (no figure manager, nothing to close, the same pixels).
+
+A chart is a pure function of its content (title, kind, unit, series, categories, reference, note, period):
+the last :data:`KEPT` drawn are kept in the process by that content, so a second report of the same data
+(a regeneration, the same period asked again from the page's worker) does not draw them again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
+from collections import OrderedDict
 
 from meili.reports.document import Chart
 
@@ -30,6 +36,10 @@ AQI_LEVELS = ("优", "良", "轻度污染", "中度污染", "重度污染", "严
 PALETTE = ("#1f4e79", "#c0504d", "#4f81bd", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#7f7f7f")
 WIDTH_CM, HEIGHT_CM = 15.5, 8.0
 DPI = 160
+#: how many drawn charts the process keeps (a report has up to about ten; each PNG is 20–60 kB)
+KEPT = 64
+_drawn: OrderedDict[str, bytes] = OrderedDict()
+_drawn_lock = threading.Lock()
 
 
 def _faces() -> list[str]:
@@ -50,7 +60,21 @@ def aqi_level(aqi: float | None) -> int | None:
 
 
 def render(chart: Chart) -> bytes:
-    """The chart as PNG bytes."""
+    """The chart as PNG bytes (drawn, or kept from an earlier drawing of the same content)."""
+    key = repr(chart)  # a dataclass of texts, numbers and lists of them: equal content, equal text
+    with _drawn_lock:
+        if key in _drawn:
+            _drawn.move_to_end(key)
+            return _drawn[key]
+    png = _draw(chart)
+    with _drawn_lock:
+        _drawn[key] = png
+        while len(_drawn) > KEPT:
+            _drawn.popitem(last=False)
+    return png
+
+
+def _draw(chart: Chart) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -62,6 +86,8 @@ def render(chart: Chart) -> bytes:
             "axes.unicode_minus": False,
             "font.size": 9,
             "svg.hashsalt": "meili",
+            "figure.autolayout": False,
+            "figure.constrained_layout.use": False,
         }
     ):
         fig = Figure(figsize=(WIDTH_CM / 2.54, HEIGHT_CM / 2.54), dpi=DPI)
@@ -70,6 +96,9 @@ def render(chart: Chart) -> bytes:
         {"line": _line, "bar": _bar, "hbar": _hbar, "stack": _stack, "calendar": _calendar}[chart.kind](ax, chart)
         ax.set_title(chart.title, fontsize=10)
         fig.tight_layout()
+        # the layout is done and stays: no engine left behind, so savefig does not lay out (draw) the figure
+        # once more before drawing it
+        fig.set_layout_engine(None)
         out = io.BytesIO()
         fig.savefig(out, format="png", metadata={"Software": None})
         return out.getvalue()

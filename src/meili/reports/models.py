@@ -94,8 +94,23 @@ class Report(models.Model):
         method = (self.parameters or {}).get("method", "")
         return str(METHOD_LABELS.get(method, method))
 
+    @property
+    def pdf_on_download(self) -> bool:
+        """Generated without its PDF (the demo's report), which is converted when first downloaded."""
+        return (
+            self.state == State.DONE
+            and bool(self.docx)
+            and not self.pdf
+            and bool((self.provenance or {}).get("pdf_on_download"))
+        )
+
     def files(self) -> list[tuple[str, models.fields.files.FieldFile]]:
-        return [(name, getattr(self, name)) for name in ("docx", "pdf", "xlsx") if getattr(self, name)]
+        """The files to download: those stored, and the PDF to be converted on download."""
+        return [
+            (name, getattr(self, name))
+            for name in ("docx", "pdf", "xlsx")
+            if getattr(self, name) or (name == "pdf" and self.pdf_on_download)
+        ]
 
 
 class RankingSpan(models.TextChoices):

@@ -129,14 +129,35 @@ def request_report(
     return report
 
 
-def generate_for_demo(kind: str, period: str, parameters: dict | None = None) -> Report:
-    """Generate a report as the system (no user), for the demo dataset; synchronous."""
+def generate_for_demo(kind: str, period: str, parameters: dict | None = None, *, pdf: bool = True) -> Report:
+    """Generate a report as the system (no user), for the demo dataset; synchronous. ``pdf=False`` leaves the PDF
+    to be converted when it is first downloaded (:func:`convert_pdf`)."""
     with transaction.atomic():
         report = Report.objects.create(kind=kind, period=check_period(kind, period), parameters=parameters or {})
         log.record(None, "report.request", report, {"kind": [None, kind], "period": [None, period]}, reason="demo")
-    _generate(report.pk)
+    _generate(report.pk, pdf=pdf)
     report.refresh_from_db()
     return report
+
+
+def convert_pdf(actor, report: Report) -> Report:
+    """The PDF of a report generated without it (:attr:`Report.pdf_on_download`), converted from its stored Word
+    file and stored beside it; audited. Raises :class:`PdfUnavailable` or :class:`meili.slots.Busy`."""
+    from meili import slots
+
+    require(actor, Action.READ_REPORT)
+    with report.docx.open("rb") as file:
+        docx = file.read()
+    with slots.slot("report"):
+        pdf = docx_to_pdf(docx)
+    with transaction.atomic():
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if current.pdf:  # another first download stored it meanwhile
+            return current
+        current.pdf.save(f"{current.pk}-{current.kind}-{current.period}.pdf", ContentFile(pdf), save=False)
+        current.save(update_fields=["pdf"])
+        log.record(actor, "report.pdf", current, {"pdf": [None, current.pdf.name]}, reason="first download")
+    return current
 
 
 def regenerate(actor, report: Report, *, background: bool = True) -> Report:
@@ -160,17 +181,17 @@ def _step(pk: int, progress: int, phase: str) -> None:
     Report.objects.filter(pk=pk).update(state=State.RUNNING, progress=progress, phase=phase[:80])
 
 
-def _generate(pk: int) -> None:
+def _generate(pk: int, pdf: bool = True) -> None:
     from meili import slots
 
     try:
         with slots.slot("report"):  # at most MEILI_REPORT_CONCURRENCY generations (and LibreOffices) at once
-            _generate_now(pk)
+            _generate_now(pk, pdf)
     except slots.Busy as exc:
         Report.objects.filter(pk=pk).update(state=State.FAILED, error=str(exc), finished_at=timezone.now())
 
 
-def _generate_now(pk: int) -> None:
+def _generate_now(pk: int, with_pdf: bool = True) -> None:
     report = Report.objects.get(pk=pk)
     try:
         _step(pk, 5, PHASES["data"])
@@ -181,8 +202,12 @@ def _generate_now(pk: int) -> None:
         docx = render_docx.render(document, fonts)
         _step(pk, 55, PHASES["xlsx"])
         xlsx = render_xlsx.render(document)
-        _step(pk, 65, PHASES["pdf"])
-        pdf = docx_to_pdf(docx)
+        pdf: bytes | None = None
+        if with_pdf:
+            _step(pk, 65, PHASES["pdf"])
+            pdf = docx_to_pdf(docx)
+        else:
+            document.provenance["pdf_on_download"] = True
         _step(pk, 95, PHASES["save"])
         stem = f"{report.pk}-{report.kind}-{report.period}"
         report.refresh_from_db()
@@ -195,7 +220,8 @@ def _generate_now(pk: int) -> None:
         report.empty = document.empty
         report.docx.save(f"{stem}.docx", ContentFile(docx), save=False)
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
-        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        if pdf is not None:
+            report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.state, report.progress, report.phase, report.finished_at = State.DONE, 100, "", timezone.now()
         with transaction.atomic():
             report.save()

@@ -107,6 +107,15 @@ def download(request, pk: int, fmt: str):
     if fmt not in CONTENT_TYPES:
         raise Http404
     report = get_object_or_404(Report, pk=pk)
+    if fmt == "pdf" and report.pdf_on_download:
+        from meili.reports.pdf import PdfUnavailable
+        from meili.slots import Busy
+
+        try:
+            report = services.convert_pdf(request.user, report)
+        except (PdfUnavailable, Busy) as exc:
+            messages.error(request, _("PDF文件暂时无法生成：%(e)s") % {"e": exc})
+            return redirect("reports:index")
     field = getattr(report, fmt)
     if not field:
         raise Http404
