@@ -70,6 +70,7 @@ def test_load_benchmark(tmp_path):
 def test_hj212_parse_benchmark(tmp_path):
     out = _run(tmp_path, "hj212_parse.py", "--packets", "2000")
     assert "baseline str.split" in out and "parse ÷ baseline time" in out
+    assert "CRC python" in out and "CRC alone" in out
 
 
 def test_hj212_receiver_benchmark(tmp_path):
