@@ -185,3 +185,21 @@ def test_daily_figures_add_up_to_the_period_rule(data):
     assert (month["kg"].sum() or 0.0) / 1000 == pytest.approx(tonnes, rel=1e-9, abs=1e-12)
     assert month["emission_hours"].sum() == march.filter((pl.col("code") == "a21026") & pl.col("valid")).height
     assert month.filter(pl.col("emission_hours") == 0)["kg"].is_null().all()
+
+
+def test_categorical_codes_and_flags_give_the_same_means():
+    """The year benchmark keeps the parameter code and the flag as categorical columns (integer codes): the means
+    are those of text columns, up to the order of the codes and of floating-point summation."""
+    minutes = generated_minutes(3, 2, seed=14)
+    categorical = minutes.with_columns(
+        pl.col("code").cast(pl.Enum(["a21026", "a00000"])), pl.col("flag").cast(pl.Enum(list("NFMSDCTB")))
+    )
+    keys = ["device", "code", "time"]
+    hours_text = cems.hourly_means(minutes)
+    hours_cat = cems.hourly_means(categorical.lazy()).collect(engine="streaming")
+    assert hours_cat.schema["code"] == pl.Enum(["a21026", "a00000"])
+    as_text = hours_cat.with_columns(pl.col("code").cast(pl.String)).sort(keys)
+    assert_frame_equal(hours_text, as_text, rel_tol=1e-12)
+    days_cat = cems.daily_means(hours_cat).with_columns(pl.col("code").cast(pl.String)).sort(keys)
+    assert_frame_equal(cems.daily_means(hours_text), days_cat, rel_tol=1e-12)
+    assert hours_text["valid"].any() and not hours_text["valid"].all()
