@@ -438,3 +438,19 @@ def test_segment_parser_raises_only_its_own_error_on_framed_text(text):
         hj212.parse(hj212.frame(text[:300]) if len(text.encode()) <= 1024 else b"")
     except HJ212Error:
         pass
+
+
+def test_the_compiled_crc_without_a_writable_cache_folder(monkeypatch):
+    """Where numba finds no folder to cache in (a read-only installation without a home), the CRC is compiled in
+    memory instead of failing."""
+    from numba.core import caching
+
+    monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
+    try:
+        assert hj212.crc_backend(reload=True) == "numba"
+        assert [hj212.crc_text(raw[6:-4], CrcVariant(row[1])) for raw, row in zip(EXAMPLES, TABLE, strict=True)] == [
+            raw[-4:].decode() for raw in EXAMPLES
+        ]
+    finally:
+        monkeypatch.undo()
+        hj212.crc_backend(reload=True)

@@ -196,10 +196,13 @@ def _compiled() -> tuple[Callable[[Bytes], int], Callable[[Bytes], int]] | None:
         return None
     # the GIL is kept: a call is a few microseconds, and releasing it would hand the event loop's turn to the
     # receiver's writer thread for up to a switch interval
-    compile_ = njit(cache=True)
-    return cast(Callable[[Bytes], int], compile_(_crc_hj212_kernel)), cast(
-        Callable[[Bytes], int], compile_(_crc_modbus_kernel)
-    )
+    try:
+        compile_ = njit(cache=True)
+        kernels = compile_(_crc_hj212_kernel), compile_(_crc_modbus_kernel)
+    except RuntimeError:  # no writable cache folder (installed read-only, no home): compiled in memory only
+        compile_ = njit()
+        kernels = compile_(_crc_hj212_kernel), compile_(_crc_modbus_kernel)
+    return cast(tuple[Callable[[Bytes], int], Callable[[Bytes], int]], kernels)
 
 
 def crc_backend(reload: bool = False) -> str:
