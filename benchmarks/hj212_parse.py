@@ -5,7 +5,9 @@ flag, the shape of the pack's example 4) with a share of corrupted lines, then t
 
 * baseline: decode each line and ``str.split`` it on ``;``, ``,`` and ``=`` (no checks, no CRC);
 * parse: :func:`meili.cli.hj212.packet_rows` over the same lines (frame, length, CRC, segment syntax, one row
-  per value), the work of the CLI without writing the file;
+  per value), the work of the CLI without writing the file — with the compiled CRC (numba) and again with the
+  pure-Python one (``MEILI_HJ212_CRC=python``, what a machine without numba runs);
+* the CRC alone over every data segment, compiled and pure Python;
 * the CLI end to end (``meili hj212 parse LOG -o OUT.csv``, CSV writing included).
 
 Run from the repository:
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import tempfile
 import time
@@ -93,9 +96,27 @@ def main_() -> None:
     t0 = time.perf_counter()
     fields = baseline(lines)
     t_base = time.perf_counter() - t0
+    backend = hj212.crc_backend()
     t0 = time.perf_counter()
     rows, invalid = parse_all(lines)
     t_parse = time.perf_counter() - t0
+    segments = [raw[6:-4] for _, raw in lines]
+    t0 = time.perf_counter()
+    for segment in segments:
+        hj212.crc_hj212(segment)
+    t_crc = time.perf_counter() - t0
+    os.environ["MEILI_HJ212_CRC"] = "python"
+    assert hj212.crc_backend(reload=True) == "python"
+    t0 = time.perf_counter()
+    rows_py, invalid_py = parse_all(lines)
+    t_parse_py = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for segment in segments:
+        hj212.crc_hj212(segment)
+    t_crc_py = time.perf_counter() - t0
+    del os.environ["MEILI_HJ212_CRC"]
+    hj212.crc_backend(reload=True)
+    assert (rows_py, invalid_py) == (rows, invalid)
     with tempfile.TemporaryDirectory() as tmp:
         log, out = Path(tmp) / "packets.log", Path(tmp) / "out.csv"
         log.write_bytes(data)
@@ -105,9 +126,21 @@ def main_() -> None:
         assert result.exit_code == 0, result.output
     n = len(lines)
     print(f"baseline str.split: {n / t_base:,.0f} packets/s ({fields} fields, {t_base:.2f} s)")
-    print(f"hj212 parse (rows): {n / t_parse:,.0f} packets/s ({rows} rows, {invalid} invalid, {t_parse:.2f} s)")
+    print(
+        f"hj212 parse (rows), CRC {backend}: {n / t_parse:,.0f} packets/s ({rows} rows, {invalid} invalid, "
+        f"{t_parse:.2f} s)"
+    )
+    print(f"hj212 parse (rows), CRC python: {n / t_parse_py:,.0f} packets/s ({t_parse_py:.2f} s)")
+    size = sum(map(len, segments)) / n
+    print(
+        f"CRC alone ({size:.0f}-byte segments): {backend} {t_crc / n * 1e6:.1f} µs, python "
+        f"{t_crc_py / n * 1e6:.1f} µs per segment ({t_crc_py / t_crc:.1f}×)"
+    )
     print(f"hj212 parse CLI → CSV: {n / t_cli:,.0f} packets/s ({t_cli:.2f} s)")
-    print(f"parse ÷ baseline time: {t_parse / t_base:.1f}×; CLI ÷ baseline time: {t_cli / t_base:.1f}×")
+    print(
+        f"parse ÷ baseline time: {t_parse / t_base:.1f}× ({t_parse_py / t_base:.1f}× with the python CRC); "
+        f"CLI ÷ baseline time: {t_cli / t_base:.1f}×"
+    )
 
 
 if __name__ == "__main__":

@@ -99,16 +99,26 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def _children_rss_mb(pid: int) -> float:
-    total = 0.0
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
         except OSError:
             continue
         if f"\nPPid:\t{pid}\n" in text:
-            total += _peak_rss_mb(int(status.parent.name))
-    return total
+            found.append(int(status.parent.name))
+    return found
+
+
+def _children_rss_mb(pid: int) -> float:
+    return sum(_peak_rss_mb(child) for child in _children(pid))
 
 
 def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
@@ -160,7 +170,10 @@ def leg(label: str, database: str | None, args: argparse.Namespace) -> None:
         command = [sys.executable, "-m", "meili", "hj212", "serve", "--host", "127.0.0.1", "--port", "0"]
         server, port = _start([*command, "--workers", str(args.workers)], env)
         try:
+            processes = [server.pid] if args.workers == 1 else _children(server.pid)
+            cpu_before = sum(map(_cpu_seconds, processes))
             report = _simulate(port, args.devices, args.rate, args.duration)
+            cpu = sum(map(_cpu_seconds, processes)) - cpu_before
             rss = _peak_rss_mb(server.pid) if args.workers == 1 else _children_rss_mb(server.pid)
         finally:
             _stop(server)
@@ -168,7 +181,8 @@ def leg(label: str, database: str | None, args: argparse.Namespace) -> None:
     print(
         f"{label} ({args.workers} receiver process{'es' if args.workers > 1 else ''}): stored {packets} packets ({readings} values) in {report.seconds:.1f} s = "
         f"{packets / report.seconds:,.0f} packets/s; answer p50 {report.percentile(0.5) * 1000:.1f} ms, "
-        f"p99 {report.percentile(0.99) * 1000:.1f} ms; receiver peak RSS {rss:.0f} MB in all; "
+        f"p99 {report.percentile(0.99) * 1000:.1f} ms; receiver CPU {cpu:.1f} s = "
+        f"{cpu / max(packets, 1) * 1e6:.0f} µs per stored packet; receiver peak RSS {rss:.0f} MB in all; "
         f"refused {report.refused}, unanswered {report.unanswered}, errors {len(report.errors)}"
     )
 

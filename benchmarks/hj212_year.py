@@ -2,19 +2,25 @@
 
 Generates minute values (``device, time, code, value, flag`` — the frame :mod:`meili.standards.cems` takes) of
 *ports* ports for *days* days, four parameters per minute (SO2, NOx, particulates, flow), ~1 % of minutes missing
-and ~2 % flagged M/D/C, written as Parquet partitioned by groups of ports. Then, each phase in its own process so
-that its peak RSS is its own:
+and ~2 % flagged M/D/C, written as Parquet partitioned by groups of ports, with the parameter code and the flag as
+categorical columns (``pl.Enum``: integer codes in memory, a dictionary in the file). Then, each phase in its own
+process so that its peak RSS is its own:
 
 * baseline: a bare ``scan_parquet(all files).select(value.sum())`` with the streaming engine — reading the same
   columns once, no grouping;
-* evaluation: for each partition, :func:`meili.standards.cems.hourly_means` on ``scan_parquet(file)`` (lazy) and
+* evaluation: :func:`meili.standards.cems.hourly_means` on ``scan_parquet(file)`` (lazy) and
   :func:`meili.standards.cems.daily_means` on the hours, collected with the streaming engine and the hourly and
   daily means written back as Parquet — the same functions (one home of the validity rules) the alarms and
-  statistics of the platform use, so memory is bounded by one partition.
+  statistics of the platform use. The files are independent: a pool of ``--jobs`` processes (default: one per
+  core) takes them one at a time, each process with one Polars thread, so memory is bounded by one partition per
+  process;
+* ``--before``: the evaluation as it was first written, for a ratio in the same run — the same data with text
+  codes and flags (a copy of the files, written before the clock starts), one process, Polars' own threads.
 
 Run from the repository:
 
-    PYTHONPATH=src python benchmarks/hj212_year.py --ports 50 --days 365 [--ports-per-file 10] [--dir DIR]
+    PYTHONPATH=src python benchmarks/hj212_year.py --ports 50 --days 365 [--ports-per-file 10] [--jobs N]
+        [--before] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import multiprocessing
+import os
 import resource
 import shutil
 import subprocess
@@ -36,6 +44,9 @@ import polars as pl
 from meili.standards import cems
 
 CODES = ("a21026", "a21002", "a34013", "a00000")
+#: the categorical columns of the files: HJ 212-2017 表B.2 codes of this data set and the 表8 flags
+CODE_TYPE = pl.Enum(list(CODES))
+FLAG_TYPE = pl.Enum(list("NFMSDCTB"))
 LEVELS = (40.0, 90.0, 12.0, 30.0)
 START = dt.datetime(2025, 1, 1)
 
@@ -53,9 +64,9 @@ def generate_port(device: int, days: int, rng: np.random.Generator) -> pl.DataFr
         {
             "device": np.full(n * len(CODES), device, dtype=np.int64),
             "time": np.tile(times, len(CODES))[order],
-            "code": np.repeat(np.array(CODES), n)[order],
+            "code": pl.Series(np.repeat(np.array(CODES), n)[order], dtype=CODE_TYPE),
             "value": values[order],
-            "flag": flags,
+            "flag": pl.Series(flags, dtype=FLAG_TYPE),
         }
     )
 
@@ -91,32 +102,76 @@ def phase_baseline(root: Path) -> dict:
     return {"seconds": time.perf_counter() - began, "cpu": _cpu_s() - cpu, "peak_mb": _peak_mb(), "check": total}
 
 
-def phase_evaluate(root: Path) -> dict:
-    out = root / "means"
-    out.mkdir(exist_ok=True)
-    began, cpu = time.perf_counter(), _cpu_s()
-    hours = days = valid_hours = 0
-    for part in sorted(root.glob("part-*.parquet")):
-        hourly = cems.hourly_means(pl.scan_parquet(part)).collect(engine="streaming")
-        daily = cems.daily_means(hourly)
-        hourly.write_parquet(out / f"hours-{part.stem}.parquet")
-        daily.write_parquet(out / f"days-{part.stem}.parquet")
-        hours += hourly.height
-        days += daily.height
-        valid_hours += int(hourly["valid"].sum())
+def evaluate_file(part: Path, out: Path) -> dict:
+    """Hourly and daily means of one file, written next to it; counts and this process's peak RSS."""
+    hourly = cems.hourly_means(pl.scan_parquet(part)).collect(engine="streaming")
+    daily = cems.daily_means(hourly)
+    hourly.write_parquet(out / f"hours-{part.stem}.parquet")
+    daily.write_parquet(out / f"days-{part.stem}.parquet")
     return {
-        "seconds": time.perf_counter() - began,
-        "cpu": _cpu_s() - cpu,
+        "hours": hourly.height,
+        "days": daily.height,
+        "valid_hours": int(hourly["valid"].sum()),
         "peak_mb": _peak_mb(),
-        "hours": hours,
-        "days": days,
-        "valid_hours": valid_hours,
     }
 
 
-def _child(phase: str, root: Path) -> dict:
+def phase_evaluate(root: Path, jobs: int, pattern: str = "part-*.parquet", name: str = "means") -> dict:
+    """*jobs* processes with one Polars thread each over the files (0: this process, Polars' own threads)."""
+    out = root / name
+    out.mkdir(exist_ok=True)
+    parts = sorted(root.glob(pattern))
+    began, cpu = time.perf_counter(), _cpu_s()
+    if jobs:
+        os.environ["POLARS_MAX_THREADS"] = "1"  # read by each spawned process when it imports Polars
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+            results = pool.starmap(evaluate_file, [(part, out) for part in parts], chunksize=1)
+    else:
+        results = [evaluate_file(part, out) for part in parts]
+    seconds = time.perf_counter() - began
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "seconds": seconds,
+        "cpu": _cpu_s() - cpu + children.ru_utime + children.ru_stime,
+        "peak_mb": max([_peak_mb(), *(r["peak_mb"] for r in results)]),
+        "hours": sum(r["hours"] for r in results),
+        "days": sum(r["days"] for r in results),
+        "valid_hours": sum(r["valid_hours"] for r in results),
+    }
+
+
+def phase_before(root: Path) -> dict:
+    """The first evaluation: text codes and flags, the files one after the other in this process."""
+    return phase_evaluate(root, 0, "text-*.parquet", "means-before")
+
+
+def text_copies(root: Path) -> None:
+    """``text-NNNN.parquet``: the files with the code and flag as text, the layout of the first evaluation."""
+    for part in sorted(root.glob("part-*.parquet")):
+        pl.read_parquet(part).with_columns(pl.col("code", "flag").cast(pl.String)).write_parquet(
+            root / part.name.replace("part-", "text-"), statistics=False
+        )
+
+
+def same_means(root: Path) -> bool:
+    """The hourly and daily means of both evaluations are equal (codes compared as text, floats to 1e-12)."""
+    from polars.testing import assert_frame_equal
+
+    keys = ["device", "code", "time"]
+    for kind in ("hours", "days"):
+        for new in sorted((root / "means").glob(f"{kind}-part-*.parquet")):
+            old = root / "means-before" / new.name.replace("-part-", "-text-")
+            fresh = pl.read_parquet(new).with_columns(pl.col("code").cast(pl.String)).sort(keys)
+            assert_frame_equal(pl.read_parquet(old).sort(keys), fresh, rel_tol=1e-12, abs_tol=0.0)
+    return True
+
+
+def _child(phase: str, root: Path, jobs: int = 1) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, "--dir", str(root)], capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--phase", phase, "--dir", str(root), "--jobs", str(jobs)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -127,11 +182,20 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--ports-per-file", type=int, default=10)
     parser.add_argument("--seed", type=int, default=212)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="evaluation processes (default: cores)")
+    parser.add_argument("--before", action="store_true", help="also time the first evaluation (text codes, serial)")
     parser.add_argument("--dir", type=Path, help="where the Parquet files go (default: a temporary directory)")
-    parser.add_argument("--phase", choices=("baseline", "evaluate"), help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=("baseline", "evaluate", "before"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     if args.phase:
-        result = phase_baseline(args.dir) if args.phase == "baseline" else phase_evaluate(args.dir)
+        if args.phase == "baseline":
+            result = phase_baseline(args.dir)
+        elif args.phase == "before":
+            result = phase_before(args.dir)
+        else:
+            result = phase_evaluate(args.dir, args.jobs)
         print(json.dumps(result))
         return
 
@@ -146,18 +210,28 @@ def main() -> None:
             f"data: {args.ports} ports × {args.days} days: {minutes:,} minute records × {len(CODES)} values = "
             f"{rows:,} rows, {size / 1e6:,.0f} MB Parquet in {generated:.1f} s"
         )
-        base = _child("baseline", root)
-        evaluated = _child("evaluate", root)
+        if args.before:
+            text_copies(root)
         load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
         print(f"load average at the end of generation: {load}")
+        base = _child("baseline", root)
+        evaluated = _child("evaluate", root, args.jobs)
         print(
             f"baseline scan+sum: {base['seconds']:.2f} s ({base['cpu']:.2f} CPU s), peak RSS {base['peak_mb']:,.0f} MB"
         )
         print(
-            f"hourly+daily means (cems, streaming): {evaluated['seconds']:.2f} s ({evaluated['cpu']:.2f} CPU s), peak RSS "
-            f"{evaluated['peak_mb']:,.0f} MB; {evaluated['hours']:,} hourly means ({evaluated['valid_hours']:,} "
-            f"valid), {evaluated['days']:,} daily means"
+            f"hourly+daily means (cems, streaming, {args.jobs} processes): {evaluated['seconds']:.2f} s "
+            f"({evaluated['cpu']:.2f} CPU s), peak RSS {evaluated['peak_mb']:,.0f} MB per process; "
+            f"{evaluated['hours']:,} hourly means ({evaluated['valid_hours']:,} valid), {evaluated['days']:,} daily means"
         )
+        if args.before:
+            before = _child("before", root)
+            print(
+                f"before (text codes, 1 process): {before['seconds']:.2f} s ({before['cpu']:.2f} CPU s), peak RSS "
+                f"{before['peak_mb']:,.0f} MB; {before['hours']:,} hourly means; now ÷ before: wall "
+                f"{evaluated['seconds'] / before['seconds']:.2f}×, CPU {evaluated['cpu'] / before['cpu']:.2f}×; "
+                f"same means: {same_means(root)}"
+            )
         ratio = evaluated["seconds"] / base["seconds"] if base["seconds"] else float("inf")
         rate = rows / evaluated["seconds"] if evaluated["seconds"] else float("inf")
         cpu_rate = rows / evaluated["cpu"] if evaluated["cpu"] else float("inf")

@@ -70,6 +70,7 @@ def test_load_benchmark(tmp_path):
 def test_hj212_parse_benchmark(tmp_path):
     out = _run(tmp_path, "hj212_parse.py", "--packets", "2000")
     assert "baseline str.split" in out and "parse ÷ baseline time" in out
+    assert "CRC python" in out and "CRC alone" in out
 
 
 def test_hj212_receiver_benchmark(tmp_path):
@@ -97,8 +98,12 @@ def test_spark_air_benchmark(tmp_path):
 
 
 def test_hj212_year_benchmark(tmp_path):
-    out = _run(tmp_path, "hj212_year.py", "--ports", "2", "--days", "2", "--ports-per-file", "1")
+    out = _run(
+        tmp_path, "hj212_year.py", "--ports", "2", "--days", "2", "--ports-per-file", "1", "--before", "--jobs", "2"
+    )
     assert "baseline scan+sum" in out and "ratio evaluation/baseline" in out
+    assert "(cems, streaming, 2 processes)" in out
+    assert "same means: True" in out
     # 2 ports × 48 hours × 4 parameters, and 2 days of each
     assert "384 hourly means" in out and "16 daily means" in out
 

@@ -143,3 +143,63 @@ def test_lazy_streaming_means_equal_the_eager_ones():
     assert eager_hours["valid"].any() and not eager_hours["valid"].all()
     eager_days = cems.daily_means(eager_hours)
     assert_frame_equal(eager_days, cems.daily_means(lazy_hours).collect(engine="streaming"), rel_tol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 24 * 40 - 1), st.booleans(), st.floats(0, 500), st.floats(0, 100)),
+        max_size=80,
+        unique_by=lambda r: r[0],
+    )
+)
+def test_daily_figures_add_up_to_the_period_rule(data):
+    """A month's capture, exceedance counts and emissions are the sums of :func:`daily_figures` of its days: what
+    the platform stores per day reads back as the rule run over the whole period."""
+    rows = []
+    for hour, valid, conc, flow in data:
+        when = H0 + dt.timedelta(hours=hour)
+        rows += [(1, when, "a21026", conc, 60, valid), (1, when, "a00000", flow, 60, True)]
+    frame = hours(rows)
+    owed = pairs([(1, "a21026")])
+    media = pl.DataFrame({"device": [1], "medium": ["air"]})
+    limits = pl.DataFrame(
+        {"device": [1, 1], "code": ["a21026"] * 2, "limit": [250.0, 200.0], "lower_limit": [None, None]}
+        | {"averaging": ["hour", "day"]},
+        schema_overrides={"lower_limit": pl.Float64},
+    )
+    over_h = cems.exceedances(frame, limits, "hour")
+    over_d = cems.exceedances(cems.daily_means(frame, cems.Validity(hours_per_day=1)), limits, "day")
+    days = [H0.date() + dt.timedelta(days=d) for d in range(40)]
+    expected = pl.DataFrame({"day": days, "expected_hours": [24] * 40})
+    daily = stats.daily_figures(frame, over_h, over_d, owed, media, owed, expected)
+    assert daily.height == 40 and daily.schema == stats.DAILY_SCHEMA
+    month = daily.filter(pl.col("day").dt.month() == 3)
+    march = frame.filter(pl.col("time").dt.month() == 3)
+    (capture,) = stats.capture_rates(march, owed, 31 * 24).rows(named=True)
+    assert month["valid_hours"].sum() == capture["valid_hours"] and month["expected_hours"].sum() == 31 * 24
+    counted = stats.count_by_period(over_h.filter(pl.col("time").dt.month() == 3), "month")
+    assert month["exceed_hours"].sum() == (counted["n"].sum() if counted.height else 0)
+    assert month["exceed_day"].sum() == over_d.filter(pl.col("time").dt.month() == 3).height
+    tonnes = stats.period_emissions(stats.hourly_emissions(march, media, owed), "month")["tonnes"].sum()
+    assert (month["kg"].sum() or 0.0) / 1000 == pytest.approx(tonnes, rel=1e-9, abs=1e-12)
+    assert month["emission_hours"].sum() == march.filter((pl.col("code") == "a21026") & pl.col("valid")).height
+    assert month.filter(pl.col("emission_hours") == 0)["kg"].is_null().all()
+
+
+def test_categorical_codes_and_flags_give_the_same_means():
+    """The year benchmark keeps the parameter code and the flag as categorical columns (integer codes): the means
+    are those of text columns, up to the order of the codes and of floating-point summation."""
+    minutes = generated_minutes(3, 2, seed=14)
+    categorical = minutes.with_columns(
+        pl.col("code").cast(pl.Enum(["a21026", "a00000"])), pl.col("flag").cast(pl.Enum(list("NFMSDCTB")))
+    )
+    keys = ["device", "code", "time"]
+    hours_text = cems.hourly_means(minutes)
+    hours_cat = cems.hourly_means(categorical.lazy()).collect(engine="streaming")
+    assert hours_cat.schema["code"] == pl.Enum(["a21026", "a00000"])
+    as_text = hours_cat.with_columns(pl.col("code").cast(pl.String)).sort(keys)
+    assert_frame_equal(hours_text, as_text, rel_tol=1e-12)
+    days_cat = cems.daily_means(hours_cat).with_columns(pl.col("code").cast(pl.String)).sort(keys)
+    assert_frame_equal(cems.daily_means(hours_text), days_cat, rel_tol=1e-12)
+    assert hours_text["valid"].any() and not hours_text["valid"].all()

@@ -184,7 +184,34 @@ def test_appendix_a_crc_and_its_modbus_value():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=80))
 def test_two_byte_table_crc_equals_the_bytewise_algorithm(data):
-    assert hj212.crc_hj212(data) == hj212.crc_hj212_bytewise(data)
+    assert hj212.crc_hj212_python(data) == hj212.crc_hj212_bytewise(data)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(max_size=1100))
+def test_compiled_crc_equals_the_python_reference(data):
+    assert hj212.crc_hj212(data) == hj212.crc_hj212_python(data) == hj212.crc_hj212_bytewise(data)
+    assert hj212.crc_modbus(data) == hj212.crc_modbus_python(data)
+
+
+def test_published_crcs_with_the_compiled_crc_and_the_python_fallback(monkeypatch):
+    """numba is a dependency, so the compiled CRC runs; without it (``MEILI_HJ212_CRC=python`` stands for a
+    machine without numba) the pure-Python one does, and both verify the 14 published packets."""
+
+    def published_crcs():
+        return [hj212.crc_text(raw[6:-4], CrcVariant(row[1])) for raw, row in zip(EXAMPLES, TABLE, strict=True)]
+
+    given = [raw[-4:].decode() for raw in EXAMPLES]
+    assert hj212.crc_backend() == "numba"
+    assert published_crcs() == given
+    monkeypatch.setenv("MEILI_HJ212_CRC", "python")
+    try:
+        assert hj212.crc_backend(reload=True) == "python"
+        assert published_crcs() == given
+        assert all(hj212.parse(raw, CrcVariant(row[1])) for raw, row in zip(EXAMPLES, TABLE, strict=True))
+    finally:
+        monkeypatch.delenv("MEILI_HJ212_CRC")
+    assert hj212.crc_backend(reload=True) == "numba"
 
 
 def test_unicode_digits_are_not_numbers():
@@ -411,3 +438,19 @@ def test_segment_parser_raises_only_its_own_error_on_framed_text(text):
         hj212.parse(hj212.frame(text[:300]) if len(text.encode()) <= 1024 else b"")
     except HJ212Error:
         pass
+
+
+def test_the_compiled_crc_without_a_writable_cache_folder(monkeypatch):
+    """Where numba finds no folder to cache in (a read-only installation without a home), the CRC is compiled in
+    memory instead of failing."""
+    from numba.core import caching
+
+    monkeypatch.setattr(caching.CacheImpl, "_locator_classes", [])
+    try:
+        assert hj212.crc_backend(reload=True) == "numba"
+        assert [hj212.crc_text(raw[6:-4], CrcVariant(row[1])) for raw, row in zip(EXAMPLES, TABLE, strict=True)] == [
+            raw[-4:].decode() for raw in EXAMPLES
+        ]
+    finally:
+        monkeypatch.undo()
+        hj212.crc_backend(reload=True)

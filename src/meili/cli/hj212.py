@@ -383,3 +383,31 @@ def evaluate(since: str | None, until: str | None, silence: int, minutes_per_hou
     click.echo(
         f"{exceed} new exceedance alarms ({start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}), {offline} new offline alarms"
     )
+
+
+@hj212_group.command("statistics")
+@click.argument("period")
+@click.option(
+    "--minutes-per-hour", default=45, show_default=True, type=int, help="Valid minutes for a valid hour (附录D)."
+)
+@click.option("--hours-per-day", default=20, show_default=True, type=int, help="Valid hours for a valid day (附录D).")
+def statistics_command(period: str, minutes_per_hour: int, hours_per_day: int) -> None:
+    """Recompute the stored statistics (capture rate, exceedance hours, emissions) of PERIOD (YYYY or YYYY-MM).
+
+    All or nothing: the period's stored days are replaced in one transaction. The evaluation refreshes the days it
+    judges; run this after a change of limits or permitted amounts, or for data sent late.
+    """
+    import datetime as dt
+
+    _django()
+    from meili.online import statistics
+    from meili.standards.cems import Validity
+
+    try:
+        chosen = statistics.parse_period(period)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    validity = Validity(minutes_per_hour=minutes_per_hour, hours_per_day=hours_per_day)
+    last = (chosen.end - dt.timedelta(days=1)).date()
+    stored = statistics.refresh(chosen.start.date(), last, validity)
+    click.echo(f"{stored} daily statistics stored for {chosen.label} ({chosen.start:%Y-%m-%d} – {last:%Y-%m-%d})")

@@ -214,7 +214,8 @@ def close(request, alarm_id: int, payload: CloseIn):
         "One row per group (`enterprise`, `district` or `industry`) and pollutant for `period` (`YYYY` or "
         "`YYYY-MM`), optionally for one district (org-unit code) or industry (GB/T 4754 code prefix). "
         "`capture_rate` = valid hours / hours of the period up to now (HJ 75-2017 definition, 待确认); "
-        "`permitted_t` and `share_of_permitted` only for a year."
+        "`permitted_t` and `share_of_permitted` only for a year. The stored statistics are read (refreshed by "
+        "each evaluation and by `meili hj212 statistics`); nothing is computed on request."
     ),
 )
 def online_statistics(request, period: str, group: str = "enterprise", district: str = "", industry: str = ""):
@@ -223,7 +224,7 @@ def online_statistics(request, period: str, group: str = "enterprise", district:
         return Status(400, {"detail": f"group must be one of {', '.join(statistics.GROUPS)}"})
     try:
         chosen = statistics.parse_period(period)
-        rows = statistics.compute(chosen, group=cast(statistics.Group, group), district=district, industry=industry)
+        rows = statistics.rows(chosen, group=cast(statistics.Group, group), district=district, industry=industry)
     except ValueError as exc:
         return Status(400, {"detail": str(exc)})
     return Status(

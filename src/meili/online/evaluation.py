@@ -86,10 +86,25 @@ def port_limits() -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
 
 
 def evaluate(since: dt.datetime, until: dt.datetime, validity: cems.Validity | None = None) -> int:
-    """Raise the exceedance alarms of [*since*, *until*) (aware times; whole hours and days are judged).
+    """Raise the exceedance alarms of [*since*, *until*) (aware times; whole hours and days are judged) and refresh
+    the stored statistics of the local days it touches (:func:`meili.online.statistics.refresh`), in one
+    transaction.
 
     Returns the number of new alarms. Running it again over the same period raises nothing new.
     """
+    from meili.online import statistics
+
+    zone = _zone()
+    first = since.astimezone(zone).date()
+    last = (until - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    with transaction.atomic():
+        raised = _exceedances(since, until, validity)
+        if last >= first:
+            statistics.refresh(first, last, validity)
+    return raised
+
+
+def _exceedances(since: dt.datetime, until: dt.datetime, validity: cems.Validity | None) -> int:
     minutes = minute_values(since, until)
     if minutes.is_empty():
         return 0

@@ -167,3 +167,36 @@ class Alarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} {self.get_kind_display()} {self.code} {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class DailyStatistic(models.Model):
+    """One device's figures for one pollutant with a limit at its port on one local day: the stored result of the
+    statistics (:func:`meili.standards.cems_statistics.daily_figures`), written by the evaluation; a month or a
+    year is the sum of its days."""
+
+    device = models.ForeignKey(Device, verbose_name=_("监控设备"), on_delete=models.CASCADE, related_name="+")
+    port = models.ForeignKey(
+        "sources.DischargePort", verbose_name=_("排放口"), on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    code = models.CharField(_("污染物编码"), max_length=12)
+    name = models.CharField(_("污染物名称"), max_length=60, blank=True)
+    valid_hours = models.PositiveSmallIntegerField(_("有效小时数"))
+    expected_hours = models.PositiveSmallIntegerField(_("应有小时数"))
+    exceed_hours = models.PositiveSmallIntegerField(_("超标小时数"))
+    exceed_day = models.BooleanField(_("日均值超标"))
+    kg = models.FloatField(_("排放量（kg）"), null=True, blank=True)
+    emission_hours = models.PositiveSmallIntegerField(_("计入排放量的小时数"))
+    permitted_t = models.FloatField(_("许可年排放量（t/a）"), null=True, blank=True)
+    permitted_source = models.CharField(_("许可排放量来源"), max_length=200, blank=True)
+    computed = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("在线监控日统计")
+        verbose_name_plural = _("在线监控日统计")
+        ordering = ["day", "device", "code"]
+        constraints = [models.UniqueConstraint(fields=["device", "day", "code"], name="online_daily_statistic_once")]
+        indexes = [models.Index(fields=["day"], name="online_daily_statistic_day")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.code} {self.day}"

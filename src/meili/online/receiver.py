@@ -120,6 +120,7 @@ class Receiver:
         *reuse_port*: share the port with other receiver processes (SO_REUSEPORT; the kernel spreads connections).
         """
         self._queue = asyncio.Queue(maxsize=self.limits.queue_size)
+        hj212.crc_backend()  # the compiled CRC is loaded (compiled once per machine) before a packet waits on it
         await self._reload_devices()
         self._tasks = [
             asyncio.create_task(self._writer()),

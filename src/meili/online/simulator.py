@@ -211,6 +211,7 @@ async def run(
     one day before now.
     """
     report = Report()
+    hj212.crc_backend()  # load the compiled CRC before the clock starts
     zone = zone or ZoneInfo("Asia/Shanghai")
     start = first or (_local_now(zone) - dt.timedelta(days=1)).replace(second=0, microsecond=0)
     interval = len(profiles) / rate

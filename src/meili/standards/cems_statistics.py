@@ -16,6 +16,9 @@ here is arithmetic on them:
 * :func:`period_emissions` — sums of hourly emissions per month or year, in tonnes.
 * :func:`count_by_period` — how many rows (exceedance hours or days from :func:`meili.standards.cems.exceedances`)
   fall into each month or year.
+* :func:`daily_figures` — all of the above per device, pollutant and day: the rows the platform stores, whose
+  sums are the month's and the year's figures (every figure is a count or a sum over hours, and no hour or day
+  straddles two days).
 
 Frames in, frames out; no I/O.
 """
@@ -113,4 +116,70 @@ def count_by_period(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
         .group_by("device", "code", "period")
         .agg(pl.len().cast(pl.Int64).alias("n"))
         .sort("device", "code", "period")
+    )
+
+
+DAILY_SCHEMA = pl.Schema(
+    [
+        ("device", pl.Int64()),
+        ("code", pl.String()),
+        ("day", pl.Date()),
+        ("valid_hours", pl.Int64()),
+        ("expected_hours", pl.Int64()),
+        ("exceed_hours", pl.Int64()),
+        ("exceed_day", pl.Boolean()),
+        ("kg", pl.Float64()),
+        ("emission_hours", pl.Int64()),
+    ]
+)
+
+
+def daily_figures(
+    hours: pl.DataFrame,
+    hour_exceedances: pl.DataFrame,
+    day_exceedances: pl.DataFrame,
+    pollutants: pl.DataFrame,
+    media: pl.DataFrame,
+    mass: pl.DataFrame,
+    expected: pl.DataFrame,
+) -> pl.DataFrame:
+    """Per device, owed pollutant and day: the figures of :func:`capture_rates`, the exceedances and
+    :func:`hourly_emissions`, so that a month or a year is the sum of its days.
+
+    *hours*: hourly means of the days; *hour_exceedances* / *day_exceedances*: :func:`meili.standards.cems.
+    exceedances` of the hourly and daily means; *pollutants*: ``device, code`` owed (a row for every day even
+    without data); *media* and *mass*: as :func:`hourly_emissions`; *expected*: ``day, expected_hours`` — the days
+    to give rows for and the hours each owes (capped as in :func:`capture_rates`). Returns :data:`DAILY_SCHEMA`
+    with ``kg`` null where no hour had a valid concentration and flow.
+    """
+    keys = ["device", "code", "day"]
+    day = pl.col("time").dt.date().alias("day")
+    valid = (
+        hours.filter(pl.col("valid")).group_by("device", "code", day).agg(pl.len().cast(pl.Int64).alias("valid_hours"))
+    )
+    over = hour_exceedances.group_by("device", "code", day).agg(pl.len().cast(pl.Int64).alias("exceed_hours"))
+    over_day = day_exceedances.select("device", "code", day).unique().with_columns(pl.lit(True).alias("exceed_day"))
+    kg = (
+        hourly_emissions(hours, media, mass)
+        .group_by("device", "code", day)
+        .agg(pl.col("kg").sum(), pl.len().cast(pl.Int64).alias("emission_hours"))
+    )
+    base = (
+        pollutants.select("device", "code")
+        .unique()
+        .join(expected.select(pl.col("day").cast(pl.Date), pl.col("expected_hours").cast(pl.Int64)), how="cross")
+    )
+    out = base
+    for frame in (valid, over, over_day, kg):
+        out = out.join(frame, on=keys, how="left")
+    return (
+        out.with_columns(
+            pl.col("valid_hours").fill_null(0).clip(upper_bound=pl.col("expected_hours")),
+            pl.col("exceed_hours").fill_null(0),
+            pl.col("exceed_day").fill_null(False),
+            pl.col("emission_hours").fill_null(0),
+        )
+        .select(list(DAILY_SCHEMA.names()))
+        .cast(DAILY_SCHEMA)
+        .sort(keys)
     )

@@ -8,9 +8,10 @@ under a key made of the page, its parameters and the version of every area of da
 
 An area's version (:class:`meili.web.models.DataVersion`) is raised by :func:`bump` in the same transaction
 as the change: imports and evaluations (``monitoring``), values, superior targets and plan loads
-(``progress``), carbon inventories and results (``carbon``). Saves and deletes of the small tables of those
-apps raise it through signals (so the admin site and the CLI need nothing more); the bulk paths (an import's
-COPY, an evaluation's ``bulk_create``) call :func:`bump` themselves. A page cached under an old version is
+(``progress``), carbon inventories and results (``carbon``), the online-monitoring statistics and alarms
+(``online``). Saves and deletes of the small tables of those apps raise it through signals (so the admin site
+and the CLI need nothing more); the bulk paths (an import's COPY, an evaluation's ``bulk_create``, the online
+statistics' refresh) call :func:`bump` themselves. A page cached under an old version is
 never read again and expires after :data:`TIMEOUT`.
 """
 
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 #: the areas of data a page may depend on
-AREAS = ("progress", "monitoring", "carbon")
+AREAS = ("progress", "monitoring", "carbon", "online")
 #: how long a computed context is kept (its version key makes it stale earlier when data change)
 TIMEOUT = 6 * 3600
 #: the bulk tables whose rows are written by imports and evaluations, which call :func:`bump` themselves:
@@ -47,6 +48,9 @@ BULK_MODELS = frozenset(
         "monitoring.MediaResult",
         "monitoring.WaterBodyStatus",
         "monitoring.ImportJob",
+        "online.Packet",
+        "online.Reading",
+        "online.DailyStatistic",
     }
 )
 
