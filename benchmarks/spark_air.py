@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 POLLUTANTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
 SCALE = (8.0, 25.0, 0.4, 60.0, 70.0, 45.0)
@@ -49,13 +50,19 @@ def write_lake(folder: Path, sensors: int, days: int, per_file: int, seed: int =
     files, counts = [], []
     for first in range(0, sensors, per_file):
         n = min(per_file, sensors - first)
-        site = np.repeat(np.array([f"G{s:05d}" for s in range(first, first + n)]), hours * len(POLLUTANTS))
+        names = pl.Series([f"G{s:05d}" for s in range(first, first + n)])
+        site = np.repeat(np.arange(n, dtype=np.uint32), hours * len(POLLUTANTS))
         time_ = np.tile(np.repeat(times, len(POLLUTANTS)), n)
-        parameter = np.tile(np.array(POLLUTANTS), n * hours)
+        parameter = np.tile(np.arange(len(POLLUTANTS), dtype=np.uint32), n * hours)
         value = np.round(rng.gamma(2.0, np.tile(np.array(SCALE), n * hours)), 1)
         keep = rng.random(value.size) >= 0.02
         frame = pl.DataFrame(
-            {"site": site[keep], "time": time_[keep], "parameter": parameter[keep], "value": value[keep]}
+            {
+                "site": names.gather(site[keep]),
+                "time": time_[keep],
+                "parameter": pl.Series(POLLUTANTS).gather(parameter[keep]),
+                "value": value[keep],
+            }
         )
         path = part / f"part-{first // per_file:05d}.parquet"
         frame.write_parquet(path)
@@ -116,6 +123,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--sensors-per-file", type=int, default=250)
     parser.add_argument("--masters", default="local[1],local[2]", help="comma-separated Spark masters")
+    parser.add_argument("--lake", type=Path, help="keep the lake in this folder, and reuse it when it is there")
     parser.add_argument(
         "--local-sensors", type=int, help="run the local engine on the files of the first N sensors only (default: all)"
     )
@@ -125,7 +133,13 @@ def main() -> None:
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="meili-spark-bench-") as tmp:
         folder = Path(tmp)
-        counts, files = write_lake(folder / "lake", args.sensors, args.days, args.sensors_per_file)
+        lake = args.lake or folder / "lake"
+        if (lake / "year=2025").is_dir():
+            files = sorted((lake / "year=2025").glob("part-*.parquet"))
+            counts = [pq.ParquetFile(f).metadata.num_rows for f in files]
+            print(f"reusing the lake in {lake}")
+        else:
+            counts, files = write_lake(lake, args.sensors, args.days, args.sensors_per_file)
         values = sum(counts)
         size = sum(f.stat().st_size for f in files) / 2**20
         print(f"grid: {args.sensors:,} sensors × {args.days} days × 6 pollutants = {values:,} values")
@@ -144,7 +158,7 @@ def main() -> None:
         whole = len(local_files) == len(files)
         for master in args.masters.split(","):
             out = folder / f"{master}.csv"
-            command = [meili, "air", "daily", f"{folder / 'lake'}/", "-o", str(out), "--engine", "spark"]
+            command = [meili, "air", "daily", f"{lake}/", "-o", str(out), "--engine", "spark"]
             seconds, rss, err = measure([*command, "--spark-master", master, "--verbose"], env)
             started = re.search(r"\[\s*([\d.]+) s\] Spark ", err)
             startup = float(started.group(1)) if started else 0.0
