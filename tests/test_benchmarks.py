@@ -93,8 +93,22 @@ def test_evaluation_benchmark(tmp_path):
 
 def test_spark_air_benchmark(tmp_path):
     pytest.importorskip("pyspark")
-    out = _run(tmp_path, "spark_air.py", "--sensors", "3", "--days", "3", "--masters", "local[1]")
-    assert "local dense engine" in out and "output identical" in out
+    out = _run(
+        tmp_path,
+        "spark_air.py",
+        "--sensors",
+        "4",
+        "--days",
+        "3",
+        "--sensors-per-file",
+        "2",
+        "--local-sensors",
+        "2",
+        "--masters",
+        "local[1]",
+    )
+    assert "local dense engine" in out and "(1 of 2 files" in out
+    assert "output identical on the local run's sensors" in out
 
 
 def test_hj212_year_benchmark(tmp_path):

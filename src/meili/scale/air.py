@@ -17,8 +17,9 @@ rows, so the pieces are the local output's rows. A site is not split by year: th
 averages and the O3 8-hour windows reach back across the new year.
 
 The output schema is the local command's, taken from the local command run on a small sample; rows are sorted
-as the local command writes them: CSV output is collected on the driver (reports are small next to their
-inputs) and sorted there; ``OUT/`` is a Parquet directory sorted and written by the executors. Both are written to a temporary name and
+as the local command writes them: CSV output is read on the driver (reports are small next to their inputs)
+and sorted there — on a local master the tasks write it as Parquet into a hidden folder beside the output, else
+it is collected —; ``OUT/`` is a Parquet directory sorted and written by the executors. Both are written to a temporary name and
 renamed, so no partial output looks complete.
 """
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -291,7 +293,8 @@ def run(
         tasks = files.plan(inputs, slots) if all(cli.is_lake(name) for name in inputs) else None
         long = None if tasks is not None and groups is None else _long(spark, inputs, fmt, say)[0]
         if tasks is not None:
-            numbers = spark.createDataFrame([(k,) for k in range(len(tasks))], "task int").repartition(len(tasks))
+            # One partition per task number, made by the JVM: no Python rows to ship and no shuffle stage.
+            numbers = spark.range(0, len(tasks), 1, len(tasks)).withColumnRenamed("id", "task")
             result = numbers.mapInArrow(
                 functools.partial(_files_task, site_run, schema, polars_schema, source, tasks), spark_schema
             )
@@ -336,9 +339,25 @@ def _group_annual(standard, kernel, groups, year, members, data):
     return cli.annual_rows(rows, groups, standard, kernel, year)
 
 
+def _rows_via_files(result, path: Path, polars_schema: pl.Schema) -> pl.DataFrame:
+    """*result*'s rows, written as Parquet by the tasks into a hidden folder beside *path* and read back.
+
+    On a local master the driver shares the executors' disk: this keeps the rows out of the JVM's heap, which
+    ``toArrow`` fills with every task's output at once (``spark.driver.maxResultSize``, 1 GB by default, is
+    reached at ≈ 3 million daily rows — 10,000 sensors × 300 days)."""
+    with tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as folder:
+        rows = Path(folder) / "rows"
+        result.write.parquet(str(rows))
+        parts = sorted(rows.glob("*.parquet"))
+        if not parts:
+            return pl.DataFrame(schema=polars_schema)
+        return pl.read_parquet(parts, glob=False)
+
+
 def _write(spark, result, output: str, polars_schema: pl.Schema, keys: list[str]) -> int:
-    """*result* in the local command's order to *output* under a temporary name, then renamed: CSV collected
-    and sorted on the driver, ``OUT/`` sorted and written as Parquet by the executors."""
+    """*result* in the local command's order to *output* under a temporary name, then renamed: CSV rows written
+    by the tasks and read back on a local master (else collected), sorted on the driver; ``OUT/`` sorted and
+    written as Parquet by the executors."""
     from pyspark.sql import functions as F
 
     if output.endswith("/"):
@@ -356,8 +375,13 @@ def _write(spark, result, output: str, polars_schema: pl.Schema, keys: list[str]
             fs.delete(source, True)
             raise SparkError(f"{output}: could not move the finished output into place")
         return spark.read.parquet(final).count()
-    frame = pl.from_arrow(result.toArrow())
-    assert isinstance(frame, pl.DataFrame)
+    path = Path(output)
+    if spark.sparkContext.master.startswith("local"):
+        frame = _rows_via_files(result, path, polars_schema)
+    else:
+        collected = pl.from_arrow(result.toArrow())
+        assert isinstance(collected, pl.DataFrame)
+        frame = collected
     frame = frame.with_columns(
         [pl.col(name).cast(dtype) for name, dtype in polars_schema.items() if frame.schema[name] != dtype]
     )
@@ -367,7 +391,6 @@ def _write(spark, result, output: str, polars_schema: pl.Schema, keys: list[str]
         for k in keys
     ]
     frame = frame.with_columns(scope).sort(order, nulls_last=False).drop("__scope")
-    path = Path(output)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         cli._write(frame, str(temporary))

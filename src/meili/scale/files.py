@@ -24,9 +24,10 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 COLUMNS = ("site", "time", "parameter", "value")
-LONG = pa.schema(
-    [("site", pa.string()), ("time", pa.timestamp("us")), ("parameter", pa.string()), ("value", pa.float64())]
-)
+CODES = pa.dictionary(pa.int32(), pa.string())
+LONG = pa.schema([("site", CODES), ("time", pa.timestamp("us")), ("parameter", CODES), ("value", pa.float64())])
+"""The long rows a task reads: codes stay dictionary-encoded as Parquet stores them, so that Polars takes them as
+categoricals without decoding and hashing every row's text (the local reader's categorical scan does the same)."""
 
 
 @dataclasses.dataclass(frozen=True)
