@@ -57,16 +57,18 @@ def generate_port(device: int, days: int, rng: np.random.Generator) -> pl.DataFr
     present = np.flatnonzero(rng.random(minutes) >= 0.01)
     times = np.datetime64(START, "us") + present.astype("timedelta64[m]")
     n = present.size
-    flags = np.where(rng.random(n * len(CODES)) < 0.02, rng.choice(np.array(["M", "D", "C"]), n * len(CODES)), "N")
+    # flags drawn as positions in FLAG_TYPE (N, or M, D, C) and gathered: no array of Python strings
+    flagged = rng.random(n * len(CODES)) < 0.02
+    flags = np.where(flagged, np.array([2, 4, 5])[rng.choice(3, n * len(CODES))], 0)
     values = np.concatenate([rng.gamma(4.0, level / 4.0, n) for level in LEVELS])
     order = np.arange(n * len(CODES)).reshape(len(CODES), n).T.ravel()  # time-major, then code
     return pl.DataFrame(
         {
             "device": np.full(n * len(CODES), device, dtype=np.int64),
             "time": np.tile(times, len(CODES))[order],
-            "code": pl.Series(np.repeat(np.array(CODES), n)[order], dtype=CODE_TYPE),
+            "code": pl.Series(CODES, dtype=CODE_TYPE).gather(np.repeat(np.arange(len(CODES)), n)[order]),
             "value": values[order],
-            "flag": pl.Series(flags, dtype=FLAG_TYPE),
+            "flag": pl.Series(FLAG_TYPE.categories, dtype=FLAG_TYPE).gather(flags),
         }
     )
 
