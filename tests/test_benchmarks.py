@@ -86,9 +86,9 @@ def test_air_cli_benchmark(tmp_path):
 
 
 def test_evaluation_benchmark(tmp_path):
-    out = _run(tmp_path, "evaluation.py", "--file", "china_sites_weihai_2019.csv.gz", "--days", "5")
+    out = _run(tmp_path, "evaluation.py", "--file", "china_sites_weihai_2019.csv.gz", "--days", "5", "--repeat", "2")
     assert "sqlite: evaluation of the imported year (9 stations" in out and "evaluation ÷ reading" in out
-    assert "evaluation ÷ bare write" in out
+    assert "evaluation ÷ bare write" in out and "full re-evaluation #2 in the same process" in out
 
 
 def test_spark_air_benchmark(tmp_path):

@@ -66,3 +66,29 @@ def test_weihai_2019_city_figures_match_the_engine(air_sites):
     pm25 = plan.indicator(next(i.code for i in plan.indicators if i.monitoring == "air.pm25.annual_mean"))
     # an annual mean that misses the validity rule is shown but does not count in the assessment
     assert indicator_progress(plan, pm25, 2019).series[2019].valid is False
+
+
+def test_the_wide_read_is_the_engine_pivot_of_the_stored_values(air_sites):
+    """load_air_values (the database's pivot; COPY on PostgreSQL) gives exactly what the engine's own pivot
+    makes of the long stored values, corrections included (only current values count)."""
+    from polars.testing import assert_frame_equal
+
+    from meili.monitoring.evaluation import load_air_values, load_observations
+    from meili.monitoring.models import Site
+
+    run_import("air", [WEIHAI_2019], evaluate=False)
+    start, end = dt.datetime(2019, 3, 1, tzinfo=dt.UTC), dt.datetime(2019, 4, 1, tzinfo=dt.UTC)
+    old = Observation.objects.filter(parameter="CO", time__gt=start, value__gt=0).order_by("site_id", "time").first()
+    assert old is not None and old.value is not None
+    Observation.objects.filter(pk=old.pk).update(current=False)
+    lower = old.value / 4  # below the retired value: a read that kept it would show it (the pivot takes the max)
+    Observation.objects.create(
+        site_id=old.site_id, time=old.time, parameter="CO", value=lower, raw=str(lower), version=2, job=old.job
+    )
+    ids = dict(Site.objects.filter(medium="air").values_list("code", "id"))
+    wide = load_air_values(ids, start, end)
+    expected = air.frames.to_wide(load_observations(ids.values(), start, end).drop("unit", "below_dl"))
+    assert wide.height > 5_000 and wide.select(pl.any_horizontal(pl.all().is_null()).any()).item()
+    assert_frame_equal(wide.sort("site", "time"), expected.sort("site", "time"), check_exact=True)
+    hour = wide.filter((pl.col("site") == old.site.code) & (pl.col("time") == dt.datetime(2019, 3, 1, 9)))
+    assert hour["CO"].to_list() == [lower]

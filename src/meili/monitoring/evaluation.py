@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -119,34 +120,55 @@ def load_observations(site_ids: Iterable[int], start: dt.datetime, end: dt.datet
 
 
 def load_air_values(site_ids: dict[str, int], start: dt.datetime, end: dt.datetime) -> pl.DataFrame:
-    """Current hourly values of the six pollutants ``site, time (naive local), parameter, value`` in [start,
-    end] for *site_ids* (code → id): what :func:`load_observations` gives for them, read with one query of only
-    the columns the air evaluation uses (no join, no unit or flag) and built column-wise."""
-    schema = {"site": pl.String, "time": pl.Datetime("us"), "parameter": pl.String, "value": pl.Float64}
+    """Current hourly values of the six pollutants as the engine's wide table ``site, time (naive local), SO2,
+    NO2, CO, O3, PM10, PM2.5`` in [start, end] for *site_ids* (code → id), one row per site and hour with a
+    stored value, ordered by site id and time: what :func:`meili.standards.air.frames.to_wide` makes of the
+    long values :func:`load_observations` gives for them. The database pivots (one row per hour instead of one
+    per value), and PostgreSQL sends the rows as CSV (``COPY … TO STDOUT``) that Polars parses in one pass."""
+    schema = {"site": pl.String, "time": pl.Datetime("us"), **dict.fromkeys(POLLUTANTS, pl.Float64)}
     if not site_ids:
         return pl.DataFrame(schema=schema)
     obs = Observation._meta.db_table
-    marks = ", ".join(["%s"] * len(site_ids))
-    names = ", ".join(["%s"] * len(POLLUTANTS))
-    sql = (
-        f"SELECT o.site_id, {bulk.utc_text_sql('o.time')}, o.parameter, o.value FROM {obs} o "
-        f"WHERE o.site_id IN ({marks}) AND o.current = %s AND o.time >= %s AND o.time <= %s "
-        f"AND o.parameter IN ({names})"
-    )
-    params: list = [*site_ids.values(), True, start, end, *POLLUTANTS]
-    if connection.vendor == "sqlite":
-        params[len(site_ids) + 1 : len(site_ids) + 3] = [
+    columns = ", ".join(f"MAX(o.value) FILTER (WHERE o.parameter = '{p}')" for p in POLLUTANTS)
+    read = {"id": pl.Int64, "time": pl.String, **dict.fromkeys(POLLUTANTS, pl.Float64)}
+    if connection.vendor == "postgresql":
+        # COPY takes no parameters: every literal is an integer id, a time this function formats, or a pollutant
+        ids = ", ".join(str(int(i)) for i in site_ids.values())
+        bounds = [f"'{t.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}+00'" for t in (start, end)]
+        sql = (
+            f"SELECT o.site_id, {bulk.utc_text_sql('o.time')}, {columns} FROM {obs} o WHERE o.site_id IN ({ids}) "
+            f"AND o.current AND o.time >= {bounds[0]} AND o.time <= {bounds[1]} "
+            f"AND o.parameter IN ({', '.join(repr(p) for p in POLLUTANTS)}) GROUP BY o.site_id, o.time "
+            "ORDER BY o.site_id, o.time"
+        )
+        buffer = io.BytesIO()
+        with connection.wrap_database_errors, connection.cursor() as cursor:  # COPY runs on the driver's cursor
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buffer.write(block)
+        if not buffer.tell():
+            return pl.DataFrame(schema=schema)
+        frame = pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(read), schema=read)
+    else:
+        marks = ", ".join(["%s"] * len(site_ids))
+        sql = (
+            f"SELECT o.site_id, {bulk.utc_text_sql('o.time')}, {columns} FROM {obs} o WHERE o.site_id IN ({marks}) "
+            f"AND o.current = %s AND o.time >= %s AND o.time <= %s AND o.parameter IN ({', '.join(['%s'] * len(POLLUTANTS))}) "
+            "GROUP BY o.site_id, o.time ORDER BY o.site_id, o.time"
+        )
+        params = [
+            *site_ids.values(),
+            True,
             start.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
             end.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            *POLLUTANTS,
         ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return pl.DataFrame(schema=schema)
-    frame = pl.DataFrame(
-        rows, schema={"id": pl.Int64, "time": pl.String, "parameter": pl.String, "value": pl.Float64}, orient="row"
-    )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return pl.DataFrame(schema=schema)
+        frame = pl.DataFrame(rows, schema=read, orient="row")
     codes = pl.DataFrame(
         {"id": list(site_ids.values()), "site": list(site_ids)}, schema={"id": pl.Int64, "site": pl.String}
     )
@@ -342,9 +364,9 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | 
     ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=list(site_days)).values_list("code", "id"))
     all_days = set().union(*site_days.values())
     start, end = _days_range(all_days)
-    long = load_air_values(ids, start, end)
-    hourly = engine.hourly(long) if long.height else long
-    conc = engine.daily_concentrations(long) if long.height else pl.DataFrame()
+    wide = load_air_values(ids, start, end)
+    hourly = engine.hourly(wide) if wide.height else wide
+    conc = engine.daily_concentrations(wide) if wide.height else pl.DataFrame()
     days_written = _store_air_days(Scope.SITE, site_days, hourly, conc, stored)
     group_days: dict[tuple[str, str], set[dt.date]] = defaultdict(set)
     groups = air_groups()
@@ -359,7 +381,7 @@ def evaluate_air_sites(site_days: dict[str, set[dt.date]], progress: Progress | 
     done = 0
     for scope, code_days in by_scope.items():
         ticks("groups", done, group_total)
-        evaluate_air_groups(scope, {code: groups[(scope, code)] for code in code_days}, code_days, long)
+        evaluate_air_groups(scope, {code: groups[(scope, code)] for code in code_days}, code_days, wide)
         done += sum(_years(days) for days in code_days.values())
     ticks("periods", 0, total + group_total)
     n_periods = evaluate_air_periods_in({Scope.SITE: site_days, **by_scope})
@@ -427,8 +449,8 @@ def evaluate_air_groups(
     day or hour depends on its members' values then only).
 
     *members*: group code → member site codes; *code_days*: group code → the days to evaluate. *loaded*:
-    hourly values already read for the sites being evaluated (``site, time, parameter, value``, local times,
-    covering the days); used instead of reading the members' values again when it holds them all.
+    hourly values already read for the sites being evaluated (:func:`load_air_values`' wide table, local
+    times, covering the days); used instead of reading the members' values again when it holds them all.
     """
     everyone = sorted({site for codes in members.values() for site in codes})
     all_days = set().union(*code_days.values())
@@ -460,15 +482,15 @@ def evaluate_air_groups(
     first = dt.datetime(first_day.year, first_day.month, first_day.day, 1)
     last = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0))
     held = set(loaded["site"].unique().to_list()) if loaded is not None else set()
-    long = loaded.filter(pl.col("site").is_in(everyone) & pl.col("time").is_between(first, last)) if held else None
+    wide = loaded.filter(pl.col("site").is_in(everyone) & pl.col("time").is_between(first, last)) if held else None
     missing = [site for site in everyone if site not in held]
     if missing:
         # members whose values were not read for the sites being evaluated (or have none): read them only
         ids = dict(Site.objects.filter(medium=Medium.AIR, code__in=missing).values_list("code", "id"))
         start, end = _days_range(all_days)
         more = load_air_values(ids, start, end)
-        long = more if long is None else pl.concat([long, more])
-    hourly = engine.aggregate(long, membership, scale="hourly") if long.height else long
+        wide = more if wide is None else pl.concat([wide, more])
+    hourly = engine.aggregate(wide, membership, scale="hourly") if wide.height else wide
     _store_air_days(scope, code_days, hourly, conc)
 
 
@@ -851,18 +873,17 @@ def _site_years(medium: str) -> list[tuple[str, int]]:
     For air the hour ending 1 January 00:00 belongs to the previous year's last natural day, so the span
     starts one hour earlier.
     """
-    from django.db.models import Max, Min
-
-    spans = (
-        Observation.objects.filter(site__medium=medium, current=True)
-        .values("site__code")
-        .annotate(first=Min("time"), last=Max("time"))
-    )
+    # each bound by one index probe (site, time …) instead of a grouped scan of every stored value
+    current = Observation.objects.filter(current=True)
     shift = dt.timedelta(hours=1) if medium == Medium.AIR else dt.timedelta(0)
     local = dt.timezone(dt.timedelta(hours=8))
     out = set()
-    for row in spans:
-        first = (row["first"].astimezone(local) - shift).year
-        last = (row["last"].astimezone(local) - shift).year
-        out |= {(row["site__code"], y) for y in range(first, last + 1)}
+    for site_id, code in Site.objects.filter(medium=medium).values_list("id", "code"):
+        first = current.filter(site_id=site_id).order_by("time").values_list("time", flat=True).first()
+        if first is None:
+            continue
+        last = current.filter(site_id=site_id).order_by("-time").values_list("time", flat=True).first() or first
+        out |= {
+            (code, y) for y in range((first.astimezone(local) - shift).year, (last.astimezone(local) - shift).year + 1)
+        }
     return sorted(out)
