@@ -49,7 +49,7 @@ from meili.progress.values import (
     visible_values,
 )
 from meili.web import pagecache
-from meili.web.templatetags.meili_format import format_measure, localized_pair, localized_text
+from meili.web.templatetags.meili_format import format_measure, joined_unit, localized_pair, localized_text
 
 #: reports for year Y are due on this day of Y+1 (a setting of the bureau; see docs/progress-methods.md)
 
@@ -89,9 +89,7 @@ def _described(row: IndicatorValue) -> str:
     else:
         name = localized_text(indicator, "name")
         unit, unit_text = indicator.unit, localized_text(indicator, "unit")
-    shown = (
-        f"{_fmt(row.value, unit)} {unit_text}".rstrip() if row.value is not None else row.get_manual_status_display()
-    )
+    shown = joined_unit(_fmt(row.value, unit), unit_text) if row.value is not None else row.get_manual_status_display()
     return _("%(indicator)s · %(unit)s · %(year)s年：%(value)s") % {
         "indicator": name,
         "unit": localized_text(row.unit, "name"),

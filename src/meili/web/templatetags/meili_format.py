@@ -107,6 +107,15 @@ def share(value: object, digits: int = 1) -> str:
     return format_share(value, int(digits))
 
 
+def joined_unit(number: str, unit_text: str) -> str:
+    """*number* followed by its unit as people write it: no space before ``%``, ``‰`` or a Chinese unit (12.5%,
+    3家), a space before a unit in letters (12.5 μg/m³, 3 enterprises)."""
+    if not unit_text:
+        return number
+    tight = unit_text[0] in "%‰" or unit_text[0] >= "\u2e80"
+    return f"{number}{'' if tight else ' '}{unit_text}"
+
+
 @register.filter
 def measure(value: object, unit: str = "") -> str:
     return format_measure(value, unit or "")
