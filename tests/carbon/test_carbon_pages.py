@@ -1,6 +1,7 @@
 """Carbon pages, uploads, the inventory report, the API against OpenAPI, and the demo step."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from meili.carbon import demo
 from meili.carbon.models import Activity, Edition, Harvest, IntensityResult, OtherActivity
 from meili.demo.models import DemoRecord
 from tests.api_schema import openapi, validate_response
+from tests.sources.conftest import registry  # noqa: F401 - an enterprise with a flue-gas port for the statistics
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +218,56 @@ def test_synergy_page_says_data_insufficient_then_computes(client, users, demo_d
     assert 'data-testid="synergy-coordination"' in page
     assert "SO2排放量（重点源在线监测）" in page  # named as excluded for lack of data
     assert "数据不足" in page  # the elasticities without monitored emissions
+
+
+def test_synergy_reads_the_monitored_emissions_from_the_stored_statistics(client, users, demo_data, registry):  # noqa: F811
+    """The key sources' SO2 and NOx of a year are the sum of the stored ``online.DailyStatistic.kg`` (the platform's
+    statistics, the online statistics page's figures), in t — not the devices' own daily ``Cou`` readings."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meili.carbon.services import synergy_inputs
+    from meili.online.models import DailyStatistic, Device, Reading
+
+    device = Device.objects.create(mn="37100201A00001", password="123456", port=registry["air"])
+    now = timezone.now()
+    for day, code, kg in (
+        (dt.date(2020, 3, 1), "a21026", 1500.0),
+        (dt.date(2020, 9, 1), "a21026", 700.0),
+        (dt.date(2022, 3, 1), "a21026", 1200.0),
+        (dt.date(2020, 3, 1), "a21002", 4000.0),
+        (dt.date(2022, 3, 1), "a21002", 3000.0),
+        (dt.date(2021, 3, 1), "a21002", 9999.0),  # not a year with a carbon result
+        (dt.date(2022, 3, 2), "a21002", None),  # a day without an emission figure
+    ):
+        DailyStatistic.objects.create(
+            device=device,
+            port=registry["air"],
+            day=day,
+            code=code,
+            valid_hours=24,
+            expected_hours=24,
+            exceed_hours=0,
+            exceed_day=False,
+            kg=kg,
+            emission_hours=24,
+            computed=now,
+        )
+    Reading.objects.create(
+        device=device,
+        kind=Reading.Kind.DAY,
+        data_time=dt.datetime(2020, 3, 1, tzinfo=dt.UTC),
+        code="a21026",
+        field="Cou",
+        value=123456.0,
+    )
+    inputs = synergy_inputs()
+    assert inputs["years"] == [2020, 2022]
+    emissions = {i.name: i.values for i in inputs["pollution"][2:]}
+    assert emissions["SO2排放量（重点源在线监测）"] == {2020: pytest.approx(2.2), 2022: pytest.approx(1.2)}
+    assert emissions["NOx排放量（重点源在线监测）"] == {2020: pytest.approx(4.0), 2022: pytest.approx(3.0)}
+    client.force_login(users["leader"])
+    page = client.get("/carbon/synergy/").content.decode()
+    row = re.search(r"<tr><td>[^<]*</td><td>SO2排放量（重点源在线监测）（t）</td>.*?</tr>", page)
+    assert row is not None and re.findall(r"<td>([\d.]+)</td>", row.group(0)) == ["2.2000", "1.2000"], page

@@ -4,11 +4,13 @@ pages, the 大屏's data and the API give the plan's texts from its English (``t
 
 What may stay Chinese is what people typed (a reporter's notes, source documents and return reasons, taken from
 the stored values) and what is shown verbatim, marked ``data-verbatim`` in the templates: the approval trail and
-the assessment engine's input record (全部输入与中间量, its stored inputs as they are). The language switcher
+the assessment engine's input record (全部输入与中间量, its stored inputs as they are) and the citation of the
+standard a monitoring statistic was computed by (环办〔2011〕22号 has no English title). The language switcher
 names 简体中文 in Chinese."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -130,7 +132,81 @@ def test_the_plan_units_are_named_in_english_beyond_the_plan_pages(client, users
     assert "Huancui District" in page and "环翠区" not in page
 
 
+def test_the_overdue_list_groups_by_the_units_english_names(client, users, plan, org):
+    """到期与逾期 in English heads each unit's group with the unit's English name (``localized``)."""
+    import datetime as dt
+
+    from meili.governance import services, workflow
+
+    case = services.submit(
+        kind="air", description="夜间异味", address="环翠区", district=org["huancui"], anonymous=True
+    )
+    case = workflow.accept(users["officer"], case)
+    workflow.assign(users["officer"], case, org["huancui"], due=dt.date.today() + dt.timedelta(days=1))
+    client.force_login(users["officer"])
+    page = english(client, reverse("governance:due"))
+    heads = re.findall(r'(?s)data-testid="due-unit">\s*<h2>(.*?)<span', page)
+    assert [h.strip() for h in heads] == ["Huancui District"], heads
+
+
 def test_the_water_page_names_its_medium_in_english(client, db):
     """A medium's name is translated when the page is shown, not once when the module is imported."""
     page = client.get(reverse("monitoring:public_water"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Surface water" in page and "地表水" not in page
+
+
+def test_water_and_sea_classes_in_english(client, users, org, tmp_path):
+    """Classes by the standards' English versions: GB 3838 Class II, GB 3097 Grade I (one home:
+    ``meili.monitoring.classes``); the site and river names stay as registered, and so, for now, do the deciding
+    items' names (氨氮, 无机氮: the stored ``deciding`` column)."""
+    from meili.monitoring.importing import run_import
+    from meili.monitoring.models import Site
+
+    Site.objects.create(
+        medium="water", code="W1", name="断面一", target_class=3, water_body="母猪河", lon=122.0, lat=37.1
+    )
+    Site.objects.create(medium="sea", code="S1", name="海一", sea_area="威海湾", area_weight=10, lon=122.2, lat=37.5)
+    for medium, text in (
+        ("water", "site,time,parameter,value\nW1,2025-03-10,氨氮,1.2\nW1,2025-04-10,氨氮,0.4\n"),
+        ("sea", "site,time,parameter,value\nS1,2025-05-10,无机氮,0.15\n"),
+    ):
+        path = tmp_path / f"{medium}.csv"
+        path.write_text(text, encoding="utf-8")
+        run_import(medium, [path])
+    client.force_login(users["analyst"])
+    names = ["断面一", "母猪河", "海一", "威海湾", "氨氮", "无机氮"]
+    for url, expected, first in (
+        (reverse("monitoring:water"), "Class III", "Class I"),
+        (reverse("monitoring:sea"), "Grade I", "Grade I"),
+    ):
+        page = english(client, f"{url}?year=2025")
+        table = re.search(r'(?s)data-testid="media-table".*?</table>', page)
+        assert table is not None
+        text = visible_text(table.group(0))
+        assert expected in text and not re.search("[\u2160-\u217f]", text), text
+        assert chinese(table.group(0), names) == [], url
+        options = re.findall(r'(?s)<script id="opt-map" type="application/json">(.*?)</script>', page)
+        assert options and json.loads(options[0])["visualMap"]["pieces"][0]["label"] == first, url
+
+
+def test_monitoring_indicators_in_english(client, users, org, tmp_path):
+    """``/monitoring/indicators/`` in English: each statistic's description, its rule and the sites' classes come in
+    English; the site names stay as registered."""
+    from meili.monitoring.importing import run_import
+    from meili.monitoring.models import Site
+
+    Site.objects.create(
+        medium="water", code="W1", name="断面一", target_class=3, water_body="母猪河", estuary=True, lon=122.0, lat=37.1
+    )
+    Site.objects.create(medium="sea", code="S1", name="海一", sea_area="威海湾", area_weight=10, lon=122.2, lat=37.5)
+    for medium, text in (
+        ("water", "site,time,parameter,value\nW1,2025-03-10,氨氮,1.2\nW1,2025-04-10,氨氮,0.4\n"),
+        ("sea", "site,time,parameter,value\nS1,2025-05-10,无机氮,0.15\n"),
+    ):
+        path = tmp_path / f"{medium}.csv"
+        path.write_text(text, encoding="utf-8")
+        run_import(medium, [path])
+    client.force_login(users["analyst"])
+    page = english(client, f"{reverse('monitoring:indicators')}?year=2025")
+    assert chinese(page, ["断面一", "海一"]) == [], visible_text(page)
+    assert "Grade I" in visible_text(page)

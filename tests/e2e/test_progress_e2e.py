@@ -68,7 +68,7 @@ def test_submit_approve_and_see_the_cockpit_change(page, login, users, plan, org
 
 def test_the_district_map_names_and_colours_districts_in_english(page, login, users, plan, org):
     """The map's regions carry the plan's English unit names, and a district's approved value still finds its region
-    (read from the chart's model: hovering would open ECharts' tooltip, whose inline styles the CSP blocks)."""
+    (read from the chart's model)."""
     from decimal import Decimal
 
     from meili.progress.models import IndicatorValue

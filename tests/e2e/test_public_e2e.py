@@ -70,3 +70,45 @@ def test_locate_me_and_copy_the_tracking_code(page, org):
     page.wait_for_function("() => document.querySelector('[data-testid=copy-code]').textContent === '已复制'")
     assert page.evaluate("() => navigator.clipboard.readText()") == code
     assert page.evaluate("() => document.documentElement.scrollWidth") == 390
+
+
+#: each drawn text of a chart with its rectangle on the canvas (labels hidden by the label layout are not drawn)
+TEXTS = """(css) => {
+    const chart = echarts.getInstanceByDom(document.querySelector(css));
+    return chart.getZr().storage.getDisplayList().filter((el) => el.style && el.style.text).map((el) => {
+        const r = el.getBoundingRect().clone();
+        r.applyTransform(el.getComputedTransform());
+        return {text: String(el.style.text), x: r.x, y: r.y, w: r.width, h: r.height};
+    });
+}"""
+
+
+def test_the_public_air_charts_fit_a_phone(page, org):
+    """At 390×844 the AQI calendar's legend stays inside its chart and the stations' labels on the map do not
+    overlap (overlapping ones are hidden: ECharts' ``labelLayout.hideOverlap``)."""
+    from meili.monitoring.models import Site
+    from meili.monitoring.services import seed_air_stations
+
+    seed_air_stations()
+    stations = set(Site.objects.filter(medium="air").values_list("name", flat=True))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(page.base_url + "/public/air/")
+    for testid in ("chart-map", "chart-calendar"):
+        page.wait_for_function(f"document.querySelector('[data-testid={testid}]').dataset.drawn === '1'")
+    page.wait_for_timeout(500)
+    width = page.locator("[data-testid=chart-calendar]").bounding_box()["width"]
+    texts = page.evaluate(TEXTS, "[data-testid=chart-calendar]")
+    outside = [t for t in texts if t["x"] < 0 or t["x"] + t["w"] > width]
+    assert texts and not outside, (width, outside)
+    labels = [t for t in page.evaluate(TEXTS, "[data-testid=chart-map]") if t["text"] in stations]
+    overlapping = [
+        (a["text"], b["text"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if a["x"] < b["x"] + b["w"]
+        and b["x"] < a["x"] + a["w"]
+        and a["y"] < b["y"] + b["h"]
+        and b["y"] < a["y"] + a["h"]
+    ]
+    assert labels and not overlapping, overlapping
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 390

@@ -942,14 +942,15 @@ def synergy_inputs() -> dict:
     """The yearly inputs of the 减污降碳协同 evaluation Meili holds, ``None`` where a year has none.
 
     Carbon: the city's stored energy CO2 and CO2 intensity (:class:`IntensityResult`). Pollution: the city's
-    annual PM2.5 and good-day ratio (``monitoring.AirPeriod``) and the monitored SO2 and NOx emissions of the
-    key sources (sum of the online devices' daily emission amounts, ``online.Reading`` field ``Cou``, in t).
+    annual PM2.5 and good-day ratio (``monitoring.AirPeriod``) and the monitored SO2 (a21026) and NOx (a21002)
+    emissions of the key sources: the year's sum of the stored daily statistics (``online.DailyStatistic.kg``, rule
+    :func:`meili.standards.cems_statistics.daily_figures`, the online statistics page's figures), in t.
     """
     from django.db.models import Sum
     from django.db.models.functions import ExtractYear
 
     from meili.monitoring.models import AirPeriod, Scope
-    from meili.online.models import Reading
+    from meili.online.models import DailyStatistic
     from meili.standards.carbon.synergy import Indicator
 
     city = _city()
@@ -962,15 +963,14 @@ def synergy_inputs() -> dict:
     }
     emissions: dict[str, dict[int, float]] = {name: {} for name in SYNERGY_POLLUTANTS.values()}
     rows = (
-        Reading.objects.filter(kind=Reading.Kind.DAY, field="Cou", code__in=list(SYNERGY_POLLUTANTS))
-        .annotate(y=ExtractYear("data_time"))
-        .filter(y__in=years)
+        DailyStatistic.objects.filter(code__in=list(SYNERGY_POLLUTANTS), day__year__in=years)
+        .annotate(y=ExtractYear("day"))
         .values("code", "y")
-        .annotate(kg=Sum("value"))
+        .annotate(total=Sum("kg"))
     )
     for r in rows:
-        if r["kg"] is not None:
-            emissions[SYNERGY_POLLUTANTS[r["code"]]][r["y"]] = r["kg"] / 1000.0
+        if r["total"] is not None:
+            emissions[SYNERGY_POLLUTANTS[r["code"]]][r["y"]] = r["total"] / 1000.0
     pollution = [
         Indicator("PM2.5 年均浓度", "µg/m3", False, {y: air[y].pm25 if y in air else None for y in years}),
         Indicator("优良天数比例", "", True, {y: air[y].good_days_ratio if y in air else None for y in years}),

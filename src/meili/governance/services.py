@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from meili.accounts.models import OrgUnit, Role, User
@@ -33,6 +33,7 @@ from meili.governance.models import (
     State,
     Supervision,
 )
+from meili.plans.model import localized
 
 # --- visibility and identity -----------------------------------------------------------------------
 
@@ -478,7 +479,8 @@ def unread_count(user) -> int:
 
 
 def due_lists(user=None, today: dt.date | None = None, unit_ids: set[int] | None = None) -> dict:
-    """Overdue and due-soon cases by responsible unit: the unit while it holds the case, else the bureau."""
+    """Overdue and due-soon cases by responsible unit (named in the reader's language): the unit while it holds the
+    case, else the bureau."""
     today = today or timezone.localdate()
     soon = today + dt.timedelta(days=conf.get("due_soon_days"))
     qs = Case.objects.filter(state__in=OPEN_STATES).select_related("assigned_unit")
@@ -501,7 +503,8 @@ def due_lists(user=None, today: dt.date | None = None, unit_ids: set[int] | None
                 )
     by_unit: dict = defaultdict(lambda: {"overdue": [], "soon": []})
     for row in sorted(rows, key=lambda r: r["due"]):
-        by_unit[row["unit"].name if row["unit"] else gettext("市生态环境局（案件办理）")][row["status"]].append(row)
+        name = localized(row["unit"], "name", get_language()) if row["unit"] else gettext("市生态环境局（案件办理）")
+        by_unit[name][row["status"]].append(row)
     return {"today": today, "soon_until": soon, "rows": rows, "by_unit": dict(by_unit)}
 
 

@@ -9,13 +9,15 @@ from meili.standards.air import get_edition
 MAP_NAME = "weihai"
 
 
-def aqi_pieces() -> list[dict]:
-    """visualMap pieces of the six AQI levels with the HJ 633 colours."""
+def aqi_pieces(ranges_only: bool = False) -> list[dict]:
+    """visualMap pieces of the six AQI levels with the HJ 633 colours, labelled by category and range (or by the
+    range alone)."""
     pieces = []
     for level in get_edition("2012").levels:
+        span = f"{level.aqi_lo}–{level.aqi_hi}"
         piece = {
             "min": level.aqi_lo,
-            "label": f"{level.category_zh} {level.aqi_lo}–{level.aqi_hi}",
+            "label": span if ranges_only else f"{level.category_zh} {span}",
             "color": level.rgb_hex,
         }
         if level.level < 6:
@@ -51,6 +53,7 @@ def site_map(points: list[dict], pieces: list[dict], title: str = "") -> dict:
                 "symbolSize": 14,
                 "data": points,
                 "label": {"show": True, "formatter": "{b}", "position": "right", "fontSize": 11},
+                "labelLayout": {"hideOverlap": True},
                 "itemStyle": {"borderColor": "#333", "borderWidth": 1},
             }
         ],
@@ -77,7 +80,17 @@ def line(x: list, series: dict[str, list], title: str = "", y_name: str = "", ma
 
 
 def calendar(year: int, days: list[tuple[dt.date, int | None]], title: str = "") -> dict:
-    return {
+    """An AQI calendar of *year*; on a phone (chart narrower than 500 px) the legend names the AQI ranges only, in
+    small type, so that it fits (ECharts ``media``)."""
+    phone_legend = {
+        "pieces": aqi_pieces(ranges_only=True),
+        "itemWidth": 10,
+        "itemHeight": 10,
+        "itemGap": 3,
+        "textGap": 2,
+        "textStyle": {"fontSize": 10},
+    }
+    base = {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {},
         "visualMap": {
@@ -105,6 +118,7 @@ def calendar(year: int, days: list[tuple[dt.date, int | None]], title: str = "")
             }
         ],
     }
+    return {"baseOption": base, "media": [{"query": {"maxWidth": 500}, "option": {"visualMap": phone_legend}}]}
 
 
 def pie(shares: dict[str, int], title: str = "") -> dict:

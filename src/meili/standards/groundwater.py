@@ -31,6 +31,8 @@ from meili.standards.media import (
 STANDARD = "GB/T 14848-2017"
 N_CLASSES = 4
 CLASS_LABELS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ")
+#: the classes in English (GB/T 14848-2017 §4.1: Class I … Class V)
+CLASS_LABELS_EN = ("Class I", "Class II", "Class III", "Class IV", "Class V")
 #: gross α/β: above the class Ⅲ guidance value a nuclide analysis is required (表1 注)
 RADIOACTIVITY = ("galpha", "gbeta")
 #: the qualitative items (嗅和味, 肉眼可见物): the value 0 means none (无), any value > 0 present (有) → Ⅴ

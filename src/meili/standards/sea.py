@@ -32,6 +32,8 @@ from meili.standards.media import (
 STANDARD = "GB 3097-1997"
 N_CLASSES = 4
 CLASS_LABELS = ("一类", "二类", "三类", "四类", "劣四类")
+#: the classes as the standard's English version names them (GB 3097-1997 §3: Grade I … Grade IV)
+CLASS_LABELS_EN = ("Grade I", "Grade II", "Grade III", "Grade IV", "Worse than Grade IV")
 #: DIN components (GB 3097 表1 第12项: DIN = NO3-N + NO2-N + NH3/NH4-N)
 DIN_PARTS = ("no3n", "no2n", "nh4n")
 

@@ -40,6 +40,8 @@ from meili.standards.media import parse_class as media_parse_class
 STANDARD = "GB 3838-2002; 环办〔2011〕22号"
 N_CLASSES = 5
 CLASS_LABELS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ")
+#: the classes as the standard's English version names them (GB 3838-2002, Table 1: Class I … Class V)
+CLASS_LABELS_EN = ("Class I", "Class II", "Class III", "Class IV", "Class V", "Worse than Class V")
 #: 环办〔2011〕22号 §R2.3: class → qualitative level
 LEVELS = ("优", "优", "良好", "轻度污染", "中度污染", "重度污染")
 #: items listed as main pollutants whenever they exceed class III (环办〔2011〕22号; CSV notes)

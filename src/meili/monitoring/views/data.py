@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from meili.accounts.permissions import Action, can, require
 from meili.monitoring import importing, indicators, services, templates_xlsx
+from meili.monitoring.classes import class_name
 from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.forms import SiteForm, SitesUploadForm, UploadForm
 from meili.monitoring.models import ImportJob, Medium, Observation, Site
@@ -286,17 +287,26 @@ def _chain_item(key: str, derived) -> dict:
         shown = "—" if value is None else (_("达标") if value else _("未达标"))
     else:
         shown = "—" if value is None else f"{format_measure(value, unit)}{unit}"
+    medium = key.split(".")[0]
     return {
         "key": key,
         "name": indicators.label_of(key),
         "unit": unit,
         "value": shown,
         "derived": derived,
+        "statistic": _(prov["statistic"]) if prov.get("statistic") else "",
         "rule": _readable_rule(prov.get("rule")),
         "period": str(prov.get("period", "")).replace(" (YTD)", _("（年初至今）")),
         "headers": [indicators.SITE_FIELDS[f] for f in fields],
         "sites": [
-            {"code": s["code"], "name": s["name"], "cells": [_site_cell(s.get(f)) for f in fields]} for s in sites
+            {
+                "code": s["code"],
+                "name": s["name"],
+                "cells": [
+                    _site_cell(class_name(medium, None, s[f]) if f == "class" and s[f] else s.get(f)) for f in fields
+                ],
+            }
+            for s in sites
         ],
     }
 
@@ -322,7 +332,7 @@ def indicator_chain(request):
                     i["derived"].value,
                     i["unit"],
                     _("是") if i["derived"].valid else _("否"),
-                    i["derived"].provenance.get("statistic"),
+                    i["statistic"],
                     i["derived"].provenance.get("standard"),
                 ]
                 for i in items

@@ -12,23 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meili.monitoring import charts
+from meili.monitoring.classes import class_labels, class_name
 from meili.monitoring.exports import table_response, wants_export
 from meili.monitoring.models import MediaResult, Medium, Site
 from meili.monitoring.views.common import crumbs, internal, year_of
-from meili.standards.water import CLASS_LABELS as WATER_LABELS
 
-#: each medium's page: its name (lazy: the module is imported before any request chooses a language), class labels,
-#: colours
+#: each medium's page: its name (lazy: the module is imported before any request chooses a language) and the colours
+#: of its classes (labels: :func:`meili.monitoring.classes.class_labels`)
 MEDIA_PAGES = {
-    Medium.WATER: (gettext_lazy("地表水"), list(WATER_LABELS), charts.WATER_COLORS),
-    Medium.SEA: (
-        gettext_lazy("近岸海域"),
-        ["一类", "二类", "三类", "四类", "劣四类"],
-        [*charts.WATER_COLORS[:4], "#cb4335"],
-    ),
-    Medium.GROUNDWATER: (gettext_lazy("地下水"), ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"], [*charts.WATER_COLORS[:4], "#cb4335"]),
-    Medium.SOIL: (gettext_lazy("土壤"), [], []),
-    Medium.NOISE: (gettext_lazy("声环境"), [], []),
+    Medium.WATER: (gettext_lazy("地表水"), charts.WATER_COLORS),
+    Medium.SEA: (gettext_lazy("近岸海域"), [*charts.WATER_COLORS[:4], "#cb4335"]),
+    Medium.GROUNDWATER: (gettext_lazy("地下水"), [*charts.WATER_COLORS[:4], "#cb4335"]),
+    Medium.SOIL: (gettext_lazy("土壤"), []),
+    Medium.NOISE: (gettext_lazy("声环境"), []),
 }
 
 
@@ -50,8 +46,10 @@ def _media_rows(medium: str, year: int) -> list[dict]:
             {
                 "site": site,
                 "result": r,
+                "label": class_name(medium, r.klass, r.label) if r else "",
                 "months": months.get(site.pk, []),
-                "target": WATER_LABELS[site.target_class - 1] if site.target_class else "",
+                "month_labels": [(m.period[5:], class_name(medium, m.klass, m.label)) for m in months.get(site.pk, [])],
+                "target": class_name(medium, site.target_class) if medium == Medium.WATER else "",
             }
         )
     return rows
@@ -64,7 +62,8 @@ def media(request, medium: str, public: bool = False, extra: Callable[[int], dic
         raise Http404
     if not public:
         internal(request)
-    title, labels, colors = MEDIA_PAGES[medium]
+    title, colors = MEDIA_PAGES[medium]
+    labels = class_labels(medium)
     year = year_of(request, _latest_media_year(medium))
     rows = _media_rows(medium, year)
     if fmt := wants_export(request):
@@ -91,7 +90,7 @@ def media(request, medium: str, public: bool = False, extra: Callable[[int], dic
                     r["site"].district.name if r["site"].district else "",
                     r["site"].water_body or r["site"].sea_area,
                     r["target"],
-                    r["result"].label if r["result"] else "",
+                    r["label"],
                     r["result"].target_met if r["result"] else "",
                     r["result"].deciding if r["result"] else "",
                     r["result"].main_pollutants if r["result"] else "",
@@ -139,5 +138,5 @@ def media(request, medium: str, public: bool = False, extra: Callable[[int], dic
 
 
 def _media_summary(medium: str, rows: list[dict]) -> list[tuple[str, int]]:
-    counts: Counter = Counter(r["result"].label for r in rows if r["result"] and r["result"].label)
+    counts: Counter = Counter(r["label"] for r in rows if r["label"])
     return sorted(counts.items())

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from meili.monitoring import results
+from meili.monitoring.classes import class_name
 from meili.monitoring.models import Medium
 from meili.monitoring.views.media import media
 
 
 def _rivers(year: int) -> dict:
-    return {"rivers": results.water_bodies(str(year))}
+    rivers = results.water_bodies(str(year))
+    return {"rivers": [r | {"label": class_name(Medium.WATER, None, r["label"])} for r in rivers]}
 
 
 def water(request):

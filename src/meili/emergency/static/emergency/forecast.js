@@ -18,7 +18,7 @@
   });
   var top = Math.max.apply(null, d.thresholds.map(function (t) { return t.aqi; })
     .concat(d.forecast, d.observed.filter(function (v) { return v !== null; })));
-  var chart = echarts.init(el);
+  var chart = meiliChart(el);
   chart.setOption({
     tooltip: { trigger: "axis" },
     legend: { data: [d.names.forecast, d.names.observed] },

@@ -7,7 +7,7 @@
   var lon = document.getElementById("id_longitude");
   var label = document.getElementById("pick-coords");
   var district = document.getElementById("id_district");
-  var chart = echarts.init(box);
+  var chart = meiliChart(box);
 
   function show(point) {
     chart.setOption({ series: [{ type: "scatter", coordinateSystem: "geo", symbolSize: 14,

@@ -7,7 +7,7 @@
   function bar(id, rows, key) {
     var el = document.getElementById(id);
     if (!el) { return; }
-    echarts.init(el).setOption({
+    meiliChart(el).setOption({
       tooltip: {}, grid: { left: 40, right: 10, top: 10, bottom: 40 },
       xAxis: { type: "category", data: rows.map(function (r) { return r[key]; }), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "value", minInterval: 1 },
@@ -18,7 +18,7 @@
   function pie(id, rows) {
     var el = document.getElementById(id);
     if (!el) { return; }
-    echarts.init(el).setOption({ tooltip: {}, series: [{ type: "pie", radius: ["35%", "65%"], data: rows }] });
+    meiliChart(el).setOption({ tooltip: {}, series: [{ type: "pie", radius: ["35%", "65%"], data: rows }] });
   }
 
   bar("chart-kind", s.by_kind, "name");
@@ -30,7 +30,7 @@
   if (mapBox) {
     fetch(mapBox.dataset.geojson).then(function (r) { return r.json(); }).then(function (geo) {
       echarts.registerMap("weihai", geo);
-      echarts.init(mapBox).setOption({
+      meiliChart(mapBox).setOption({
         tooltip: { formatter: function (p) { return p.name; } },
         geo: { map: "weihai", roam: true, label: { show: true, fontSize: 11 },
                itemStyle: { areaColor: "#eef4ec", borderColor: "#8aa" } },

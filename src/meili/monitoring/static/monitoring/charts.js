@@ -17,7 +17,7 @@
     if (!source) { return; }
     var option = JSON.parse(source.textContent);
     delete option.__unit;
-    var chart = echarts.init(el);
+    var chart = meiliChart(el);
     var done = function () { chart.setOption(option); el.dataset.drawn = "1"; };
     if (option.__map) {
       var name = option.__map;

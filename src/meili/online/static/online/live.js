@@ -49,7 +49,7 @@
           el.className = "live-chart";
           el.dataset.series = key;
           box.appendChild(el);
-          chart = charts[key] = echarts.init(el);
+          chart = charts[key] = meiliChart(el);
         }
         chart.setOption(option(port, series), true);
       });

@@ -11,7 +11,7 @@
     document.querySelectorAll("[data-sparkline]").forEach(function (el) {
       var points = sparklines[el.getAttribute("data-sparkline")] || [];
       if (!points.length) { return; }
-      echarts.init(el, null, { renderer: "svg" }).setOption({
+      meiliChart(el, { renderer: "svg" }).setOption({
         animation: false, grid: { left: 2, right: 2, top: 4, bottom: 4 },
         xAxis: { type: "value", show: false, min: "dataMin", max: "dataMax" },
         yAxis: { type: "value", show: false, scale: true },
@@ -30,7 +30,7 @@
     if (history.baseline) {
       series.push({ name: history.labels.baseline, type: "scatter", data: [history.baseline], symbol: "rect", symbolSize: 10, itemStyle: { color: "#7f8c8d" } });
     }
-    echarts.init(historyEl).setOption({
+    meiliChart(historyEl).setOption({
       tooltip: { trigger: "item" }, legend: { bottom: 0 },
       xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return String(v); } }, scale: true },
       yAxis: { type: "value", name: history.unit, scale: true },
@@ -45,7 +45,7 @@
     fetch(mapUrl.getAttribute("data-url")).then(function (r) { return r.json(); }).then(function (geo) {
       echarts.registerMap("weihai", geo);
       var values = map.data.map(function (d) { return d.value; });
-      echarts.init(mapEl).setOption({
+      meiliChart(mapEl).setOption({
         tooltip: { trigger: "item", formatter: function (p) { return p.name + ": " + (isNaN(p.value) ? "—" : p.value + " " + map.unit); } },
         visualMap: values.length ? { min: Math.min.apply(null, values), max: Math.max.apply(null, values), left: 0, bottom: 0, calculable: true, inRange: { color: ["#d6eaf8", "#1f4e8c"] } } : undefined,
         series: [{ type: "map", map: "weihai", nameMap: map.names, roam: false, data: map.data, label: { show: true, fontSize: 11 } }]

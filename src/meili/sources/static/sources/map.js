@@ -21,9 +21,9 @@
   });
   fetch(box.dataset.geojson).then(function (r) { return r.json(); }).then(function (geo) {
     echarts.registerMap("weihai", geo);
-    var chart = echarts.init(box);
+    var chart = meiliChart(box);
     chart.setOption({
-      tooltip: { formatter: function (p) { return p.seriesName + "<br>" + p.name; } },
+      tooltip: { formatter: function (p) { return p.seriesName + "\n" + p.name; } },
       legend: { type: "scroll", orient: "vertical", left: 0, top: 0, data: names },
       geo: { map: "weihai", roam: true, label: { show: true, fontSize: 11 },
              itemStyle: { areaColor: "#eef4ec", borderColor: "#8aa" } },

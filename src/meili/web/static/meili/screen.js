@@ -14,7 +14,7 @@
   function chart(name) {
     if (!charts[name]) {
       var el = document.querySelector('[data-chart="' + name + '"]');
-      charts[name] = echarts.init(el, null, { renderer: "canvas" });
+      charts[name] = meiliChart(el, { renderer: "canvas" });
       charts[name].on("finished", function () { el.dataset.drawn = "1"; });
     }
     return charts[name];
