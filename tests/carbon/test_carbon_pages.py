@@ -270,4 +270,4 @@ def test_synergy_reads_the_monitored_emissions_from_the_stored_statistics(client
     client.force_login(users["leader"])
     page = client.get("/carbon/synergy/").content.decode()
     row = re.search(r"<tr><td>[^<]*</td><td>SO2排放量（重点源在线监测）（t）</td>.*?</tr>", page)
-    assert row is not None and re.findall(r"<td>([\d.]+)</td>", row.group(0)) == ["2.2000", "1.2000"], page
+    assert row is not None and re.findall(r"<td>([\d.]+)</td>", row.group(0)) == ["2.2", "1.2"], page
