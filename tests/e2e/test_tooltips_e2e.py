@@ -6,6 +6,7 @@ on any console error.
 """
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.monitoring.conftest import archive_text
 
@@ -17,11 +18,21 @@ DRAWN_TEXTS = """(css) => echarts.getInstanceByDom(document.querySelector(css)).
     .map((el) => (el.style && el.style.text) || '').join('\\n')"""
 
 
-def _hover(page, css: str, pixel: list[float]) -> str:
+def _hover(page, css: str, pixel: list[float], expected: str) -> str:
+    """The chart's drawn texts once *expected* is among them after the mouse rests on *pixel* (the chart may still
+    be animating its first draw: the mouse is moved onto the point again, a pixel aside, until the tooltip shows
+    or five tries have passed)."""
     box = page.locator(css).bounding_box()
     assert box is not None
-    page.mouse.move(box["x"] + pixel[0], box["y"] + pixel[1])
-    page.wait_for_timeout(600)
+    for attempt in range(5):
+        page.mouse.move(box["x"] + pixel[0] + attempt % 2, box["y"] + pixel[1], steps=2)
+        try:
+            page.wait_for_function(
+                f"([css, text]) => ({DRAWN_TEXTS})(css).includes(text)", arg=[css, expected], timeout=1500
+            )
+            break
+        except PlaywrightTimeout:  # not shown yet: move again
+            page.mouse.move(box["x"] + 1, box["y"] + 1)
     return page.evaluate(DRAWN_TEXTS, css)
 
 
@@ -52,7 +63,7 @@ def test_hovering_a_point_of_an_indicator_history_shows_its_tooltip(page, login,
         "() => echarts.getInstanceByDom(document.getElementById('history-chart')).convertToPixel({seriesIndex: 0}, [2024, 35.5])"
     )
     assert "35.5" not in page.evaluate(DRAWN_TEXTS, "#history-chart")
-    assert "35.5" in _hover(page, "#history-chart", pixel)
+    assert "35.5" in _hover(page, "#history-chart", pixel, "35.5")
 
 
 def test_hovering_a_station_chart_shows_the_day_tooltip(page, login, users, tmp_path):
@@ -76,4 +87,4 @@ def test_hovering_a_station_chart_shows_the_day_tooltip(page, login, users, tmp_
     }""",
         css,
     )
-    assert "2025-01-02" in _hover(page, css, pixel)
+    assert "2025-01-02" in _hover(page, css, pixel, "2025-01-02")
